@@ -1,0 +1,327 @@
+"""The batch: every notebook x scenario through papermill into a self-contained HTML report.
+
+For each job the batch validates the scenario (before any kernel starts), executes
+notebooks/<notebook>.ipynb with the scenario's values injected, exports HTML in the
+same process with the carepay template (no scripts from the network; code hidden
+unless asked) and writes, each by write-to-temporary-then-rename:
+
+    reports/<notebook>/<scenario>.html    the report
+    reports/<notebook>/<scenario>.ipynb   the executed notebook
+    reports/<notebook>/<scenario>.json    status, timing and key results, for the index
+
+A failing run writes reports/<notebook>/<scenario>.failed.ipynb and a failed status;
+the last good .html and .ipynb stay as they were. reports/index.html is rebuilt from
+all status files after every batch.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import sys
+import time
+import traceback
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+from carepay import paths
+from carepay.params import ParameterError, merged_values, scenario_files, validate
+from carepay.report import KEY_RESULTS_MIME
+
+CELL_TIMEOUT_S = 900
+
+
+@dataclass
+class Job:
+    notebook: str
+    scenario: str
+    params_path: str
+    values: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def folder(self) -> Path:
+        return paths.reports_dir() / self.notebook
+
+    def out(self, suffix: str) -> Path:
+        return self.folder / f"{self.scenario}{suffix}"
+
+
+@dataclass
+class Outcome:
+    notebook: str
+    scenario: str
+    ok: bool
+    title: str = ""
+    description: str = ""
+    seconds: float = 0.0
+    key_results: list[dict[str, Any]] = field(default_factory=list)
+    error: str = ""
+    failing_cell: int | None = None
+    executed: str = ""
+    html: str = ""
+    finished: str = ""
+    params_file: str = ""
+
+
+def notebook_names() -> list[str]:
+    return sorted(p.stem for p in paths.notebooks_dir().glob("*.ipynb"))
+
+
+def discover(selection: list[str] | None = None) -> list[Job]:
+    """Jobs for the selection: notebook names, 'notebook/scenario', or params file paths. Empty: all."""
+    selection = selection or []
+    jobs: list[Job] = []
+    names = notebook_names()
+    wanted = selection or names
+    for item in wanted:
+        p = Path(item)
+        if p.suffix in {".yaml", ".yml"}:
+            p = p if p.is_absolute() else (Path.cwd() / p)
+            if not p.exists():
+                raise ParameterError(f"{item}: params file not found")
+            jobs.append(Job(notebook=p.resolve().parent.name, scenario=p.stem, params_path=str(p.resolve())))
+        elif "/" in item:
+            nb, scenario = item.split("/", 1)
+            jobs.append(Job(notebook=nb, scenario=scenario, params_path=str(paths.params_dir() / nb / f"{scenario}.yaml")))
+        elif item in names:
+            files = scenario_files(item)
+            if not files:
+                raise ParameterError(f"notebook {item!r} has no scenarios: add params/{item}/default.yaml")
+            jobs.extend(Job(notebook=item, scenario=f.stem, params_path=str(f)) for f in files)
+        else:
+            raise ParameterError(f"{item!r} is neither a notebook ({', '.join(names)}) nor a params file")
+    for job in jobs:
+        if job.notebook not in names:
+            raise ParameterError(f"{paths.relative(Path(job.params_path))}: there is no notebooks/{job.notebook}.ipynb "
+                                 f"(a params file lives in params/<notebook>/)")
+    return jobs
+
+
+def prepare(jobs: list[Job]) -> tuple[list[Job], list[Outcome]]:
+    """Validate every job's scenario before any kernel starts; invalid ones become failed outcomes."""
+    ready, failed = [], []
+    for job in jobs:
+        try:
+            values, path = merged_values(job.notebook, job.params_path)
+            model = validate(job.notebook, values, paths.relative(path))
+            job.values = model.model_dump(mode="json")
+            ready.append(job)
+        except ParameterError as err:
+            failed.append(Outcome(job.notebook, job.scenario, ok=False, error=str(err),
+                                  params_file=paths.relative(Path(job.params_path))))
+    return ready, failed
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _key_results(nb: Any) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if KEY_RESULTS_MIME in data:
+                found.extend(data[KEY_RESULTS_MIME])
+    return found
+
+
+_EXPORTERS: dict[bool, Any] = {}
+
+
+def _exporter(show_code: bool):
+    """One HTML exporter per worker process and setting (building it reads the templates)."""
+    if show_code not in _EXPORTERS:
+        from nbconvert import HTMLExporter
+
+        exporter = HTMLExporter(template_name="carepay", extra_template_basedirs=[str(paths.TEMPLATES_DIR)])
+        exporter.exclude_input = not show_code
+        exporter.exclude_input_prompt = True
+        exporter.exclude_output_prompt = True
+        _EXPORTERS[show_code] = exporter
+    return _EXPORTERS[show_code]
+
+
+def run_job(job: Job, show_code: bool = False) -> Outcome:
+    """Execute one notebook with one scenario and write its report. Never raises."""
+    import nbformat
+    import papermill as pm
+
+    start = time.perf_counter()
+    job.folder.mkdir(parents=True, exist_ok=True)
+    outcome = Outcome(job.notebook, job.scenario, ok=False, title=job.values.get("title", ""),
+                      description=job.values.get("description", ""), params_file=paths.relative(Path(job.params_path)))
+    # the kernel inherits this process's environment: the project root, and this Python first on PATH
+    os.environ["CAREPAY_HOME"] = str(paths.project_root())
+    os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    tmp_nb = job.out(f".running{os.getpid()}.ipynb")
+    parameters = {**job.values, "scenario": job.params_path}
+    try:
+        nb = pm.execute_notebook(
+            str(paths.notebooks_dir() / f"{job.notebook}.ipynb"), str(tmp_nb), parameters=parameters,
+            kernel_name="python3", cwd=str(paths.notebooks_dir()), progress_bar=False, log_output=False,
+            request_save_on_cell_execute=False, execution_timeout=CELL_TIMEOUT_S,
+        )
+        body, _ = _exporter(show_code).from_notebook_node(nb, resources={"metadata": {"name": outcome.title}})
+        _atomic_write(job.out(".html"), body)
+        os.replace(tmp_nb, job.out(".ipynb"))
+        job.out(".failed.ipynb").unlink(missing_ok=True)
+        outcome.ok = True
+        outcome.key_results = _key_results(nb)
+        outcome.executed = paths.relative(job.out(".ipynb"))
+        outcome.html = paths.relative(job.out(".html"))
+    except Exception as err:  # a failing report must not stop the batch; the reason is recorded
+        failed = job.out(".failed.ipynb")
+        if tmp_nb.exists():
+            os.replace(tmp_nb, failed)
+            outcome.executed = paths.relative(failed)
+        cell = getattr(err, "cell_index", None)
+        outcome.failing_cell = None if cell is None else int(cell)
+        if getattr(err, "ename", None):
+            outcome.error = f"{err.ename}: {err.evalue}"
+        else:
+            outcome.error = "".join(traceback.format_exception_only(type(err), err)).strip()
+        if job.out(".html").exists():
+            outcome.html = paths.relative(job.out(".html"))
+    finally:
+        tmp_nb.unlink(missing_ok=True)
+    outcome.seconds = round(time.perf_counter() - start, 2)
+    outcome.finished = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    write_status(outcome)
+    return outcome
+
+
+def write_status(outcome: Outcome) -> None:
+    folder = paths.reports_dir() / outcome.notebook
+    folder.mkdir(parents=True, exist_ok=True)
+    previous = folder / f"{outcome.scenario}.json"
+    record = asdict(outcome)
+    if not outcome.ok and previous.exists():
+        # keep what the last good run said, so the index can still show it (marked out of date)
+        old = json.loads(previous.read_text(encoding="utf-8"))
+        last_good = old if old.get("ok") else old.get("last_good")
+        if last_good:
+            record["last_good"] = {k: last_good.get(k) for k in ("key_results", "finished", "html", "title")}
+    _atomic_write(previous, json.dumps(record, indent=2, ensure_ascii=False))
+
+
+def _init_worker() -> None:
+    # warm the imports once per worker, not per report
+    import nbformat  # noqa: F401
+    import papermill  # noqa: F401
+    import nbconvert  # noqa: F401
+
+
+def run(jobs: list[Job], n_jobs: int = 1, show_code: bool = False, progress: bool = True) -> list[Outcome]:
+    """Run the jobs, n_jobs at a time, with a progress bar; returns one outcome per job."""
+    ready, outcomes = prepare(jobs)
+    for o in outcomes:
+        write_status(o)
+    if ready:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(ready), desc="reports", unit="report", disable=not progress, file=sys.stderr)
+        if n_jobs <= 1 or len(ready) == 1:
+            for job in ready:
+                bar.set_postfix_str(f"{job.notebook}/{job.scenario}")
+                outcomes.append(run_job(job, show_code))
+                bar.update()
+        else:
+            with ProcessPoolExecutor(max_workers=min(n_jobs, len(ready)), mp_context=get_context("spawn"),
+                                     initializer=_init_worker) as pool:
+                futures = {pool.submit(run_job, job, show_code): job for job in ready}
+                for future in as_completed(futures):
+                    job = futures[future]
+                    outcomes.append(future.result())
+                    bar.set_postfix_str(f"{job.notebook}/{job.scenario}")
+                    bar.update()
+        bar.close()
+    write_index()
+    order = {(j.notebook, j.scenario): i for i, j in enumerate(jobs)}
+    return sorted(outcomes, key=lambda o: order.get((o.notebook, o.scenario), 0))
+
+
+# --- the index ---------------------------------------------------------------------------
+
+def _statuses() -> list[dict[str, Any]]:
+    records = []
+    for f in sorted(paths.reports_dir().glob("*/*.json")):
+        try:
+            records.append(json.loads(f.read_text(encoding="utf-8")))
+        except json.JSONDecodeError:
+            continue
+    return records
+
+
+def _fmt_result(r: dict[str, Any]) -> str:
+    from carepay.report import auto_decimals, number, percent
+
+    v = r.get("value")
+    if isinstance(v, (int, float)):
+        text = percent(v) if r.get("unit") == "%" else number(v, auto_decimals(v)) + "\u00a0" + r.get("unit", "")
+    else:
+        text = str(v)
+    return f"<li>{html.escape(r.get('result', ''))}: <b>{html.escape(text.strip())}</b></li>"
+
+
+def write_index() -> Path:
+    """reports/index.html: every report with its title, description, status and headline results."""
+    root = paths.reports_dir()
+    root.mkdir(parents=True, exist_ok=True)
+    records = _statuses()
+    sections = []
+    for nb in sorted({r["notebook"] for r in records}):
+        rows = []
+        for r in sorted((r for r in records if r["notebook"] == nb), key=lambda r: (r["scenario"] != "default", r["scenario"])):
+            rel = lambda p: os.path.relpath(paths.project_root() / p, root) if p else ""  # noqa: E731
+            if r["ok"]:
+                status = '<span class="ok">rendered</span>'
+                results = r.get("key_results", [])
+                link = f'<a href="{html.escape(rel(r["html"]))}">{html.escape(r["title"] or r["scenario"])}</a>'
+                extra = f'<a class="small" href="{html.escape(rel(r["executed"]))}">executed notebook</a>'
+            else:
+                where = f" in cell {r['failing_cell']}" if r.get("failing_cell") is not None else ""
+                status = f'<span class="failed">failed{where}</span>'
+                last = r.get("last_good") or {}
+                results = last.get("key_results", [])
+                title = html.escape(r.get("title") or r["scenario"])
+                link = (f'{title}<br><a class="small" href="{html.escape(rel(last["html"]))}">last good report '
+                        f'({html.escape(last.get("finished") or "")}, out of date)</a>' if last.get("html") else title)
+                extra = (f'<pre>{html.escape(r["error"])}</pre>'
+                         + (f'<a class="small" href="{html.escape(rel(r["executed"]))}">failed notebook</a>' if r.get("executed") else ""))
+            items = "".join(_fmt_result(x) for x in results[:5])
+            rows.append(
+                f"<tr><td>{link}<div class='small'>{html.escape(r['scenario'])} · {html.escape(r.get('params_file', ''))}</div></td>"
+                f"<td>{html.escape(r.get('description', ''))}</td><td>{status}<div class='small'>{html.escape(r.get('finished', ''))}"
+                f"{' · ' + str(r['seconds']) + ' s' if r.get('seconds') else ''}</div>{extra}</td><td><ul>{items}</ul></td></tr>"
+            )
+        sections.append(f"<h2>{html.escape(nb)}</h2><table><thead><tr><th>Report</th><th>What it is</th>"
+                        f"<th>Status</th><th>Headline results</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
+    n_fail = sum(not r["ok"] for r in records)
+    page = f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>carepay reports</title>
+<style>
+body {{ font-family: Helvetica, Arial, sans-serif; max-width: 1100px; margin: 2rem auto; padding: 0 1rem; color: #222; }}
+table {{ border-collapse: collapse; width: 100%; margin-bottom: 2rem; font-size: 14px; }}
+th {{ text-align: left; border-bottom: 2px solid #333; padding: 6px; }} td {{ border-bottom: 1px solid #ddd; padding: 6px; vertical-align: top; }}
+td ul {{ margin: 0; padding-left: 1.1rem; }} .small {{ font-size: 12px; color: #555; }}
+.ok {{ color: #1b7a3a; font-weight: bold; }} .failed {{ color: #b00020; font-weight: bold; }}
+pre {{ white-space: pre-wrap; font-size: 12px; background: #fff4f4; padding: 4px; }}
+</style></head><body>
+<h1>carepay reports</h1>
+<p>{len(records)} reports, {n_fail} failed. Each report was computed by the carepay library from data/ and the scenario's
+parameters in params/; its last section records the parameters, data checksums and versions used.</p>
+{''.join(sections) or '<p>No reports yet: run <code>python3 tasks.py reports</code>.</p>'}
+</body></html>
+"""
+    index = root / "index.html"
+    _atomic_write(index, page)
+    return index

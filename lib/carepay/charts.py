@@ -1,0 +1,86 @@
+"""Altair charts with one shared theme, rendered as static SVG so reports need no network.
+
+``setup()`` registers the theme and the SVG renderer (vl-convert draws the chart in
+the kernel; the report holds the picture, no JavaScript). Chart helpers take tidy
+DataFrames and return Altair charts; they never compute results.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+#: Colour-blind-safe categorical palette (Okabe–Ito), used in this order.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+GAIN, LOSS, NEUTRAL = "#009E73", "#D55E00", "#999999"
+#: Swedish number format: space between thousands, comma before decimals.
+LOCALE = {"decimal": ",", "thousands": "\u00a0", "grouping": [3], "currency": ["", "\u00a0kr"]}
+WIDTH = 560
+
+
+@alt.theme.register("carepay", enable=False)
+def _theme() -> alt.theme.ThemeConfig:
+    return {
+        "config": {
+            "view": {"continuousWidth": WIDTH, "continuousHeight": 300, "stroke": None},
+            "font": "Helvetica, Arial, sans-serif",
+            "title": {"fontSize": 15, "anchor": "start", "subtitleColor": "#555", "subtitleFontSize": 12},
+            "axis": {"labelFontSize": 12, "labelLimit": 320, "titleFontSize": 12, "gridColor": "#e6e6e6", "titleFontWeight": "normal"},
+            "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom"},
+            "range": {"category": PALETTE},
+            "bar": {"color": PALETTE[0]},
+            "line": {"color": PALETTE[0], "strokeWidth": 2},
+            "point": {"color": PALETTE[0], "filled": True},
+        }
+    }
+
+
+def setup() -> None:
+    """Use the carepay theme and static SVG output (no scripts, no network)."""
+    alt.theme.enable("carepay")
+    alt.renderers.enable("svg")
+    alt.renderers.set_embed_options(format_locale=LOCALE)
+    alt.data_transformers.disable_max_rows()
+
+
+def synthetic_title(title: str, synthetic: bool) -> str | list[str]:
+    """Chart title, marked when the data behind it are synthetic."""
+    return f"{title} (SYNTHETIC DATA)" if synthetic else title
+
+
+def bars(data: pd.DataFrame, category: str, value: str, *, title: str, value_title: str,
+         category_title: str = "", colour_by_sign: bool = False, fmt: str = ",.0f") -> alt.Chart:
+    """Horizontal bars, one per category, labelled with their value."""
+    base = alt.Chart(data, title=title)
+    colour = (alt.condition(f"datum['{value}'] >= 0", alt.value(GAIN), alt.value(LOSS)) if colour_by_sign
+              else alt.value(PALETTE[0]))
+    bar = base.mark_bar().encode(
+        y=alt.Y(f"{category}:N", sort=None, title=category_title),
+        x=alt.X(f"{value}:Q", title=value_title, axis=alt.Axis(format=fmt)),
+        color=colour,
+        tooltip=[category, alt.Tooltip(value, format=fmt)],
+    )
+    text = base.mark_text(align="left", dx=4, fontSize=11).encode(
+        y=alt.Y(f"{category}:N", sort=None), x=alt.X(f"{value}:Q"), text=alt.Text(f"{value}:Q", format=fmt)
+    )
+    return (bar + text).properties(width=WIDTH - 160)
+
+
+STATUS_COLOURS = {"ok": "#1b7a3a", "known": "#E69F00", "new": "#b00020"}
+
+
+def check_status(summary: pd.DataFrame, title: str = "Cross-checks by data package") -> alt.Chart:
+    """Stacked bars: checks passed, known discrepancies and new discrepancies per package and reading.
+
+    summary: columns package, reading, ok, known, new (carepay.checks.summary)."""
+    long = summary.melt(id_vars=["package", "reading"], value_vars=["ok", "known", "new"], var_name="status",
+                        value_name="checks")
+    long["row"] = long["package"] + " (" + long["reading"] + ")"
+    return alt.Chart(long, title=title).mark_bar().encode(
+        y=alt.Y("row:N", title=None, sort=None),
+        x=alt.X("checks:Q", title="comparisons (number)", stack="zero"),
+        color=alt.Color("status:N", title="status", sort=list(STATUS_COLOURS),
+                        scale=alt.Scale(domain=list(STATUS_COLOURS), range=list(STATUS_COLOURS.values()))),
+        order=alt.Order("status_order:Q"),
+        tooltip=["package", "reading", "status", "checks"],
+    ).transform_calculate(status_order="indexof(['ok','known','new'], datum.status)").properties(width=WIDTH - 200)

@@ -1,0 +1,111 @@
+"""carepay command line: render reports, cross-check the source data, validate scenarios.
+
+    carepay reports [SELECTION ...] [--jobs N] [--show-code] [--no-progress]
+    carepay check-data [--all]
+    carepay params [NOTEBOOK ...]
+
+Errors in data or parameters print a message naming the file, field and value,
+without a traceback, and exit with status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from carepay import paths
+
+
+def _reports(args: argparse.Namespace) -> int:
+    from carepay import batch
+
+    jobs = batch.discover(args.selection)
+    n_jobs = args.jobs if args.jobs else min(os.cpu_count() or 1, 2)
+    outcomes = batch.run(jobs, n_jobs=n_jobs, show_code=args.show_code, progress=not args.no_progress)
+    failed = [o for o in outcomes if not o.ok]
+    for o in outcomes:
+        mark = "ok    " if o.ok else "FAILED"
+        print(f"{mark} {o.notebook}/{o.scenario}  {o.seconds:6.1f} s  {o.html or ''}")
+    print(f"index: {paths.relative(paths.reports_dir() / 'index.html')}")
+    if failed:
+        print(f"\n{len(failed)} of {len(outcomes)} reports failed:", file=sys.stderr)
+        for o in failed:
+            cell = f", cell {o.failing_cell}" if o.failing_cell is not None else ""
+            where = f"\n    executed notebook: {o.executed}" if o.executed else ""
+            kept = f"\n    last good report kept: {o.html}" if o.html else ""
+            print(f"  {o.notebook}/{o.scenario} ({o.params_file}{cell}):\n    {o.error}{where}{kept}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _check_data(args: argparse.Namespace) -> int:
+    from carepay import checks, sources
+
+    packages = sources.load_all()
+    results = checks.run_checks(packages)
+    shown = results if args.all else results[results.status != "ok"]
+    for _, row in shown.iterrows():
+        print(checks.format_discrepancy(row))
+    print()
+    print(checks.summary(results).to_string(index=False))
+    stale = checks.unused_known(packages, results)
+    for s in stale.itertuples():
+        print(f"note: data/{s.package}/known_discrepancies.csv lists {s.check} / {s.cell} ({s.reading}), "
+              "which no check reports any more; remove it", file=sys.stderr)
+    new = results[results.status == "new"]
+    if len(new) or len(stale):
+        print(f"\n{len(new)} new discrepancies: review them and record each in data/<package>/known_discrepancies.csv "
+              "(with a correction in corrections.csv where the printed value is evidently wrong)", file=sys.stderr)
+        return 1
+    print(f"\nno new discrepancies ({(results.status == 'known').sum()} known, {(results.status == 'ok').sum()} checks passed)")
+    return 0
+
+
+def _params(args: argparse.Namespace) -> int:
+    from carepay import batch, params
+
+    names = args.notebooks or batch.notebook_names()
+    bad = 0
+    for nb in names:
+        for f in params.scenario_files(nb):
+            try:
+                p = params.load(nb, f)
+                print(f"ok      {paths.relative(f)}: {p.title}")
+            except params.ParameterError as err:
+                bad += 1
+                print(f"INVALID {err}")
+    return 2 if bad else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="carepay", description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    r = sub.add_parser("reports", help="run notebooks x scenarios into HTML reports and reports/index.html")
+    r.add_argument("selection", nargs="*", help="notebook names, notebook/scenario, or params files (default: all)")
+    r.add_argument("--jobs", "-j", type=int, default=0, help="reports run at once (default: 2, or fewer cores)")
+    r.add_argument("--show-code", action="store_true", help="show the notebooks' code in the reports")
+    r.add_argument("--no-progress", action="store_true", help="no progress bar")
+    r.set_defaults(func=_reports)
+    c = sub.add_parser("check-data", help="cross-check the identities in the source tables")
+    c.add_argument("--all", action="store_true", help="list every check, not only discrepancies")
+    c.set_defaults(func=_check_data)
+    p = sub.add_parser("params", help="validate every scenario file")
+    p.add_argument("notebooks", nargs="*")
+    p.set_defaults(func=_params)
+    args = parser.parse_args(argv)
+
+    from carepay.params import ParameterError
+    from carepay.sources import SourceDataError
+
+    try:
+        return args.func(args)
+    except (ParameterError, SourceDataError) as err:
+        print(f"carepay: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

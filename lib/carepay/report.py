@@ -1,0 +1,176 @@
+"""What every notebook shares: readable tables, notes, key results and the provenance block.
+
+Amounts stay numbers in the library; this module turns them into text only for
+display (Swedish style: 29 439 000, decimal comma), with the unit in every header.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import platform
+import subprocess
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime, timezone
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from carepay import __version__, paths
+
+#: Output type the batch reads key results from (the HTML report shows the table beside it).
+KEY_RESULTS_MIME = "application/vnd.carepay.key-results+json"
+NBSP = "\u00a0"
+
+
+def setup() -> None:
+    """First call of every notebook: static charts and the shared theme."""
+    from carepay import charts
+
+    charts.setup()
+
+
+def number(value: Any, decimals: int = 0) -> str:
+    """29439000 -> '29 439 000'; 0.512 with decimals=1 -> '0,5'; missing -> ''."""
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
+        return ""
+    if isinstance(value, (bool, str)):
+        return str(value)
+    if isinstance(value, (int, np.integer)):
+        decimals = 0
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", NBSP).replace(".", ",")
+
+
+def auto_decimals(value: float) -> int:
+    """Decimals for a headline figure: none for whole numbers and large amounts, two for small fractions."""
+    return 0 if float(value).is_integer() or abs(value) >= 100 else 2
+
+
+def percent(share: float, decimals: int = 1) -> str:
+    """0.512 -> '51,2 %'."""
+    return "" if share is None or pd.isna(share) else f"{number(share * 100, decimals)}{NBSP}%"
+
+
+def kr(value: float, decimals: int = 0) -> str:
+    return f"{number(value, decimals)}{NBSP}kr"
+
+
+def _header(name: str, units: Mapping[str, str], labels: Mapping[str, str]) -> str:
+    label = labels.get(name, name.replace("_", " "))
+    unit = units.get(name)
+    return f"{label} ({unit})" if unit else label
+
+
+def _formatter(unit: str | None, decimals: int):
+    if unit == "%":
+        return lambda v: percent(v, decimals)
+    return lambda v: number(v, decimals) if isinstance(v, (int, float)) and not isinstance(v, bool) else (
+        "" if v is None or (isinstance(v, float) and pd.isna(v)) else html.escape(str(v)))
+
+
+def table_html(df: pd.DataFrame, units: Mapping[str, str] | None = None, labels: Mapping[str, str] | None = None,
+               decimals: int | Mapping[str, int] = 0, caption: str | None = None, max_rows: int | None = None,
+               synthetic: bool = False) -> str:
+    """A DataFrame as an HTML table: unit in each header, numbers right-aligned with thousands separated.
+
+    units: column -> unit ('kr', 'hours', 'persons', '%' for shares 0-1 shown as percent).
+    """
+    units, labels = dict(units or {}), dict(labels or {})
+    shown = df if max_rows is None or len(df) <= max_rows else df.head(max_rows)
+    head = "".join(f"<th>{html.escape(_header(c, units, labels))}</th>" for c in shown.columns)
+    body = []
+    for row in shown.itertuples(index=False):
+        cells = []
+        for col, v in zip(shown.columns, row):
+            d = decimals.get(col, 0) if isinstance(decimals, Mapping) else decimals
+            text = _formatter(units.get(col), d)(v)
+            numeric = isinstance(v, (int, float)) and not isinstance(v, bool)
+            kind = "num" if numeric else ("txt long" if len(text) > 80 else "txt")
+            cells.append(f'<td class="{kind}">{text}</td>')
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    cap = caption or ""
+    if synthetic:
+        cap = f'<span class="synthetic">SYNTHETIC DATA</span> {cap}'
+    more = (f'<p class="more">Showing {len(shown)} of {len(df)} rows.</p>' if len(shown) < len(df) else "")
+    return (f'<table class="carepay-table">' + (f"<caption>{cap}</caption>" if cap else "")
+            + f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>{more}")
+
+
+def show_table(df: pd.DataFrame, **kwargs: Any) -> None:
+    """Display a table (see table_html for the options)."""
+    from IPython.display import HTML, display
+
+    display(HTML(table_html(df, **kwargs)))
+
+
+def note(markdown: str) -> None:
+    """A paragraph of plain words in the report."""
+    from IPython.display import Markdown, display
+
+    display(Markdown(markdown))
+
+
+def key_results(results: Sequence[tuple[str, Any, str]], title: str = "Key results") -> None:
+    """Show the headline figures and hand them to the batch (index page, reproducibility test).
+
+    results: (label, value, unit) triples; value a number (kr, shares 0-1 with unit '%') or text.
+    """
+    from IPython.display import display
+
+    rows = [{"result": label, "value": value, "unit": unit} for label, value, unit in results]
+    shown = pd.DataFrame({"Result": [r["result"] for r in rows],
+                          "Value": [percent(r["value"]) if r["unit"] == "%" else
+                                    (number(r["value"], auto_decimals(r["value"]))
+                                     if isinstance(r["value"], (int, float)) else str(r["value"])) for r in rows],
+                          "Unit": ["" if r["unit"] == "%" else r["unit"] for r in rows]})
+    body = f"<h3>{html.escape(title)}</h3>" + table_html(shown)
+    payload = [{**r, "value": float(r["value"]) if isinstance(r["value"], (int, float)) else r["value"]} for r in rows]
+    display({"text/html": f'<div class="key-results">{body}</div>', KEY_RESULTS_MIME: payload}, raw=True)
+
+
+def _git(*args: str) -> str:
+    try:
+        out = subprocess.run(["git", *args], cwd=paths.project_root(), capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+    return out.stdout.strip() if out.returncode == 0 else ""
+
+
+def git_commit() -> str:
+    """HEAD commit, with '+ local changes' when tracked files differ from it; 'unknown' outside git."""
+    commit = _git("rev-parse", "HEAD")
+    if not commit:
+        return "unknown (not a git checkout)"
+    dirty = _git("status", "--porcelain", "--untracked-files=no")
+    return commit + (" + local changes" if dirty else "")
+
+
+def provenance(params: Any, packages: Iterable[Any], notebook: str, extra_files: Iterable[str] = ()) -> None:
+    """The block every report ends with: parameters, data files with checksums, versions, commit, time."""
+    from IPython.display import HTML, display
+
+    from carepay.params import metadata
+    from carepay.sources import sha256
+
+    meta = {m["parameter"]: m for m in metadata(notebook)}
+    prows = [{"parameter": k, "value": json.dumps(v, ensure_ascii=False) if not isinstance(v, str) else v,
+              "unit": meta.get(k, {}).get("unit") or "", "source": meta.get(k, {}).get("source") or ""}
+             for k, v in params.values().items()]
+    files = pd.concat([p.files() for p in packages], ignore_index=True) if packages else pd.DataFrame(columns=["file", "sha256"])
+    root = paths.project_root()
+    others = [{"file": f, "sha256": sha256(root / f)} for f in extra_files if (root / f).exists()]
+    files = pd.concat([files, pd.DataFrame(others, columns=["file", "sha256"])], ignore_index=True)
+    import numpy, pandas, statsmodels, altair  # noqa: E401  (versions for the record)
+    versions = (f"carepay {__version__}; Python {platform.python_version()}; pandas {pandas.__version__}; "
+                f"numpy {numpy.__version__}; statsmodels {statsmodels.__version__}; altair {altair.__version__}")
+    when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+    display(HTML(
+        '<section class="provenance"><h2>Provenance</h2>'
+        f"<p><b>Scenario:</b> {html.escape(params.title)}. <b>Notebook:</b> notebooks/{html.escape(notebook)}.ipynb. "
+        f"<b>Git commit:</b> {html.escape(git_commit())}. <b>Run:</b> {when}.</p>"
+        f"<p><b>Software:</b> {html.escape(versions)}.</p>"
+        "<h3>Parameters used</h3>" + table_html(pd.DataFrame(prows))
+        + "<h3>Data files (SHA-256)</h3>" + table_html(files) + "</section>"
+    ))

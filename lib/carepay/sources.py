@@ -1,0 +1,272 @@
+"""Source data packages: load, validate against the descriptor, provenance.
+
+Each folder under data/ is one source document, described by a datapackage.json in
+the Frictionless Data Package format (resources, schema fields with type, unit and
+constraints). This module reads the descriptor and the CSV files, checks every value
+against its field (type, required, minimum/maximum, enum, pattern, unique, primary
+key) and returns pandas DataFrames. A bad value raises SourceDataError naming the
+file, the row, the field, the value and what is allowed.
+
+Printed values are never changed in place: ``DataPackage.table(name, corrected=True)``
+applies the package's corrections.csv on top of the printed table.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from carepay import paths
+
+#: Resources every package may have that hold metadata rather than source tables.
+META_RESOURCES = ("figures", "corrections", "known_discrepancies")
+
+
+class SourceDataError(ValueError):
+    """A data file does not match its descriptor."""
+
+
+def _allowed(spec: dict) -> str:
+    c = spec.get("constraints", {})
+    kind = {"integer": "a whole number", "number": "a number", "string": "text"}[spec["type"]]
+    parts = [kind]
+    if "unit" in spec:
+        parts.append(f"in {spec['unit']}")
+    if "minimum" in c:
+        parts.append(f">= {c['minimum']}")
+    if "maximum" in c:
+        parts.append(f"<= {c['maximum']}")
+    if "enum" in c:
+        parts = [f"one of {', '.join(map(str, c['enum']))}"]
+    if "pattern" in c:
+        parts.append(f"matching {c['pattern']}")
+    return " ".join(parts)
+
+
+def _parse_column(raw: pd.Series, spec: dict, where: str) -> pd.Series:
+    """Convert one column of strings to its declared type, checking constraints."""
+    name, type_ = spec["name"], spec["type"]
+    c = spec.get("constraints", {})
+    required = c.get("required", False)
+
+    def fail(row: int, value: str, problem: str) -> None:
+        # row numbers as a spreadsheet shows them: header is row 1
+        raise SourceDataError(
+            f"{where}, row {row + 2}, field '{name}': value {value!r} {problem}; "
+            f"allowed: {_allowed(spec)}. Fix the file or its descriptor (datapackage.json)."
+        )
+
+    empty = raw.str.strip() == ""
+    if required and empty.any():
+        row = int(empty.to_numpy().nonzero()[0][0])
+        fail(row, "", "is missing")
+    if type_ == "string":
+        values = raw.astype(object)
+    else:
+        numeric = pd.to_numeric(raw.where(~empty), errors="coerce")
+        bad = numeric.isna() & ~empty
+        if bad.any():
+            row = int(bad.to_numpy().nonzero()[0][0])
+            fail(row, raw.iloc[row], "is not a number")
+        if type_ == "integer":
+            frac = (numeric % 1 != 0) & ~empty
+            if frac.any():
+                row = int(frac.to_numpy().nonzero()[0][0])
+                fail(row, raw.iloc[row], "is not a whole number")
+            values = numeric.astype("int64") if not empty.any() else numeric.astype("Int64")
+        else:
+            values = numeric.astype("float64")
+        for bound, test in (("minimum", lambda v, b: v < b), ("maximum", lambda v, b: v > b)):
+            if bound in c:
+                out = test(numeric, c[bound]).fillna(False).astype(bool)
+                if out.any():
+                    row = int(out.to_numpy().nonzero()[0][0])
+                    word = "below the minimum" if bound == "minimum" else "above the maximum"
+                    fail(row, raw.iloc[row], f"is {word} {c[bound]}")
+    if "enum" in c:
+        allowed = {str(v) for v in c["enum"]}
+        out = ~raw.isin(allowed) & ~empty
+        if out.any():
+            row = int(out.to_numpy().nonzero()[0][0])
+            fail(row, raw.iloc[row], "is not allowed")
+    if "pattern" in c:
+        pattern = re.compile(c["pattern"])
+        out = ~raw.map(lambda v: bool(pattern.fullmatch(v))) & ~empty
+        if out.any():
+            row = int(out.to_numpy().nonzero()[0][0])
+            fail(row, raw.iloc[row], "has the wrong form")
+    if c.get("unique"):
+        dup = raw.duplicated()
+        if dup.any():
+            row = int(dup.to_numpy().nonzero()[0][0])
+            fail(row, raw.iloc[row], "appears twice (must be unique)")
+    return values
+
+
+def read_resource(folder: Path, resource: dict) -> pd.DataFrame:
+    """Read and validate one CSV resource of a data package."""
+    path = folder / resource["path"]
+    where = paths.relative(path)
+    if not path.exists():
+        raise SourceDataError(f"{where}: file not found (listed in {paths.relative(folder / 'datapackage.json')})")
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding=resource.get("encoding", "utf-8"))
+    except (pd.errors.ParserError, UnicodeDecodeError) as err:
+        raise SourceDataError(f"{where}: cannot be read as CSV: {err}") from err
+    fields = resource["schema"]["fields"]
+    declared = [f["name"] for f in fields]
+    if list(raw.columns) != declared:
+        missing = [n for n in declared if n not in raw.columns]
+        extra = [n for n in raw.columns if n not in declared]
+        raise SourceDataError(
+            f"{where}: header {list(raw.columns)} does not match the descriptor's fields {declared}"
+            + (f"; missing: {missing}" if missing else "")
+            + (f"; not described: {extra}" if extra else "")
+        )
+    table = pd.DataFrame({f["name"]: _parse_column(raw[f["name"]], f, where) for f in fields})
+    key = resource["schema"].get("primaryKey")
+    if key and len(table):
+        dup = table.duplicated(subset=key)
+        if dup.any():
+            row = int(dup.to_numpy().nonzero()[0][0])
+            values = "/".join(str(table.iloc[row][k]) for k in key)
+            raise SourceDataError(
+                f"{where}, row {row + 2}: the key ({', '.join(key)}) = {values} appears twice; each must be unique"
+            )
+    table.attrs["resource"] = resource["name"]
+    return table
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+@dataclass(frozen=True)
+class DataPackage:
+    """One source document's data: descriptor, validated tables and file checksums."""
+
+    name: str
+    folder: Path
+    descriptor: dict
+    tables: dict[str, pd.DataFrame] = field(repr=False)
+
+    @property
+    def title(self) -> str:
+        return self.descriptor["title"]
+
+    @property
+    def source_file(self) -> str:
+        return Path(self.descriptor["sources"][0]["path"]).name
+
+    def resource(self, name: str) -> dict:
+        for r in self.descriptor["resources"]:
+            if r["name"] == name:
+                return r
+        raise KeyError(f"data package {self.name} has no resource {name!r}")
+
+    def unit(self, resource: str, field_name: str) -> str | None:
+        for f in self.resource(resource)["schema"]["fields"]:
+            if f["name"] == field_name:
+                return f.get("unit")
+        raise KeyError(f"{self.name}/{resource} has no field {field_name!r}")
+
+    def units(self, resource: str) -> dict[str, str]:
+        """Field name -> unit for a resource (fields without a unit are left out)."""
+        return {f["name"]: f["unit"] for f in self.resource(resource)["schema"]["fields"] if f.get("unit")}
+
+    def overview(self) -> pd.DataFrame:
+        """One row per resource: what it is, where it is printed, rows, notes."""
+        rows = []
+        for r in self.descriptor["resources"]:
+            rows.append({"file": r["path"], "what it is": r.get("title", ""),
+                         "printed as": r.get("printed_title", ""), "section": r.get("section", ""),
+                         "period": r.get("period", ""), "rows": len(self.tables[r["name"]]),
+                         "notes": " ".join(r.get("notes", []))})
+        return pd.DataFrame(rows)
+
+    @property
+    def source_tables(self) -> list[str]:
+        """Names of the resources that are tables of the document (not metadata)."""
+        return [r["name"] for r in self.descriptor["resources"] if r["name"] not in META_RESOURCES]
+
+    @property
+    def figures(self) -> pd.DataFrame:
+        return self.tables.get("figures", pd.DataFrame(columns=["figure", "value", "unit"]))
+
+    def figure(self, name: str) -> float:
+        """A figure stated in the document's running text, in the unit of its unit column."""
+        fig = self.figures
+        hit = fig.loc[fig["figure"] == name, "value"]
+        if hit.empty:
+            raise KeyError(f"data package {self.name} has no figure {name!r}; see {self.name}/figures.csv")
+        return float(hit.iloc[0])
+
+    @property
+    def corrections(self) -> pd.DataFrame:
+        return self.tables.get("corrections", pd.DataFrame(columns=["resource", "row", "field", "printed", "corrected", "reason"]))
+
+    @property
+    def known_discrepancies(self) -> pd.DataFrame:
+        return self.tables.get("known_discrepancies", pd.DataFrame(columns=["check", "cell", "reading", "explanation"]))
+
+    def table(self, name: str, corrected: bool = False) -> pd.DataFrame:
+        """A source table as printed, or with corrections.csv applied (corrected=True)."""
+        table = self.tables[name].copy()
+        if not corrected:
+            return table
+        key = self.resource(name)["schema"]["primaryKey"]
+        row_ids = table[key].astype(str).agg("/".join, axis=1)
+        for c in self.corrections.itertuples():
+            if c.resource != name or c.field not in table.columns:
+                continue  # a correction of a unit or label: documented, nothing to replace
+            hit = row_ids == c.row
+            if not hit.any():
+                raise SourceDataError(
+                    f"{paths.relative(self.folder / 'corrections.csv')}: row {c.row!r} not found in {name} (key {'/'.join(key)})"
+                )
+            current = str(table.loc[hit, c.field].iloc[0])
+            if current != c.printed:
+                raise SourceDataError(
+                    f"{paths.relative(self.folder / 'corrections.csv')}: {name} {c.row} {c.field} is {current!r}, "
+                    f"but the correction says it was printed as {c.printed!r}"
+                )
+            table.loc[hit, c.field] = pd.Series([c.corrected], dtype=str).astype(table[c.field].dtype).iloc[0]
+        return table
+
+    def files(self) -> pd.DataFrame:
+        """Every file of the package with its SHA-256 checksum."""
+        names = ["datapackage.json"] + [r["path"] for r in self.descriptor["resources"]]
+        return pd.DataFrame(
+            {"file": [f"data/{self.name}/{n}" for n in names], "sha256": [sha256(self.folder / n) for n in names]}
+        )
+
+
+def package_names(data_dir: Path | None = None) -> list[str]:
+    """Names of the data packages under data/ (folders with a datapackage.json)."""
+    root = Path(data_dir) if data_dir else paths.data_dir()
+    return sorted(p.parent.name for p in root.glob("*/datapackage.json"))
+
+
+def load(name: str, data_dir: Path | None = None) -> DataPackage:
+    """Load and validate the data package data/<name>/."""
+    root = Path(data_dir) if data_dir else paths.data_dir()
+    folder = root / name
+    descriptor_path = folder / "datapackage.json"
+    if not descriptor_path.exists():
+        known = ", ".join(package_names(root)) or "none"
+        raise SourceDataError(f"no data package {name!r}: {paths.relative(descriptor_path)} not found; packages: {known}")
+    try:
+        descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as err:
+        raise SourceDataError(f"{paths.relative(descriptor_path)}: not valid JSON: {err}") from err
+    tables = {r["name"]: read_resource(folder, r) for r in descriptor.get("resources", [])}
+    return DataPackage(name=name, folder=folder, descriptor=descriptor, tables=tables)
+
+
+def load_all(data_dir: Path | None = None) -> dict[str, DataPackage]:
+    return {n: load(n, data_dir) for n in package_names(data_dir)}
