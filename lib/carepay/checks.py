@@ -119,6 +119,24 @@ def vasteras_year_rows(pkg: DataPackage, corrected: bool) -> Iterator[Row]:
                               rounding_tolerance(len(values)), unit, "year row = sum of the months")
 
 
+#: How each table's year row is labelled as printed: Totalt (sum) or Medelv (mean).
+VASTERAS_YEAR_LABELS = {"executed_hours": "Totalt 2021", "hourly_payment": "Totalt 2021", "persons": "Medelv 2021",
+                        "capitation_payment": "Medelv 2021"}
+
+
+@check("vasteras_housing_support_2022")
+def vasteras_year_labels(pkg: DataPackage, corrected: bool) -> Iterator[Row]:
+    """The year row of the grand-total column holds what its label says (a sum or a mean of the months)."""
+    for name, label in VASTERAS_YEAR_LABELS.items():
+        wide = _vasteras_wide(pkg, name)
+        months = wide.drop(index="2021")["total"]
+        is_mean = label.startswith("Medelv")
+        computed = months.mean() if is_mean else months.sum()
+        tol = 0.5 if is_mean else rounding_tolerance(len(months))
+        yield compare("vasteras.year_label", name, "2021 total", wide.loc["2021", "total"], computed, tol,
+                      VASTERAS_TABLES[name], f"the year row, labelled '{label}', is the {'mean' if is_mean else 'sum'} of the months")
+
+
 @check("vasteras_housing_support_2022")
 def vasteras_hourly_price(pkg: DataPackage, corrected: bool) -> Iterator[Row]:
     rate = pkg.figure("hourly_rate_2022")

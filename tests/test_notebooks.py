@@ -1,0 +1,139 @@
+"""The notebook contract, and every notebook run with every scenario through the batch."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import nbformat
+import papermill
+import pytest
+
+from carepay import batch, params
+
+NOTEBOOKS = batch.notebook_names()
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS)
+def test_committed_without_outputs(notebook, root):
+    nb = nbformat.read(root / "notebooks" / f"{notebook}.ipynb", as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert not cell.outputs and cell.execution_count is None, f"{notebook}: strip outputs before committing"
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS)
+def test_one_parameters_cell_naming_every_parameter(notebook, root):
+    path = root / "notebooks" / f"{notebook}.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1, f"{notebook}: exactly one cell tagged 'parameters'"
+    declared = set(papermill.inspect_notebook(str(path)))
+    model = set(params.model_for(notebook).model_fields)
+    assert declared == model | {"scenario"}
+    for scenario in params.scenario_files(notebook):
+        keys = set(params.read_yaml(scenario))
+        assert keys <= declared, f"{scenario.name}: keys {keys - declared} are not parameters of {notebook}"
+
+
+def _run_all(jobs: int = 2):
+    outcomes = batch.run(batch.discover([]), n_jobs=jobs, progress=False)
+    return {f"{o.notebook}/{o.scenario}": o for o in outcomes}
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    """Every notebook x scenario rendered once into a throwaway project copy."""
+    import os
+    import shutil
+
+    root = Path(__file__).resolve().parents[1]
+    home = tmp_path_factory.mktemp("project")
+    for name in ("data", "params", "notebooks"):
+        shutil.copytree(root / name, home / name)
+    old = os.environ.get("CAREPAY_HOME")
+    os.environ["CAREPAY_HOME"] = str(home)
+    try:
+        outcomes = _run_all()
+        yield home, outcomes
+    finally:
+        if old is None:
+            os.environ.pop("CAREPAY_HOME", None)
+        else:
+            os.environ["CAREPAY_HOME"] = old
+
+
+@pytest.mark.notebooks
+def test_every_notebook_runs_with_every_scenario(rendered):
+    home, outcomes = rendered
+    expected = {f"{nb}/{f.stem}" for nb in NOTEBOOKS for f in sorted((home / "params" / nb).glob("*.yaml"))}
+    assert set(outcomes) == expected
+    failed = {k: o.error for k, o in outcomes.items() if not o.ok}
+    assert not failed
+    for key, o in outcomes.items():
+        assert o.key_results, f"{key} shows no key results"
+        assert (home / o.html).exists() and (home / o.executed).exists()
+
+
+@pytest.mark.notebooks
+def test_reports_are_self_contained(rendered):
+    home, outcomes = rendered
+    for o in outcomes.values():
+        page = (home / o.html).read_text(encoding="utf-8")
+        assert "<script" not in page, f"{o.html} has a script"
+        assert not re.search(r"""(src|href)=["']?(https?:)?//""", page), f"{o.html} refers to the network"
+        assert "<svg" in page, f"{o.html} has no chart"
+        assert "Provenance" in page and "SHA-256" in page
+
+
+@pytest.mark.notebooks
+def test_code_is_hidden_by_default(rendered):
+    home, outcomes = rendered
+    page = (home / outcomes["sources/default"].html).read_text(encoding="utf-8")
+    assert "params.resolve" not in page
+
+
+@pytest.mark.notebooks
+def test_index_lists_every_report(rendered):
+    home, outcomes = rendered
+    index = (home / "reports" / "index.html").read_text(encoding="utf-8")
+    for o in outcomes.values():
+        assert o.title in index
+        assert Path(o.html).name in index
+
+
+@pytest.mark.notebooks
+def test_same_parameters_same_numbers(rendered):
+    home, outcomes = rendered
+    first = {k: o.key_results for k, o in outcomes.items()}
+    again = batch.run(batch.discover(["sources"]), n_jobs=1, progress=False)
+    for o in again:
+        assert o.key_results == first[f"{o.notebook}/{o.scenario}"]
+
+
+@pytest.mark.notebooks
+def test_failed_run_keeps_last_good_report(rendered, capsys):
+    from carepay import cli
+
+    home, outcomes = rendered
+    good = home / outcomes["sources/default"].html
+    before = good.read_bytes()
+    # break a data file after a good run: the notebook now fails in a cell
+    path = home / "data" / "leksand_rattvik_home_care_2010" / "figures.csv"
+    original = path.read_text(encoding="utf-8")
+    path.write_text(original.replace("figure,value,", "figure,valu,"), encoding="utf-8")
+    try:
+        assert cli.main(["reports", "sources", "--no-progress", "--jobs", "1"]) == 1
+        err = capsys.readouterr().err
+        assert "sources/default" in err and "cell" in err and "default.failed.ipynb" in err
+        assert "SourceDataError" in err
+        assert good.read_bytes() == before, "a failed run replaced the last good report"
+        status = json.loads((home / "reports" / "sources" / "default.json").read_text())
+        assert status["ok"] is False and status["last_good"]["key_results"]
+        index = (home / "reports" / "index.html").read_text(encoding="utf-8")
+        assert "failed in cell" in index and "last good report" in index
+    finally:
+        path.write_text(original, encoding="utf-8")
+    assert cli.main(["reports", "sources", "--no-progress", "--jobs", "1"]) == 0
+    assert not (home / "reports" / "sources" / "default.failed.ipynb").exists()

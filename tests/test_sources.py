@@ -1,0 +1,104 @@
+"""Data packages load, every column has its unit, and bad files get a clear error."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from carepay import sources
+from carepay.sources import SourceDataError
+
+PACKAGES = sources.package_names()
+
+
+def test_four_documents_have_packages():
+    assert PACKAGES == ["leksand_rattvik_home_care_2010", "orebro_home_care_2018",
+                        "stockholm_lss_housing_2023", "vasteras_housing_support_2022"]
+
+
+@pytest.mark.parametrize("name", PACKAGES)
+def test_package_loads_with_provenance(name, root):
+    pkg = sources.load(name)
+    source = root.parent / "shared" / "seeds" / pkg.source_file
+    assert pkg.descriptor["sources"][0]["path"].startswith("../shared/seeds/")
+    if source.parent.exists():
+        assert source.exists(), f"{name} names a source document that is not in shared/seeds"
+    for resource in pkg.descriptor["resources"]:
+        assert resource.get("title") and resource.get("section"), f"{name}/{resource['name']} lacks title or section"
+        for field in resource["schema"]["fields"]:
+            if field["type"] in ("integer", "number") and field["name"] not in ("level", "value"):
+                assert field.get("unit"), f"{name}/{resource['name']}.{field['name']} has no unit"
+    files = pkg.files()
+    assert len(files) == len(pkg.descriptor["resources"]) + 1
+    assert files.sha256.str.len().eq(64).all()
+
+
+def test_figures_carry_units_and_printed_words():
+    for name in PACKAGES:
+        fig = sources.load(name).figures
+        assert fig.unit.str.len().gt(0).all() and fig.printed.str.len().gt(0).all()
+
+
+def test_no_personal_data_in_data(root):
+    text = " ".join(p.read_text(encoding="utf-8") for p in (root / "data").rglob("*.*"))
+    for name in ("Bodlund", "Jedestav", "Jurdell", "Lauri", "@vasteras.se", "08-508"):
+        assert name not in text
+
+
+def test_printed_values_kept_and_corrections_applied_on_request():
+    pkg = sources.load("stockholm_lss_housing_2023")
+    costs = pkg.table("level_costs").set_index(["system", "housing_form", "level"])
+    fixed = pkg.table("level_costs", corrected=True).set_index(["system", "housing_form", "level"])
+    assert costs.loc[("proposed", "service_housing", 1), "persons"] == 4  # as printed
+    assert fixed.loc[("proposed", "service_housing", 1), "persons"] == 64
+    assert fixed.loc[("current", "group_housing", 7), "points_max"] == 110
+    assert costs.loc[("current", "group_housing", 7), "points_max"] == 100
+
+
+def _broken_copy(project: Path, package: str, resource: str, edit) -> Path:
+    path = project / "data" / package / f"{resource}.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join(edit(lines)) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("edit, expected", [
+    (lambda l: [l[0], l[1].replace("1411", "-3")] + l[2:], ["row 2", "field 'executed_hours'", "'-3'", "minimum 0", "hours"]),
+    (lambda l: [l[0], l[1].replace("1411", "14x1")] + l[2:], ["row 2", "'14x1'", "not a number"]),
+    (lambda l: [l[0], l[1].replace("vard_och_omsorg", "vard_omsorg")] + l[2:], ["'vard_omsorg'", "not allowed", "one of"]),
+    (lambda l: l + [l[1]], ["appears twice", "period, provider"]),
+    (lambda l: [l[0].replace("executed_hours", "hours")] + l[1:], ["header", "missing: ['executed_hours']"]),
+])
+def test_bad_data_gets_a_clear_error(project, edit, expected):
+    _broken_copy(project, "vasteras_housing_support_2022", "executed_hours", edit)
+    with pytest.raises(SourceDataError) as err:
+        sources.load("vasteras_housing_support_2022")
+    message = str(err.value)
+    assert "data/vasteras_housing_support_2022/executed_hours.csv" in message
+    for part in expected:
+        assert part in message
+
+
+def test_missing_file_and_unknown_package(project):
+    (project / "data" / "orebro_home_care_2018" / "figures.csv").unlink()
+    with pytest.raises(SourceDataError, match="figures.csv: file not found"):
+        sources.load("orebro_home_care_2018")
+    with pytest.raises(SourceDataError, match="no data package 'nope'.*packages: leksand"):
+        sources.load("nope")
+
+
+def test_correction_that_no_longer_matches_is_an_error(project):
+    path = project / "data" / "stockholm_lss_housing_2023" / "corrections.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("persons,4,64", "persons,5,64"), encoding="utf-8")
+    with pytest.raises(SourceDataError, match="printed as '5'"):
+        sources.load("stockholm_lss_housing_2023").table("level_costs", corrected=True)
+
+
+def test_descriptor_is_valid_json_with_frictionless_shape(root):
+    for name in PACKAGES:
+        d = json.loads((root / "data" / name / "datapackage.json").read_text(encoding="utf-8"))
+        assert d["profile"] == "data-package" and d["name"] == name
+        for r in d["resources"]:
+            assert r["path"].endswith(".csv") and "fields" in r["schema"]
