@@ -16,12 +16,16 @@ all status files after every batch.
 
 from __future__ import annotations
 
+import atexit
 import html
 import json
 import os
+import shutil
 import sys
+import tempfile
 import time
 import traceback
+import uuid
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
@@ -133,6 +137,30 @@ def _key_results(nb: Any) -> list[dict[str, Any]]:
     return found
 
 
+_SOCKETS: list[str] = []
+
+
+def _ipc_kernel_manager():
+    """A kernel manager whose kernels talk over local IPC sockets, not TCP: nothing listens on the network."""
+    from jupyter_client import KernelManager
+    from traitlets import default
+
+    if not _SOCKETS:
+        _SOCKETS.append(tempfile.mkdtemp(prefix="carepay-kernels-"))
+        atexit.register(shutil.rmtree, _SOCKETS[0], True)
+
+    class IPCKernelManager(KernelManager):
+        @default("transport")
+        def _default_transport(self) -> str:
+            return "ipc"
+
+        @default("ip")
+        def _default_ip(self) -> str:
+            return os.path.join(_SOCKETS[0], uuid.uuid4().hex[:12])
+
+    return IPCKernelManager
+
+
 _EXPORTERS: dict[bool, Any] = {}
 
 
@@ -151,7 +179,6 @@ def _exporter(show_code: bool):
 
 def run_job(job: Job, show_code: bool = False) -> Outcome:
     """Execute one notebook with one scenario and write its report. Never raises."""
-    import nbformat
     import papermill as pm
 
     start = time.perf_counter()
@@ -169,6 +196,7 @@ def run_job(job: Job, show_code: bool = False) -> Outcome:
             str(paths.notebooks_dir() / f"{job.notebook}.ipynb"), str(tmp_nb), parameters=parameters,
             kernel_name="python3", cwd=str(paths.notebooks_dir()), progress_bar=False, log_output=False,
             request_save_on_cell_execute=False, execution_timeout=CELL_TIMEOUT_S,
+            kernel_manager_class=_ipc_kernel_manager(),
         )
         body, _ = _exporter(show_code).from_notebook_node(nb, resources={"metadata": {"name": outcome.title}})
         _atomic_write(job.out(".html"), body)
