@@ -21,6 +21,7 @@ import html
 import json
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -141,15 +142,17 @@ _SOCKETS: list[str] = []
 
 
 def _ipc_kernel_manager():
-    """A kernel manager whose kernels talk over local IPC sockets, not TCP: nothing listens on the network."""
-    from jupyter_client import KernelManager
+    """Kernels that talk over local IPC sockets, not TCP (nothing listens on the network), and whose
+    console chatter (an interrupt logged at shutdown, for one) does not reach the analyst's terminal:
+    what a cell prints or raises is in the executed notebook."""
+    from jupyter_client import AsyncKernelManager
     from traitlets import default
 
     if not _SOCKETS:
         _SOCKETS.append(tempfile.mkdtemp(prefix="carepay-kernels-"))
         atexit.register(shutil.rmtree, _SOCKETS[0], True)
 
-    class IPCKernelManager(KernelManager):
+    class IPCKernelManager(AsyncKernelManager):
         @default("transport")
         def _default_transport(self) -> str:
             return "ipc"
@@ -157,6 +160,11 @@ def _ipc_kernel_manager():
         @default("ip")
         def _default_ip(self) -> str:
             return os.path.join(_SOCKETS[0], uuid.uuid4().hex[:12])
+
+        async def start_kernel(self, **kw: Any) -> None:
+            kw.setdefault("stdout", subprocess.DEVNULL)
+            kw.setdefault("stderr", subprocess.DEVNULL)
+            await super().start_kernel(**kw)
 
     return IPCKernelManager
 
@@ -290,11 +298,11 @@ def _statuses() -> list[dict[str, Any]]:
 
 
 def _fmt_result(r: dict[str, Any]) -> str:
-    from carepay.report import auto_decimals, number, percent
+    from carepay.report import auto_decimals, auto_percent_decimals, number, percent
 
     v = r.get("value")
     if isinstance(v, (int, float)):
-        text = percent(v) if r.get("unit") == "%" else number(v, auto_decimals(v)) + "\u00a0" + r.get("unit", "")
+        text = percent(v, auto_percent_decimals(v)) if r.get("unit") == "%" else number(v, auto_decimals(v)) + "\u00a0" + r.get("unit", "")
     else:
         text = str(v)
     return f"<li>{html.escape(r.get('result', ''))}: <b>{html.escape(text.strip())}</b></li>"

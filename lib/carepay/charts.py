@@ -84,3 +84,75 @@ def check_status(summary: pd.DataFrame, title: str = "Cross-checks by data packa
         order=alt.Order("status_order:Q"),
         tooltip=["package", "reading", "status", "checks"],
     ).transform_calculate(status_order="indexof(['ok','known','new'], datum.status)").properties(width=WIDTH - 200)
+
+
+def step_amounts(levels: pd.DataFrame, amount: str, *, title: str, value_title: str, colour: str = "system",
+                 facet: str = "housing_form", fmt: str = ",.0f") -> alt.Chart:
+    """Amount against assessment points as steps, one line per level system, a panel per housing form.
+
+    levels: rows with points_min, points_max, the amount column, the colour column and the facet column."""
+    rows = []
+    for r in levels.to_dict("records"):
+        for x in (r["points_min"], r["points_max"] + 1):
+            rows.append({**r, "points": x})
+    data = pd.DataFrame(rows)
+    line = alt.Chart(data).mark_line(interpolate="step-after").encode(
+        x=alt.X("points:Q", title="assessment points", scale=alt.Scale(domain=[0, int(data.points.max())])),
+        y=alt.Y(f"{amount}:Q", title=value_title, axis=alt.Axis(format=fmt)),
+        color=alt.Color(f"{colour}:N", title=None),
+        strokeDash=alt.StrokeDash(f"{colour}:N", title=None),
+    ).properties(width=(WIDTH - 80) // 2, height=240)
+    return line.facet(column=alt.Column(f"{facet}:N", title=None), title=title)
+
+
+def signed_bars(data: pd.DataFrame, category: str, value: str, *, title: str, value_title: str,
+                facet: str | None = None, fmt: str = ",.0f", category_title: str = "") -> alt.Chart:
+    """Vertical bars coloured by sign (gain green, loss orange-red), optionally a panel per facet."""
+    chart = alt.Chart(data).mark_bar().encode(
+        x=alt.X(f"{category}:O", title=category_title),
+        y=alt.Y(f"{value}:Q", title=value_title, axis=alt.Axis(format=fmt)),
+        color=alt.condition(f"datum['{value}'] >= 0", alt.value(GAIN), alt.value(LOSS)),
+        tooltip=[category, alt.Tooltip(value, format=fmt)],
+    ).properties(width=(WIDTH - 80) // 2 if facet else WIDTH, height=240)
+    if facet:
+        return chart.facet(column=alt.Column(f"{facet}:N", title=None), title=title).resolve_scale(x="independent")
+    return chart.properties(title=title)
+
+
+def histogram(data: pd.DataFrame, value: str, *, title: str, value_title: str, facet: str | None = None,
+              bins: int = 40, fmt: str = ".0%") -> alt.Chart:
+    """Distribution of a value (count of rows per bin), optionally a panel per facet."""
+    chart = alt.Chart(data).mark_bar(color=PALETTE[0]).encode(
+        x=alt.X(f"{value}:Q", bin=alt.Bin(maxbins=bins), title=value_title, axis=alt.Axis(format=fmt)),
+        y=alt.Y("count():Q", title="number"),
+    ).properties(width=(WIDTH - 80) // 2 if facet else WIDTH, height=220)
+    if facet:
+        return chart.facet(column=alt.Column(f"{facet}:N", title=None), title=title)
+    return chart.properties(title=title)
+
+
+def grouped_bars(data: pd.DataFrame, category: str, value: str, group: str, *, title: str, value_title: str,
+                 facet: str | None = None, fmt: str = ",.0f", category_title: str = "") -> alt.Chart:
+    """Bars side by side per category, one colour per group."""
+    chart = alt.Chart(data).mark_bar().encode(
+        x=alt.X(f"{category}:O", title=category_title),
+        xOffset=alt.XOffset(f"{group}:N"),
+        y=alt.Y(f"{value}:Q", title=value_title, axis=alt.Axis(format=fmt)),
+        color=alt.Color(f"{group}:N", title=None),
+        tooltip=[category, group, alt.Tooltip(value, format=fmt)],
+    ).properties(width=(WIDTH - 80) // 2 if facet else WIDTH, height=240)
+    if facet:
+        return chart.facet(column=alt.Column(f"{facet}:N", title=None), title=title).resolve_scale(x="independent")
+    return chart.properties(title=title)
+
+
+def mix_frontier(mixes: pd.DataFrame, x: str, y: str, *, title: str, colour: str = "system",
+                 facet: str = "housing_form") -> alt.Chart:
+    """Minimal resident mixes: residents at one level against the other, a line per level system."""
+    base = alt.Chart(mixes).encode(
+        x=alt.X(f"{x}:Q", title=x.replace("_", " ") + " (residents)"),
+        y=alt.Y(f"{y}:Q", title=y.replace("_", " ") + " (residents)"),
+        color=alt.Color(f"{colour}:N", title=None),
+    )
+    chart = (base.mark_line() + base.mark_point(size=50)).properties(width=(WIDTH - 80) // 2, height=220)
+    return chart.facet(column=alt.Column(f"{facet}:N", title=None), title=title)

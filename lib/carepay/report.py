@@ -48,6 +48,12 @@ def auto_decimals(value: float) -> int:
     return 0 if float(value).is_integer() or abs(value) >= 100 else 2
 
 
+def auto_percent_decimals(share: float) -> int:
+    """Decimals that keep a small share from reading as 0 %: 1 by default, up to 3 below 0,1 %."""
+    share = abs(float(share))
+    return 1 if share >= 0.001 or share == 0 else (2 if share >= 0.0001 else 3)
+
+
 def percent(share: float, decimals: int = 1) -> str:
     """0.512 -> '51,2 %'."""
     return "" if share is None or pd.isna(share) else f"{number(share * 100, decimals)}{NBSP}%"
@@ -63,11 +69,24 @@ def _header(name: str, units: Mapping[str, str], labels: Mapping[str, str]) -> s
     return f"{label} ({unit})" if unit else label
 
 
+def label(value: object) -> str:
+    """How a value reads in a table: glossary ids with spaces (group_housing -> group housing), yes/no for booleans."""
+    if isinstance(value, (bool, np.bool_)):
+        return "yes" if value else "no"
+    text = str(value)
+    if "_" in text and " " not in text and "/" not in text and "." not in text:
+        return text.replace("_", " ")
+    return text
+
+
 def _formatter(unit: str | None, decimals: int):
-    if unit == "%":
-        return lambda v: percent(v, decimals)
-    return lambda v: number(v, decimals) if isinstance(v, (int, float)) and not isinstance(v, bool) else (
-        "" if v is None or (isinstance(v, float) and pd.isna(v)) else html.escape(str(v)))
+    def fmt(v: object) -> str:
+        if v is None or (isinstance(v, float) and pd.isna(v)) or v is pd.NA:
+            return ""
+        if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_)):
+            return percent(v, decimals) if unit == "%" else number(v, decimals)
+        return html.escape(label(v))
+    return fmt
 
 
 def table_html(df: pd.DataFrame, units: Mapping[str, str] | None = None, labels: Mapping[str, str] | None = None,
@@ -86,7 +105,7 @@ def table_html(df: pd.DataFrame, units: Mapping[str, str] | None = None, labels:
         for col, v in zip(shown.columns, row):
             d = decimals.get(col, 0) if isinstance(decimals, Mapping) else decimals
             text = _formatter(units.get(col), d)(v)
-            numeric = isinstance(v, (int, float)) and not isinstance(v, bool)
+            numeric = isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_))
             kind = "num" if numeric else ("txt long" if len(text) > 80 else "txt")
             cells.append(f'<td class="{kind}">{text}</td>')
         body.append("<tr>" + "".join(cells) + "</tr>")
@@ -121,7 +140,7 @@ def key_results(results: Sequence[tuple[str, Any, str]], title: str = "Key resul
 
     rows = [{"result": label, "value": value, "unit": unit} for label, value, unit in results]
     shown = pd.DataFrame({"Result": [r["result"] for r in rows],
-                          "Value": [percent(r["value"]) if r["unit"] == "%" else
+                          "Value": [percent(r["value"], auto_percent_decimals(r["value"])) if r["unit"] == "%" else
                                     (number(r["value"], auto_decimals(r["value"]))
                                      if isinstance(r["value"], (int, float)) else str(r["value"])) for r in rows],
                           "Unit": ["" if r["unit"] == "%" else r["unit"] for r in rows]})

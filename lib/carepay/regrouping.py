@@ -1,0 +1,294 @@
+"""The level regrouping question (Stockholm LSS housing): from a scenario to every table the report shows.
+
+``analyse(params, package)`` builds the old and new level systems, maps the population
+between them, solves the new amounts in every payment channel, and returns the
+neutrality, winners and losers, residences and base-staffing results as DataFrames.
+The rules themselves are in carepay.tariffs; this module only wires them to the data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from carepay import paths, tariffs
+from carepay.sources import DataPackage
+from carepay.tariffs import CHANNELS, KEY, LevelError
+
+PACKAGE = "stockholm_lss_housing_2023"
+TOP_POINTS = 110  # Tables 1 and 2: the scale runs 0-110 points
+FORMS = ("service_housing", "group_housing")
+
+
+@dataclass
+class Regrouping:
+    """Everything the report shows, as DataFrames; amounts in kr/person-year unless a column says otherwise."""
+
+    channel: str
+    old_levels: pd.DataFrame
+    new_levels: pd.DataFrame
+    flows: pd.DataFrame
+    old_amounts: dict[str, pd.Series]
+    new_amounts: dict[str, pd.Series]
+    neutrality: pd.DataFrame              # headline channel, per form and overall
+    neutrality_channels: pd.DataFrame     # every channel
+    split_sensitivity: pd.DataFrame
+    solver: pd.DataFrame                  # factor / lambda and residual after rounding, per form
+    amounts_compared: pd.DataFrame        # given, mean-preserving and used amounts per new level
+    changes: pd.DataFrame                 # per (old level, new level)
+    changes_by_level: pd.DataFrame
+    residents: pd.DataFrame
+    residences: pd.DataFrame
+    homogeneous: pd.DataFrame
+    residences_synthetic: bool
+    base_staffing: pd.DataFrame
+    mixes: pd.DataFrame
+    channels: pd.DataFrame
+    table3: pd.DataFrame | None
+    groups: dict[str, pd.DataFrame] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def load_individuals(path: str) -> pd.DataFrame:
+    """Read an analyst's file of individual points (path relative to the project folder)."""
+    p = Path(path)
+    p = p if p.is_absolute() else paths.project_root() / p
+    where = paths.relative(p)
+    if not p.exists():
+        raise LevelError(f"{where}: file not found (individuals_file)")
+    df = pd.read_csv(p, dtype=str, keep_default_na=False)
+    return tariffs.validate_individuals(df, TOP_POINTS, where, FORMS)
+
+
+def _new_levels(params, pkg: DataPackage) -> pd.DataFrame:
+    if params.new_levels == "document":
+        return pkg.table("levels_proposed")
+    frame = pd.DataFrame([lv.model_dump() for lv in params.new_levels])
+    frame["printed_label"] = frame.apply(lambda r: f"Level {r.level} ({r.points_min}-{r.points_max} points)", axis=1)
+    return frame
+
+
+def _flows(split: str, old: pd.DataFrame, new: pd.DataFrame, counts_old: pd.Series, counts_new: pd.Series | None,
+           individuals: pd.DataFrame | None) -> pd.DataFrame:
+    if split == "uniform":
+        return tariffs.flows_uniform(old, counts_old, new)
+    if split == "document":
+        if counts_new is None:
+            raise LevelError("split 'document' needs the document's new counts, which exist only for the document's "
+                             "5 levels; use split 'uniform' or 'individual' for another grouping")
+        return tariffs.flows_monotone(old, counts_old, new, counts_new)
+    if individuals is None:
+        raise LevelError("split 'individual' needs individuals_file")
+    return tariffs.flows_individual(individuals, old, new)[0]
+
+
+def _given(new: pd.DataFrame, channel: str) -> pd.Series | None:
+    if channel not in new.columns or new[channel].isna().any():
+        return None
+    return tariffs.yearly_amounts(new, channel, 1.0)
+
+
+def _solve(method: str, flows: pd.DataFrame, old_amounts: pd.Series, given: pd.Series | None,
+           floors: pd.Series, scope: str) -> tuple[pd.Series, dict[str, float]]:
+    """New amounts (kr/person-year) by the chosen method, and the solver's factor or lambda per form."""
+    if method == "mean_preserving" or given is None:
+        return tariffs.mean_preserving(flows, old_amounts), {}
+    if method == "as_given":
+        return given, {}
+    if method == "scaled":
+        amounts, factors = tariffs.scale_to_neutral(flows, old_amounts, given, scope)
+        return amounts, factors.to_dict()
+    amounts, lambdas = tariffs.floors_to_neutral(flows, old_amounts, given, floors, scope)
+    return amounts, lambdas.to_dict()
+
+
+def analyse(params, pkg: DataPackage) -> Regrouping:
+    """Run the whole question for one scenario."""
+    notes: list[str] = []
+    corrected = params.reading == "corrected"
+    old = tariffs.validate_levels(pkg.table("levels_current"), TOP_POINTS, "Table 1 (levels_current)")
+    new = tariffs.validate_levels(_new_levels(params, pkg), TOP_POINTS, "new_levels")
+    costs = pkg.table("level_costs", corrected=corrected)
+    counts_old = costs[costs.system == "current"].set_index(KEY).persons.astype(float)
+    counts_new = (costs[costs.system == "proposed"].set_index(KEY).persons.astype(float)
+                  if params.new_levels == "document" else None)
+    individuals = load_individuals(params.individuals_file) if params.individuals_file else None
+    if individuals is not None:
+        counts_old = tariffs.counts_by(tariffs.flows_individual(individuals, old, new)[0], "old")
+    flows = _flows(params.split, old, new, counts_old, counts_new, individuals)
+    occupancy = params.occupancy
+
+    # amounts in every channel (kr/person-year); the tariff method applies to each channel alike
+    staffing = base_staffing_table(params.base_staffing)
+    staffing_cost = float(staffing.loc[staffing.used, "cost"].iloc[0])
+    floors = pd.Series({(f.housing_form, f.level): (f.amount if f.amount is not None else
+                                                    staffing_cost / f.residents_covering_base_staffing)
+                        for f in params.floors}, dtype=float)
+    old_amounts, new_amounts, solver_rows = {}, {}, []
+    for ch in CHANNELS:
+        oa = tariffs.yearly_amounts(old, ch, occupancy)
+        given = _given(new, ch)
+        given = None if given is None else given * (1.0 if ch == "standard_amount" else occupancy)
+        if given is None and params.tariff_method != "mean_preserving":
+            notes.append(f"No {ch} amounts were given for the new levels: they are mean-preserving in that channel.")
+        raw, solved = _solve(params.tariff_method, flows, oa, given, floors, params.neutrality_scope)
+        step = params.rounding_step * (1.0 if ch == "standard_amount" else tariffs.DAYS_PER_YEAR * occupancy)
+        na = raw if params.tariff_method == "as_given" else tariffs.rounded(raw, step)
+        old_amounts[ch], new_amounts[ch] = oa, na
+        exact = tariffs.neutrality(flows, oa, raw)
+        after = tariffs.neutrality(flows, oa, na)
+        for form in [*FORMS, "all"]:
+            row_exact = exact[exact.housing_form == form].iloc[0]
+            row = after[after.housing_form == form].iloc[0]
+            key = form if params.neutrality_scope == "housing_form" else "overall"
+            solver_rows.append({"channel": ch, "housing_form": form, "method": params.tariff_method,
+                                "factor_or_lambda": solved.get(key, np.nan) if form != "all" else np.nan,
+                                "change_before_rounding": row_exact.change, "change_after_rounding": row.change})
+    ch = params.channel
+    neutral = tariffs.neutrality(flows, old_amounts[ch], new_amounts[ch])
+    neutral_all = pd.concat([tariffs.neutrality(flows, old_amounts[c], new_amounts[c]).assign(channel=c) for c in CHANNELS],
+                            ignore_index=True)
+
+    # sensitivity of the result to the split of straddling levels
+    sens = []
+    for split in ("document", "uniform", "individual"):
+        try:
+            f = _flows(split, old, new, counts_old, counts_new, individuals)
+        except LevelError:
+            continue
+        # the amounts stay those of the chosen split: how would they fare if persons split otherwise?
+        sens.append(tariffs.neutrality(f, old_amounts[ch], new_amounts[ch]).assign(split=split, chosen=split == params.split))
+    sensitivity = pd.concat(sens, ignore_index=True)
+
+    # the proposal (or given amounts) against mean-preserving ones
+    mp = tariffs.mean_preserving(flows, old_amounts[ch])
+    given = _given(new, ch)
+    compared = pd.DataFrame({"persons": tariffs.counts_by(flows, "new"), "mean_preserving": mp,
+                             "used": new_amounts[ch]})
+    if given is not None:
+        compared.insert(1, "given", given * (1.0 if ch == "standard_amount" else occupancy))
+    compared = compared.reset_index().merge(new[KEY + ["points_min", "points_max"]], on=KEY)
+
+    changes = tariffs.person_changes(flows, old_amounts[ch], new_amounts[ch])
+    by_level = tariffs.changes_by_old_level(changes)
+
+    # residences: the analyst's file when it has residence_id, otherwise simulated (synthetic)
+    groups: dict[str, pd.DataFrame] = {}
+    if individuals is not None:
+        ind = tariffs.flows_individual(individuals, old, new)[1]
+        for col in ("district_board", "provider"):
+            if col in ind.columns:
+                groups[col] = tariffs.residence_changes(ind, old_amounts[ch], new_amounts[ch], by=col)
+    if individuals is not None and "residence_id" in individuals.columns:
+        residents = ind[["residence_id", "housing_form", "old_level", "new_level"]]
+        synthetic = False
+    else:
+        sizes = {"service_housing": params.residences.size_service_housing,
+                 "group_housing": params.residences.size_group_housing}
+        residents = pd.concat([
+            tariffs.simulate_residences(flows, form, sizes[form], params.residences.number, params.residences.seed + i)
+            .assign(residence_id=lambda d, f=form: f + "-" + d.residence_id.astype(str))
+            for i, form in enumerate(FORMS)], ignore_index=True)
+        synthetic = True
+    res = tariffs.residence_changes(residents, old_amounts[ch], new_amounts[ch])
+    res = res.merge(residents.groupby("residence_id").housing_form.first().reset_index(), on="residence_id")
+    k = params.homogeneous_levels
+    homo = []
+    for form in FORMS:
+        lv = old[old.housing_form == form].sort_values("points_min").level.tolist()
+        r = residents[residents.housing_form == form]
+        shares = tariffs.homogeneous_shares(r, lv[:k], lv[-k:])
+        persons = counts_old[counts_old.index.get_level_values(0) == form]
+        share_low = persons[persons.index.get_level_values(1).isin(lv[:k])].sum() / persons.sum()
+        share_high = persons[persons.index.get_level_values(1).isin(lv[-k:])].sum() / persons.sum()
+        homo.append({"housing_form": form, "residences": r.residence_id.nunique(),
+                     "share_persons_low": share_low, "share_residences_only_low": shares.only_low,
+                     "share_persons_high": share_high, "share_residences_only_high": shares.only_high})
+
+    mixes = []
+    for label, levels, amounts in (("current", old, old_amounts[ch]), ("new", new, new_amounts[ch])):
+        for form in FORMS:
+            lv = levels[levels.housing_form == form].sort_values("points_min").level.tolist()
+            # current systems: the lowest ordinary levels (1, 2) as in the document's example; new: levels 1, 2
+            use = [x for x in lv if x >= 1][: params.mix_levels] if label == "current" else lv[: params.mix_levels]
+            a = amounts.loc[[(form, x) for x in use]]
+            a.index = use
+            m = tariffs.minimal_mixes(a, staffing_cost, params.max_residents)
+            mixes.append(m.assign(system=label, housing_form=form))
+    mixes_df = pd.concat(mixes, ignore_index=True)
+
+    table3 = reproduce_table3(pkg, flows, old_amounts["standard_amount"], new_amounts["standard_amount"], corrected) \
+        if params.new_levels == "document" and individuals is None else None
+
+    return Regrouping(
+        channel=ch, old_levels=old, new_levels=_with_amounts(new, new_amounts, occupancy), flows=flows,
+        old_amounts=old_amounts, new_amounts=new_amounts, neutrality=neutral, neutrality_channels=neutral_all,
+        split_sensitivity=sensitivity, solver=pd.DataFrame(solver_rows), amounts_compared=compared, changes=changes,
+        changes_by_level=by_level, residents=residents, residences=res, homogeneous=pd.DataFrame(homo),
+        residences_synthetic=synthetic, base_staffing=staffing, mixes=mixes_df,
+        channels=tariffs.channel_comparison(old, occupancy), table3=table3, groups=groups, notes=notes,
+    )
+
+
+def _with_amounts(new: pd.DataFrame, amounts: dict[str, pd.Series], occupancy: float) -> pd.DataFrame:
+    """The new level table with the amounts actually used, in each channel's own unit."""
+    out = new[KEY + ["points_min", "points_max"]].copy()
+    idx = pd.MultiIndex.from_frame(out[KEY])
+    for ch in CHANNELS:
+        out[ch] = tariffs.to_channel_units(amounts[ch], ch, occupancy).reindex(idx).to_numpy()
+    return out
+
+
+def base_staffing_table(spec) -> pd.DataFrame:
+    """The document's base staffing cost and the one computed from staffing, wage and on-costs (kr/year)."""
+    hours = tariffs.base_staffing_hours(spec.day_staff, spec.day_hours, spec.weekday_reduction_staff,
+                                        spec.weekday_reduction_hours, spec.weekdays, spec.night_staff,
+                                        spec.night_hours, spec.night_hour_weight)
+    computed = tariffs.base_staffing_cost(hours, spec.hourly_wage, spec.on_cost_share, spec.overhead_share)
+    return pd.DataFrame([
+        {"method": "document", "hours": np.nan, "cost": spec.cost, "used": spec.method == "document"},
+        {"method": "computed", "hours": hours, "cost": computed, "used": spec.method == "computed"},
+    ])
+
+
+def reproduce_table3(pkg: DataPackage, flows: pd.DataFrame, old_amounts: pd.Series, new_amounts: pd.Series,
+                     corrected: bool) -> pd.DataFrame:
+    """Table 3 recomputed: persons x standard amount per level (mnkr), against the printed figures."""
+    printed = pkg.table("level_costs", corrected=corrected)
+    rows = []
+    for system, side, amounts in (("current", "old", old_amounts), ("proposed", "new", new_amounts)):
+        persons = tariffs.counts_by(flows, side)
+        for (form, level), n in persons.items():
+            p = printed[(printed.system == system) & (printed.housing_form == form) & (printed.level == level)].iloc[0]
+            rows.append({"system": system, "housing_form": form, "level": level, "persons": n,
+                         "persons_printed": p.persons, "cost": n * amounts[(form, level)] / 1e6,
+                         "cost_printed": p.cost})
+    out = pd.DataFrame(rows)
+    totals = out.groupby("system")[["persons", "persons_printed", "cost", "cost_printed"]].sum().reset_index()
+    totals["housing_form"], totals["level"] = "all", -1
+    out = pd.concat([out, totals[out.columns]], ignore_index=True)
+    printed_totals = pkg.table("level_costs_totals").set_index("system")
+    is_total = out.housing_form == "all"
+    out.loc[is_total, "cost_printed"] = out.loc[is_total, "system"].map(printed_totals.cost).to_numpy()
+    out.loc[is_total, "persons_printed"] = out.loc[is_total, "system"].map(printed_totals.persons).to_numpy()
+    out["difference"] = out.cost - out.cost_printed
+    out["tolerance"] = 0.05  # printed to 0,1 mnkr; computed from exact amounts, totals included
+    out["within_rounding"] = out.difference.abs() <= out.tolerance + 1e-9
+    return out
+
+
+def document_examples(pkg: DataPackage, mixes: pd.DataFrame) -> pd.DataFrame:
+    """The document's example mixes (7 + 2 service, 3 + 3 group) and whether each is a minimal mix here."""
+    rows = []
+    for form, ex in pkg.table("base_staffing_examples").groupby("housing_form"):
+        mix = {f"level_{r.level}": r.residents for r in ex.itertuples()}
+        m = mixes[(mixes.system == "new") & (mixes.housing_form == form)]
+        hit = pd.Series(True, index=m.index)
+        for col, n in mix.items():
+            hit &= m[col].eq(n) if col in m.columns else False
+        rows.append({"housing_form": form, "example": " + ".join(f"{n} at {c.replace('_', ' ')}" for c, n in mix.items()),
+                     "minimal_mix_here": bool(hit.any())})
+    return pd.DataFrame(rows)

@@ -1,0 +1,425 @@
+"""Tariff levels as point ranges: mapping persons between level systems, cost neutrality, winners and losers.
+
+Vocabulary (glossary): a *level system* is a table of tariff levels per housing form, each a
+closed range of assessment points [points_min, points_max] with one amount per payment
+channel. *Flows* say how many persons move from each old level to each new level
+(columns housing_form, old_level, new_level, persons). Amounts inside the library are
+yearly kronor per person (kr/person-year) in one channel:
+
+- ``standard_amount``: the yearly standard amount (schablon) used to allocate budgets to
+  district boards (kr/year);
+- ``daily_rate_<form>``: the daily rate (peng) paid to providers, municipal, contracted or
+  private provision (kr/day), times 365 days times the occupancy.
+
+Every function takes DataFrames and parameters and returns DataFrames or Series.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+CHANNELS = ("standard_amount", "daily_rate_municipal", "daily_rate_contracted", "daily_rate_private")
+DAYS_PER_YEAR = 365
+KEY = ["housing_form", "level"]
+
+
+class LevelError(ValueError):
+    """A level system or a population that cannot be used; the message says what and where."""
+
+
+# --- level systems ---------------------------------------------------------------------------
+
+def validate_levels(levels: pd.DataFrame, top: int, where: str = "level system") -> pd.DataFrame:
+    """Check that each housing form's point ranges partition 0..top with no gap or overlap.
+
+    Returns the levels sorted by housing form and points. Raises LevelError naming the levels at fault.
+    """
+    need = {"housing_form", "level", "points_min", "points_max"}
+    missing = need - set(levels.columns)
+    if missing:
+        raise LevelError(f"{where}: missing column(s) {', '.join(sorted(missing))}")
+    out = levels.sort_values(["housing_form", "points_min"]).reset_index(drop=True)
+    for form, lv in out.groupby("housing_form", sort=False):
+        dup = lv.level.duplicated()
+        if dup.any():
+            raise LevelError(f"{where}, {form}: level {lv.level[dup].iloc[0]} is defined twice")
+        bad = lv[lv.points_max < lv.points_min]
+        if len(bad):
+            r = bad.iloc[0]
+            raise LevelError(f"{where}, {form}, level {r.level}: points_max {r.points_max} is below points_min {r.points_min}")
+        if lv.points_min.iloc[0] != 0:
+            raise LevelError(f"{where}, {form}: the lowest level starts at {lv.points_min.iloc[0]} points; it must start at 0")
+        prev = lv.iloc[:-1]
+        nxt = lv.iloc[1:]
+        for a, b in zip(prev.itertuples(), nxt.itertuples()):
+            if b.points_min > a.points_max + 1:
+                raise LevelError(f"{where}, {form}: gap between level {a.level} ({a.points_min}-{a.points_max} points) "
+                                 f"and level {b.level} ({b.points_min}-{b.points_max}); points "
+                                 f"{a.points_max + 1}-{b.points_min - 1} belong to no level")
+            if b.points_min <= a.points_max:
+                raise LevelError(f"{where}, {form}: level {a.level} ({a.points_min}-{a.points_max} points) and level "
+                                 f"{b.level} ({b.points_min}-{b.points_max}) overlap")
+        if lv.points_max.iloc[-1] != top:
+            raise LevelError(f"{where}, {form}: the highest level ends at {lv.points_max.iloc[-1]} points; it must end at {top}")
+    return out
+
+
+def assign_levels(points: pd.Series | np.ndarray, forms: pd.Series | np.ndarray, levels: pd.DataFrame) -> np.ndarray:
+    """Level of each person from their points and housing form (levels must be validated)."""
+    points = np.asarray(points)
+    forms = np.asarray(forms)
+    result = np.full(points.shape, -1, dtype=np.int64)
+    for form, lv in levels.groupby("housing_form"):
+        mask = forms == form
+        lv = lv.sort_values("points_min")
+        idx = np.searchsorted(lv.points_min.to_numpy(), points[mask], side="right") - 1
+        result[mask] = lv.level.to_numpy()[np.clip(idx, 0, len(lv) - 1)]
+    return result
+
+
+def yearly_amounts(levels: pd.DataFrame, channel: str, occupancy: float = 1.0) -> pd.Series:
+    """Amount per person and year (kr/person-year) by (housing_form, level) in one payment channel.
+
+    Daily rates (kr/day) are paid for occupied days: rate x 365 x occupancy."""
+    if channel not in CHANNELS:
+        raise LevelError(f"unknown channel {channel!r}; allowed: {', '.join(CHANNELS)}")
+    factor = 1.0 if channel == "standard_amount" else DAYS_PER_YEAR * occupancy
+    return (levels.set_index(KEY)[channel].astype(float) * factor).rename("amount")
+
+
+def to_channel_units(amounts: pd.Series, channel: str, occupancy: float = 1.0) -> pd.Series:
+    """Back from kr/person-year to the channel's own unit (kr/year or kr/day)."""
+    return amounts if channel == "standard_amount" else amounts / (DAYS_PER_YEAR * occupancy)
+
+
+# --- mapping persons between systems -------------------------------------------------------
+
+def _overlap(a_min: np.ndarray, a_max: np.ndarray, b_min: float, b_max: float) -> np.ndarray:
+    """Number of integer points two closed ranges share."""
+    return np.clip(np.minimum(a_max, b_max) - np.maximum(a_min, b_min) + 1, 0, None)
+
+
+def flows_uniform(old_levels: pd.DataFrame, counts: pd.Series, new_levels: pd.DataFrame) -> pd.DataFrame:
+    """Persons spread evenly over the points of their old level, then grouped by the new levels.
+
+    counts: persons by (housing_form, level) of the old system. Persons may be fractional."""
+    rows = []
+    for old in old_levels.itertuples():
+        n = float(counts.get((old.housing_form, old.level), 0.0))
+        width = old.points_max - old.points_min + 1
+        new = new_levels[new_levels.housing_form == old.housing_form]
+        shared = _overlap(new.points_min.to_numpy(), new.points_max.to_numpy(), old.points_min, old.points_max)
+        for lv, s in zip(new.level, shared):
+            if s > 0:
+                rows.append((old.housing_form, old.level, lv, n * s / width))
+    return pd.DataFrame(rows, columns=["housing_form", "old_level", "new_level", "persons"])
+
+
+def flows_monotone(old_levels: pd.DataFrame, counts_old: pd.Series, new_levels: pd.DataFrame,
+                   counts_new: pd.Series) -> pd.DataFrame:
+    """The split of straddling levels that the new counts imply.
+
+    Persons are ordered by points; the old levels and the new levels each take a consecutive
+    block of them, so each flow is the overlap of two blocks. Raises LevelError if the counts
+    disagree on the total or would move persons between levels whose point ranges do not meet."""
+    rows = []
+    for form in old_levels.housing_form.unique():
+        old = old_levels[old_levels.housing_form == form].sort_values("points_min")
+        new = new_levels[new_levels.housing_form == form].sort_values("points_min")
+        n_old = np.array([float(counts_old.get((form, lv), 0)) for lv in old.level])
+        n_new = np.array([float(counts_new.get((form, lv), 0)) for lv in new.level])
+        if not np.isclose(n_old.sum(), n_new.sum()):
+            raise LevelError(f"{form}: the new counts add up to {n_new.sum():g} persons but the old ones to {n_old.sum():g}; "
+                             "the split they imply needs the same population (check the counts, or use the uniform split)")
+        c_old = np.concatenate([[0], np.cumsum(n_old)])
+        c_new = np.concatenate([[0], np.cumsum(n_new)])
+        for i, o in enumerate(old.itertuples()):
+            for j, nw in enumerate(new.itertuples()):
+                flow = min(c_old[i + 1], c_new[j + 1]) - max(c_old[i], c_new[j])
+                if flow > 1e-9:
+                    if nw.points_max < o.points_min or nw.points_min > o.points_max:
+                        raise LevelError(
+                            f"{form}: the new counts would move {flow:g} persons from old level {o.level} "
+                            f"({o.points_min}-{o.points_max} points) to new level {nw.level} ({nw.points_min}-{nw.points_max}), "
+                            "whose point ranges do not meet; the counts are inconsistent with the points")
+                    rows.append((form, o.level, nw.level, flow))
+    return pd.DataFrame(rows, columns=["housing_form", "old_level", "new_level", "persons"])
+
+
+INDIVIDUAL_COLUMNS = {"person_id": "text", "housing_form": "service_housing or group_housing",
+                      "points": "whole number of assessment points"}
+OPTIONAL_COLUMNS = {"residence_id": "text", "district_board": "text", "provider": "text"}
+
+
+def validate_individuals(df: pd.DataFrame, top: int, where: str, forms: Iterable[str]) -> pd.DataFrame:
+    """An analyst's file of individual points: one row per person (schema in README). Clear errors."""
+    missing = [c for c in INDIVIDUAL_COLUMNS if c not in df.columns]
+    if missing:
+        raise LevelError(f"{where}: missing column(s) {', '.join(missing)}; the file needs "
+                         + ", ".join(f"{k} ({v})" for k, v in INDIVIDUAL_COLUMNS.items())
+                         + " and may have " + ", ".join(OPTIONAL_COLUMNS))
+    unknown = [c for c in df.columns if c not in INDIVIDUAL_COLUMNS and c not in OPTIONAL_COLUMNS]
+    if unknown:
+        raise LevelError(f"{where}: unknown column(s) {', '.join(unknown)}; allowed: "
+                         + ", ".join([*INDIVIDUAL_COLUMNS, *OPTIONAL_COLUMNS]))
+    out = df.copy()
+    forms = set(forms)
+
+    def fail(mask: pd.Series, field: str, problem: str, allowed: str) -> None:
+        row = int(np.flatnonzero(mask.to_numpy())[0])
+        raise LevelError(f"{where}, row {row + 2}, field '{field}': value {df[field].iloc[row]!r} {problem}; allowed: {allowed}")
+
+    bad_form = ~out.housing_form.isin(forms)
+    if bad_form.any():
+        fail(bad_form, "housing_form", "is not a housing form", " or ".join(sorted(forms)))
+    pts = pd.to_numeric(out.points, errors="coerce")
+    bad = pts.isna() | (pts % 1 != 0)
+    if bad.any():
+        fail(bad, "points", "is not a whole number", f"0-{top}")
+    out_of_range = (pts < 0) | (pts > top)
+    if out_of_range.any():
+        fail(out_of_range, "points", "is outside the scale", f"0-{top}")
+    out["points"] = pts.astype("int64")
+    dup = out.person_id.duplicated()
+    if dup.any():
+        fail(dup, "person_id", "appears twice", "one row per person")
+    return out
+
+
+def flows_individual(individuals: pd.DataFrame, old_levels: pd.DataFrame, new_levels: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Exact mapping from individual points. Returns (flows, individuals with old_level and new_level)."""
+    ind = individuals.copy()
+    ind["old_level"] = assign_levels(ind.points, ind.housing_form, old_levels)
+    ind["new_level"] = assign_levels(ind.points, ind.housing_form, new_levels)
+    flows = ind.groupby(["housing_form", "old_level", "new_level"]).size().rename("persons").astype(float).reset_index()
+    return flows, ind
+
+
+def counts_by(flows: pd.DataFrame, side: str) -> pd.Series:
+    """Persons by (housing_form, level) on the 'old' or 'new' side of the flows."""
+    col = f"{side}_level"
+    return flows.groupby(["housing_form", col]).persons.sum().rename_axis(KEY)
+
+
+# --- neutrality and tariff solvers ---------------------------------------------------------
+
+def _amount(amounts: pd.Series, forms: pd.Series, levels: pd.Series) -> np.ndarray:
+    idx = pd.MultiIndex.from_arrays([forms, levels])
+    missing = ~idx.isin(amounts.index)
+    if missing.any():
+        form, lv = idx[missing][0]
+        raise LevelError(f"no amount for {form} level {lv}")
+    return amounts.reindex(idx).to_numpy(dtype=float)
+
+
+def neutrality(flows: pd.DataFrame, old_amounts: pd.Series, new_amounts: pd.Series) -> pd.DataFrame:
+    """Total cost before and after for the same population, per housing form and overall (kr/year)."""
+    f = flows.assign(before=flows.persons * _amount(old_amounts, flows.housing_form, flows.old_level),
+                     after=flows.persons * _amount(new_amounts, flows.housing_form, flows.new_level))
+    per_form = f.groupby("housing_form", sort=False)[["persons", "before", "after"]].sum()
+    per_form.loc["all"] = per_form.sum()
+    out = per_form.reset_index()
+    out["change"] = out.after - out.before
+    out["change_share"] = out.change / out.before
+    return out
+
+
+def mean_preserving(flows: pd.DataFrame, old_amounts: pd.Series) -> pd.Series:
+    """Each new level pays the average old amount of the persons it receives: exactly cost-neutral."""
+    f = flows.assign(paid=flows.persons * _amount(old_amounts, flows.housing_form, flows.old_level))
+    g = f.groupby(["housing_form", "new_level"])[["paid", "persons"]].sum()
+    return (g.paid / g.persons).rename_axis(KEY).rename("amount")
+
+
+def neutrality_factors(flows: pd.DataFrame, old_amounts: pd.Series, new_amounts: pd.Series, scope: str) -> pd.Series:
+    """Budget-neutrality factor old total / new total, per housing form or one 'overall'."""
+    n = neutrality(flows, old_amounts, new_amounts)
+    if scope == "overall":
+        row = n[n.housing_form == "all"].iloc[0]
+        forms = n.housing_form[n.housing_form != "all"]
+        return pd.Series(row.before / row.after, index=forms, name="factor")
+    if scope == "housing_form":
+        n = n[n.housing_form != "all"]
+        return pd.Series((n.before / n.after).to_numpy(), index=n.housing_form, name="factor")
+    raise LevelError(f"unknown scope {scope!r}; allowed: housing_form, overall")
+
+
+def scale_to_neutral(flows: pd.DataFrame, old_amounts: pd.Series, new_amounts: pd.Series,
+                     scope: str = "housing_form") -> tuple[pd.Series, pd.Series]:
+    """Proposed amounts times the neutrality factor. Returns (scaled amounts, factors)."""
+    factors = neutrality_factors(flows, old_amounts, new_amounts, scope)
+    scaled = new_amounts * factors.reindex(new_amounts.index.get_level_values(0)).to_numpy()
+    return scaled.rename("amount"), factors
+
+
+def floors_to_neutral(flows: pd.DataFrame, old_amounts: pd.Series, shape: pd.Series, floors: pd.Series,
+                      scope: str = "housing_form") -> tuple[pd.Series, pd.Series]:
+    """Amounts max(floor, lambda x shape) with lambda chosen so the total is unchanged.
+
+    shape: relative amounts by (housing_form, level) of the new system (e.g. a proposal);
+    floors: minimum amounts (kr/person-year) by (housing_form, level); levels without a floor have 0.
+    Returns (amounts, lambda per housing form). Raises LevelError if the floors alone cost more than the budget."""
+    if scope not in ("housing_form", "overall"):
+        raise LevelError(f"unknown scope {scope!r}; allowed: housing_form, overall")
+    persons = counts_by(flows, "new")
+    before = (flows.persons * _amount(old_amounts, flows.housing_form, flows.old_level)).groupby(flows.housing_form).sum()
+    groups = {f: [f] for f in before.index} if scope == "housing_form" else {"overall": list(before.index)}
+    amounts = pd.Series(0.0, index=shape.index, name="amount")
+    lambdas = {}
+    for name, forms in groups.items():
+        idx = [i for i in shape.index if i[0] in forms]
+        s = shape.reindex(idx).to_numpy(float)
+        fl = floors.reindex(idx).fillna(0).to_numpy(float)
+        n = persons.reindex(idx).fillna(0).to_numpy(float)
+        target = float(before[forms].sum())
+        floor_cost = float((n * fl).sum())
+        if floor_cost > target + 1e-6:
+            raise LevelError(f"{name}: the floors alone cost {floor_cost:,.0f} kr a year, more than the budget "
+                             f"{target:,.0f} kr; lower the floors or raise the budget")
+
+        def total(lam: float) -> float:
+            return float((n * np.maximum(fl, lam * s)).sum())
+
+        # total(lambda) is piecewise linear and increasing: find the piece that holds the target exactly
+        breaks = np.unique(np.concatenate([[0.0], np.divide(fl, s, out=np.zeros_like(fl), where=s > 0)]))
+        lam = None
+        for lo, hi in zip(breaks, np.append(breaks[1:], np.inf)):
+            t_lo = total(lo)
+            free = (s > 0) & (fl <= lo * s + 1e-12)
+            slope = float((n[free] * s[free]).sum())
+            if slope > 0 and t_lo <= target + 1e-9 and (hi == np.inf or total(hi) >= target - 1e-9):
+                lam = lo + (target - t_lo) / slope
+                break
+        if lam is None:
+            raise LevelError(f"{name}: no scaling of the shape reaches the budget with these floors")
+        amounts.loc[idx] = np.maximum(fl, lam * s)
+        lambdas[name] = lam
+    return amounts, pd.Series(lambdas, name="lambda")
+
+
+def rounded(amounts: pd.Series, step: float = 1.0) -> pd.Series:
+    """Amounts rounded to a step (whole kronor by default), as a board would decide them."""
+    return (np.round(amounts / step) * step).rename(amounts.name)
+
+
+# --- winners and losers --------------------------------------------------------------------
+
+def person_changes(flows: pd.DataFrame, old_amounts: pd.Series, new_amounts: pd.Series) -> pd.DataFrame:
+    """Change per person for each (old level, new level) pair: kr/person-year and share of the old amount."""
+    out = flows.copy()
+    out["old_amount"] = _amount(old_amounts, out.housing_form, out.old_level)
+    out["new_amount"] = _amount(new_amounts, out.housing_form, out.new_level)
+    out["change"] = out.new_amount - out.old_amount
+    out["change_share"] = out.change / out.old_amount
+    return out
+
+
+def changes_by_old_level(changes: pd.DataFrame) -> pd.DataFrame:
+    """Persons-weighted change per person by old level (kr/person-year and share)."""
+    c = changes.assign(w_old=changes.persons * changes.old_amount, w_new=changes.persons * changes.new_amount)
+    g = c.groupby(["housing_form", "old_level"], sort=False)[["persons", "w_old", "w_new"]].sum()
+    g["old_amount"] = g.w_old / g.persons
+    g["new_amount"] = g.w_new / g.persons
+    g["change"] = g.new_amount - g.old_amount
+    g["change_share"] = g.change / g.old_amount
+    return g.drop(columns=["w_old", "w_new"]).reset_index()
+
+
+def simulate_residences(flows: pd.DataFrame, housing_form: str, size: int, number: int, seed: int) -> pd.DataFrame:
+    """SYNTHETIC: residences of `size` residents drawn at random from the form's population (seeded).
+
+    Each resident is an (old level, new level) pair drawn with the flows' weights; the draw assumes
+    residents are placed without regard to their level. Columns residence_id, housing_form, old_level, new_level."""
+    f = flows[flows.housing_form == housing_form]
+    if f.empty:
+        raise LevelError(f"no persons in {housing_form}")
+    if size < 1 or number < 1:
+        raise LevelError("residence size and number must be at least 1")
+    rng = np.random.default_rng(seed)
+    p = f.persons.to_numpy(float)
+    pick = rng.choice(len(f), size=(number, size), p=p / p.sum())
+    return pd.DataFrame({
+        "residence_id": np.repeat(np.arange(number), size),
+        "housing_form": housing_form,
+        "old_level": f.old_level.to_numpy()[pick.ravel()],
+        "new_level": f.new_level.to_numpy()[pick.ravel()],
+    })
+
+
+def residence_changes(residents: pd.DataFrame, old_amounts: pd.Series, new_amounts: pd.Series,
+                      by: str = "residence_id") -> pd.DataFrame:
+    """Budget of each residence (or district board, provider) before and after (kr/year), change and share."""
+    r = residents.assign(before=_amount(old_amounts, residents.housing_form, residents.old_level),
+                         after=_amount(new_amounts, residents.housing_form, residents.new_level))
+    g = r.groupby(by).agg(residents=("before", "size"), before=("before", "sum"), after=("after", "sum"))
+    g["change"] = g.after - g.before
+    g["change_share"] = g.change / g.before
+    return g.reset_index()
+
+
+def homogeneous_shares(residents: pd.DataFrame, low_levels: Iterable[int], high_levels: Iterable[int]) -> pd.Series:
+    """Share of residences whose residents all have low levels, and all high levels (old system)."""
+    low = residents.old_level.isin(list(low_levels)).groupby(residents.residence_id).all()
+    high = residents.old_level.isin(list(high_levels)).groupby(residents.residence_id).all()
+    return pd.Series({"only_low": float(low.mean()), "only_high": float(high.mean())})
+
+
+# --- base staffing ---------------------------------------------------------------------------
+
+def base_staffing_hours(day_staff: float, day_hours: float, weekday_reduction_staff: float,
+                        weekday_reduction_hours: float, weekdays: int, night_staff: float, night_hours: float,
+                        night_hour_weight: float, days: int = DAYS_PER_YEAR) -> float:
+    """Paid staff hours a year for one residence's base staffing.
+
+    Daytime: day_staff x day_hours every day, less weekday_reduction_staff x weekday_reduction_hours on
+    weekdays (residents at daily activity). Night: night_staff x night_hours, each hour weighted
+    (a sleeping night counts as a share of a waking hour)."""
+    day = day_staff * day_hours * days - weekday_reduction_staff * weekday_reduction_hours * weekdays
+    night = night_staff * night_hours * days * night_hour_weight
+    return day + night
+
+
+def base_staffing_cost(hours: float, hourly_wage: float, on_cost_share: float, overhead_share: float) -> float:
+    """Yearly cost (kr/year): hours x wage, plus on-costs (holiday pay, unsocial hours, social fees) and overhead."""
+    return hours * hourly_wage * (1 + on_cost_share) * (1 + overhead_share)
+
+
+def minimal_mixes(amounts: pd.Series, cost: float, max_residents: int) -> pd.DataFrame:
+    """Every minimal mix of residents by level whose yearly amounts cover the cost.
+
+    amounts: kr/person-year by level (the levels that may be mixed, e.g. the two lowest).
+    A mix is minimal when it covers the cost and removing any one resident would not.
+    Returns one row per mix: a column per level (residents), residents, revenue (kr/year), surplus."""
+    levels = list(amounts.index)
+    a = amounts.to_numpy(float)
+    if (a <= 0).any():
+        raise LevelError("amounts must be positive to cover a cost")
+    grids = np.meshgrid(*[np.arange(max_residents + 1)] * len(levels), indexing="ij")
+    mix = np.stack([g.ravel() for g in grids], axis=1)
+    mix = mix[mix.sum(axis=1) <= max_residents]
+    revenue = mix @ a
+    covers = revenue >= cost - 1e-6
+    minimal = covers.copy()
+    for k in range(len(levels)):
+        has = mix[:, k] > 0
+        minimal &= ~has | (revenue - a[k] < cost - 1e-6)
+    m = mix[minimal]
+    out = pd.DataFrame(m, columns=[f"level_{lv}" for lv in levels])
+    out["residents"] = m.sum(axis=1)
+    out["revenue"] = revenue[minimal]
+    out["surplus"] = out.revenue - cost
+    return out.sort_values([f"level_{levels[-1]}", "residents"]).reset_index(drop=True)
+
+
+# --- the two payment channels ----------------------------------------------------------------
+
+def channel_comparison(levels: pd.DataFrame, occupancy: float = 1.0) -> pd.DataFrame:
+    """Per level: the yearly standard amount against the daily rates x 365 x occupancy (kr/year)."""
+    out = levels[KEY + ["points_min", "points_max", "standard_amount"]].copy()
+    for ch in CHANNELS[1:]:
+        out[f"{ch}_year"] = levels[ch] * DAYS_PER_YEAR * occupancy
+    out["standard_vs_municipal"] = out.standard_amount / out.daily_rate_municipal_year
+    return out

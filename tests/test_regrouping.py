@@ -1,0 +1,144 @@
+"""The level regrouping question against the Stockholm document's printed figures, and its scenarios."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from carepay import params, regrouping, sources
+from carepay.params import ParameterError
+from carepay.tariffs import LevelError
+
+
+@pytest.fixture(scope="module")
+def pkg():
+    return sources.load(regrouping.PACKAGE)
+
+
+@pytest.fixture(scope="module")
+def default(pkg):
+    return regrouping.analyse(params.load("level_regrouping"), pkg)
+
+
+def test_table3_reproduced_within_rounding(default):
+    t3 = default.table3
+    known_slips = {("current", "service_housing", 6), ("current", "group_housing", 4)}  # data/.../known_discrepancies.csv
+    for r in t3.itertuples():
+        if (r.system, r.housing_form, r.level) in known_slips:
+            assert abs(r.difference) < 0.06
+        else:
+            assert r.within_rounding, r
+        assert r.persons == r.persons_printed
+
+
+@pytest.mark.parametrize("system, printed_mnkr", [("current", 1949.3), ("proposed", 1949.4)])
+def test_totals_match_table3(default, system, printed_mnkr):
+    row = default.table3[(default.table3.system == system) & (default.table3.housing_form == "all")].iloc[0]
+    assert row.cost == pytest.approx(printed_mnkr, abs=0.05)
+    assert row.persons == 1688
+
+
+def test_neutrality_of_the_proposal(default):
+    n = default.neutrality.set_index("housing_form")
+    # Table 3: 1 949,4 - 1 949,3 mnkr, i.e. about +0,1 mnkr; computed exactly from Tables 1-3
+    assert n.loc["all", "change"] == pytest.approx(0.1e6, abs=0.1e6)
+    assert n.loc["all", "before"] == pytest.approx(1949.3e6, abs=0.05e6)
+    assert abs(n.loc["all", "change_share"]) < 0.0001
+
+
+def test_flows_reproduce_the_documents_new_counts(default, pkg):
+    costs = pkg.table("level_costs", corrected=True)
+    printed = costs[costs.system == "proposed"].set_index(["housing_form", "level"]).persons
+    from carepay.tariffs import counts_by
+    got = counts_by(default.flows, "new")
+    assert got.reindex(printed.index).to_numpy() == pytest.approx(printed.to_numpy())
+
+
+def test_document_base_staffing_examples_are_minimal_mixes(default, pkg):
+    ex = regrouping.document_examples(pkg, default.mixes)
+    assert ex.minimal_mix_here.all()
+    assert default.base_staffing.loc[default.base_staffing.method == "computed", "cost"].iloc[0] == pytest.approx(3.5e6, rel=0.01)
+
+
+def test_printed_reading_fails_with_a_clear_message(pkg):
+    p = params.load("level_regrouping").model_copy(update={"reading": "printed"})
+    with pytest.raises(LevelError, match="service_housing: the new counts add up to 453 persons but the old ones to 513"):
+        regrouping.analyse(p, pkg)
+
+
+@pytest.mark.parametrize("scenario", ["mean_preserving", "base_staffing_floors", "six_levels"])
+def test_solved_scenarios_are_neutral_up_to_rounding(pkg, scenario):
+    r = regrouping.analyse(params.load("level_regrouping", scenario), pkg)
+    persons = r.neutrality.set_index("housing_form").loc["all", "persons"]
+    assert abs(r.neutrality.set_index("housing_form").loc["all", "change"]) <= 0.5 * persons  # rounding to 1 kr
+    solver = r.solver
+    assert solver.change_before_rounding.abs().max() < 1e-3
+
+
+def test_floors_scenario_meets_its_floor(pkg):
+    p = params.load("level_regrouping", "base_staffing_floors")
+    r = regrouping.analyse(p, pkg)
+    used = r.amounts_compared.set_index(["housing_form", "level"]).used
+    assert used[("service_housing", 1)] >= 3.5e6 / 8 - 0.5
+    assert used[("group_housing", 1)] >= 3.5e6 / 5 - 0.5
+
+
+def test_uniform_split_moves_the_result(pkg):
+    r = regrouping.analyse(params.load("level_regrouping", "uniform_split"), pkg)
+    assert r.neutrality.set_index("housing_form").loc["all", "change"] > 1e6
+
+
+def _scenario(project, text):
+    path = project / "params" / "level_regrouping" / "mine.yaml"
+    path.write_text("title: mine\ndescription: test\n" + text, encoding="utf-8")
+    return path
+
+
+def test_overlapping_new_levels_in_yaml_are_rejected(project):
+    _scenario(project, """new_levels:
+  - {housing_form: service_housing, level: 1, points_min: 0, points_max: 50}
+  - {housing_form: service_housing, level: 2, points_min: 40, points_max: 110}
+tariff_method: mean_preserving
+split: uniform
+""")
+    with pytest.raises(ParameterError) as err:
+        params.load("level_regrouping", "mine")
+    assert "mine.yaml" in str(err.value) and "level 1 (0-50 points) and level 2 (40-110) overlap" in str(err.value)
+
+
+def test_given_amounts_required_unless_mean_preserving(project):
+    _scenario(project, """new_levels:
+  - {housing_form: service_housing, level: 1, points_min: 0, points_max: 110}
+  - {housing_form: group_housing, level: 1, points_min: 0, points_max: 110}
+split: uniform
+""")
+    with pytest.raises(ParameterError, match="needs standard_amount for every new level"):
+        params.load("level_regrouping", "mine")
+
+
+def test_floor_needs_one_kind(project):
+    _scenario(project, "tariff_method: floors\nfloors:\n  - {housing_form: group_housing, level: 1}\n")
+    with pytest.raises(ParameterError, match="give either amount"):
+        params.load("level_regrouping", "mine")
+
+
+def test_analysts_individual_points(project, pkg):
+    """An analyst's extract: exact split, real residences, per district board."""
+    rng = np.random.default_rng(7)
+    rows = []
+    for form, n in (("service_housing", 60), ("group_housing", 90)):
+        for i in range(n):
+            rows.append({"person_id": f"{form[0]}{i}", "housing_form": form, "points": int(rng.integers(0, 111)),
+                         "residence_id": f"{form[0]}-{i // 6}", "district_board": "north" if i % 2 else "south"})
+    pd.DataFrame(rows).to_csv(project / "points.csv", index=False)
+    _scenario(project, "split: individual\nindividuals_file: points.csv\n")
+    p = params.load("level_regrouping", "mine")
+    r = regrouping.analyse(p, pkg)
+    assert r.flows.persons.sum() == 150
+    assert not r.residences_synthetic and r.residences.residence_id.nunique() == 25
+    assert set(r.groups["district_board"].district_board) == {"north", "south"}
+    assert r.table3 is None  # the file's population is not the document's: no Table 3 to compare with
+    (project / "points.csv").write_text("person_id,housing_form,points\na,service_housing,-1\n", encoding="utf-8")
+    with pytest.raises(LevelError, match=r"points.csv, row 2, field 'points': value '-1' is outside the scale"):
+        regrouping.analyse(p, pkg)
