@@ -98,8 +98,10 @@ def test_code_is_hidden_by_default(rendered):
 def test_index_lists_every_report(rendered):
     home, outcomes = rendered
     index = (home / "reports" / "index.html").read_text(encoding="utf-8")
+    import html
+
     for o in outcomes.values():
-        assert o.title in index
+        assert html.escape(o.title) in index
         assert Path(o.html).name in index
 
 

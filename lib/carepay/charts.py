@@ -156,3 +156,32 @@ def mix_frontier(mixes: pd.DataFrame, x: str, y: str, *, title: str, colour: str
     )
     chart = (base.mark_line() + base.mark_point(size=50)).properties(width=(WIDTH - 80) // 2, height=220)
     return chart.facet(column=alt.Column(f"{facet}:N", title=None), title=title)
+
+
+def ratio_dots(data: pd.DataFrame, group: str, value: str, colour: str, *, title: str, value_title: str,
+               facet: str | None = None) -> alt.Chart:
+    """Predictive ratios as dots per group and model, with the fair line at 1."""
+    base = alt.Chart(data)
+    dots = base.mark_point(size=80, filled=True).encode(
+        y=alt.Y(f"{group}:N", title=None, sort=None),
+        x=alt.X(f"{value}:Q", title=value_title, scale=alt.Scale(zero=False)),
+        color=alt.Color(f"{colour}:N", title=None),
+        shape=alt.Shape(f"{colour}:N", title=None),
+        tooltip=[group, colour, alt.Tooltip(value, format=".3f")],
+    )
+    one = base.mark_rule(color="#333", strokeDash=[4, 3]).encode(x=alt.datum(1.0))
+    chart = (one + dots).properties(width=(WIDTH - 120) // 2 if facet else WIDTH - 160, height=alt.Step(22))
+    if facet:
+        return chart.facet(column=alt.Column(f"{facet}:N", title=None), title=title).resolve_scale(y="independent")
+    return chart.properties(title=title)
+
+
+def stacked_bars(data: pd.DataFrame, category: str, value: str, part: str, *, title: str, value_title: str,
+                 fmt: str = ",.0f") -> alt.Chart:
+    """Horizontal bars split into signed parts (a decomposition), one row per category."""
+    return alt.Chart(data, title=title).mark_bar().encode(
+        y=alt.Y(f"{category}:N", title=None, sort=None),
+        x=alt.X(f"sum({value}):Q", title=value_title, axis=alt.Axis(format=fmt)),
+        color=alt.Color(f"{part}:N", title=None),
+        tooltip=[category, part, alt.Tooltip(value, format=fmt)],
+    ).properties(width=WIDTH - 160)

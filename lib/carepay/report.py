@@ -40,6 +40,8 @@ def number(value: Any, decimals: int = 0) -> str:
     if isinstance(value, (int, np.integer)):
         decimals = 0
     text = f"{value:,.{decimals}f}"
+    if text.startswith("-") and not any(c in "123456789" for c in text):
+        text = text[1:]  # -0,00 reads as a loss; it is nothing
     return text.replace(",", NBSP).replace(".", ",")
 
 

@@ -276,7 +276,8 @@ def floors_to_neutral(flows: pd.DataFrame, old_amounts: pd.Series, shape: pd.Ser
         n = persons.reindex(idx).fillna(0).to_numpy(float)
         target = float(before[forms].sum())
         floor_cost = float((n * fl).sum())
-        if floor_cost > target + 1e-6:
+        tol = 1e-9 * max(1.0, abs(target))
+        if floor_cost > target + tol:
             raise LevelError(f"{name}: the floors alone cost {floor_cost:,.0f} kr a year, more than the budget "
                              f"{target:,.0f} kr; lower the floors or raise the budget")
 
@@ -288,10 +289,11 @@ def floors_to_neutral(flows: pd.DataFrame, old_amounts: pd.Series, shape: pd.Ser
         lam = None
         for lo, hi in zip(breaks, np.append(breaks[1:], np.inf)):
             t_lo = total(lo)
-            free = (s > 0) & (fl <= lo * s + 1e-12)
+            mid = lo + 1.0 if hi == np.inf else (lo + hi) / 2  # inside the piece: no rounding at its ends
+            free = (s > 0) & (fl < mid * s)
             slope = float((n[free] * s[free]).sum())
-            if slope > 0 and t_lo <= target + 1e-9 and (hi == np.inf or total(hi) >= target - 1e-9):
-                lam = lo + (target - t_lo) / slope
+            if slope > 0 and t_lo <= target + tol and (hi == np.inf or total(hi) >= target - tol):
+                lam = lo + max(0.0, target - t_lo) / slope
                 break
         if lam is None:
             raise LevelError(f"{name}: no scaling of the shape reaches the budget with these floors")

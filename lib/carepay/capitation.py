@@ -1,0 +1,177 @@
+"""Capitation: rates from budgets, payments by provider, fairness measures and risk adjustment.
+
+Units: kr, kr/person-month, hours, person-months. A *target* is what a fair payment would
+match for each person-month: the cost at the hourly rate of the executed hours, or the
+need (ordered hours x hourly rate). The standard risk-adjustment measures compare what a
+model pays with the target:
+
+- individual R²: 1 - sum (target - paid)² / sum (target - mean target)²;
+- Cumming's prediction measure (CPM): 1 - sum |target - paid| / sum |target - mean target|;
+- predictive ratio of a group: sum paid / sum target over its person-months (1 = fair);
+- net over- or under-compensation of a group: sum (paid - target), kr.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+
+def rate_from_budget(budget: float, persons: float, months: int = 12) -> float:
+    """Capitation rate (kr/person-month) that spends a yearly budget on a volume of persons."""
+    if budget <= 0 or persons <= 0 or months <= 0:
+        raise ValueError("budget, persons and months must be positive")
+    return budget / (persons * months)
+
+
+def budget_neutral_rate(hourly_total: float, person_months: float) -> float:
+    """The rate at which capitation pays, for the same person-months, what hourly payment paid (kr/person-month)."""
+    return hourly_total / person_months
+
+
+def provider_comparison(hours: pd.DataFrame, persons: pd.DataFrame, hourly_rate: float, rate: float) -> pd.DataFrame:
+    """Payment by provider and month under both models.
+
+    hours: period, provider, executed_hours; persons: period, provider, persons (one row per active provider-month).
+    Returns period, provider, executed_hours, persons, hourly_payment, capitation_payment, change (kr)."""
+    df = persons.merge(hours, on=["period", "provider"], how="outer").fillna({"persons": 0, "executed_hours": 0.0})
+    df["hourly_payment"] = df.executed_hours * hourly_rate
+    df["capitation_payment"] = df.persons * rate
+    df["change"] = df.capitation_payment - df.hourly_payment
+    return df
+
+
+def provider_totals(monthly: pd.DataFrame, execution_ratio: pd.Series | None = None) -> pd.DataFrame:
+    """Year totals by provider with the fairness figures: payment per person-month, per executed hour and,
+    where the execution ratio (executed / ordered) is known, per ordered hour."""
+    g = monthly.groupby("provider", sort=False)[["executed_hours", "persons", "hourly_payment", "capitation_payment"]].sum()
+    g = g.rename(columns={"persons": "person_months"})
+    g["change"] = g.capitation_payment - g.hourly_payment
+    g["change_share"] = g.change / g.hourly_payment
+    g["hours_per_person_month"] = g.executed_hours / g.person_months
+    g["capitation_per_executed_hour"] = g.capitation_payment / g.executed_hours
+    g["hourly_per_person_month"] = g.hourly_payment / g.person_months
+    ratio = (execution_ratio if execution_ratio is not None else pd.Series(dtype=float)).reindex(g.index)
+    g["execution_ratio"] = ratio
+    g["ordered_hours"] = g.executed_hours / ratio
+    g["capitation_per_ordered_hour"] = g.capitation_payment / g.ordered_hours
+    g["hourly_per_ordered_hour"] = g.hourly_payment / g.ordered_hours
+    return g.reset_index()
+
+
+def decompose_change(totals: pd.DataFrame, hourly_rate: float, rate: float, reference_ratio: float) -> pd.DataFrame:
+    """Split each provider's change per person-month into budget level, need and execution.
+
+    Per person-month a provider gains rate - hourly_rate x h, where h = o x e is its executed hours,
+    o its ordered hours (need) and e its execution ratio. Against the average provider
+    (h̄ = all executed hours / all person-months, e_ref = reference_ratio, o_ref = h̄ / e_ref):
+
+        change = (rate - p h̄)                      budget level: the rate against the budget-neutral rate
+               - p (o - o_ref) (e + e_ref) / 2     need: more ordered hours per person than average
+               - p (e - e_ref) (o + o_ref) / 2     execution: delivering more of what is ordered
+
+    The three parts add up exactly. Providers with an unknown execution ratio get only the total."""
+    t = totals.copy()
+    h_bar = t.executed_hours.sum() / t.person_months.sum()
+    o_ref = h_bar / reference_ratio
+    o = t.hours_per_person_month / t.execution_ratio
+    e = t.execution_ratio
+    out = pd.DataFrame({"provider": t.provider, "person_months": t.person_months,
+                        "hours_per_person_month": t.hours_per_person_month,
+                        "ordered_hours_per_person_month": o, "execution_ratio": e})
+    out["change_per_person_month"] = rate - hourly_rate * t.hours_per_person_month
+    out["budget_level"] = rate - hourly_rate * h_bar
+    out["need"] = -hourly_rate * (o - o_ref) * (e + reference_ratio) / 2
+    out["execution"] = -hourly_rate * (e - reference_ratio) * (o + o_ref) / 2
+    out.attrs.update(h_bar=h_bar, o_ref=o_ref, e_ref=reference_ratio)
+    return out
+
+
+# --- fairness measures -------------------------------------------------------------------------
+
+def r_squared(target, paid) -> float:
+    """Individual-level R² of a payment against the target."""
+    y, p = np.asarray(target, float), np.asarray(paid, float)
+    ss_tot = ((y - y.mean()) ** 2).sum()
+    return float(1 - ((y - p) ** 2).sum() / ss_tot) if ss_tot > 0 else float("nan")
+
+
+def cumming_prediction_measure(target, paid) -> float:
+    """Cumming's prediction measure: 1 - sum |target - paid| / sum |target - mean target|."""
+    y, p = np.asarray(target, float), np.asarray(paid, float)
+    denom = np.abs(y - y.mean()).sum()
+    return float(1 - np.abs(y - p).sum() / denom) if denom > 0 else float("nan")
+
+
+def predictive_ratios(frame: pd.DataFrame, by: str, paid: str, target: str) -> pd.DataFrame:
+    """Per group: person-months, sum paid, sum target, predictive ratio and net over/under-compensation (kr)."""
+    g = frame.groupby(by, sort=True).agg(person_months=(paid, "size"), paid=(paid, "sum"), target=(target, "sum"))
+    g["predictive_ratio"] = g.paid / g.target
+    g["net_compensation"] = g.paid - g.target
+    return g.reset_index()
+
+
+def evaluate(frame: pd.DataFrame, models: dict[str, str], target: str, groups: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Fit measures per model, and predictive ratios per model and group.
+
+    frame: one row per person-month with a column per model's payment and the target column."""
+    fit = pd.DataFrame([{"model": name, "r_squared": r_squared(frame[target], frame[col]),
+                         "cumming_prediction_measure": cumming_prediction_measure(frame[target], frame[col]),
+                         "paid": frame[col].sum(), "target": frame[target].sum()} for name, col in models.items()])
+    ratios = pd.concat([predictive_ratios(frame, g, col, target).rename(columns={g: "group"}).assign(model=name, grouping=g)
+                        for name, col in models.items() for g in groups], ignore_index=True)
+    return fit, ratios
+
+
+# --- risk adjustment with statsmodels ----------------------------------------------------------
+
+def _design(groups: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """One dummy column per group (sorted), built from integer codes: no large temporary arrays."""
+    codes, uniques = pd.factorize(groups, sort=True)
+    x = np.zeros((len(codes), len(uniques)))
+    x[np.arange(len(codes)), codes] = 1.0
+    return x, [str(u) for u in uniques]
+
+
+def estimate_weights(frame: pd.DataFrame, group: str, target: str) -> pd.Series:
+    """Capitation weight per group (kr/person-month): OLS of the target on group dummies, no intercept (statsmodels)."""
+    import statsmodels.api as sm
+
+    x, levels = _design(frame[group])
+    fit = sm.OLS(frame[target].to_numpy(float), x).fit()
+    return pd.Series(fit.params, index=levels, name="weight")
+
+
+def calibrate(weights: pd.Series, counts: pd.Series, budget: float) -> pd.Series:
+    """Weights scaled by one factor so that counts x weights spend exactly the budget."""
+    total = float((weights * counts.reindex(weights.index).fillna(0)).sum())
+    return (weights * budget / total).rename("weight")
+
+
+def estimate_constrained(frame: pd.DataFrame, group: str, target: str, budget: float, fair_mask: pd.Series) -> pd.Series:
+    """Weights by group fitted to the target by least squares subject to two linear constraints:
+    the total paid equals the budget, and the chosen subgroup (fair_mask) is paid exactly its target
+    (predictive ratio 1).
+
+    Solved exactly from the Karush–Kuhn–Tucker system [[2 X'X, R'], [R, 0]] [b; l] = [2 X'y; q], which needs
+    only k x k matrices (k groups); it gives the same weights as statsmodels' GLM.fit_constrained (a test checks)."""
+    x, levels = _design(frame[group])
+    y = frame[target].to_numpy(float)
+    mask = np.asarray(fair_mask, bool)
+    if not mask.any():
+        raise ValueError("the fair group has no person-months")
+    r = np.vstack([x.sum(axis=0), x[mask].sum(axis=0)])
+    q = np.array([budget, y[mask].sum()])
+    k, m = x.shape[1], r.shape[0]
+    kkt = np.zeros((k + m, k + m))
+    kkt[:k, :k] = 2 * x.T @ x
+    kkt[:k, k:] = r.T
+    kkt[k:, :k] = r
+    rhs = np.concatenate([2 * x.T @ y, q])
+    solution = np.linalg.lstsq(kkt, rhs, rcond=None)[0]
+    return pd.Series(solution[:k], index=levels, name="weight")
+
+
+def pay_by_group(groups: pd.Series, weights: pd.Series) -> np.ndarray:
+    """Each person-month's payment from its group's weight."""
+    return groups.map(weights).to_numpy(float)

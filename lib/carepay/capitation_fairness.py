@@ -1,0 +1,252 @@
+"""The capitation fairness question (Västerås housing support): from a scenario to every table the report shows.
+
+The rules are in carepay.capitation, carepay.payment and carepay.population; this module wires
+them to the document's tables and the scenario's parameters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from carepay import capitation, payment, population
+from carepay.sources import DataPackage
+
+PACKAGE = "vasteras_housing_support_2022"
+TABLES = ("executed_hours", "hourly_payment", "persons", "capitation_payment")
+
+
+@dataclass
+class CapitationFairness:
+    rate: float                       # kr/person-month used
+    rates: pd.DataFrame               # the rate by each reading
+    monthly: pd.DataFrame             # by provider and month, both models
+    totals: pd.DataFrame              # by provider, the year
+    reproduction: pd.DataFrame        # computed against printed, every cell of the four tables and the change row
+    decomposition: pd.DataFrame
+    reference_ratio: float
+    person_months: pd.DataFrame       # individual-level rows (synthetic or extract)
+    synthetic: bool
+    calibration: pd.DataFrame
+    weights: pd.DataFrame             # by need group: estimated, calibrated, constrained
+    fit: pd.DataFrame                 # per target and model: R², CPM
+    ratios: pd.DataFrame              # predictive ratios per target, model, grouping, group
+    incentives: pd.DataFrame
+    support_ends: pd.DataFrame
+    pilot: pd.DataFrame
+    notes: list[str] = field(default_factory=list)
+
+
+def document_cells(pkg: DataPackage) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Executed hours and persons per provider-month (the providers' cells, no subtotals, no year row)."""
+    providers = pkg.table("providers").provider
+    hours = pkg.table("executed_hours")
+    persons = pkg.table("persons")
+    keep = lambda t: t[(t.period != "2021") & t.provider.isin(providers)].reset_index(drop=True)  # noqa: E731
+    return keep(hours), keep(persons)
+
+
+def rate_table(params, pkg: DataPackage, hourly_total: float, person_months: float) -> pd.DataFrame:
+    """The capitation rate by each reading (kr/person-month), and which one this scenario uses."""
+    from carepay.checks import vasteras_implied_capitation_rate
+
+    r = params.rate
+    rows = [
+        {"reading": "implied_by_tables", "how": "the document's capitation table: its total over all person-months",
+         "rate": vasteras_implied_capitation_rate(pkg)},
+        {"reading": "budget", "how": f"budget {r.budget:,.0f} kr / ({r.persons:g} persons x {r.months} months)".replace(",", " "),
+         "rate": capitation.rate_from_budget(r.budget, r.persons, r.months)},
+        {"reading": "budget_neutral", "how": "what hourly payment paid in 2021, over 2021's person-months",
+         "rate": capitation.budget_neutral_rate(hourly_total, person_months)},
+        {"reading": "text_per_year", "how": "the text's ~56 000 kr a person and year / 12",
+         "rate": pkg.figure("capitation_per_person_year") / 12},
+    ]
+    out = pd.DataFrame(rows)
+    out["per_year"] = out.rate * 12
+    out["used"] = out.reading == r.basis
+    return out
+
+
+def reproduce(pkg: DataPackage, monthly: pd.DataFrame) -> pd.DataFrame:
+    """Every printed provider cell of the four tables, the year row and the change row, against the model."""
+    providers = pkg.table("providers")
+    computed = {
+        "executed_hours": monthly.set_index(["period", "provider"]).executed_hours,
+        "hourly_payment": monthly.set_index(["period", "provider"]).hourly_payment,
+        "persons": monthly.set_index(["period", "provider"]).persons,
+        "capitation_payment": monthly.set_index(["period", "provider"]).capitation_payment,
+    }
+    rate = pkg.figure("hourly_rate_2022")
+    tolerance = {"executed_hours": 0.0, "hourly_payment": 0.5 * rate + 0.5, "persons": 0.0, "capitation_payment": 1.0}
+    rows = []
+    for name in TABLES:
+        t = pkg.table(name)
+        t = t[t.provider.isin(providers.provider)]
+        series = computed[name]
+        year = series.groupby(level="provider").sum()
+        n_months = series[series != 0].groupby(level="provider").size()
+        for r in t.itertuples():
+            value = getattr(r, name)
+            if r.period == "2021":  # the year row: a sum of the months, or for persons their mean
+                n = int(n_months[r.provider])
+                got = year[r.provider] / (n if name == "persons" else 1)
+                tol = {"executed_hours": 0.5 * (n + 1), "hourly_payment": n * 0.5 * rate + 0.5, "persons": 0.5,
+                       "capitation_payment": n * 1.0}[name]
+            else:
+                got, tol = series[(r.period, r.provider)], tolerance[name]
+            rows.append({"table": name, "period": r.period, "provider": r.provider, "printed": value, "computed": got,
+                         "difference": got - value, "tolerance": tol})
+    change = pkg.table("change")
+    tot = monthly.groupby("provider")[["capitation_payment", "hourly_payment"]].sum()
+    for r in change.itertuples():
+        got = tot.loc[r.provider, "capitation_payment"] - tot.loc[r.provider, "hourly_payment"]
+        rows.append({"table": "change", "period": "2021", "provider": r.provider, "printed": r.change_kr, "computed": got,
+                     "difference": got - r.change_kr, "tolerance": 12 * 0.5 * rate + 12 * 1.0})
+    out = pd.DataFrame(rows)
+    out["within_rounding"] = out.difference.abs() <= out.tolerance + 1e-9
+    return out
+
+
+def analyse(params, pkg: DataPackage) -> CapitationFairness:
+    notes: list[str] = []
+    p = params.hourly_rate
+    hours, persons = document_cells(pkg)
+    hourly_total = float(hours.executed_hours.sum() * p)
+    person_months = float(persons.persons.sum())
+    rates = rate_table(params, pkg, hourly_total, person_months)
+    rate = float(rates.loc[rates.used, "rate"].iloc[0])
+
+    monthly = capitation.provider_comparison(hours, persons, p, rate)
+    provision = pkg.table("providers").set_index("provider").provision
+    known = pd.Series(params.execution_ratios, dtype=float)
+    unknown_providers = sorted(set(known.index) - set(provision.index))
+    if unknown_providers:
+        raise ValueError(f"execution_ratios names unknown provider(s) {', '.join(unknown_providers)}; "
+                         f"providers: {', '.join(provision.index)}")
+    totals = capitation.provider_totals(monthly, known)
+    totals.insert(1, "provision", totals.provider.map(provision))
+    kt = totals.dropna(subset=["execution_ratio"])
+    reference = float(kt.executed_hours.sum() / kt.ordered_hours.sum()) if len(kt) else 0.6
+    decomposition = capitation.decompose_change(totals, p, rate, reference)
+
+    # individual person-months
+    assumed = params.assumed_execution_ratio or reference
+    ratios_all = pd.Series({pr: known.get(pr, assumed) for pr in provision.index})
+    periods = sorted(hours.period.unique())
+    if params.population.source == "extract":
+        pm = population.read_person_months(params.population.extract_file, provision.index, periods)
+        if "need_group" not in pm.columns:
+            pm["need_group"] = population.need_groups_from_hours(pm.ordered_hours, params.need_groups.thresholds,
+                                                                 params.need_groups.names)
+        synthetic = False
+        calibration = pd.DataFrame()
+    else:
+        pop = params.population
+        pm = population.synthetic_person_months(persons, hours, ratios_all, pop.median_ordered_hours, pop.sigma_person,
+                                                pop.sigma_month, params.need_groups.thresholds, params.need_groups.names,
+                                                pop.seed)
+        synthetic = True
+        calibration = population.calibration_report(pm, persons, hours, ratios_all)
+    pm["provision"] = pm.provider.map(provision)
+    pm["hourly"] = payment.per_executed_hour(pm.executed_hours, p)
+    pm["flat"] = payment.per_person_month(np.ones(len(pm)), rate)
+    budget = rate * len(pm)  # the same total as flat capitation for these person-months
+    targets = {"cost_at_hourly_rate": pm.hourly}
+    if "ordered_hours" in pm.columns:
+        # need: ordered hours valued so that, in total, they cost what the executed hours cost
+        need = payment.per_granted_hour(pm.ordered_hours, p)
+        pm["need_at_hourly_rate"] = need * pm.hourly.sum() / need.sum()
+        targets["need_at_hourly_rate"] = pm.need_at_hourly_rate
+    est = capitation.estimate_weights(pm, "need_group", "hourly")
+    counts = pm.need_group.value_counts()
+    cal = capitation.calibrate(est, counts, budget)
+    fair_mask = pm[params.fair_group.by].astype(str) == params.fair_group.value
+    if not fair_mask.any():
+        raise ValueError(f"fair_group: no person-months with {params.fair_group.by} = {params.fair_group.value!r}; "
+                         f"values: {', '.join(sorted(pm[params.fair_group.by].astype(str).unique()))}")
+    con = capitation.estimate_constrained(pm, "need_group", "hourly", budget, fair_mask)
+    pm["risk_adjusted"] = capitation.pay_by_group(pm.need_group, cal)
+    pm["fairness_constrained"] = capitation.pay_by_group(pm.need_group, con)
+    if (con < 0).any():
+        notes.append(f"The fairness constraint ({params.fair_group.by} = {params.fair_group.value}) can only be met with "
+                     f"negative weights for {', '.join(con.index[con < 0])}: need groups cannot pay this group its cost "
+                     "without paying others less than nothing. The constraint asks the need groups to compensate for "
+                     "something they do not measure (for a provider: its execution ratio).")
+    weights = pd.DataFrame({"person_months": counts, "estimated": est, "calibrated": cal, "constrained": con})
+    weights = weights.reindex(params.need_groups.names if params.population.source == "synthetic" else weights.index)
+    weights = weights.rename_axis("need_group").reset_index()
+
+    models = {"hourly": "hourly", "flat capitation": "flat", "risk-adjusted": "risk_adjusted",
+              "fairness-constrained": "fairness_constrained"}
+    fits, ratios = [], []
+    for tname, tcol in (("cost_at_hourly_rate", "hourly"), ("need_at_hourly_rate", "need_at_hourly_rate")):
+        if tcol not in pm.columns:
+            continue
+        f, r = capitation.evaluate(pm, models, tcol, ["provider", "need_group", "provision"])
+        fits.append(f.assign(target=tname))
+        ratios.append(r.assign(target=tname))
+
+    # incentives: one more hour, and a client whose support ends (by need group, average hours)
+    incentives = pd.DataFrame([
+        {"model": "hourly", "revenue_one_more_hour": p, "margin_one_more_hour": p - params.cost_per_hour,
+         "revenue_one_more_person_month": np.nan},
+        {"model": "flat capitation", "revenue_one_more_hour": 0.0, "margin_one_more_hour": -params.cost_per_hour,
+         "revenue_one_more_person_month": rate},
+        {"model": "risk-adjusted", "revenue_one_more_hour": 0.0, "margin_one_more_hour": -params.cost_per_hour,
+         "revenue_one_more_person_month": np.nan},  # the client's need group's weight: see support_ends
+    ])
+    g = pm.groupby("need_group").agg(person_months=("hourly", "size"), hours=("executed_hours", "mean"))
+    g = g.reindex(weights.need_group)
+    ends = pd.DataFrame({"need_group": g.index, "executed_hours_per_month": g.hours.to_numpy()})
+    for name, revenue in (("hourly", p * g.hours.to_numpy()), ("flat capitation", np.full(len(g), rate)),
+                          ("risk-adjusted", cal.reindex(g.index).to_numpy())):
+        ends[name] = payment.margin_when_support_ends(revenue, g.hours.to_numpy(), params.cost_per_hour)
+
+    pilot = pilot_table(params, monthly, p)
+    return CapitationFairness(
+        rate=rate, rates=rates, monthly=monthly, totals=totals, reproduction=reproduce(pkg, monthly),
+        decomposition=decomposition, reference_ratio=reference, person_months=pm, synthetic=synthetic,
+        calibration=calibration, weights=weights, fit=pd.concat(fits, ignore_index=True),
+        ratios=pd.concat(ratios, ignore_index=True), incentives=incentives, support_ends=ends, pilot=pilot, notes=notes)
+
+
+def pilot_table(params, monthly: pd.DataFrame, hourly_rate: float) -> pd.DataFrame:
+    """The pilot: capitation for its persons and months against hourly payment on the provider's 2021 pattern."""
+    pl = params.pilot
+    own = monthly[monthly.provider == pl.provider]
+    if own.empty:
+        raise ValueError(f"pilot: provider {pl.provider!r} has no activity in the tables")
+    hours_per_pm = own.executed_hours.sum() / own.persons.sum()
+    months = own.sort_values("period").tail(pl.months)
+    cap = pl.persons * pl.months * pl.yearly_rate / 12
+    rows = [
+        {"comparison": f"{pl.persons} persons, {pl.months} months, capitation at {pl.yearly_rate:,.0f} kr/year".replace(",", " "),
+         "person_months": pl.persons * pl.months, "hours": np.nan, "payment": cap},
+        {"comparison": f"{pl.persons} persons at the provider's 2021 hours per person-month, hourly payment",
+         "person_months": pl.persons * pl.months, "hours": pl.persons * pl.months * hours_per_pm,
+         "payment": pl.persons * pl.months * hours_per_pm * hourly_rate},
+        {"comparison": f"the provider's own last {pl.months} months of 2021 as they were, hourly payment",
+         "person_months": months.persons.sum(), "hours": months.executed_hours.sum(),
+         "payment": months.executed_hours.sum() * hourly_rate},
+        {"comparison": f"the provider's own last {pl.months} months of 2021, capitation at {pl.yearly_rate:,.0f} kr/year".replace(",", " "),
+         "person_months": months.persons.sum(), "hours": np.nan,
+         "payment": months.persons.sum() * pl.yearly_rate / 12},
+    ]
+    out = pd.DataFrame(rows)
+    out.attrs["hours_per_person_month"] = hours_per_pm
+    return out
+
+
+def wide_ratios(ratios: pd.DataFrame, target: str, value: str, need_order: list[str]) -> pd.DataFrame:
+    """One row per group (providers, need groups in their order, provision), one column per model."""
+    r = ratios[ratios.target == target]
+    wide = r.pivot_table(index=["grouping", "group"], columns="model", values=value, sort=False)
+    months = r.drop_duplicates(["grouping", "group"]).set_index(["grouping", "group"]).person_months
+    wide.insert(0, "person_months", months.reindex(wide.index))
+    order = {"provider": 0, "need_group": 1, "provision": 2}
+    rank = [(order.get(g, 9), need_order.index(x) if g == "need_group" and x in need_order else 0, x) for g, x in wide.index]
+    wide = wide.iloc[sorted(range(len(wide)), key=lambda i: rank[i])]
+    cols = [c for c in ["person_months", "hourly", "flat capitation", "risk-adjusted", "fairness-constrained"] if c in wide.columns]
+    return wide[cols].reset_index()

@@ -1,0 +1,182 @@
+"""Capitation: hand-worked rules, fairness measures on small frames, the Västerås tables, synthetic data and extracts."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from carepay import capitation as c
+from carepay import capitation_fairness as cf
+from carepay import params, payment, population, sources
+from carepay.population import ExtractError
+
+
+def test_rates_by_hand():
+    assert c.rate_from_budget(29_439_000, 520, 12) == pytest.approx(4717.79, abs=0.01)
+    assert c.budget_neutral_rate(1200, 3) == 400
+    with pytest.raises(ValueError):
+        c.rate_from_budget(1, 0)
+
+
+def test_payment_bases_by_hand():
+    assert payment.per_executed_hour([2, 3], 436).tolist() == [872, 1308]
+    assert payment.per_person_month([1, 1, 1], 4600).sum() == 13800
+    assert payment.per_level_month(["1", "9"], pd.Series({"1": 1373.0, "9": 29702.0})).tolist() == [1373, 29702]
+    with pytest.raises(ValueError, match="no monthly amount for level 'X'"):
+        payment.per_level_month(["X"], pd.Series({"1": 1.0}))
+    assert payment.marginal_revenue("executed_hours", 436)["one_more_executed_hour"] == 436
+    assert payment.marginal_revenue("capitation", rate_per_month=4600)["one_more_executed_hour"] == 0
+    # a client at 4 h/month, capitation 4 600 kr, cost 436 kr/h: ending support loses 4 600 - 1 744 = 2 856 kr a month
+    assert payment.margin_when_support_ends(4600, 4, 436) == pytest.approx(2856)
+
+
+def test_fairness_measures_against_definitions():
+    y = np.array([1.0, 2.0, 3.0, 6.0])
+    assert c.r_squared(y, y) == 1 and c.cumming_prediction_measure(y, y) == 1
+    flat = np.full(4, y.mean())
+    assert c.r_squared(y, flat) == pytest.approx(0) and c.cumming_prediction_measure(y, flat) == pytest.approx(0)
+    paid = np.array([2.0, 2.0, 3.0, 5.0])
+    # mean 3. R² = 1 - (1 + 0 + 0 + 1) / (4 + 1 + 0 + 9) = 1 - 2 / 14
+    assert c.r_squared(y, paid) == pytest.approx(1 - 2 / 14)
+    # CPM = 1 - (1 + 0 + 0 + 1) / (2 + 1 + 0 + 3)
+    assert c.cumming_prediction_measure(y, paid) == pytest.approx(1 - 2 / 6)
+    f = pd.DataFrame({"g": ["a", "a", "b", "b"], "paid": paid, "cost": y})
+    pr = c.predictive_ratios(f, "g", "paid", "cost").set_index("g")
+    assert pr.loc["a", "predictive_ratio"] == pytest.approx(4 / 3) and pr.loc["b", "net_compensation"] == pytest.approx(-1)
+
+
+def test_weights_recovered_from_synthetic_data():
+    rng = np.random.default_rng(3)
+    true = {"low": 1500.0, "mid": 4000.0, "high": 11000.0}
+    g = rng.choice(list(true), size=20000, p=[0.4, 0.4, 0.2])
+    y = np.array([true[x] for x in g]) + rng.normal(0, 800, g.size)
+    est = c.estimate_weights(pd.DataFrame({"g": g, "y": y}), "g", "y")
+    for k, v in true.items():
+        assert est[k] == pytest.approx(v, rel=0.02)
+
+
+def test_calibration_and_constraint():
+    f = pd.DataFrame({"g": ["a", "a", "b", "b", "b"], "y": [1.0, 3.0, 5.0, 7.0, 9.0], "fair": [1, 0, 0, 0, 1]})
+    w = c.estimate_weights(f, "g", "y")
+    cal = c.calibrate(w, f.g.value_counts(), budget=50)
+    assert (cal * f.g.value_counts()).sum() == pytest.approx(50)
+    con = c.estimate_constrained(f, "g", "y", budget=50, fair_mask=f.g == "a")
+    paid = c.pay_by_group(f.g, con)
+    assert paid.sum() == pytest.approx(50) and paid[:2].sum() == pytest.approx(4)  # group a paid exactly its cost
+
+
+def test_decomposition_adds_up():
+    totals = pd.DataFrame({"provider": ["x", "y"], "executed_hours": [510.0, 910.0], "person_months": [100.0, 100.0],
+                           "hours_per_person_month": [5.1, 9.1], "execution_ratio": [0.51, 0.91]})
+    d = c.decompose_change(totals, 436, 3000, reference_ratio=0.7)
+    parts = d.budget_level + d.need + d.execution
+    assert parts.to_numpy() == pytest.approx(d.change_per_person_month.to_numpy())
+    # both need 10 ordered hours: against o_ref = 7.1 / 0.7 the need parts are equal, execution differs
+    assert d.need.iloc[0] == pytest.approx(d.need.iloc[1] * (0.51 + 0.7) / (0.91 + 0.7))
+
+
+@pytest.fixture(scope="module")
+def pkg():
+    return sources.load(cf.PACKAGE)
+
+
+@pytest.fixture(scope="module")
+def default(pkg):
+    return cf.analyse(params.load("capitation_fairness"), pkg)
+
+
+def test_four_tables_and_change_row_reproduced(default):
+    rep = default.reproduction
+    assert rep.within_rounding.all(), rep[~rep.within_rounding]
+    assert set(rep.table) == {"executed_hours", "hourly_payment", "persons", "capitation_payment", "change"}
+    assert (rep.table == "change").sum() == 7
+
+
+def test_printed_totals(default, pkg):
+    # Totalkostnad 2021: hourly 29 707 519 kr; capitation 29 253 159 kr (printed)
+    assert default.totals.hourly_payment.sum() == pytest.approx(29_707_519, abs=12 * 0.5 * 436 * 7)
+    assert default.totals.capitation_payment.sum() == pytest.approx(29_253_159, abs=1)
+    assert default.rate * 12 == pytest.approx(56_000, abs=1000)  # "ca 56 000 kronor/person och år"
+
+
+def test_execution_ratio_drives_the_difference(default):
+    d = default.decomposition.set_index("provider")
+    assert d.loc["vard_och_omsorg", "execution"] > 0 > d.loc["aros_stodgrupp", "execution"]
+    assert abs(d.loc["vard_och_omsorg", "need"]) < abs(d.loc["vard_och_omsorg", "execution"])
+
+
+def test_synthetic_population_hits_its_targets(default):
+    cal = default.calibration.set_index("target").largest_error
+    assert cal["persons per provider and month"] == 0
+    assert cal["executed hours per provider and month"] < 1e-6
+    assert cal["execution ratio per provider"] < 1e-9
+    assert default.person_months.synthetic.all()
+
+
+def test_synthetic_population_is_seeded(pkg):
+    a = cf.analyse(params.load("capitation_fairness"), pkg).person_months
+    b = cf.analyse(params.load("capitation_fairness"), pkg).person_months
+    assert a.equals(b)
+
+
+def test_constrained_group_is_paid_its_cost(default):
+    pr = default.ratios[(default.ratios.model == "fairness-constrained") & (default.ratios.grouping == "need_group")
+                        & (default.ratios.target == "cost_at_hourly_rate")].set_index("group")
+    assert pr.loc["very_high", "predictive_ratio"] == pytest.approx(1)
+    assert default.person_months.fairness_constrained.sum() == pytest.approx(default.person_months.flat.sum())
+
+
+def test_budget_neutral_scenario(pkg):
+    r = cf.analyse(params.load("capitation_fairness", "budget_raised"), pkg)
+    assert r.totals.change.sum() == pytest.approx(0, abs=1e-3)
+
+
+def test_pilot(default):
+    # 23 persons x 6 months x 56 000 / 12 = 644 000 kr
+    assert default.pilot.payment.iloc[0] == pytest.approx(644_000)
+
+
+def _extract(rows):
+    return pd.DataFrame(rows, columns=["person_id", "provider", "period", "executed_hours", "ordered_hours"]).astype(str)
+
+
+GOOD = [["a", "attendo", "2021-01", "3", "5"], ["a", "attendo", "2021-02", "4", "5"]]
+
+
+@pytest.mark.parametrize("rows, message", [
+    (GOOD[:1] + [["b", "nobody", "2021-02", "1", "2"]], "row 3, field 'provider': value 'nobody' is not a known provider"),
+    (GOOD[:1] + [["b", "attendo", "2021-02", "-1", "2"]], "field 'executed_hours': value '-1' is negative"),
+    (GOOD + [["a", "attendo", "2021-02", "1", "2"]], "person 'a' appears twice in 2021-02"),
+    (GOOD[:1] + [["b", "attendo", "2021-13", "1", "2"]], "field 'period': value '2021-13' is not a month"),
+    (GOOD[:1], "no rows for month(s) 2021-02"),
+])
+def test_bad_extracts(rows, message):
+    with pytest.raises(ExtractError) as err:
+        population.validate_person_months(_extract(rows), "mine.csv", ["attendo"], ["2021-01", "2021-02"])
+    assert message in str(err.value) and "mine.csv" in str(err.value)
+
+
+def test_extract_replaces_synthetic_data(project, pkg):
+    pm = cf.analyse(params.load("capitation_fairness"), pkg).person_months
+    pm[["person_id", "provider", "period", "executed_hours", "ordered_hours"]].to_csv(project / "extract.csv", index=False)
+    path = project / "params" / "capitation_fairness" / "mine.yaml"
+    path.write_text("title: t\ndescription: d\npopulation:\n  source: extract\n  extract_file: extract.csv\n  seed: 1\n"
+                    "  median_ordered_hours: 14\n  sigma_person: 0.7\n  sigma_month: 0.3\n", encoding="utf-8")
+    r = cf.analyse(params.load("capitation_fairness", "mine"), pkg)
+    assert not r.synthetic and not r.person_months.synthetic.any() and len(r.person_months) == len(pm)
+
+
+def test_constrained_weights_equal_statsmodels_fit_constrained():
+    import statsmodels.api as sm
+
+    rng = np.random.default_rng(5)
+    g = rng.choice(["a", "b", "c", "d"], size=3000)
+    y = pd.Series(g).map({"a": 1.0, "b": 3.0, "c": 6.0, "d": 12.0}).to_numpy() + rng.normal(0, 1, g.size)
+    f = pd.DataFrame({"g": g, "y": y, "prov": rng.choice(["p", "q"], size=g.size)})
+    mask = f.prov == "p"
+    ours = c.estimate_constrained(f, "g", "y", budget=y.sum() * 0.97, fair_mask=mask)
+    x, _ = c._design(f.g)
+    r = np.vstack([x.sum(axis=0), x[mask.to_numpy()].sum(axis=0)])
+    fit = sm.GLM(y, x, family=sm.families.Gaussian()).fit_constrained((r, np.array([y.sum() * 0.97, y[mask].sum()])))
+    assert ours.to_numpy() == pytest.approx(np.asarray(fit.params), rel=1e-6)
