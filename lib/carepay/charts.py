@@ -109,7 +109,7 @@ def signed_bars(data: pd.DataFrame, category: str, value: str, *, title: str, va
                 facet: str | None = None, fmt: str = ",.0f", category_title: str = "") -> alt.Chart:
     """Vertical bars coloured by sign (gain green, loss orange-red), optionally a panel per facet."""
     chart = alt.Chart(data).mark_bar().encode(
-        x=alt.X(f"{category}:O", title=category_title),
+        x=alt.X(f"{category}:O", title=category_title, sort=None),
         y=alt.Y(f"{value}:Q", title=value_title, axis=alt.Axis(format=fmt)),
         color=alt.condition(f"datum['{value}'] >= 0", alt.value(GAIN), alt.value(LOSS)),
         tooltip=[category, alt.Tooltip(value, format=fmt)],
@@ -135,7 +135,7 @@ def grouped_bars(data: pd.DataFrame, category: str, value: str, group: str, *, t
                  facet: str | None = None, fmt: str = ",.0f", category_title: str = "") -> alt.Chart:
     """Bars side by side per category, one colour per group."""
     chart = alt.Chart(data).mark_bar().encode(
-        x=alt.X(f"{category}:O", title=category_title),
+        x=alt.X(f"{category}:O", title=category_title, sort=None),
         xOffset=alt.XOffset(f"{group}:N"),
         y=alt.Y(f"{value}:Q", title=value_title, axis=alt.Axis(format=fmt)),
         color=alt.Color(f"{group}:N", title=None),
@@ -185,3 +185,17 @@ def stacked_bars(data: pd.DataFrame, category: str, value: str, part: str, *, ti
         color=alt.Color(f"{part}:N", title=None),
         tooltip=[category, part, alt.Tooltip(value, format=fmt)],
     ).properties(width=WIDTH - 160)
+
+
+def lines(data: pd.DataFrame, x: str, y: str, colour: str, *, title: str, x_title: str, y_title: str,
+          facet: str | None = None, fmt: str = ",.0f", step: bool = False, columns: int = 2) -> alt.Chart:
+    """Lines of y against x, one per colour group, optionally a panel per facet (wrapped)."""
+    chart = alt.Chart(data).mark_line(interpolate="step-after" if step else "linear").encode(
+        x=alt.X(f"{x}:Q", title=x_title),
+        y=alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format=fmt)),
+        color=alt.Color(f"{colour}:N", title=None),
+        strokeDash=alt.StrokeDash(f"{colour}:N", title=None),
+    ).properties(width=(WIDTH - 80) // columns if facet else WIDTH, height=200 if facet else 280)
+    if facet:
+        return chart.facet(facet=alt.Facet(f"{facet}:N", title=None), columns=columns, title=title)
+    return chart.properties(title=title)

@@ -358,6 +358,18 @@ def leksand_text(pkg: DataPackage, corrected: bool) -> Iterator[Row]:
                   relation="below")
 
 
+@check("national_fee_rules")
+def national_fee_caps(pkg: DataPackage, corrected: bool) -> Iterator[Row]:
+    """The fee cap rule (0,5392 x price base amount / 12) reproduces the published caps."""
+    from carepay.fees import rules_for_year
+
+    for fig in pkg.figures.itertuples():
+        if fig.figure.startswith("fee_cap_"):
+            year = int(fig.figure.rsplit("_", 1)[1])
+            yield compare("national.fee_cap", "figures", fig.figure, fig.value, rules_for_year(pkg, year)["fee_cap"], 0.5,
+                          "kr/month", f"published fee cap {year} = 0,5392 x price base amount / 12")
+
+
 # --- running ----------------------------------------------------------------------------
 
 def run_checks(packages: dict[str, DataPackage]) -> pd.DataFrame:

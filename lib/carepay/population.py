@@ -177,3 +177,142 @@ def validate_person_months(raw: pd.DataFrame, where: str, providers: Iterable[st
                                f"{periods[0]} to {periods[-1]}")
     out["synthetic"] = False
     return out
+
+
+# --- home-care individuals for the fee question -------------------------------------------------
+
+FEE_COLUMNS = {"person_id": "text", "period": "month as YYYY-MM", "executed_hours": "hours/month, >= 0",
+               "alarm": "1 if the person has a safety alarm that month, else 0"}
+FEE_HEADROOM = {"fee_headroom": "kr/month, >= 0"}
+FEE_INCOME = {"income_after_tax": "kr/month, >= 0", "housing_supplement": "kr/month, >= 0",
+              "housing_cost": "kr/month, >= 0"}
+
+
+def lognormal_for(share_above: float, threshold: float, mean: float) -> tuple[float, float]:
+    """Median and log-spread of a lognormal with a given mean and share above a threshold."""
+    from scipy.stats import norm
+
+    if not 0 < share_above < 1 or threshold <= 0 or mean <= 0:
+        raise ValueError("share_above must be in (0, 1), threshold and mean positive")
+    z = norm.ppf(1 - share_above)
+    gap = np.log(mean) - np.log(threshold)
+    disc = z * z + 2 * gap
+    if disc < 0:
+        raise ValueError(f"no lognormal has mean {mean} with {share_above:.0%} above {threshold}")
+    sigma = z + np.sqrt(disc)
+    if sigma <= 0:
+        raise ValueError(f"no lognormal has mean {mean} with {share_above:.0%} above {threshold}")
+    return float(np.exp(np.log(mean) - sigma ** 2 / 2)), float(sigma)
+
+
+def synthetic_fee_population(individuals: int, hours_per_year: float, share_above_cap_hours: float,
+                             cap_hours: float, sigma_month: float, income_median: float, income_sigma: float,
+                             housing_median: float, housing_sigma: float, supplement_income_limit: float,
+                             supplement_share: float, minimum_allowance: float, alarm_share: float,
+                             seed: int, year: int = 2018, months: int = 12) -> pd.DataFrame:
+    """SYNTHETIC person-months of home care calibrated to the Örebro aggregates.
+
+    Each person's average monthly hours come from a lognormal chosen so that the mean is
+    hours_per_year / individuals / months and share_above_cap_hours of persons are above cap_hours;
+    persons are placed at evenly spaced quantiles (then shuffled) so the share is met closely, and all
+    hours are scaled so the year's total is exact. Months vary around the person's average (sigma_month).
+    Income after tax and housing cost are lognormal; persons under supplement_income_limit get a housing
+    supplement of supplement_share x housing cost. Fee headroom follows the national rule."""
+    from scipy.stats import norm
+
+    from carepay.fees import fee_headroom
+
+    rng = np.random.default_rng(seed)
+    mean = hours_per_year / individuals / months
+    median, sigma = lognormal_for(share_above_cap_hours, cap_hours, mean)
+    q = (np.arange(individuals) + 0.5) / individuals
+    person_mean = rng.permutation(median * np.exp(sigma * norm.ppf(q)))
+    noise = np.exp(rng.normal(0, sigma_month, (individuals, months)))
+    noise /= noise.mean(axis=1, keepdims=True)
+    hours = person_mean[:, None] * noise
+    hours *= hours_per_year / hours.sum()
+    income = income_median * np.exp(rng.normal(0, income_sigma, individuals))
+    housing = housing_median * np.exp(rng.normal(0, housing_sigma, individuals))
+    supplement = np.where(income < supplement_income_limit, supplement_share * housing, 0.0)
+    alarm = rng.random(individuals) < alarm_share
+    rep = lambda a: np.repeat(a, months)  # noqa: E731
+    df = pd.DataFrame({
+        "person_id": rep(np.arange(individuals)),
+        "period": np.tile([f"{year}-{m:02d}" for m in range(1, months + 1)], individuals),
+        "executed_hours": hours.ravel(),
+        "alarm": rep(alarm),
+        "income_after_tax": rep(income),
+        "housing_supplement": rep(supplement),
+        "housing_cost": rep(housing),
+        "minimum_allowance": minimum_allowance,
+    })
+    df["fee_headroom"] = fee_headroom(df.income_after_tax, df.housing_supplement, df.minimum_allowance, df.housing_cost)
+    df["synthetic"] = True
+    return df
+
+
+def fee_calibration_report(df: pd.DataFrame, individuals: int, hours_per_year: float, above_cap: int,
+                           cap_hours: float, cap: float) -> pd.DataFrame:
+    """The synthetic fee population against the document's aggregates, and its headroom profile."""
+    per_person = df.groupby("person_id").executed_hours.mean()
+    room = df.groupby("person_id").fee_headroom.first()
+    rows = [
+        {"target": "individuals", "document": individuals, "population": df.person_id.nunique(), "unit": "persons"},
+        {"target": "executed hours a year", "document": hours_per_year, "population": df.executed_hours.sum(), "unit": "hours"},
+        {"target": f"individuals above {cap_hours:.2f} h/month (the fee cap's hours)", "document": above_cap,
+         "population": int((per_person > cap_hours).sum()), "unit": "persons"},
+        {"target": "headroom 0 (pay nothing)", "document": np.nan, "population": float((room <= 0).mean()), "unit": "share"},
+        {"target": f"headroom 1-{cap:,.0f} kr ('de allra flesta')".replace(",", " "), "document": np.nan,
+         "population": float(((room > 0) & (room <= cap)).mean()), "unit": "share"},
+        {"target": "headroom above the cap", "document": np.nan, "population": float((room > cap).mean()), "unit": "share"},
+    ]
+    out = pd.DataFrame(rows)
+    out["error"] = out.population - out.document
+    return out
+
+
+def validate_fee_extract(raw: pd.DataFrame, where: str, minimum_allowance: float) -> pd.DataFrame:
+    """An analyst's person-month extract for the fee question; headroom given or computed from income parts."""
+    missing = [c for c in FEE_COLUMNS if c not in raw.columns]
+    has_room = all(c in raw.columns for c in FEE_HEADROOM)
+    has_income = all(c in raw.columns for c in FEE_INCOME)
+    schema = ", ".join(f"{k} ({v})" for k, v in FEE_COLUMNS.items())
+    if missing or not (has_room or has_income):
+        raise ExtractError(f"{where}: missing column(s) {', '.join(missing) or 'for the fee headroom'}; the schema is "
+                           f"{schema}, and either fee_headroom or income_after_tax, housing_supplement, housing_cost")
+    allowed = set(FEE_COLUMNS) | set(FEE_HEADROOM) | set(FEE_INCOME)
+    unknown = [c for c in raw.columns if c not in allowed]
+    if unknown:
+        raise ExtractError(f"{where}: unknown column(s) {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}")
+    out = raw.copy()
+
+    def fail(mask, field: str, problem: str, rule: str) -> None:
+        row = int(np.flatnonzero(np.asarray(mask))[0])
+        raise ExtractError(f"{where}, row {row + 2}, field '{field}': value {raw[field].iloc[row]!r} {problem}; allowed: {rule}")
+
+    for field in ["executed_hours", *(FEE_HEADROOM if has_room else FEE_INCOME)]:
+        values = pd.to_numeric(out[field], errors="coerce")
+        if values.isna().any():
+            fail(values.isna(), field, "is not a number", "a number >= 0")
+        if (values < 0).any():
+            fail(values < 0, field, "is negative", "a number >= 0")
+        out[field] = values.astype(float)
+    bad = ~out.alarm.astype(str).isin(["0", "1"])
+    if bad.any():
+        fail(bad, "alarm", "is not 0 or 1", "0 or 1")
+    out["alarm"] = out.alarm.astype(str) == "1"
+    bad = ~out.period.astype(str).str.fullmatch(r"\d{4}-(0[1-9]|1[0-2])")
+    if bad.any():
+        fail(bad, "period", "is not a month", "YYYY-MM")
+    dup = out.duplicated(["person_id", "period"])
+    if dup.any():
+        row = int(np.flatnonzero(dup.to_numpy())[0])
+        raise ExtractError(f"{where}, row {row + 2}: person {out.person_id.iloc[row]!r} appears twice in "
+                           f"{out.period.iloc[row]}; allowed: one row per person and month")
+    if not has_room:
+        from carepay.fees import fee_headroom
+
+        out["minimum_allowance"] = minimum_allowance
+        out["fee_headroom"] = fee_headroom(out.income_after_tax, out.housing_supplement, minimum_allowance, out.housing_cost)
+    out["synthetic"] = False
+    return out

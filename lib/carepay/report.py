@@ -126,6 +126,17 @@ def show_table(df: pd.DataFrame, **kwargs: Any) -> None:
     display(HTML(table_html(df, **kwargs)))
 
 
+def show_results(df: pd.DataFrame, value_columns: list[str], unit_column: str = "unit", **kwargs: Any) -> None:
+    """A table whose rows have different units (a unit column): each value formatted by its row's unit
+    ('%' for shares 0-1 shown as percent)."""
+    out = df.copy()
+    for col in value_columns:
+        out[col] = [("" if pd.isna(v) else (percent(v, auto_percent_decimals(v)) if u == "%" else number(v, auto_decimals(v))))
+                    for v, u in zip(df[col], df[unit_column])]
+    out[unit_column] = out[unit_column].replace("%", "")
+    show_table(out, **kwargs)
+
+
 def note(markdown: str) -> None:
     """A paragraph of plain words in the report."""
     from IPython.display import Markdown, display

@@ -1,0 +1,222 @@
+"""The fee incentive question (Örebro): from a scenario to every table the report shows.
+
+Rules are in carepay.fees, the population in carepay.population, the response in carepay.behaviour.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from carepay import behaviour, fees, population
+from carepay.sources import DataPackage
+
+PACKAGE = "orebro_home_care_2018"
+RULES = "national_fee_rules"
+LEVEL_NAMES = [str(i) for i in range(10)] + ["X"]
+
+
+@dataclass
+class FeeIncentives:
+    rules: dict
+    cost_per_hour: float
+    schedule: pd.DataFrame        # 11 levels: share, kr at full headroom, printed, thresholds
+    curves: pd.DataFrame          # fee against hours for several headrooms, both schedules
+    person_months: pd.DataFrame
+    synthetic: bool
+    calibration: pd.DataFrame
+    revenue: pd.DataFrame         # today, proposal, difference; break-even hours
+    zero_price: pd.DataFrame      # who faces a zero marginal price today and under the proposal
+    threshold_sensitivity: pd.DataFrame
+    behaviour: pd.DataFrame       # per elasticity in the band: hours, cost, revenue, net
+    break_even_elasticity: float | None
+    break_even_search: tuple[float, float]
+    nonfee_sensitivity: pd.DataFrame
+    estimate: dict
+    by_hours: pd.DataFrame
+    by_headroom: pd.DataFrame
+    notes: list[str] = field(default_factory=list)
+
+
+def shares_of(params, pkg: DataPackage) -> np.ndarray:
+    if params.shares == "document":
+        return pkg.table("fee_levels_proposed").share_of_fee_headroom.to_numpy(float)
+    return np.asarray(params.shares, float)
+
+
+def cost_per_hour(params, pkg: DataPackage) -> float:
+    """kr/hour: the scenario's, or the one the report's break-even implies (10 mnkr / 25 000 hours)."""
+    if params.cost_per_hour == "document":
+        return pkg.figure("revenue_loss") / pkg.figure("break_even_hours")
+    return float(params.cost_per_hour)
+
+
+def schedule_table(params, pkg: DataPackage, cap: float) -> pd.DataFrame:
+    shares = shares_of(params, pkg)
+    printed = pkg.table("fee_levels_proposed")
+    t = np.asarray(params.thresholds, float)
+    lower = ["alarm only", "0"] + [f"{v:g}" for v in t]
+    upper = ["", f"< {t[0]:g}"] + [f"< {v:g}" for v in t[1:]] + [""]
+    hours = [f"{lo} – {hi[2:]}" if hi.startswith("<") and lo not in ("alarm only",) else lo for lo, hi in zip(lower, upper)]
+    hours[-1] = f"> {t[-1]:g}"
+    return pd.DataFrame({"level": LEVEL_NAMES, "hours_per_month": hours, "share_of_headroom": shares,
+                         "fee_at_full_headroom": shares * cap, "printed_2018": printed.fee_at_full_headroom.to_numpy()})
+
+
+def fee_curves(params, pkg: DataPackage, cap: float, headrooms=(500, 1000, 1500, None)) -> pd.DataFrame:
+    """Fee (kr/month) against executed hours 0-160 under both schedules, for several headrooms."""
+    hours = np.round(np.arange(0, 160.5, 0.5), 1)
+    shares = shares_of(params, pkg)
+    rows = []
+    for room in headrooms:
+        r = cap * 2 if room is None else float(room)
+        label = "headroom at or above the cap" if room is None else f"headroom {room:,.0f} kr".replace(",", " ")
+        today = fees.hourly_fee(hours, r, params.hourly_fee, cap)
+        prop = fees.level_fee(fees.fee_levels(hours, np.zeros_like(hours, bool), params.thresholds), r, shares, cap)
+        rows.append(pd.DataFrame({"hours": hours, "fee": today, "schedule": "today", "headroom": label}))
+        rows.append(pd.DataFrame({"hours": hours, "fee": prop, "schedule": "proposal", "headroom": label}))
+    return pd.concat(rows, ignore_index=True)
+
+
+def revenue_table(df: pd.DataFrame, pkg: DataPackage, cph: float) -> pd.DataFrame:
+    today, prop = df.fee_today.sum(), df.fee_proposal.sum()
+    diff = prop - today
+    hours = df.executed_hours.sum()
+    rows = [
+        ("Fee revenue today", today, "kr/year", np.nan),
+        ("Fee revenue under the proposal", prop, "kr/year", np.nan),
+        ("Change in fee revenue", diff, "kr/year", -pkg.figure("revenue_loss")),
+        ("Executed hours that pay for the loss", -diff / cph, "hours/year", pkg.figure("break_even_hours")),
+        ("... as share of all executed hours", -diff / cph / hours, "%", pkg.figure("break_even_reduction_share")),
+    ]
+    return pd.DataFrame(rows, columns=["result", "value", "unit", "document"])
+
+
+def _apply(df: pd.DataFrame, hours, params, shares, cap: float) -> tuple[np.ndarray, np.ndarray]:
+    """Fees today and under the proposal for given hours (kr/month per person-month)."""
+    today = fees.hourly_fee(hours, df.fee_headroom, params.hourly_fee, cap, np.where(df.alarm, params.alarm_fee, 0.0))
+    prop = fees.level_fee(fees.fee_levels(hours, df.alarm, params.thresholds), df.fee_headroom, shares, cap)
+    return today, prop
+
+
+def behaviour_band(df: pd.DataFrame, params, shares, cap: float, cph: float, elasticities) -> pd.DataFrame:
+    """For each elasticity: hours, cost, fee revenue and the net budget effect against today (kr/year)."""
+    h = df.executed_hours.to_numpy()
+    p0 = fees.marginal_price_today(h, df.fee_headroom, params.hourly_fee, cap)
+    p1 = fees.band_price(h, df.alarm, df.fee_headroom, params.thresholds, shares, cap)
+    today, _ = _apply(df, h, params, shares, cap)
+    rows = []
+    for e in elasticities:
+        h1 = behaviour.respond(h, p0, p1, e, params.elasticity.nonfee_cost)
+        _, prop1 = _apply(df, h1, params, shares, cap)
+        d_hours = h1.sum() - h.sum()
+        rows.append({"elasticity": e, "hours_change": d_hours, "hours_change_share": d_hours / h.sum(),
+                     "cost_change": d_hours * cph, "revenue_change": prop1.sum() - today.sum(),
+                     "net_budget_effect": (prop1.sum() - today.sum()) - d_hours * cph})
+    return pd.DataFrame(rows)
+
+
+def by_band(df: pd.DataFrame, column: str, bands: list[float], unit: str) -> pd.DataFrame:
+    """Persons and the mean monthly fee change by band of hours or headroom (per person, year average)."""
+    per = df.groupby("person_id").agg(hours=("executed_hours", "mean"), headroom=("fee_headroom", "mean"),
+                                      today=("fee_today", "mean"), proposal=("fee_proposal", "mean"))
+    per["change"] = per.proposal - per.today
+    edges = list(bands) + [np.inf]
+    labels = [f"{a:g}–{b:g} {unit}" if np.isfinite(b) else f"{a:g}+ {unit}" for a, b in zip(edges, edges[1:])]
+    per["band"] = pd.cut(per[column], edges, right=False, labels=labels)
+    g = per.groupby("band", observed=False).agg(persons=("change", "size"), fee_today=("today", "mean"),
+                                               fee_proposal=("proposal", "mean"), change=("change", "mean"),
+                                               pay_more=("change", lambda c: float((c > 0.5).mean()) if len(c) else np.nan),
+                                               pay_less=("change", lambda c: float((c < -0.5).mean()) if len(c) else np.nan))
+    return g.reset_index()
+
+
+def analyse(params, pkg: DataPackage, rules_pkg: DataPackage) -> FeeIncentives:
+    notes: list[str] = []
+    rules = fees.rules_for_year(rules_pkg, params.year)
+    cap = rules["fee_cap"]
+    cph = cost_per_hour(params, pkg)
+    shares = shares_of(params, pkg)
+    pop = params.population
+    if pop.source == "extract":
+        raw = pd.read_csv(_path(pop.extract_file), dtype=str, keep_default_na=False)
+        df = population.validate_fee_extract(raw, pop.extract_file, rules["minimum_allowance_single"])
+        synthetic, calibration = False, pd.DataFrame()
+    else:
+        cap_hours = cap / params.hourly_fee
+        df = population.synthetic_fee_population(
+            pop.individuals, pop.hours_per_year, pop.individuals_above_cap_hours / pop.individuals, cap_hours,
+            pop.sigma_month, pop.income_median, pop.income_sigma, pop.housing_median, pop.housing_sigma,
+            pop.supplement_income_limit, pop.supplement_share, rules["minimum_allowance_single"], pop.alarm_share,
+            pop.seed, year=params.year)
+        synthetic = True
+        calibration = population.fee_calibration_report(df, pop.individuals, pop.hours_per_year,
+                                                        pop.individuals_above_cap_hours, cap_hours, cap)
+    h = df.executed_hours.to_numpy()
+    df["fee_today"], df["fee_proposal"] = _apply(df, h, params, shares, cap)
+    df["fee_level"] = fees.fee_levels(h, df.alarm, params.thresholds)
+    df["price_today"] = fees.marginal_price_today(h, df.fee_headroom, params.hourly_fee, cap)
+    df["price_proposal"] = fees.band_price(h, df.alarm, df.fee_headroom, params.thresholds, shares, cap)
+
+    zero = pd.DataFrame([
+        {"schedule": "today", "persons_zero_marginal_price": _share_zero(df, "price_today"),
+         "why": "the fee has reached the cap or the fee headroom"},
+        {"schedule": "proposal", "persons_zero_marginal_price": _share_zero(df, "price_proposal"),
+         "why": "top level (X) or zero fee headroom"},
+    ])
+
+    sens = []
+    for name, thresholds in _threshold_sets(params.thresholds):
+        t_params = params.model_copy(update={"thresholds": thresholds})
+        _, prop = _apply(df, h, t_params, shares, cap)
+        sens.append({"thresholds": name, "values": ", ".join(f"{v:g}" for v in thresholds),
+                     "revenue_change": prop.sum() - df.fee_today.sum(),
+                     "break_even_hours": -(prop.sum() - df.fee_today.sum()) / cph})
+    e = params.elasticity
+    band = behaviour_band(df, params, shares, cap, cph, sorted({e.low, e.central, e.high, 0.0}))
+
+    def net(elasticity: float) -> float:
+        return float(behaviour_band(df, params, shares, cap, cph, [elasticity]).net_budget_effect.iloc[0])
+
+    search = (-20.0, 0.0)
+    be = behaviour.solve_break_even(net, *search)
+    nonfee = []
+    for c in sorted({25.0, 50.0, 100.0, 300.0, float(e.nonfee_cost)}):
+        c_params = params.model_copy(update={"elasticity": e.model_copy(update={"nonfee_cost": c})})
+        row = behaviour_band(df, c_params, shares, cap, cph, [e.central]).iloc[0]
+        nonfee.append({"nonfee_cost": c, "hours_change_share": row.hours_change_share,
+                       "net_budget_effect": row.net_budget_effect, "chosen": c == e.nonfee_cost})
+    panel = behaviour.synthetic_panel(params.estimator.persons, params.estimator.months,
+                                      params.estimator.true_elasticity, params.estimator.seed)
+    estimate = behaviour.estimate_elasticity(panel)
+    estimate["true_elasticity"] = params.estimator.true_elasticity
+    return FeeIncentives(
+        rules=rules, cost_per_hour=cph, schedule=schedule_table(params, pkg, cap), curves=fee_curves(params, pkg, cap),
+        person_months=df, synthetic=synthetic, calibration=calibration, revenue=revenue_table(df, pkg, cph),
+        zero_price=zero, threshold_sensitivity=pd.DataFrame(sens), behaviour=band, break_even_elasticity=be,
+        break_even_search=search, nonfee_sensitivity=pd.DataFrame(nonfee), estimate=estimate, by_hours=by_band(df, "hours", params.hour_bands, "h"),
+        by_headroom=by_band(df, "headroom", params.headroom_bands, "kr"), notes=notes)
+
+
+def _share_zero(df: pd.DataFrame, column: str) -> float:
+    per = df.groupby("person_id")[column].mean()
+    return float((per <= 1e-9).mean())
+
+
+def _threshold_sets(chosen: list[float]) -> list[tuple[str, list[float]]]:
+    lo, hi = chosen[0], chosen[-1]
+    geometric = [round(lo * (hi / lo) ** (i / 8), 1) for i in range(9)]
+    linear = [round(lo + (hi - lo) * i / 8, 1) for i in range(9)]
+    low_heavy = [round(lo + (hi - lo) * (i / 8) ** 2, 1) for i in range(9)]
+    return [("this scenario", list(chosen)), ("geometric", geometric), ("even", linear), ("dense at low hours", low_heavy)]
+
+
+def _path(p: str):
+    from pathlib import Path
+
+    from carepay import paths
+
+    path = Path(p)
+    return path if path.is_absolute() else paths.project_root() / path

@@ -1,0 +1,106 @@
+"""User fees for home care: the hourly fee with its cap, fee headroom, and level-based fee schedules.
+
+Units: kr/month for fees, headroom and incomes; hours/month for executed hours; shares 0-1.
+Every rule is a small function on numpy arrays (one element per person-month) so that it
+runs on a million person-months at once; each cites where the rule comes from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from carepay.sources import DataPackage
+
+
+def monthly_amount(coefficient: float, price_base_amount: float) -> float:
+    """coefficient x price base amount / 12, to the nearest krona (SoL 8 kap. 5 and 7 §§)."""
+    return float(np.floor(coefficient * price_base_amount / 12 + 0.5))
+
+
+def rules_for_year(pkg: DataPackage, year: int) -> dict[str, float]:
+    """The fee cap and minimum allowances (kr/month) for a year, from data/national_fee_rules."""
+    pba = pkg.table("price_base_amounts").set_index("year").price_base_amount
+    if year not in pba.index:
+        raise ValueError(f"no price base amount for {year} in data/national_fee_rules/price_base_amounts.csv; "
+                         f"years: {pba.index.min()}-{pba.index.max()}")
+    rules = pkg.table("fee_rules")
+    out = {"year": year, "price_base_amount": float(pba[year])}
+    for rule, part in rules.groupby("rule"):
+        valid = part[part.valid_from <= f"{year}-12-31"].sort_values("valid_from")
+        if valid.empty:
+            raise ValueError(f"no {rule} coefficient in force in {year}")
+        out[rule] = monthly_amount(float(valid.coefficient.iloc[-1]), float(pba[year]))
+    return out
+
+
+def fee_headroom(income_after_tax, housing_supplement, minimum_allowance, housing_cost):
+    """Fee headroom (avgiftsutrymme), kr/month: income after tax + housing supplement - minimum allowance
+    - housing cost, never below 0 (Örebro 7.4.1, 'Så här beräknas avgiftsutrymmet')."""
+    room = (np.asarray(income_after_tax, float) + np.asarray(housing_supplement, float)
+            - np.asarray(minimum_allowance, float) - np.asarray(housing_cost, float))
+    return np.maximum(room, 0.0)
+
+
+def hourly_fee(hours, headroom, hourly_rate: float, cap: float, other_fees=0.0):
+    """Today's fee, kr/month: hourly rate x executed hours plus other parts (safety alarm ...),
+    limited by the fee cap and by the individual's fee headroom (Örebro 5.3.2, 7.4.1)."""
+    gross = np.asarray(hours, float) * hourly_rate + np.asarray(other_fees, float)
+    return np.minimum(gross, np.minimum(cap, np.asarray(headroom, float)))
+
+
+def fee_levels(hours, alarm, thresholds: Sequence[float]) -> np.ndarray:
+    """Fee level of each person-month under the proposal: 0 = safety alarm only, 1..9, and 10 for level X.
+
+    thresholds: the 9 boundaries in hours/month between levels 1|2, ..., 8|9, 9|X (Örebro 7.4.1 prints
+    only the first, 4, and the last, 130). A person-month with no hours and no alarm pays nothing (level -1)."""
+    h = np.asarray(hours, float)
+    t = np.asarray(thresholds, float)
+    level = 1 + np.searchsorted(t, h, side="right")  # h < 4 -> 1, 4 <= h < t2 -> 2, ..., h >= 130 -> 10
+    level = np.where(h > t[-1], 10, np.minimum(level, 9 + (h > t[-1])))
+    alarm = np.asarray(alarm, bool)
+    return np.where(h > 0, level, np.where(alarm, 0, -1))
+
+
+def level_fee(levels, headroom, shares: Sequence[float], cap: float):
+    """Fee under the proposal, kr/month: the level's share of the headroom, the headroom counted up to the cap
+    (Örebro 7.4.1: the fee in kr is the share of 2 044 kr for those whose headroom is at least the cap)."""
+    shares = np.asarray(shares, float)
+    lv = np.asarray(levels)
+    share = np.where(lv >= 0, shares[np.clip(lv, 0, len(shares) - 1)], 0.0)
+    return share * np.minimum(np.asarray(headroom, float), cap)
+
+
+def marginal_price_today(hours, headroom, hourly_rate: float, cap: float, other_fees=0.0):
+    """What one more hour costs the individual today, kr/hour: the hourly rate until the fee reaches the cap
+    or the headroom, then nothing (the fee for the next whole hour, as the individual meets it)."""
+    now = hourly_fee(hours, headroom, hourly_rate, cap, other_fees)
+    more = hourly_fee(np.asarray(hours, float) + 1, headroom, hourly_rate, cap, other_fees)
+    return more - now
+
+
+def band_price(hours, alarm, headroom, thresholds: Sequence[float], shares: Sequence[float], cap: float):
+    """What an hour costs the individual under the proposal, kr/hour: the step to the next level spread over
+    the hours of the current level's band (zero in the top level). A smooth measure of the proposal's
+    marginal price; the fee itself moves in steps at the thresholds."""
+    h = np.asarray(hours, float)
+    t = np.asarray(thresholds, float)
+    lv = fee_levels(h, alarm, t)
+    shares = np.asarray(shares, float)
+    base = np.minimum(np.asarray(headroom, float), cap)
+    lower = np.concatenate([[0.0], t])          # band of level k (1..9) is [lower[k-1], lower[k])
+    upper = np.concatenate([t, [np.inf]])
+    k = np.clip(lv, 1, 10) - 1
+    width = upper[k] - lower[k]
+    step = shares[np.clip(lv + 1, 0, len(shares) - 1)] - shares[np.clip(lv, 0, len(shares) - 1)]
+    price = np.where((lv >= 1) & (lv <= 9) & np.isfinite(width), step * base / np.where(width > 0, width, 1.0), 0.0)
+    return price
+
+
+def fee_schedule_frame(pkg_orebro: DataPackage) -> pd.DataFrame:
+    """The proposal's 11 levels with their shares and printed kr (Örebro 7.4.1)."""
+    t = pkg_orebro.table("fee_levels_proposed").copy()
+    t["level_number"] = np.arange(len(t))
+    return t
