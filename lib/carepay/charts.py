@@ -199,3 +199,17 @@ def lines(data: pd.DataFrame, x: str, y: str, colour: str, *, title: str, x_titl
     if facet:
         return chart.facet(facet=alt.Facet(f"{facet}:N", title=None), columns=columns, title=title)
     return chart.properties(title=title)
+
+
+def curve_with_points(data: pd.DataFrame, x: str, y: str, label: str, curve_label: str, *, title: str,
+                      x_title: str, y_title: str, x_fmt: str = ".0%") -> alt.Chart:
+    """A curve (rows whose label is curve_label) with labelled points (the other rows) on it."""
+    base = alt.Chart(data)
+    line = base.transform_filter(alt.datum[label] == curve_label).mark_line(color=PALETTE[0]).encode(
+        x=alt.X(f"{x}:Q", title=x_title, axis=alt.Axis(format=x_fmt)),
+        y=alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format=",.0f")))
+    points = base.transform_filter(alt.datum[label] != curve_label).mark_point(size=90, filled=True, color=PALETTE[5]).encode(
+        x=f"{x}:Q", y=f"{y}:Q", tooltip=[label, alt.Tooltip(x, format=".0%"), alt.Tooltip(y, format=",.0f")])
+    text = base.transform_filter(alt.datum[label] != curve_label).mark_text(align="left", dx=8, dy=-6, fontSize=11).encode(
+        x=f"{x}:Q", y=f"{y}:Q", text=f"{label}:N")
+    return (line + points + text).properties(title=title, width=WIDTH - 60, height=300)

@@ -59,3 +59,86 @@ def margin_when_support_ends(revenue_per_month, hours_per_month, cost_per_hour: 
     Positive: the provider loses this much a month when the client's support ends (an incentive to keep it);
     negative: the provider gains by ending it."""
     return np.asarray(revenue_per_month, dtype=float) - np.asarray(hours_per_month, dtype=float) * cost_per_hour
+
+
+# --- the provider's economics ------------------------------------------------------------------
+
+def cost_per_executed_hour(staff_cost_per_hour: float, client_time_share):
+    """What an executed (client) hour costs the provider, kr/hour: staff cost per working hour divided by the
+    share of working time spent with clients."""
+    return staff_cost_per_hour / np.asarray(client_time_share, dtype=float)
+
+
+def client_share_from_indirect(indirect: float, reading: str) -> float:
+    """Share of working time at the client when a price 'includes indirect time of X %' (Leksand-Rättvik 5.2):
+    'on_top' reads X as extra time per client hour (share 1 / (1 + X)); 'of_total' as a share of all working time (1 - X)."""
+    if reading == "on_top":
+        return 1.0 / (1.0 + indirect)
+    if reading == "of_total":
+        return 1.0 - indirect
+    raise ValueError(f"unknown reading {reading!r}; allowed: on_top, of_total")
+
+
+def implied_client_share(price_per_executed_hour: float, staff_cost_per_hour: float) -> float:
+    """The share of working time at the client at which a price per executed hour just covers the staff cost."""
+    return staff_cost_per_hour / price_per_executed_hour
+
+
+INCENTIVES = {
+    "executed_hours": ("+ rate", "nothing", "up, to the granted ceiling: every delivered hour pays"),
+    "granted_hours": ("nothing", "+ granted hours x rate", "down: delivering less of what is granted costs less and pays the same"),
+    "level_month": ("nothing", "+ the level's monthly amount", "down within the level; none to raise the level, which the needs assessor sets"),
+    "capitation": ("nothing", "+ the monthly amount", "down, and to keep clients whose support could end"),
+}
+
+
+def incentive_table() -> pd.DataFrame:
+    """Plain-words table: what one more executed hour and one more client bring under each basis, and the push."""
+    return pd.DataFrame([{"basis": b, "one_more_executed_hour": h, "one_more_client": c, "pushes_executed_time": w}
+                         for b, (h, c, w) in INCENTIVES.items()])
+
+
+def revenue(frame: pd.DataFrame, basis: str, hourly_rate: float = 0.0, level_amounts: pd.Series | None = None,
+            capitation_rate: float = 0.0) -> np.ndarray:
+    """Payment per person-month under a basis. frame: executed_hours, granted_hours, level (one row per person-month)."""
+    if basis == "executed_hours":
+        return per_executed_hour(frame.executed_hours, hourly_rate)
+    if basis == "granted_hours":
+        return per_granted_hour(frame.granted_hours, hourly_rate)
+    if basis == "level_month":
+        if level_amounts is None:
+            raise ValueError("level_month needs level_amounts")
+        return per_level_month(frame.level, level_amounts)
+    if basis == "capitation":
+        return per_person_month(np.ones(len(frame)), capitation_rate)
+    raise ValueError(f"unknown payment basis {basis!r}; allowed: {', '.join(BASES)}")
+
+
+def guaranteed_execution(payment_amount, executed_hours, granted_hours, minimum_share: float):
+    """A guaranteed minimum execution share: where executed / granted falls below the minimum, the payment is
+    reduced in proportion (executed / (minimum x granted)); at or above it, paid in full."""
+    executed = np.asarray(executed_hours, float)
+    granted = np.asarray(granted_hours, float)
+    share = np.divide(executed, granted, out=np.ones_like(executed), where=granted > 0)
+    factor = np.where(share < minimum_share, share / minimum_share, 1.0)
+    return np.asarray(payment_amount, float) * factor
+
+
+def premium(base_payment, premium_share: float, goal_reached):
+    """Outcome premium (effektpremie): a share of the base payment, paid where the goal is reached (kr)."""
+    return np.asarray(base_payment, float) * premium_share * np.asarray(goal_reached, float)
+
+
+def calibrate_level_amounts(granted_hours_by_level: pd.Series, persons_by_level: pd.Series, hourly_rate: float,
+                            execution_ratio: float, target_total: float, months: int = 12) -> pd.DataFrame:
+    """Monthly amounts per level that keep the year's total payment at target_total.
+
+    Each level's raw amount is what executed-time payment gives on average: hourly rate x execution ratio x the
+    level's mean granted hours a month; one factor then scales all levels to the target (kr/year)."""
+    raw = hourly_rate * execution_ratio * granted_hours_by_level / persons_by_level
+    total = float((raw * persons_by_level).sum() * months)
+    factor = target_total / total
+    out = pd.DataFrame({"persons": persons_by_level, "mean_granted_hours": granted_hours_by_level / persons_by_level,
+                        "raw_amount": raw, "amount": raw * factor})
+    out.attrs["factor"] = factor
+    return out

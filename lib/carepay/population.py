@@ -316,3 +316,76 @@ def validate_fee_extract(raw: pd.DataFrame, where: str, minimum_allowance: float
         out["fee_headroom"] = fee_headroom(out.income_after_tax, out.housing_supplement, minimum_allowance, out.housing_cost)
     out["synthetic"] = False
     return out
+
+
+# --- home-care clients for the provider payment question --------------------------------------
+
+def synthetic_home_care_clients(clients: int, executed_hours_per_year: float, in_house_share: float,
+                                ratio_in_house: float, ratio_external: float, sigma_person: float,
+                                sigma_month: float, boundaries, seed: int, year: int = 2018,
+                                months: int = 12) -> pd.DataFrame:
+    """SYNTHETIC person-months of home care: provision (in-house or external), granted and executed hours, level.
+
+    Granted hours a month are lognormal across clients (sigma_person); each client is in-house with
+    probability in_house_share; executed = granted x the provision's execution ratio x a monthly factor
+    (sigma_month, mean 1 per client), scaled so the year's executed hours are exact. The level is the band
+    of granted hours (boundaries: lower bounds of levels 1-9)."""
+    rng = np.random.default_rng(seed)
+    granted = np.exp(rng.normal(0, sigma_person, clients))
+    in_house = rng.random(clients) < in_house_share
+    ratio = np.where(in_house, ratio_in_house, ratio_external)
+    month = np.exp(rng.normal(0, sigma_month, (clients, months)))
+    month /= month.mean(axis=1, keepdims=True)
+    executed = granted[:, None] * ratio[:, None] * month
+    scale = executed_hours_per_year / executed.sum()
+    granted, executed = granted * scale, executed * scale
+    bounds = np.asarray(boundaries, float)
+    level = np.searchsorted(bounds, granted, side="right")  # 1..9
+    rep = lambda a: np.repeat(a, months)  # noqa: E731
+    return pd.DataFrame({
+        "person_id": rep(np.arange(clients)),
+        "period": np.tile([f"{year}-{m:02d}" for m in range(1, months + 1)], clients),
+        "provision": rep(np.where(in_house, "in_house", "external")),
+        "granted_hours": rep(granted),
+        "executed_hours": executed.ravel(),
+        "level": rep(level.astype(str)),
+        "synthetic": True,
+    })
+
+
+def validate_client_extract(raw: pd.DataFrame, where: str, extension_margin: float, levels) -> pd.DataFrame:
+    """An analyst's person-month extract for provider payment: person_id, period, provision, granted_hours,
+    executed_hours, level. Executed hours above granted are allowed only within the temporary-extension margin."""
+    need = ["person_id", "period", "provision", "granted_hours", "executed_hours", "level"]
+    missing = [c for c in need if c not in raw.columns]
+    if missing:
+        raise ExtractError(f"{where}: missing column(s) {', '.join(missing)}; the schema is {', '.join(need)}")
+    out = raw.copy()
+
+    def fail(mask, field: str, problem: str, rule: str) -> None:
+        row = int(np.flatnonzero(np.asarray(mask))[0])
+        raise ExtractError(f"{where}, row {row + 2}, field '{field}': value {raw[field].iloc[row]!r} {problem}; allowed: {rule}")
+
+    for field in ("granted_hours", "executed_hours"):
+        v = pd.to_numeric(out[field], errors="coerce")
+        if v.isna().any():
+            fail(v.isna(), field, "is not a number", "hours >= 0")
+        if (v < 0).any():
+            fail(v < 0, field, "is negative", "hours >= 0")
+        out[field] = v.astype(float)
+    bad = ~out.provision.isin(["in_house", "external"])
+    if bad.any():
+        fail(bad, "provision", "is not a provision", "in_house or external")
+    bad = ~out.level.astype(str).isin([str(x) for x in levels])
+    if bad.any():
+        fail(bad, "level", "is not a level", ", ".join(map(str, levels)))
+    over = out.executed_hours > out.granted_hours * (1 + extension_margin) + 1e-9
+    if over.any():
+        fail(over, "executed_hours", f"exceeds granted hours by more than the temporary-extension margin "
+             f"({extension_margin:.0%})", f"at most granted x {1 + extension_margin:g}")
+    dup = out.duplicated(["person_id", "period"])
+    if dup.any():
+        row = int(np.flatnonzero(dup.to_numpy())[0])
+        raise ExtractError(f"{where}, row {row + 2}: person {out.person_id.iloc[row]!r} appears twice in {out.period.iloc[row]}")
+    out["synthetic"] = False
+    return out

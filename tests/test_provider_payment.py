@@ -1,0 +1,89 @@
+"""Provider payment: hand-worked payment functions, the documents' figures, calibration and bad input."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from carepay import params, payment, population, sources
+from carepay import provider_payment as pp
+from carepay.population import ExtractError
+
+
+def test_provider_economics_by_hand():
+    # Leksand-Rättvik 5.2: 375 kr including 25 % indirect time on top of each client hour -> 80 % at the client
+    share = payment.client_share_from_indirect(0.25, "on_top")
+    assert share == pytest.approx(0.8) and payment.client_share_from_indirect(0.25, "of_total") == pytest.approx(0.75)
+    staff = 375 * share
+    assert staff == pytest.approx(300)
+    # 482 kr at the same staff cost: 300 / 482 = 62 % at the client ("nära 60 %", 5.3)
+    assert payment.implied_client_share(482, staff) == pytest.approx(0.622, abs=0.001)
+    assert payment.cost_per_executed_hour(300, 0.38) == pytest.approx(789.47, abs=0.01)
+
+
+def test_payment_functions_by_hand():
+    frame = pd.DataFrame({"executed_hours": [6.0, 12.0], "granted_hours": [10.0, 10.0], "level": ["1", "2"]})
+    amounts = pd.Series({"1": 1373.0, "2": 3067.0})
+    assert payment.revenue(frame, "executed_hours", hourly_rate=300).tolist() == [1800, 3600]
+    assert payment.revenue(frame, "granted_hours", hourly_rate=300).tolist() == [3000, 3000]
+    assert payment.revenue(frame, "level_month", level_amounts=amounts).tolist() == [1373, 3067]
+    assert payment.revenue(frame, "capitation", capitation_rate=5000).tolist() == [5000, 5000]
+    # 55 % guaranteed: 6 of 10 granted hours is above it (paid in full); 4 of 10 is paid 0.4 / 0.55
+    assert payment.guaranteed_execution([1000, 1000], [6, 4], [10, 10], 0.55).tolist() == pytest.approx([1000, 1000 * 0.4 / 0.55])
+    assert payment.premium(1000, 0.03, 0.12) == pytest.approx(3.6)
+
+
+def test_level_calibration_keeps_the_total_exactly():
+    granted = pd.Series({"1": 500.0, "2": 3000.0})
+    persons = pd.Series({"1": 100.0, "2": 100.0})
+    out = payment.calibrate_level_amounts(granted, persons, 300, 0.6, target_total=1_000_000, months=1)
+    assert (out.amount * out.persons).sum() == pytest.approx(1_000_000)
+    assert out.amount["2"] / out.amount["1"] == pytest.approx(6)
+
+
+@pytest.fixture(scope="module")
+def default():
+    return pp.analyse(params.load("provider_payment"), sources.load(pp.OREBRO), sources.load(pp.LEKSAND))
+
+
+def test_document_figures(default):
+    figs = default.document_figures.set_index("figure")
+    row = figs.iloc[0]
+    assert row.printed == 200e6 and row.from_the_report_s_numbers == pytest.approx(200e6)  # 300 / 0.6 - 300
+    assert default.hourly_rate == 300  # 300 mnkr for 1 000 000 executed hours
+    assert default.in_house_share == pytest.approx(0.8)  # 0.8 x 56 % + 0.2 x 76 % = 60 %
+
+
+def test_calibrated_levels_keep_300_mnkr(default):
+    level = default.bases[(default.bases.basis == "level_month") & (default.bases.provision == "all")].iloc[0]
+    assert level.payment == pytest.approx(300e6, rel=1e-9)
+    today = default.bases[(default.bases.basis == "executed_hours") & (default.bases.provision == "all")].iloc[0]
+    assert today.payment == pytest.approx(300e6) and today.executed_hours == pytest.approx(1e6)
+
+
+def test_granted_time_with_guarantee():
+    r = pp.analyse(params.load("provider_payment", "granted_time"), sources.load(pp.OREBRO), sources.load(pp.LEKSAND))
+    g = r.guarantee.set_index("basis")
+    assert (g.payment_with_rule <= g.payment_without_rule).all() and g.loc["granted_hours", "saving"] > 0
+
+
+def test_premium_close_to_the_pilots_4_mnkr():
+    r = pp.analyse(params.load("provider_payment", "premium"), sources.load(pp.OREBRO), sources.load(pp.LEKSAND))
+    assert any("4.6 mnkr" in n for n in r.notes)  # 300 mnkr x (3 % x 12 % + 2 % x 59 %)
+
+
+@pytest.mark.parametrize("row, message", [
+    ({"executed_hours": "12"}, "exceeds granted hours by more than the temporary-extension margin"),
+    ({"provision": "ours"}, "field 'provision': value 'ours' is not a provision"),
+    ({"level": "11"}, "field 'level': value '11' is not a level"),
+    ({"granted_hours": "-1"}, "field 'granted_hours': value '-1' is negative"),
+])
+def test_bad_client_extract(row, message):
+    base = {"person_id": "a", "period": "2018-01", "provision": "in_house", "granted_hours": "10", "executed_hours": "6", "level": "2"}
+    with pytest.raises(ExtractError, match=message):
+        population.validate_client_extract(pd.DataFrame([{**base, **row}]), "clients.csv", 0.1, range(1, 10))
+
+
+def test_extension_within_margin_is_allowed():
+    base = {"person_id": "a", "period": "2018-01", "provision": "external", "granted_hours": "10", "executed_hours": "10.9", "level": "2"}
+    assert len(population.validate_client_extract(pd.DataFrame([base]), "clients.csv", 0.1, range(1, 10))) == 1
