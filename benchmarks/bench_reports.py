@@ -67,27 +67,31 @@ def measure(commands: list[list[str]], env: dict[str, str], cwd: Path) -> tuple[
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--all-scenarios", action="store_true", help="every scenario, not only the defaults")
     args = ap.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="carepay-bench-"))
     for name in ("data", "params", "notebooks"):
         shutil.copytree(ROOT / name, scratch / name)
     env = {**os.environ, "CAREPAY_HOME": str(scratch), "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
     notebooks = sorted(p.stem for p in (scratch / "notebooks").glob("*.ipynb"))
-    n = len(notebooks)
+    jobs = [(nb, f.stem) for nb in notebooks for f in sorted((scratch / "params" / nb).glob("*.yaml"))
+            if args.all_scenarios or f.stem == "default"]
+    n = len(jobs)
 
     naive = []
     out = scratch / "naive"
     out.mkdir()
-    for nb in notebooks:
-        executed = out / f"{nb}.ipynb"
+    for nb, scenario in jobs:
+        executed = out / f"{nb}-{scenario}.ipynb"
         naive.append([str(BIN / "papermill"), str(scratch / "notebooks" / f"{nb}.ipynb"), str(executed),
-                      "-f", str(scratch / "params" / nb / "default.yaml"), "--cwd", str(scratch / "notebooks"),
+                      "-p", "scenario", str(scratch / "params" / nb / f"{scenario}.yaml"), "--cwd", str(scratch / "notebooks"),
                       "-k", "python3", "--no-progress-bar"])
         naive.append([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)])
-    batch = [[str(BIN / "carepay"), "reports", *[f"{nb}/default" for nb in notebooks], "--jobs", str(args.jobs),
+    batch = [[str(BIN / "carepay"), "reports", *[f"{nb}/{sc}" for nb, sc in jobs], "--jobs", str(args.jobs),
               "--no-progress"]]
 
-    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; {n} default reports: {', '.join(notebooks)}")
+    what = "reports (every scenario)" if args.all_scenarios else "default reports"
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; {n} {what} of {', '.join(notebooks)}")
     t_naive, m_naive = measure(naive, env, scratch)
     t_batch, m_batch = measure(batch, env, scratch)
     mib = 1024 * 1024

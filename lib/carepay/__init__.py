@@ -5,3 +5,6 @@ Import what you need from the modules (``carepay.sources``, ``carepay.checks``,
 """
 
 __version__ = "0.1.0"
+
+#: Output type the batch reads key results from (carepay.report.key_results writes it).
+KEY_RESULTS_MIME = "application/vnd.carepay.key-results+json"

@@ -34,9 +34,8 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-from carepay import paths
+from carepay import KEY_RESULTS_MIME, paths
 from carepay.params import ParameterError, merged_values, scenario_files, validate
-from carepay.report import KEY_RESULTS_MIME
 
 CELL_TIMEOUT_S = 900
 

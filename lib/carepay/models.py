@@ -8,11 +8,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from carepay.params import ScenarioParams, param, register
-from carepay.sources import package_names
 
 
 @register("sources")
@@ -40,7 +38,9 @@ class SourcesParams(ScenarioParams):
     @field_validator("packages")
     @classmethod
     def _known_packages(cls, value: list[str]) -> list[str]:
-        known = package_names()
+        from carepay.paths import data_package_names
+
+        known = data_package_names()
         unknown = [v for v in value if v not in known]
         if unknown:
             raise ValueError(f"unknown data package(s) {', '.join(unknown)}; known: {', '.join(known)}")
@@ -168,6 +168,8 @@ class LevelRegroupingParams(ScenarioParams):
     def _levels_partition(cls, value):
         if value == "document":
             return value
+        import pandas as pd
+
         from carepay.tariffs import LevelError, validate_levels
 
         frame = pd.DataFrame([v.model_dump() for v in value])

@@ -52,3 +52,9 @@ def relative(path: Path) -> str:
         return str(Path(path).resolve().relative_to(project_root()))
     except ValueError:
         return str(path)
+
+
+def data_package_names(data: Path | None = None) -> list[str]:
+    """Names of the data packages under data/ (folders with a datapackage.json)."""
+    root = Path(data) if data else data_dir()
+    return sorted(p.parent.name for p in root.glob("*/datapackage.json"))

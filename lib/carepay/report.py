@@ -17,10 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from carepay import __version__, paths
-
-#: Output type the batch reads key results from (the HTML report shows the table beside it).
-KEY_RESULTS_MIME = "application/vnd.carepay.key-results+json"
+from carepay import KEY_RESULTS_MIME, __version__, paths
 NBSP = "\u00a0"
 
 

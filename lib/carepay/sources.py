@@ -248,8 +248,7 @@ class DataPackage:
 
 def package_names(data_dir: Path | None = None) -> list[str]:
     """Names of the data packages under data/ (folders with a datapackage.json)."""
-    root = Path(data_dir) if data_dir else paths.data_dir()
-    return sorted(p.parent.name for p in root.glob("*/datapackage.json"))
+    return paths.data_package_names(data_dir)
 
 
 def load(name: str, data_dir: Path | None = None) -> DataPackage:
