@@ -141,8 +141,8 @@ def analyse(params, pkg: DataPackage, rules_pkg: DataPackage) -> FeeIncentives:
     shares = shares_of(params, pkg)
     pop = params.population
     if pop.source == "extract":
-        raw = pd.read_csv(_path(pop.extract_file), dtype=str, keep_default_na=False)
-        df = population.validate_fee_extract(raw, pop.extract_file, rules["minimum_allowance_single"])
+        raw, where = population.read_extract(pop.extract_file)
+        df = population.validate_fee_extract(raw, where, rules["minimum_allowance_single"])
         synthetic, calibration = False, pd.DataFrame()
     else:
         cap_hours = cap / params.hourly_fee
@@ -211,12 +211,3 @@ def _threshold_sets(chosen: list[float]) -> list[tuple[str, list[float]]]:
     linear = [round(lo + (hi - lo) * i / 8, 1) for i in range(9)]
     low_heavy = [round(lo + (hi - lo) * (i / 8) ** 2, 1) for i in range(9)]
     return [("this scenario", list(chosen)), ("geometric", geometric), ("even", linear), ("dense at low hours", low_heavy)]
-
-
-def _path(p: str):
-    from pathlib import Path
-
-    from carepay import paths
-
-    path = Path(p)
-    return path if path.is_absolute() else paths.project_root() / path

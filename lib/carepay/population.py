@@ -22,6 +22,47 @@ class ExtractError(ValueError):
     """An analyst's extract does not fit its schema; the message says where and why."""
 
 
+def read_extract(path: str | Path) -> tuple[pd.DataFrame, str]:
+    """An analyst's CSV file as text columns, and how to name it in messages (relative to the project folder)."""
+    p = Path(path)
+    p = p if p.is_absolute() else paths.project_root() / p
+    where = paths.relative(p)
+    if not p.exists():
+        raise ExtractError(f"{where}: file not found")
+    return pd.read_csv(p, dtype=str, keep_default_na=False), where
+
+
+def _fail(raw: pd.DataFrame, where: str, mask, field: str, problem: str, allowed: str) -> None:
+    """Raise for the first row where mask is true, naming file, row (as a spreadsheet shows it), field and value."""
+    row = int(np.flatnonzero(np.asarray(mask))[0])
+    raise ExtractError(f"{where}, row {row + 2}, field '{field}': value {raw[field].iloc[row]!r} {problem}; allowed: {allowed}")
+
+
+def _non_negative(out: pd.DataFrame, raw: pd.DataFrame, where: str, fields, allowed: str = "a number >= 0") -> None:
+    """Convert text columns to numbers in place, rejecting what is not a number or is negative."""
+    for field in fields:
+        values = pd.to_numeric(out[field], errors="coerce")
+        if values.isna().any():
+            _fail(raw, where, values.isna(), field, "is not a number", allowed)
+        if (values < 0).any():
+            _fail(raw, where, values < 0, field, "is negative", allowed)
+        out[field] = values.astype(float)
+
+
+def _months(raw: pd.DataFrame, where: str, field: str = "period") -> None:
+    bad = ~raw[field].astype(str).str.fullmatch(r"\d{4}-(0[1-9]|1[0-2])")
+    if bad.any():
+        _fail(raw, where, bad, field, "is not a month", "YYYY-MM, e.g. 2021-03")
+
+
+def _one_row_per_person_month(out: pd.DataFrame, where: str) -> None:
+    dup = out.duplicated(["person_id", "period"])
+    if dup.any():
+        row = int(np.flatnonzero(dup.to_numpy())[0])
+        raise ExtractError(f"{where}, row {row + 2}: person {out.person_id.iloc[row]!r} appears twice in "
+                           f"{out.period.iloc[row]}; allowed: one row per person and month")
+
+
 # --- housing support person-months (capitation) -------------------------------------------------
 
 PERSON_MONTH_COLUMNS = {
@@ -113,12 +154,7 @@ def read_person_months(path: str | Path, providers: Iterable[str] | None, period
 
     Required: person_id, provider, period (YYYY-MM), executed_hours; and ordered_hours or need_group.
     providers: allowed provider ids (None: any); periods: months that must all be present (None: any)."""
-    p = Path(path)
-    p = p if p.is_absolute() else paths.project_root() / p
-    where = paths.relative(p)
-    if not p.exists():
-        raise ExtractError(f"{where}: file not found")
-    raw = pd.read_csv(p, dtype=str, keep_default_na=False)
+    raw, where = read_extract(path)
     return validate_person_months(raw, where, providers, periods)
 
 
@@ -137,39 +173,19 @@ def validate_person_months(raw: pd.DataFrame, where: str, providers: Iterable[st
     if not any(c in raw.columns for c in PERSON_MONTH_OPTIONAL):
         raise ExtractError(f"{where}: needs ordered_hours or need_group (or both) to measure need")
 
-    def fail(mask, field: str, problem: str, allowed: str) -> None:
-        row = int(np.flatnonzero(np.asarray(mask))[0])
-        raise ExtractError(f"{where}, row {row + 2}, field '{field}': value {raw[field].iloc[row]!r} {problem}; allowed: {allowed}")
-
     out = raw.copy()
     for field in ("person_id", "provider", "period"):
         empty = out[field].str.strip() == ""
         if empty.any():
-            fail(empty, field, "is missing", PERSON_MONTH_COLUMNS[field])
+            _fail(raw, where, empty, field, "is missing", PERSON_MONTH_COLUMNS[field])
     if providers is not None:
         allowed = sorted(set(providers))
         bad = ~out.provider.isin(allowed)
         if bad.any():
-            fail(bad, "provider", "is not a known provider", ", ".join(allowed))
-    bad = ~out.period.str.fullmatch(r"\d{4}-(0[1-9]|1[0-2])")
-    if bad.any():
-        fail(bad, "period", "is not a month", "YYYY-MM, e.g. 2021-03")
-    for field in ("executed_hours", "ordered_hours"):
-        if field not in out.columns:
-            continue
-        values = pd.to_numeric(out[field], errors="coerce")
-        bad = values.isna()
-        if bad.any():
-            fail(bad, field, "is not a number", "hours >= 0")
-        bad = values < 0
-        if bad.any():
-            fail(bad, field, "is negative", "hours >= 0")
-        out[field] = values.astype(float)
-    dup = out.duplicated(["person_id", "period"])
-    if dup.any():
-        row = int(np.flatnonzero(dup.to_numpy())[0])
-        raise ExtractError(f"{where}, row {row + 2}: person {out.person_id.iloc[row]!r} appears twice in "
-                           f"{out.period.iloc[row]}; allowed: one row per person and month")
+            _fail(raw, where, bad, "provider", "is not a known provider", ", ".join(allowed))
+    _months(raw, where)
+    _non_negative(out, raw, where, [f for f in ("executed_hours", "ordered_hours") if f in out.columns], "hours >= 0")
+    _one_row_per_person_month(out, where)
     if periods is not None:
         absent = sorted(set(periods) - set(out.period))
         if absent:
@@ -285,30 +301,13 @@ def validate_fee_extract(raw: pd.DataFrame, where: str, minimum_allowance: float
     if unknown:
         raise ExtractError(f"{where}: unknown column(s) {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}")
     out = raw.copy()
-
-    def fail(mask, field: str, problem: str, rule: str) -> None:
-        row = int(np.flatnonzero(np.asarray(mask))[0])
-        raise ExtractError(f"{where}, row {row + 2}, field '{field}': value {raw[field].iloc[row]!r} {problem}; allowed: {rule}")
-
-    for field in ["executed_hours", *(FEE_HEADROOM if has_room else FEE_INCOME)]:
-        values = pd.to_numeric(out[field], errors="coerce")
-        if values.isna().any():
-            fail(values.isna(), field, "is not a number", "a number >= 0")
-        if (values < 0).any():
-            fail(values < 0, field, "is negative", "a number >= 0")
-        out[field] = values.astype(float)
+    _non_negative(out, raw, where, ["executed_hours", *(FEE_HEADROOM if has_room else FEE_INCOME)])
     bad = ~out.alarm.astype(str).isin(["0", "1"])
     if bad.any():
-        fail(bad, "alarm", "is not 0 or 1", "0 or 1")
+        _fail(raw, where, bad, "alarm", "is not 0 or 1", "0 or 1")
     out["alarm"] = out.alarm.astype(str) == "1"
-    bad = ~out.period.astype(str).str.fullmatch(r"\d{4}-(0[1-9]|1[0-2])")
-    if bad.any():
-        fail(bad, "period", "is not a month", "YYYY-MM")
-    dup = out.duplicated(["person_id", "period"])
-    if dup.any():
-        row = int(np.flatnonzero(dup.to_numpy())[0])
-        raise ExtractError(f"{where}, row {row + 2}: person {out.person_id.iloc[row]!r} appears twice in "
-                           f"{out.period.iloc[row]}; allowed: one row per person and month")
+    _months(raw, where)
+    _one_row_per_person_month(out, where)
     if not has_room:
         from carepay.fees import fee_headroom
 
@@ -361,31 +360,18 @@ def validate_client_extract(raw: pd.DataFrame, where: str, extension_margin: flo
     if missing:
         raise ExtractError(f"{where}: missing column(s) {', '.join(missing)}; the schema is {', '.join(need)}")
     out = raw.copy()
-
-    def fail(mask, field: str, problem: str, rule: str) -> None:
-        row = int(np.flatnonzero(np.asarray(mask))[0])
-        raise ExtractError(f"{where}, row {row + 2}, field '{field}': value {raw[field].iloc[row]!r} {problem}; allowed: {rule}")
-
-    for field in ("granted_hours", "executed_hours"):
-        v = pd.to_numeric(out[field], errors="coerce")
-        if v.isna().any():
-            fail(v.isna(), field, "is not a number", "hours >= 0")
-        if (v < 0).any():
-            fail(v < 0, field, "is negative", "hours >= 0")
-        out[field] = v.astype(float)
+    _non_negative(out, raw, where, ("granted_hours", "executed_hours"), "hours >= 0")
     bad = ~out.provision.isin(["in_house", "external"])
     if bad.any():
-        fail(bad, "provision", "is not a provision", "in_house or external")
+        _fail(raw, where, bad, "provision", "is not a provision", "in_house or external")
     bad = ~out.level.astype(str).isin([str(x) for x in levels])
     if bad.any():
-        fail(bad, "level", "is not a level", ", ".join(map(str, levels)))
+        _fail(raw, where, bad, "level", "is not a level", ", ".join(map(str, levels)))
     over = out.executed_hours > out.granted_hours * (1 + extension_margin) + 1e-9
     if over.any():
-        fail(over, "executed_hours", f"exceeds granted hours by more than the temporary-extension margin "
-             f"({extension_margin:.0%})", f"at most granted x {1 + extension_margin:g}")
-    dup = out.duplicated(["person_id", "period"])
-    if dup.any():
-        row = int(np.flatnonzero(dup.to_numpy())[0])
-        raise ExtractError(f"{where}, row {row + 2}: person {out.person_id.iloc[row]!r} appears twice in {out.period.iloc[row]}")
+        _fail(raw, where, over, "executed_hours", "exceeds granted hours by more than the temporary-extension margin "
+              f"({extension_margin:.0%})", f"at most granted x {1 + extension_margin:g}")
+    _months(raw, where)
+    _one_row_per_person_month(out, where)
     out["synthetic"] = False
     return out

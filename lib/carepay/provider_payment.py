@@ -6,12 +6,10 @@ Rules are in carepay.payment; the synthetic clients in carepay.population.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 
-from carepay import paths, payment, population
+from carepay import payment, population
 from carepay.sources import DataPackage
 
 OREBRO = "orebro_home_care_2018"
@@ -77,12 +75,8 @@ def _clients(params, orebro: DataPackage) -> tuple[pd.DataFrame, bool]:
     pop = params.population
     today = params.execution["executed_hours"]
     if pop.source == "extract":
-        p = Path(pop.extract_file)
-        p = p if p.is_absolute() else paths.project_root() / p
-        if not p.exists():
-            raise population.ExtractError(f"{paths.relative(p)}: file not found")
-        raw = pd.read_csv(p, dtype=str, keep_default_na=False)
-        return population.validate_client_extract(raw, paths.relative(p), params.extension_margin, range(1, 10)), False
+        raw, where = population.read_extract(pop.extract_file)
+        return population.validate_client_extract(raw, where, params.extension_margin, range(1, 10)), False
     df = population.synthetic_home_care_clients(pop.clients, pop.executed_hours_per_year, in_house_share(orebro),
                                                 today.in_house, today.external, pop.sigma_person, pop.sigma_month,
                                                 params.level_boundaries, pop.seed)

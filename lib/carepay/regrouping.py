@@ -9,12 +9,11 @@ The rules themselves are in carepay.tariffs; this module only wires them to the 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from carepay import paths, tariffs
+from carepay import tariffs
 from carepay.sources import DataPackage
 from carepay.tariffs import CHANNELS, KEY, LevelError
 
@@ -54,12 +53,9 @@ class Regrouping:
 
 def load_individuals(path: str) -> pd.DataFrame:
     """Read an analyst's file of individual points (path relative to the project folder)."""
-    p = Path(path)
-    p = p if p.is_absolute() else paths.project_root() / p
-    where = paths.relative(p)
-    if not p.exists():
-        raise LevelError(f"{where}: file not found (individuals_file)")
-    df = pd.read_csv(p, dtype=str, keep_default_na=False)
+    from carepay.population import read_extract
+
+    df, where = read_extract(path)
     return tariffs.validate_individuals(df, TOP_POINTS, where, FORMS)
 
 

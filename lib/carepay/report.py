@@ -112,7 +112,7 @@ def table_html(df: pd.DataFrame, units: Mapping[str, str] | None = None, labels:
     if synthetic:
         cap = f'<span class="synthetic">SYNTHETIC DATA</span> {cap}'
     more = (f'<p class="more">Showing {len(shown)} of {len(df)} rows.</p>' if len(shown) < len(df) else "")
-    return (f'<table class="carepay-table">' + (f"<caption>{cap}</caption>" if cap else "")
+    return ('<table class="carepay-table">' + (f"<caption>{cap}</caption>" if cap else "")
             + f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>{more}")
 
 
