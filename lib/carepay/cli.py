@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import textwrap
 
 from carepay import paths
 
@@ -34,7 +35,8 @@ def _reports(args: argparse.Namespace) -> int:
             cell = f", cell {o.failing_cell}" if o.failing_cell is not None else ""
             where = f"\n    executed notebook: {o.executed}" if o.executed else ""
             kept = f"\n    last good report kept: {o.html}" if o.html else ""
-            print(f"  {o.notebook}/{o.scenario} ({o.params_file}{cell}):\n    {o.error}{where}{kept}", file=sys.stderr)
+            error = textwrap.indent(o.error, "    ")
+            print(f"  {o.notebook}/{o.scenario} ({o.params_file}{cell}):\n{error}{where}{kept}", file=sys.stderr)
         return 1
     return 0
 
