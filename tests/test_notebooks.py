@@ -109,7 +109,8 @@ def test_index_lists_every_report(rendered):
 def test_same_parameters_same_numbers(rendered):
     home, outcomes = rendered
     first = {k: o.key_results for k, o in outcomes.items()}
-    again = batch.run(batch.discover(["sources"]), n_jobs=1, progress=False)
+    again = batch.run(batch.discover([f"{nb}/default" for nb in NOTEBOOKS]), n_jobs=2, progress=False)
+    assert len(again) == len(NOTEBOOKS)
     for o in again:
         assert o.key_results == first[f"{o.notebook}/{o.scenario}"]
 
