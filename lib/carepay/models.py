@@ -194,6 +194,23 @@ class LevelRegroupingParams(ScenarioParams):
         return self
 
 
+# --- individual-level data, shared by the questions that need it ---------------------------------
+
+class PopulationSource(BaseModel):
+    """Individual rows: synthetic (drawn by the library, seeded, labelled) or an analyst's extract (a CSV file)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    source: Literal["synthetic", "extract"]
+    extract_file: str | None = Field(default=None, description="CSV path relative to the project folder (schema in README)")
+    seed: int = Field(ge=0, description="seed of the synthetic draw")
+
+    @model_validator(mode="after")
+    def _file(self):
+        if self.source == "extract" and not self.extract_file:
+            raise ValueError("source 'extract' needs extract_file")
+        return self
+
+
 # --- capitation fairness (Västerås housing support) ---------------------------------------------
 
 VASTERAS = "Västerås 2022 (000_7fc4c13e710067f1.txt)"
@@ -210,22 +227,12 @@ class RateSpec(BaseModel):
     months: int = Field(ge=1, le=12, description="months the budget pays for")
 
 
-class PopulationSpec(BaseModel):
+class PopulationSpec(PopulationSource):
     """Individual person-months: synthetic (calibrated to the tables, seeded) or an analyst's extract."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    source: Literal["synthetic", "extract"]
-    extract_file: str | None = Field(default=None, description="CSV of person-months (schema in README)")
-    seed: int = Field(ge=0)
     median_ordered_hours: float = Field(gt=0, description="hours/month, centre of the synthetic need levels")
     sigma_person: float = Field(ge=0, le=3, description="spread of need between persons (log scale)")
     sigma_month: float = Field(ge=0, le=3, description="spread of a person's hours between months (log scale)")
-
-    @model_validator(mode="after")
-    def _file(self) -> "PopulationSpec":
-        if self.source == "extract" and not self.extract_file:
-            raise ValueError("source 'extract' needs extract_file")
-        return self
 
 
 class NeedGroupSpec(BaseModel):
@@ -300,12 +307,9 @@ class CapitationFairnessParams(ScenarioParams):
 OREBRO = "Örebro 2018 (002_40af8f11a0d2ba4a.txt)"
 
 
-class FeePopulationSpec(BaseModel):
+class FeePopulationSpec(PopulationSource):
     """Home-care person-months: synthetic (calibrated to the Örebro aggregates, seeded) or an analyst's extract."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    source: Literal["synthetic", "extract"]
-    extract_file: str | None = None
     individuals: int = Field(ge=1, description="persons (Örebro 7.4.1: 2 700)")
     hours_per_year: float = Field(gt=0, description="executed hours a year (Örebro 7.4.1: 1 000 000)")
     individuals_above_cap_hours: int = Field(ge=0, description="persons above the fee cap's hours (Örebro 7.4.1: 1 700)")
@@ -317,12 +321,9 @@ class FeePopulationSpec(BaseModel):
     supplement_income_limit: float = Field(ge=0, description="kr/month: below it a housing supplement is paid (assumption)")
     supplement_share: float = Field(ge=0, le=1, description="housing supplement as share of housing cost (assumption)")
     alarm_share: float = Field(ge=0, le=1, description="share with a safety alarm")
-    seed: int = Field(ge=0)
 
     @model_validator(mode="after")
     def _check(self) -> "FeePopulationSpec":
-        if self.source == "extract" and not self.extract_file:
-            raise ValueError("source 'extract' needs extract_file")
         if self.individuals_above_cap_hours >= self.individuals:
             raise ValueError("individuals_above_cap_hours must be fewer than individuals")
         return self
@@ -425,21 +426,13 @@ class ProvisionRatios(BaseModel):
     external: float = Field(gt=0, le=1.5)
 
 
-class ClientPopulationSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    source: Literal["synthetic", "extract"]
-    extract_file: str | None = None
+class ClientPopulationSpec(PopulationSource):
+    """Home-care clients by person-month: synthetic or an analyst's extract."""
+
     clients: int = Field(ge=1, description="persons (Örebro 7.4.1: 2 700)")
     executed_hours_per_year: float = Field(gt=0, description="hours (Örebro 7.4.1: 1 000 000)")
     sigma_person: float = Field(ge=0, le=3, description="spread of granted hours between clients (log scale)")
     sigma_month: float = Field(ge=0, le=2, description="spread of executed hours between months (log scale)")
-    seed: int = Field(ge=0)
-
-    @model_validator(mode="after")
-    def _file(self) -> "ClientPopulationSpec":
-        if self.source == "extract" and not self.extract_file:
-            raise ValueError("source 'extract' needs extract_file")
-        return self
 
 
 class PremiumSpec(BaseModel):
