@@ -332,7 +332,7 @@ def write_index() -> Path:
                         f'({html.escape(last.get("finished") or "")}, out of date)</a>' if last.get("html") else title)
                 extra = (f'<pre>{html.escape(r["error"])}</pre>'
                          + (f'<a class="small" href="{html.escape(rel(r["executed"]))}">failed notebook</a>' if r.get("executed") else ""))
-            items = "".join(_fmt_result(x) for x in results[:5])
+            items = "".join(_fmt_result(x) for x in results)
             rows.append(
                 f"<tr><td>{link}<div class='small'>{html.escape(r['scenario'])} · {html.escape(r.get('params_file', ''))}</div></td>"
                 f"<td>{html.escape(r.get('description', ''))}</td><td>{status}<div class='small'>{html.escape(r.get('finished', ''))}"

@@ -146,10 +146,14 @@ def analyse(params, pkg: DataPackage, rules_pkg: DataPackage) -> FeeIncentives:
         synthetic, calibration = False, pd.DataFrame()
     else:
         cap_hours = cap / params.hourly_fee
+        index = rules["price_base_amount"] / fees.rules_for_year(rules_pkg, pop.income_year)["price_base_amount"]
+        if index != 1:
+            notes.append(f"Incomes, housing costs and the housing-supplement limit are in {pop.income_year} kronor, "
+                         f"raised by the price base amount to {params.year} (x {index:.3f}).")
         df = population.synthetic_fee_population(
             pop.individuals, pop.hours_per_year, pop.individuals_above_cap_hours / pop.individuals, cap_hours,
-            pop.sigma_month, pop.income_median, pop.income_sigma, pop.housing_median, pop.housing_sigma,
-            pop.supplement_income_limit, pop.supplement_share, rules["minimum_allowance_single"], pop.alarm_share,
+            pop.sigma_month, pop.income_median * index, pop.income_sigma, pop.housing_median * index, pop.housing_sigma,
+            pop.supplement_income_limit * index, pop.supplement_share, rules["minimum_allowance_single"], pop.alarm_share,
             pop.seed, year=params.year)
         synthetic = True
         calibration = population.fee_calibration_report(df, pop.individuals, pop.hours_per_year,

@@ -321,6 +321,8 @@ class FeePopulationSpec(PopulationSource):
     supplement_income_limit: float = Field(ge=0, description="kr/month: below it a housing supplement is paid (assumption)")
     supplement_share: float = Field(ge=0, le=1, description="housing supplement as share of housing cost (assumption)")
     alarm_share: float = Field(ge=0, le=1, description="share with a safety alarm")
+    income_year: int = Field(ge=2000, le=2100, description="year whose kronor the incomes and housing costs are in; "
+                             "they follow the price base amount to the scenario's year")
 
     @model_validator(mode="after")
     def _check(self) -> "FeePopulationSpec":
