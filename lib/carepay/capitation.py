@@ -105,7 +105,7 @@ def cumming_prediction_measure(target, paid) -> float:
 
 def predictive_ratios(frame: pd.DataFrame, by: str, paid: str, target: str) -> pd.DataFrame:
     """Per group: person-months, sum paid, sum target, predictive ratio and net over/under-compensation (kr)."""
-    g = frame.groupby(by, sort=True).agg(person_months=(paid, "size"), paid=(paid, "sum"), target=(target, "sum"))
+    g = frame.groupby(by, sort=True, observed=True).agg(person_months=(paid, "size"), paid=(paid, "sum"), target=(target, "sum"))
     g["predictive_ratio"] = g.paid / g.target
     g["net_compensation"] = g.paid - g.target
     return g.reset_index()

@@ -197,7 +197,7 @@ def analyse(params, pkg: DataPackage) -> CapitationFairness:
         {"model": "risk-adjusted", "revenue_one_more_hour": 0.0, "margin_one_more_hour": -params.cost_per_hour,
          "revenue_one_more_person_month": np.nan},  # the client's need group's weight: see support_ends
     ])
-    g = pm.groupby("need_group").agg(person_months=("hourly", "size"), hours=("executed_hours", "mean"))
+    g = pm.groupby("need_group", observed=True).agg(person_months=("hourly", "size"), hours=("executed_hours", "mean"))
     g = g.reindex(weights.need_group)
     ends = pd.DataFrame({"need_group": g.index, "executed_hours_per_month": g.hours.to_numpy()})
     for name, revenue in (("hourly", p * g.hours.to_numpy()), ("flat capitation", np.full(len(g), rate)),

@@ -134,9 +134,9 @@ def synthetic_person_months(persons: pd.DataFrame, hours: pd.DataFrame, executio
 
 def calibration_report(df: pd.DataFrame, persons: pd.DataFrame, hours: pd.DataFrame, execution_ratio: pd.Series) -> pd.DataFrame:
     """How close a person-month table comes to the aggregates it should add up to (per target, worst cell)."""
-    got = df.groupby(["period", "provider"]).agg(persons=("person_id", "size"), executed_hours=("executed_hours", "sum"))
+    got = df.groupby(["period", "provider"], observed=True).agg(persons=("person_id", "size"), executed_hours=("executed_hours", "sum"))
     want = persons.merge(hours, on=["period", "provider"], how="left").set_index(["period", "provider"])
-    by_provider = df.groupby("provider")[["executed_hours", "ordered_hours"]].sum()
+    by_provider = df.groupby("provider", observed=True)[["executed_hours", "ordered_hours"]].sum()
     ratio = (by_provider.executed_hours / by_provider.ordered_hours)
     rows = [
         {"target": "persons per provider and month", "cells": len(want),
