@@ -149,3 +149,10 @@ def test_fee_extract_computes_headroom():
            "housing_supplement": "1000", "housing_cost": "6000"}
     out = population.validate_fee_extract(pd.DataFrame([row]), "fees.csv", 5136)
     assert out.fee_headroom.iloc[0] == 1864 and bool(out.alarm.iloc[0])
+
+
+def test_price_by_hours_band(default):
+    t = fi.price_by_hours_band(default.person_months)
+    today = t[t.schedule == "today"].set_index("hours band").price
+    assert list(today.index)[:2] == ["0-4", "4-6"]
+    assert today["0-4"] > today["130+"] == 0  # above the cap's hours an hour is free today

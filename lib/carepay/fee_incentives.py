@@ -215,3 +215,15 @@ def _threshold_sets(chosen: list[float]) -> list[tuple[str, list[float]]]:
     linear = [round(lo + (hi - lo) * i / 8, 1) for i in range(9)]
     low_heavy = [round(lo + (hi - lo) * (i / 8) ** 2, 1) for i in range(9)]
     return [("this scenario", list(chosen)), ("geometric", geometric), ("even", linear), ("dense at low hours", low_heavy)]
+
+
+def price_by_hours_band(person_months: pd.DataFrame, edges=(0, 4, 6.3, 10, 25, 60, 130, np.inf),
+                        labels=("0-4", "4-6", "6-10", "10-25", "25-60", "60-130", "130+")) -> pd.DataFrame:
+    """Average price of one more hour (kr/hour) today and under the proposal, by band of a person's average hours."""
+    pm = person_months.groupby("person_id")[["price_today", "price_proposal", "executed_hours"]].mean()
+    band = pd.cut(pm.executed_hours, list(edges), labels=list(labels), right=False)
+    out = pm.groupby(band, observed=True)[["price_today", "price_proposal"]].mean()
+    out = out.rename(columns={"price_today": "today", "price_proposal": "proposal"}).rename_axis("hours band")
+    long = out.reset_index().melt(id_vars="hours band", var_name="schedule", value_name="price")
+    long["hours band"] = long["hours band"].astype(str)
+    return long
