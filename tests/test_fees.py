@@ -156,3 +156,18 @@ def test_price_by_hours_band(default):
     today = t[t.schedule == "today"].set_index("hours band").price
     assert list(today.index)[:2] == ["0-4", "4-6"]
     assert today["0-4"] > today["130+"] == 0  # above the cap's hours an hour is free today
+
+
+def test_fee_extract_replaces_synthetic_data(project, default):
+    pm = default.person_months
+    cols = ["person_id", "period", "executed_hours", "alarm", "income_after_tax", "housing_supplement", "housing_cost"]
+    pm[cols].assign(alarm=pm.alarm.astype(int)).to_csv(project / "fees.csv", index=False)
+    (project / "params" / "fee_incentives" / "mine.yaml").write_text(
+        "title: t\ndescription: d\npopulation:\n  source: extract\n  extract_file: fees.csv\n  individuals: 2700\n"
+        "  hours_per_year: 1000000\n  individuals_above_cap_hours: 1700\n  sigma_month: 0.3\n  income_median: 11200\n"
+        "  income_sigma: 0.15\n  housing_median: 5000\n  housing_sigma: 0.1\n  supplement_income_limit: 10000\n"
+        "  supplement_share: 0.3\n  alarm_share: 0\n  income_year: 2018\n  seed: 1\n", encoding="utf-8")
+    r = fi.analyse(params.load("fee_incentives", "mine"), sources.load(fi.PACKAGE), sources.load(fi.RULES))
+    assert not r.synthetic and not r.person_months.synthetic.any()
+    same = r.revenue.set_index("result").value
+    assert same["Change in fee revenue"] == pytest.approx(default.revenue.set_index("result").value["Change in fee revenue"])

@@ -87,3 +87,14 @@ def test_bad_client_extract(row, message):
 def test_extension_within_margin_is_allowed():
     base = {"person_id": "a", "period": "2018-01", "provision": "external", "granted_hours": "10", "executed_hours": "10.9", "level": "2"}
     assert len(population.validate_client_extract(pd.DataFrame([base]), "clients.csv", 0.1, range(1, 10))) == 1
+
+
+def test_client_extract_replaces_synthetic_data(project, default):
+    cols = ["person_id", "period", "provision", "granted_hours", "executed_hours", "level"]
+    default.person_months[cols].to_csv(project / "clients.csv", index=False)
+    (project / "params" / "provider_payment" / "mine.yaml").write_text(
+        "title: t\ndescription: d\npopulation:\n  source: extract\n  extract_file: clients.csv\n  clients: 2700\n"
+        "  executed_hours_per_year: 1000000\n  sigma_person: 1.1\n  sigma_month: 0.25\n  seed: 1\n", encoding="utf-8")
+    r = pp.analyse(params.load("provider_payment", "mine"), sources.load(pp.OREBRO), sources.load(pp.LEKSAND))
+    assert not r.synthetic and not r.person_months.synthetic.any()
+    assert r.bases.payment.sum() == pytest.approx(default.bases.payment.sum())

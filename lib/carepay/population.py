@@ -322,20 +322,21 @@ def validate_fee_extract(raw: pd.DataFrame, where: str, minimum_allowance: float
 def synthetic_home_care_clients(clients: int, executed_hours_per_year: float, in_house_share: float,
                                 ratio_in_house: float, ratio_external: float, sigma_person: float,
                                 sigma_month: float, boundaries, seed: int, year: int = 2018,
-                                months: int = 12) -> pd.DataFrame:
+                                months: int = 12, max_execution: float = 1.1) -> pd.DataFrame:
     """SYNTHETIC person-months of home care: provision (in-house or external), granted and executed hours, level.
 
     Granted hours a month are lognormal across clients (sigma_person); each client is in-house with
     probability in_house_share; executed = granted x the provision's execution ratio x a monthly factor
-    (sigma_month, mean 1 per client), scaled so the year's executed hours are exact. The level is the band
-    of granted hours (boundaries: lower bounds of levels 1-9)."""
+    (sigma_month, mean 1 per client), never above granted x max_execution (the temporary-extension margin),
+    scaled so the year's executed hours are exact. The level is the band of granted hours (boundaries: lower
+    bounds of levels 1-9)."""
     rng = np.random.default_rng(seed)
     granted = np.exp(rng.normal(0, sigma_person, clients))
     in_house = rng.random(clients) < in_house_share
     ratio = np.where(in_house, ratio_in_house, ratio_external)
     month = np.exp(rng.normal(0, sigma_month, (clients, months)))
     month /= month.mean(axis=1, keepdims=True)
-    executed = granted[:, None] * ratio[:, None] * month
+    executed = granted[:, None] * np.minimum(ratio[:, None] * month, max_execution)
     scale = executed_hours_per_year / executed.sum()
     granted, executed = granted * scale, executed * scale
     bounds = np.asarray(boundaries, float)

@@ -79,7 +79,7 @@ def _clients(params, orebro: DataPackage) -> tuple[pd.DataFrame, bool]:
         return population.validate_client_extract(raw, where, params.extension_margin, range(1, 10)), False
     df = population.synthetic_home_care_clients(pop.clients, pop.executed_hours_per_year, in_house_share(orebro),
                                                 today.in_house, today.external, pop.sigma_person, pop.sigma_month,
-                                                params.level_boundaries, pop.seed)
+                                                params.level_boundaries, pop.seed, max_execution=1 + params.extension_margin)
     return df, True
 
 
