@@ -17,6 +17,7 @@ all status files after every batch.
 from __future__ import annotations
 
 import atexit
+import functools
 import html
 import json
 import os
@@ -140,6 +141,7 @@ def _key_results(nb: Any) -> list[dict[str, Any]]:
 _SOCKETS: list[str] = []
 
 
+@functools.cache
 def _ipc_kernel_manager():
     """Kernels that talk over local IPC sockets, not TCP (nothing listens on the network), and whose
     console chatter (an interrupt logged at shutdown, for one) does not reach the analyst's terminal:

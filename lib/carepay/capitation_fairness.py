@@ -72,12 +72,7 @@ def rate_table(params, pkg: DataPackage, hourly_total: float, person_months: flo
 def reproduce(pkg: DataPackage, monthly: pd.DataFrame) -> pd.DataFrame:
     """Every printed provider cell of the four tables, the year row and the change row, against the model."""
     providers = pkg.table("providers")
-    computed = {
-        "executed_hours": monthly.set_index(["period", "provider"]).executed_hours,
-        "hourly_payment": monthly.set_index(["period", "provider"]).hourly_payment,
-        "persons": monthly.set_index(["period", "provider"]).persons,
-        "capitation_payment": monthly.set_index(["period", "provider"]).capitation_payment,
-    }
+    computed = monthly.set_index(["period", "provider"])
     rate = pkg.figure("hourly_rate_2022")
     tolerance = {"executed_hours": 0.0, "hourly_payment": 0.5 * rate + 0.5, "persons": 0.0, "capitation_payment": 1.0}
     rows = []

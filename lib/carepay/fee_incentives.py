@@ -101,20 +101,29 @@ def _apply(df: pd.DataFrame, hours, params, shares, cap: float) -> tuple[np.ndar
     return today, prop
 
 
-def behaviour_band(df: pd.DataFrame, params, shares, cap: float, cph: float, elasticities) -> pd.DataFrame:
-    """For each elasticity: hours, cost, fee revenue and the net budget effect against today (kr/year)."""
+def response_inputs(df: pd.DataFrame, params, shares, cap: float) -> tuple[np.ndarray, np.ndarray, float]:
+    """What every elasticity shares: the price of one more hour today and under the proposal (kr/hour) and
+    today's fee revenue (kr/year). Computed once, then reused for every elasticity tried."""
     h = df.executed_hours.to_numpy()
     p0 = fees.marginal_price_today(h, df.fee_headroom, params.hourly_fee, cap)
     p1 = fees.band_price(h, df.alarm, df.fee_headroom, params.thresholds, shares, cap)
     today, _ = _apply(df, h, params, shares, cap)
+    return p0, p1, float(today.sum())
+
+
+def behaviour_band(df: pd.DataFrame, params, shares, cap: float, cph: float, elasticities,
+                   inputs: tuple[np.ndarray, np.ndarray, float] | None = None) -> pd.DataFrame:
+    """For each elasticity: hours, cost, fee revenue and the net budget effect against today (kr/year)."""
+    h = df.executed_hours.to_numpy()
+    p0, p1, today = inputs if inputs is not None else response_inputs(df, params, shares, cap)
     rows = []
     for e in elasticities:
         h1 = behaviour.respond(h, p0, p1, e, params.elasticity.nonfee_cost)
         _, prop1 = _apply(df, h1, params, shares, cap)
         d_hours = h1.sum() - h.sum()
         rows.append({"elasticity": e, "hours_change": d_hours, "hours_change_share": d_hours / h.sum(),
-                     "cost_change": d_hours * cph, "revenue_change": prop1.sum() - today.sum(),
-                     "net_budget_effect": (prop1.sum() - today.sum()) - d_hours * cph})
+                     "cost_change": d_hours * cph, "revenue_change": prop1.sum() - today,
+                     "net_budget_effect": (prop1.sum() - today) - d_hours * cph})
     return pd.DataFrame(rows)
 
 
@@ -179,17 +188,18 @@ def analyse(params, pkg: DataPackage, rules_pkg: DataPackage) -> FeeIncentives:
                      "revenue_change": prop.sum() - df.fee_today.sum(),
                      "break_even_hours": -(prop.sum() - df.fee_today.sum()) / cph})
     e = params.elasticity
-    band = behaviour_band(df, params, shares, cap, cph, sorted({e.low, e.central, e.high, 0.0}))
+    inputs = response_inputs(df, params, shares, cap)
+    band = behaviour_band(df, params, shares, cap, cph, sorted({e.low, e.central, e.high, 0.0}), inputs)
 
     def net(elasticity: float) -> float:
-        return float(behaviour_band(df, params, shares, cap, cph, [elasticity]).net_budget_effect.iloc[0])
+        return float(behaviour_band(df, params, shares, cap, cph, [elasticity], inputs).net_budget_effect.iloc[0])
 
     search = (-20.0, 0.0)
     be = behaviour.solve_break_even(net, *search)
     nonfee = []
     for c in sorted({25.0, 50.0, 100.0, 300.0, float(e.nonfee_cost)}):
         c_params = params.model_copy(update={"elasticity": e.model_copy(update={"nonfee_cost": c})})
-        row = behaviour_band(df, c_params, shares, cap, cph, [e.central]).iloc[0]
+        row = behaviour_band(df, c_params, shares, cap, cph, [e.central], inputs).iloc[0]
         nonfee.append({"nonfee_cost": c, "hours_change_share": row.hours_change_share,
                        "net_budget_effect": row.net_budget_effect, "chosen": c == e.nonfee_cost})
     panel = behaviour.synthetic_panel(params.estimator.persons, params.estimator.months,

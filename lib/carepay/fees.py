@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-import pandas as pd
-
 from carepay.sources import DataPackage
 
 
@@ -97,10 +95,3 @@ def band_price(hours, alarm, headroom, thresholds: Sequence[float], shares: Sequ
     step = shares[np.clip(lv + 1, 0, len(shares) - 1)] - shares[np.clip(lv, 0, len(shares) - 1)]
     price = np.where((lv >= 1) & (lv <= 9) & np.isfinite(width), step * base / np.where(width > 0, width, 1.0), 0.0)
     return price
-
-
-def fee_schedule_frame(pkg_orebro: DataPackage) -> pd.DataFrame:
-    """The proposal's 11 levels with their shares and printed kr (Örebro 7.4.1)."""
-    t = pkg_orebro.table("fee_levels_proposed").copy()
-    t["level_number"] = np.arange(len(t))
-    return t

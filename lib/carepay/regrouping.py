@@ -68,7 +68,7 @@ def _new_levels(params, pkg: DataPackage) -> pd.DataFrame:
 
 
 def _flows(split: str, old: pd.DataFrame, new: pd.DataFrame, counts_old: pd.Series, counts_new: pd.Series | None,
-           individuals: pd.DataFrame | None) -> pd.DataFrame:
+           individual_flows: pd.DataFrame | None) -> pd.DataFrame:
     if split == "uniform":
         return tariffs.flows_uniform(old, counts_old, new)
     if split == "document":
@@ -76,9 +76,9 @@ def _flows(split: str, old: pd.DataFrame, new: pd.DataFrame, counts_old: pd.Seri
             raise LevelError("split 'document' needs the document's new counts, which exist only for the document's "
                              "5 levels; use split 'uniform' or 'individual' for another grouping")
         return tariffs.flows_monotone(old, counts_old, new, counts_new)
-    if individuals is None:
+    if individual_flows is None:
         raise LevelError("split 'individual' needs individuals_file")
-    return tariffs.flows_individual(individuals, old, new)[0]
+    return individual_flows
 
 
 def _given(new: pd.DataFrame, channel: str) -> pd.Series | None:
@@ -112,9 +112,11 @@ def analyse(params, pkg: DataPackage) -> Regrouping:
     counts_new = (costs[costs.system == "proposed"].set_index(KEY).persons.astype(float)
                   if params.new_levels == "document" else None)
     individuals = load_individuals(params.individuals_file) if params.individuals_file else None
-    if individuals is not None:
-        counts_old = tariffs.counts_by(tariffs.flows_individual(individuals, old, new)[0], "old")
-    flows = _flows(params.split, old, new, counts_old, counts_new, individuals)
+    individual_flows = ind = None
+    if individuals is not None:  # mapped once, used for the counts, the split and the residences
+        individual_flows, ind = tariffs.flows_individual(individuals, old, new)
+        counts_old = tariffs.counts_by(individual_flows, "old")
+    flows = _flows(params.split, old, new, counts_old, counts_new, individual_flows)
     occupancy = params.occupancy
 
     # amounts in every channel (kr/person-year); the tariff method applies to each channel alike
@@ -152,7 +154,7 @@ def analyse(params, pkg: DataPackage) -> Regrouping:
     sens = []
     for split in ("document", "uniform", "individual"):
         try:
-            f = _flows(split, old, new, counts_old, counts_new, individuals)
+            f = _flows(split, old, new, counts_old, counts_new, individual_flows)
         except LevelError:
             continue
         # the amounts stay those of the chosen split: how would they fare if persons split otherwise?
@@ -173,8 +175,7 @@ def analyse(params, pkg: DataPackage) -> Regrouping:
 
     # residences: the analyst's file when it has residence_id, otherwise simulated (synthetic)
     groups: dict[str, pd.DataFrame] = {}
-    if individuals is not None:
-        ind = tariffs.flows_individual(individuals, old, new)[1]
+    if ind is not None:
         for col in ("district_board", "provider"):
             if col in ind.columns:
                 groups[col] = tariffs.residence_changes(ind, old_amounts[ch], new_amounts[ch], by=col)
