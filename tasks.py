@@ -4,6 +4,7 @@
     python3 tasks.py reports [carepay reports options]   install, then render every default report
     python3 tasks.py test [pytest options]               install with test tools, then run the tests
     python3 tasks.py lab                                 install JupyterLab too, then open it
+    python3 tasks.py pin [carepay pin options]           install, render, rewrite tests/pinned/ and print what moved
     python3 tasks.py check-data                          install, then cross-check the source data
 
 Each command creates .venv/ on first use and installs the project into it
@@ -54,9 +55,9 @@ def main(argv: list[str]) -> int:
     if command == "reports":
         install()
         return run([str(BIN / "carepay"), "reports", *rest])
-    if command == "check-data":
+    if command in ("check-data", "pin"):
         install()
-        return run([str(BIN / "carepay"), "check-data", *rest])
+        return run([str(BIN / "carepay"), command, *rest])
     if command == "test":
         install("test")
         return run([str(PY), "-m", "pytest", *rest])

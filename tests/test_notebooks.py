@@ -77,6 +77,27 @@ def test_every_notebook_runs_with_every_scenario(rendered):
 
 
 @pytest.mark.notebooks
+def test_pinned_results(rendered):
+    """Every scenario's key results match tests/pinned/<notebook>.yaml within their tolerances
+    (after an intended change: python3 tasks.py pin, and name what moved in the commit message)."""
+    from carepay import pinned
+
+    home, outcomes = rendered
+    problems = []
+    for nb in NOTEBOOKS:
+        pins = pinned.read(nb)
+        scenarios = {f.stem for f in (home / "params" / nb).glob("*.yaml")}
+        problems += [f"{nb}/{s}: pinned, but params/{nb}/{s}.yaml does not exist" for s in sorted(set(pins) - scenarios)]
+        for s in sorted(scenarios):
+            outcome = outcomes[f"{nb}/{s}"]
+            if not outcome.ok:
+                problems.append(f"{nb}/{s}: did not render, so nothing to compare: {outcome.error}")
+                continue
+            problems += pinned.compare(nb, s, pins.get(s), outcome.key_results)
+    assert not problems, "pinned results moved:\n" + "\n".join(problems)
+
+
+@pytest.mark.notebooks
 def test_reports_are_self_contained(rendered):
     home, outcomes = rendered
     for o in outcomes.values():

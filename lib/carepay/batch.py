@@ -286,6 +286,21 @@ def run(jobs: list[Job], n_jobs: int = 1, show_code: bool = False, progress: boo
     return sorted(outcomes, key=lambda o: order.get((o.notebook, o.scenario), 0))
 
 
+def outcomes_from_reports(selection: list[str] | None = None) -> list[Outcome]:
+    """The outcomes of the last runs of the selected jobs, read back from their status files in reports/."""
+    outcomes = []
+    for job in discover(selection):
+        status = job.out(".json")
+        if not status.exists():
+            outcomes.append(Outcome(job.notebook, job.scenario, ok=False, error=f"{paths.relative(status)} not found: "
+                                    "render it first (python3 tasks.py reports)"))
+            continue
+        record = json.loads(status.read_text(encoding="utf-8"))
+        known = {k: v for k, v in record.items() if k in Outcome.__dataclass_fields__}
+        outcomes.append(Outcome(**known))
+    return outcomes
+
+
 # --- the index ---------------------------------------------------------------------------
 
 def _statuses() -> list[dict[str, Any]]:

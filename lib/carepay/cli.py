@@ -3,6 +3,7 @@
     carepay reports [SELECTION ...] [--jobs N] [--show-code] [--no-progress]
     carepay check-data [--all]
     carepay params [NOTEBOOK ...]
+    carepay pin [SELECTION ...] [--from-reports]
 
 Errors in data or parameters print a message naming the file, field and value,
 without a traceback, and exit with status 2.
@@ -80,6 +81,27 @@ def _params(args: argparse.Namespace) -> int:
     return 2 if bad else 0
 
 
+def _pin(args: argparse.Namespace) -> int:
+    from carepay import batch, params, pinned
+
+    if args.from_reports:
+        outcomes = batch.outcomes_from_reports(args.selection)
+    else:
+        jobs = batch.discover(args.selection)
+        outcomes = batch.run(jobs, n_jobs=args.jobs or min(os.cpu_count() or 1, 2), progress=not args.no_progress)
+    failed = [o for o in outcomes if not o.ok]
+    for o in failed:
+        print(f"not pinned: {o.notebook}/{o.scenario} did not render:\n{textwrap.indent(o.error, '    ')}", file=sys.stderr)
+    existing = {nb: [f.stem for f in params.scenario_files(nb)] for nb in batch.notebook_names()}
+    moved = pinned.pin(outcomes, existing)
+    for line in moved:
+        print(line)
+    n_ok = len(outcomes) - len(failed)
+    print(f"{n_ok} scenarios pinned in {paths.relative(pinned.pinned_dir())}/; {len(moved)} changes"
+          + ("" if moved else " (nothing moved)"))
+    return 1 if failed else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="carepay", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -95,6 +117,12 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("params", help="validate every scenario file")
     p.add_argument("notebooks", nargs="*")
     p.set_defaults(func=_params)
+    n = sub.add_parser("pin", help="render scenarios and rewrite their pinned key results (tests/pinned/), printing what moved")
+    n.add_argument("selection", nargs="*", help="notebook names, notebook/scenario, or params files (default: all)")
+    n.add_argument("--from-reports", action="store_true", help="pin what reports/ holds now instead of rendering again")
+    n.add_argument("--jobs", "-j", type=int, default=0, help="reports run at once (default: 2, or fewer cores)")
+    n.add_argument("--no-progress", action="store_true", help="no progress bar")
+    n.set_defaults(func=_pin)
     args = parser.parse_args(argv)
 
     from carepay.params import ParameterError

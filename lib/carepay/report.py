@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import json
 import platform
+import re
 import subprocess
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timezone
@@ -19,6 +20,7 @@ import pandas as pd
 
 from carepay import KEY_RESULTS_MIME, __version__, paths
 NBSP = "\u00a0"
+RESULT_ID = re.compile(r"[a-z][a-z0-9_]*")
 
 
 def setup() -> None:
@@ -141,21 +143,31 @@ def note(markdown: str) -> None:
     display(Markdown(markdown))
 
 
-def key_results(results: Sequence[tuple[str, Any, str]], title: str = "Key results") -> None:
-    """Show the headline figures and hand them to the batch (index page, reproducibility test).
+def key_results(results: Sequence[tuple[str, str, Any, str]], title: str = "Key results") -> None:
+    """Show the headline figures and hand them to the batch (index page, pinned results).
 
-    results: (label, value, unit) triples; value a number (kr, shares 0-1 with unit '%') or text.
+    results: (id, label, value, unit) tuples. The id is stable (snake_case, the same in every scenario, whatever
+    the parameter values); the label is what readers see and may carry values. value: a number (kr, shares 0-1
+    with unit '%') or text.
     """
     from IPython.display import display
 
-    rows = [{"result": label, "value": value, "unit": unit} for label, value, unit in results]
+    rows = []
+    for result_id, label_text, value, unit in results:
+        if not RESULT_ID.fullmatch(result_id):
+            raise ValueError(f"key result id {result_id!r} must be snake_case (a-z, 0-9, _)")
+        rows.append({"id": result_id, "result": label_text, "value": value, "unit": unit})
+    ids = [r["id"] for r in rows]
+    if len(set(ids)) != len(ids):
+        raise ValueError(f"key result ids must be unique: {ids}")
     shown = pd.DataFrame({"Result": [r["result"] for r in rows],
                           "Value": [percent(r["value"], auto_percent_decimals(r["value"])) if r["unit"] == "%" else
                                     (number(r["value"], auto_decimals(r["value"]))
-                                     if isinstance(r["value"], (int, float)) else str(r["value"])) for r in rows],
+                                     if isinstance(r["value"], (int, float, np.number)) else str(r["value"])) for r in rows],
                           "Unit": ["" if r["unit"] == "%" else r["unit"] for r in rows]})
     body = f"<h3>{html.escape(title)}</h3>" + table_html(shown)
-    payload = [{**r, "value": float(r["value"]) if isinstance(r["value"], (int, float)) else r["value"]} for r in rows]
+    payload = [{**r, "value": float(r["value"]) if isinstance(r["value"], (int, float, np.number)) else str(r["value"])}
+               for r in rows]
     display({"text/html": f'<div class="key-results">{body}</div>', KEY_RESULTS_MIME: payload}, raw=True)
 
 
