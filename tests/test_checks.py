@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from carepay import checks, cli, sources
+from carepay.capitation_fairness import checks as vasteras_checks
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +60,7 @@ def test_vasteras_tables_hold_and_budget_reading_is_flagged(results):
     flagged = v[v.status != "ok"]
     assert set(flagged.check) == {"vasteras.rate_vs_budget", "vasteras.year_label"}
     assert flagged.loc[flagged.check == "vasteras.year_label", "table"].tolist() == ["capitation_payment"]
-    rate = checks.vasteras_implied_capitation_rate(sources.load("vasteras_housing_support_2022"))
+    rate = vasteras_checks.vasteras_implied_capitation_rate(sources.load("vasteras_housing_support_2022"))
     assert rate == pytest.approx(4653.70, abs=0.01)  # 29 253 159 kr / 6 286 person-months
     # the printed change row: Vård och omsorg +2 987 446 kr
     assert _status(results, "vasteras.change", "vard_och_omsorg").computed == pytest.approx(2987446, abs=1.5)

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from carepay import params, payment, population, sources
-from carepay import provider_payment as pp
+from carepay.provider_payment import analysis as pp
 from carepay.population import ExtractError
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from carepay import paths
 
@@ -51,28 +51,35 @@ class ScenarioParams(BaseModel):
         return {k: v for k, v in self.model_dump(mode="json").items() if k not in HEADER_KEYS}
 
 
-REGISTRY: dict[str, type[ScenarioParams]] = {}
+class PopulationSource(BaseModel):
+    """Individual rows: synthetic (drawn by the library, seeded, labelled) or an analyst's extract (a CSV file).
+    Shared by the questions that need individual-level data."""
 
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    source: Literal["synthetic", "extract"]
+    extract_file: str | None = Field(default=None, description="CSV path relative to the project folder (schema in README)")
+    seed: int = Field(ge=0, description="seed of the synthetic draw")
 
-def register(notebook: str):
-    """Declare the parameter model of notebooks/<notebook>.ipynb."""
-    def wrap(cls: type[ScenarioParams]) -> type[ScenarioParams]:
-        REGISTRY[notebook] = cls
-        return cls
-    return wrap
+    @model_validator(mode="after")
+    def _file(self) -> PopulationSource:
+        if self.source == "extract" and not self.extract_file:
+            raise ValueError("source 'extract' needs extract_file")
+        return self
 
 
 def model_for(notebook: str) -> type[ScenarioParams]:
-    _import_models()
+    """The parameter model of notebooks/<notebook>.ipynb, as carepay.registry names it (imported on first use)."""
+    import importlib
+
+    from carepay.registry import QUESTIONS
+
     try:
-        return REGISTRY[notebook]
+        question = QUESTIONS[notebook]
     except KeyError:
-        raise ParameterError(f"no parameter model for notebook {notebook!r}; known: {', '.join(sorted(REGISTRY))}") from None
-
-
-def _import_models() -> None:
-    """The notebooks' models are in carepay.models; importing it registers them."""
-    import carepay.models  # noqa: F401
+        raise ParameterError(f"no parameter model for notebook {notebook!r}; known: {', '.join(sorted(QUESTIONS))}") from None
+    module_name, _, class_name = question.params.partition(":")
+    model: type[ScenarioParams] = getattr(importlib.import_module(module_name), class_name)
+    return model
 
 
 # --- reading files -------------------------------------------------------------------------
@@ -206,4 +213,4 @@ def metadata(notebook: str) -> list[dict[str, Any]]:
     return rows
 
 
-__all__ = ["ParameterError", "ScenarioParams", "param", "register", "load", "resolve", "validate", "Literal"]
+__all__ = ["ParameterError", "PopulationSource", "ScenarioParams", "param", "load", "resolve", "validate", "model_for"]

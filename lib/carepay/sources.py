@@ -20,8 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+from pydantic import field_validator
 
 from carepay import paths
+from carepay.params import ScenarioParams, param
 
 #: Resources every package may have that hold metadata rather than source tables.
 META_RESOURCES = ("figures", "corrections", "known_discrepancies")
@@ -269,3 +271,38 @@ def load(name: str, data_dir: Path | None = None) -> DataPackage:
 
 def load_all(data_dir: Path | None = None) -> dict[str, DataPackage]:
     return {n: load(n, data_dir) for n in package_names(data_dir)}
+
+
+# --- the sources notebook's parameters ------------------------------------------------------
+
+class SourcesParams(ScenarioParams):
+    """Parameters of notebooks/sources.ipynb: which packages to show, and how much of each."""
+
+    packages: list[str] = param(
+        unit="data package names",
+        source="data/ (one folder per source document)",
+        description="Data packages to show; an empty list shows all of them.",
+    )
+    show_passing_checks: bool = param(
+        unit="yes/no",
+        source="carepay.checks",
+        description="Also list every check that passed, not only the discrepancies.",
+    )
+    rows_per_table: int = param(
+        unit="rows",
+        source="-",
+        description="Rows of each source table shown in full before it is cut.",
+        ge=1,
+        le=1000,
+    )
+
+    @field_validator("packages")
+    @classmethod
+    def _known_packages(cls, value: list[str]) -> list[str]:
+        from carepay.paths import data_package_names
+
+        known = data_package_names()
+        unknown = [v for v in value if v not in known]
+        if unknown:
+            raise ValueError(f"unknown data package(s) {', '.join(unknown)}; known: {', '.join(known)}")
+        return value

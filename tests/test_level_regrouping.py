@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from carepay import params, regrouping, sources
+from carepay import params, sources
+from carepay.level_regrouping import analysis as regrouping
 from carepay.params import ParameterError
 from carepay.tariffs import LevelError
 

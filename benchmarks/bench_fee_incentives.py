@@ -13,7 +13,7 @@ import argparse
 import numpy as np
 from common import footer, step
 
-from carepay import fee_incentives as fi
+from carepay.fee_incentives import analysis as fi
 from carepay import fees, params, population, sources
 
 

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from carepay import capitation, payment, population
+from carepay.capitation_fairness.params import CapitationFairnessParams
 from carepay.sources import DataPackage
 
 PACKAGE = "vasteras_housing_support_2022"
@@ -50,7 +51,7 @@ def document_cells(pkg: DataPackage) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def rate_table(params, pkg: DataPackage, hourly_total: float, person_months: float) -> pd.DataFrame:
     """The capitation rate by each reading (kr/person-month), and which one this scenario uses."""
-    from carepay.checks import vasteras_implied_capitation_rate
+    from carepay.capitation_fairness.checks import vasteras_implied_capitation_rate
 
     r = params.rate
     rows = [
@@ -104,17 +105,9 @@ def reproduce(pkg: DataPackage, monthly: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def analyse(params, pkg: DataPackage) -> CapitationFairness:
-    notes: list[str] = []
-    p = params.hourly_rate
-    hours, persons = document_cells(pkg)
-    hourly_total = float(hours.executed_hours.sum() * p)
-    person_months = float(persons.persons.sum())
-    rates = rate_table(params, pkg, hourly_total, person_months)
-    rate = float(rates.loc[rates.used, "rate"].iloc[0])
-
-    monthly = capitation.provider_comparison(hours, persons, p, rate)
-    provision = pkg.table("providers").set_index("provider").provision
+def provider_totals(params: CapitationFairnessParams, monthly: pd.DataFrame, provision: pd.Series
+                    ) -> tuple[pd.DataFrame, pd.Series, float]:
+    """Step 2: totals by provider (kr/year, hours) with the known execution ratios, and the pooled ratio of those."""
     known = pd.Series(params.execution_ratios, dtype=float)
     unknown_providers = sorted(set(known.index) - set(provision.index))
     if unknown_providers:
@@ -124,36 +117,44 @@ def analyse(params, pkg: DataPackage) -> CapitationFairness:
     totals.insert(1, "provision", totals.provider.map(provision))
     kt = totals.dropna(subset=["execution_ratio"])
     reference = float(kt.executed_hours.sum() / kt.ordered_hours.sum()) if len(kt) else 0.6
-    decomposition = capitation.decompose_change(totals, p, rate, reference)
+    return totals, known, reference
 
-    # individual person-months
-    assumed = params.assumed_execution_ratio or reference
-    ratios_all = pd.Series({pr: known.get(pr, assumed) for pr in provision.index})
+
+def person_months(params: CapitationFairnessParams, hours: pd.DataFrame, persons: pd.DataFrame, provision: pd.Series,
+                  ratios: pd.Series) -> tuple[pd.DataFrame, bool, pd.DataFrame]:
+    """Step 3: individual person-months (hours/month, need group): the analyst's extract, or synthetic ones
+    calibrated to the tables (with the calibration report)."""
     periods = sorted(hours.period.unique())
     if params.population.source == "extract":
         pm = population.read_person_months(params.population.extract_file, provision.index, periods)
         if "need_group" not in pm.columns:
             pm["need_group"] = population.need_groups_from_hours(pm.ordered_hours, params.need_groups.thresholds,
                                                                  params.need_groups.names)
-        synthetic = False
-        calibration = pd.DataFrame()
-    else:
-        pop = params.population
-        pm = population.synthetic_person_months(persons, hours, ratios_all, pop.median_ordered_hours, pop.sigma_person,
-                                                pop.sigma_month, params.need_groups.thresholds, params.need_groups.names,
-                                                pop.seed)
-        synthetic = True
-        calibration = population.calibration_report(pm, persons, hours, ratios_all)
+        return pm, False, pd.DataFrame()
+    pop = params.population
+    pm = population.synthetic_person_months(persons, hours, ratios, pop.median_ordered_hours, pop.sigma_person,
+                                            pop.sigma_month, params.need_groups.thresholds, params.need_groups.names,
+                                            pop.seed)
+    return pm, True, population.calibration_report(pm, persons, hours, ratios)
+
+
+def payments(pm: pd.DataFrame, provision: pd.Series, hourly_rate: float, rate: float) -> pd.DataFrame:
+    """Step 4: each person-month's hourly and flat payment (kr), and the need-based target where ordered hours are known."""
     pm["provision"] = pm.provider.map(provision)
-    pm["hourly"] = payment.per_executed_hour(pm.executed_hours, p)
+    pm["hourly"] = payment.per_executed_hour(pm.executed_hours, hourly_rate)
     pm["flat"] = payment.per_person_month(np.ones(len(pm)), rate)
-    budget = rate * len(pm)  # the same total as flat capitation for these person-months
-    targets = {"cost_at_hourly_rate": pm.hourly}
     if "ordered_hours" in pm.columns:
         # need: ordered hours valued so that, in total, they cost what the executed hours cost
-        need = payment.per_granted_hour(pm.ordered_hours, p)
+        need = payment.per_granted_hour(pm.ordered_hours, hourly_rate)
         pm["need_at_hourly_rate"] = need * pm.hourly.sum() / need.sum()
-        targets["need_at_hourly_rate"] = pm.need_at_hourly_rate
+    return pm
+
+
+def risk_adjustment(params: CapitationFairnessParams, pm: pd.DataFrame, rate: float) -> tuple[pd.DataFrame, pd.Series, list[str]]:
+    """Step 5: weights by need group (kr/person-month): estimated (OLS), calibrated to the budget, and
+    fairness-constrained; adds the risk-adjusted and constrained payments to the person-months."""
+    notes: list[str] = []
+    budget = rate * len(pm)  # the same total as flat capitation for these person-months
     est = capitation.estimate_weights(pm, "need_group", "hourly")
     counts = pm.need_group.value_counts()
     cal = capitation.calibrate(est, counts, budget)
@@ -171,20 +172,31 @@ def analyse(params, pkg: DataPackage) -> CapitationFairness:
                      "something they do not measure (for a provider: its execution ratio).")
     weights = pd.DataFrame({"person_months": counts, "estimated": est, "calibrated": cal, "constrained": con})
     weights = weights.reindex(params.need_groups.names if params.population.source == "synthetic" else weights.index)
-    weights = weights.rename_axis("need_group").reset_index()
+    return weights.rename_axis("need_group").reset_index(), cal, notes
 
-    models = {"hourly": "hourly", "flat capitation": "flat", "risk-adjusted": "risk_adjusted",
-              "fairness-constrained": "fairness_constrained"}
+
+MODELS = {"hourly": "hourly", "flat capitation": "flat", "risk-adjusted": "risk_adjusted",
+          "fairness-constrained": "fairness_constrained"}
+
+
+def fit_measures(pm: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Step 6: how well each payment model fits each target (R², Cumming's measure) and predictive ratios by group."""
     fits, ratios = [], []
     for tname, tcol in (("cost_at_hourly_rate", "hourly"), ("need_at_hourly_rate", "need_at_hourly_rate")):
         if tcol not in pm.columns:
             continue
-        f, r = capitation.evaluate(pm, models, tcol, ["provider", "need_group", "provision"])
+        f, r = capitation.evaluate(pm, MODELS, tcol, ["provider", "need_group", "provision"])
         fits.append(f.assign(target=tname))
         ratios.append(r.assign(target=tname))
+    return pd.concat(fits, ignore_index=True), pd.concat(ratios, ignore_index=True)
 
-    # incentives: one more hour, and a client whose support ends (by need group, average hours)
-    incentives = pd.DataFrame([
+
+def incentives(params: CapitationFairnessParams, pm: pd.DataFrame, rate: float, calibrated: pd.Series,
+               need_groups: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Step 7: a provider's revenue and margin from one more hour (kr/hour), and what ending a client's support is
+    worth by need group (kr/month)."""
+    p = params.hourly_rate
+    table = pd.DataFrame([
         {"model": "hourly", "revenue_one_more_hour": p, "margin_one_more_hour": p - params.cost_per_hour,
          "revenue_one_more_person_month": np.nan},
         {"model": "flat capitation", "revenue_one_more_hour": 0.0, "margin_one_more_hour": -params.cost_per_hour,
@@ -193,18 +205,35 @@ def analyse(params, pkg: DataPackage) -> CapitationFairness:
          "revenue_one_more_person_month": np.nan},  # the client's need group's weight: see support_ends
     ])
     g = pm.groupby("need_group", observed=True).agg(person_months=("hourly", "size"), hours=("executed_hours", "mean"))
-    g = g.reindex(weights.need_group)
+    g = g.reindex(need_groups)
     ends = pd.DataFrame({"need_group": g.index, "executed_hours_per_month": g.hours.to_numpy()})
     for name, revenue in (("hourly", p * g.hours.to_numpy()), ("flat capitation", np.full(len(g), rate)),
-                          ("risk-adjusted", cal.reindex(g.index).to_numpy())):
+                          ("risk-adjusted", calibrated.reindex(g.index).to_numpy())):
         ends[name] = payment.margin_when_support_ends(revenue, g.hours.to_numpy(), params.cost_per_hour)
+    return table, ends
 
-    pilot = pilot_table(params, monthly, p)
+
+def analyse(params: CapitationFairnessParams, pkg: DataPackage) -> CapitationFairness:
+    """Run the whole question for one scenario: the document's tables (step 1), then the steps above."""
+    p = params.hourly_rate
+    hours, persons = document_cells(pkg)
+    rates = rate_table(params, pkg, float(hours.executed_hours.sum() * p), float(persons.persons.sum()))
+    rate = float(rates.loc[rates.used, "rate"].iloc[0])
+    monthly = capitation.provider_comparison(hours, persons, p, rate)
+    provision = pkg.table("providers").set_index("provider").provision
+    totals, known, reference = provider_totals(params, monthly, provision)
+    assumed = params.assumed_execution_ratio or reference
+    ratios_all = pd.Series({pr: known.get(pr, assumed) for pr in provision.index})
+    pm, synthetic, calibration = person_months(params, hours, persons, provision, ratios_all)
+    pm = payments(pm, provision, p, rate)
+    weights, calibrated, notes = risk_adjustment(params, pm, rate)
+    fit, ratios = fit_measures(pm)
+    incentive_table, ends = incentives(params, pm, rate, calibrated, weights.need_group)
     return CapitationFairness(
         rate=rate, rates=rates, monthly=monthly, totals=totals, reproduction=reproduce(pkg, monthly),
-        decomposition=decomposition, reference_ratio=reference, person_months=pm, synthetic=synthetic,
-        calibration=calibration, weights=weights, fit=pd.concat(fits, ignore_index=True),
-        ratios=pd.concat(ratios, ignore_index=True), incentives=incentives, support_ends=ends, pilot=pilot, notes=notes)
+        decomposition=capitation.decompose_change(totals, p, rate, reference), reference_ratio=reference,
+        person_months=pm, synthetic=synthetic, calibration=calibration, weights=weights, fit=fit, ratios=ratios,
+        incentives=incentive_table, support_ends=ends, pilot=pilot_table(params, monthly, p), notes=notes)
 
 
 def pilot_table(params, monthly: pd.DataFrame, hourly_rate: float) -> pd.DataFrame:

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from carepay import capitation as c
-from carepay import capitation_fairness as cf
+from carepay.capitation_fairness import analysis as cf
 from carepay import params, payment, population, sources
 from carepay.population import ExtractError
 

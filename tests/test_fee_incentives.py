@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from carepay import behaviour, fees, params, population, sources
-from carepay import fee_incentives as fi
+from carepay.fee_incentives import analysis as fi
 from carepay.params import ParameterError
 from carepay.population import ExtractError
 

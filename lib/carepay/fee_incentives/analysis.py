@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from carepay import behaviour, fees, population
+from carepay.fee_incentives.params import FeeIncentivesParams
 from carepay.sources import DataPackage
 
 PACKAGE = "orebro_home_care_2018"
@@ -142,51 +143,72 @@ def by_band(df: pd.DataFrame, column: str, bands: list[float], unit: str) -> pd.
     return g.reset_index()
 
 
-def analyse(params, pkg: DataPackage, rules_pkg: DataPackage) -> FeeIncentives:
+def person_months(params: FeeIncentivesParams, rules: dict, rules_pkg: DataPackage) -> tuple[pd.DataFrame, bool, pd.DataFrame, list[str]]:
+    """Step 1: home-care person-months (hours/month, fee headroom kr/month): the analyst's extract, or synthetic ones
+    calibrated to the report's aggregates (with the calibration report)."""
     notes: list[str] = []
-    rules = fees.rules_for_year(rules_pkg, params.year)
-    cap = rules["fee_cap"]
-    cph = cost_per_hour(params, pkg)
-    shares = shares_of(params, pkg)
     pop = params.population
+    cap = rules["fee_cap"]
     if pop.source == "extract":
         raw, where = population.read_extract(pop.extract_file)
-        df = population.validate_fee_extract(raw, where, rules["minimum_allowance_single"])
-        synthetic, calibration = False, pd.DataFrame()
-    else:
-        cap_hours = cap / params.hourly_fee
-        index = rules["price_base_amount"] / fees.rules_for_year(rules_pkg, pop.income_year)["price_base_amount"]
-        if index != 1:
-            notes.append(f"Incomes, housing costs and the housing-supplement limit are in {pop.income_year} kronor, "
-                         f"raised by the price base amount to {params.year} (x {index:.3f}).")
-        df = population.synthetic_fee_population(
-            pop.individuals, pop.hours_per_year, pop.individuals_above_cap_hours / pop.individuals, cap_hours,
-            pop.sigma_month, pop.income_median * index, pop.income_sigma, pop.housing_median * index, pop.housing_sigma,
-            pop.supplement_income_limit * index, pop.supplement_share, rules["minimum_allowance_single"], pop.alarm_share,
-            pop.seed, year=params.year)
-        synthetic = True
-        calibration = population.fee_calibration_report(df, pop.individuals, pop.hours_per_year,
-                                                        pop.individuals_above_cap_hours, cap_hours, cap)
+        return population.validate_fee_extract(raw, where, rules["minimum_allowance_single"]), False, pd.DataFrame(), notes
+    cap_hours = cap / params.hourly_fee
+    index = rules["price_base_amount"] / fees.rules_for_year(rules_pkg, pop.income_year)["price_base_amount"]
+    if index != 1:
+        notes.append(f"Incomes, housing costs and the housing-supplement limit are in {pop.income_year} kronor, "
+                     f"raised by the price base amount to {params.year} (x {index:.3f}).")
+    df = population.synthetic_fee_population(
+        pop.individuals, pop.hours_per_year, pop.individuals_above_cap_hours / pop.individuals, cap_hours,
+        pop.sigma_month, pop.income_median * index, pop.income_sigma, pop.housing_median * index, pop.housing_sigma,
+        pop.supplement_income_limit * index, pop.supplement_share, rules["minimum_allowance_single"], pop.alarm_share,
+        pop.seed, year=params.year)
+    calibration = population.fee_calibration_report(df, pop.individuals, pop.hours_per_year,
+                                                    pop.individuals_above_cap_hours, cap_hours, cap)
+    return df, True, calibration, notes
+
+
+def fees_and_prices(params: FeeIncentivesParams, df: pd.DataFrame, shares: np.ndarray, cap: float) -> pd.DataFrame:
+    """Step 2: each person-month's fee today and under the proposal (kr/month), its level, and the price of one
+    more hour under each (kr/hour)."""
     h = df.executed_hours.to_numpy()
     df["fee_today"], df["fee_proposal"] = _apply(df, h, params, shares, cap)
     df["fee_level"] = fees.fee_levels(h, df.alarm, params.thresholds)
     df["price_today"] = fees.marginal_price_today(h, df.fee_headroom, params.hourly_fee, cap)
     df["price_proposal"] = fees.band_price(h, df.alarm, df.fee_headroom, params.thresholds, shares, cap)
+    return df
 
-    zero = pd.DataFrame([
+
+def zero_price_table(df: pd.DataFrame) -> pd.DataFrame:
+    """Step 3: share of persons (0-1) whose price of one more hour is zero, today and under the proposal."""
+    return pd.DataFrame([
         {"schedule": "today", "persons_zero_marginal_price": _share_zero(df, "price_today"),
          "why": "the fee has reached the cap or the fee headroom"},
         {"schedule": "proposal", "persons_zero_marginal_price": _share_zero(df, "price_proposal"),
          "why": "top level (X) or zero fee headroom"},
     ])
 
-    sens = []
+
+def threshold_sensitivity(params: FeeIncentivesParams, df: pd.DataFrame, shares: np.ndarray, cap: float,
+                          cph: float) -> pd.DataFrame:
+    """Step 4: the revenue change (kr/year) and break-even hours under other choices of the unprinted thresholds."""
+    h = df.executed_hours.to_numpy()
+    rows = []
     for name, thresholds in _threshold_sets(params.thresholds):
         t_params = params.model_copy(update={"thresholds": thresholds})
         _, prop = _apply(df, h, t_params, shares, cap)
-        sens.append({"thresholds": name, "values": ", ".join(f"{v:g}" for v in thresholds),
+        rows.append({"thresholds": name, "values": ", ".join(f"{v:g}" for v in thresholds),
                      "revenue_change": prop.sum() - df.fee_today.sum(),
                      "break_even_hours": -(prop.sum() - df.fee_today.sum()) / cph})
+    return pd.DataFrame(rows)
+
+
+BREAK_EVEN_SEARCH = (-20.0, 0.0)
+
+
+def behaviour_results(params: FeeIncentivesParams, df: pd.DataFrame, shares: np.ndarray, cap: float, cph: float
+                      ) -> tuple[pd.DataFrame, float | None, pd.DataFrame]:
+    """Step 5: hours, cost and revenue (kr/year) over the elasticity band, the break-even elasticity (None when none
+    in BREAK_EVEN_SEARCH), and the result's dependence on the non-fee cost of an hour."""
     e = params.elasticity
     inputs = response_inputs(df, params, shares, cap)
     band = behaviour_band(df, params, shares, cap, cph, sorted({e.low, e.central, e.high, 0.0}), inputs)
@@ -194,23 +216,40 @@ def analyse(params, pkg: DataPackage, rules_pkg: DataPackage) -> FeeIncentives:
     def net(elasticity: float) -> float:
         return float(behaviour_band(df, params, shares, cap, cph, [elasticity], inputs).net_budget_effect.iloc[0])
 
-    search = (-20.0, 0.0)
-    be = behaviour.solve_break_even(net, *search)
+    be = behaviour.solve_break_even(net, *BREAK_EVEN_SEARCH)
     nonfee = []
     for c in sorted({25.0, 50.0, 100.0, 300.0, float(e.nonfee_cost)}):
         c_params = params.model_copy(update={"elasticity": e.model_copy(update={"nonfee_cost": c})})
         row = behaviour_band(df, c_params, shares, cap, cph, [e.central], inputs).iloc[0]
         nonfee.append({"nonfee_cost": c, "hours_change_share": row.hours_change_share,
                        "net_budget_effect": row.net_budget_effect, "chosen": c == e.nonfee_cost})
+    return band, be, pd.DataFrame(nonfee)
+
+
+def elasticity_estimate(params: FeeIncentivesParams) -> dict:
+    """Step 6: the estimator recovers a known elasticity from a synthetic panel."""
     panel = behaviour.synthetic_panel(params.estimator.persons, params.estimator.months,
                                       params.estimator.true_elasticity, params.estimator.seed)
     estimate = behaviour.estimate_elasticity(panel)
     estimate["true_elasticity"] = params.estimator.true_elasticity
+    return estimate
+
+
+def analyse(params: FeeIncentivesParams, pkg: DataPackage, rules_pkg: DataPackage) -> FeeIncentives:
+    """Run the whole question for one scenario: the steps above, in order."""
+    rules = fees.rules_for_year(rules_pkg, params.year)
+    cap = rules["fee_cap"]
+    cph = cost_per_hour(params, pkg)
+    shares = shares_of(params, pkg)
+    df, synthetic, calibration, notes = person_months(params, rules, rules_pkg)
+    df = fees_and_prices(params, df, shares, cap)
+    band, be, nonfee = behaviour_results(params, df, shares, cap, cph)
     return FeeIncentives(
         rules=rules, cost_per_hour=cph, schedule=schedule_table(params, pkg, cap), curves=fee_curves(params, pkg, cap),
         person_months=df, synthetic=synthetic, calibration=calibration, revenue=revenue_table(df, pkg, cph),
-        zero_price=zero, threshold_sensitivity=pd.DataFrame(sens), behaviour=band, break_even_elasticity=be,
-        break_even_search=search, nonfee_sensitivity=pd.DataFrame(nonfee), estimate=estimate, by_hours=by_band(df, "hours", params.hour_bands, "h"),
+        zero_price=zero_price_table(df), threshold_sensitivity=threshold_sensitivity(params, df, shares, cap, cph),
+        behaviour=band, break_even_elasticity=be, break_even_search=BREAK_EVEN_SEARCH, nonfee_sensitivity=nonfee,
+        estimate=elasticity_estimate(params), by_hours=by_band(df, "hours", params.hour_bands, "h"),
         by_headroom=by_band(df, "headroom", params.headroom_bands, "kr"), notes=notes)
 
 

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from carepay import payment, population
+from carepay.provider_payment.params import ProviderPaymentParams
 from carepay.sources import DataPackage
 
 OREBRO = "orebro_home_care_2018"
@@ -83,15 +84,10 @@ def _clients(params, orebro: DataPackage) -> tuple[pd.DataFrame, bool]:
     return df, True
 
 
-def analyse(params, orebro: DataPackage, leksand: DataPackage) -> ProviderPayment:
-    notes: list[str] = []
-    rate = hourly_rate(params, orebro)
-    df, synthetic = _clients(params, orebro)
-    df["payment_today"] = payment.revenue(df, "executed_hours", hourly_rate=rate)
+def calibration_tables(orebro: DataPackage, df: pd.DataFrame, rate: float) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Step 2: the population against the report's aggregates, and the report's own figures recomputed (kr/year)."""
     total_today = float(df.payment_today.sum())
-    granted = float(df.granted_hours.sum())
-    executed = float(df.executed_hours.sum())
-
+    granted, executed = float(df.granted_hours.sum()), float(df.executed_hours.sum())
     calibration = pd.DataFrame([
         {"target": "clients", "document": orebro.figure("individuals"), "population": df.person_id.nunique()},
         {"target": "executed hours a year", "document": orebro.figure("executed_hours_year"), "population": executed},
@@ -105,8 +101,13 @@ def analyse(params, orebro: DataPackage, leksand: DataPackage) -> ProviderPaymen
         {"figure": "payment per level and month, total (kr/year)", "printed": pt, "from_the_report_s_numbers": pt,
          "from_the_population": np.nan},
     ])
+    return calibration, document_figures
 
-    # levels: printed amounts against amounts calibrated to keep today's total
+
+def level_amounts(params: ProviderPaymentParams, orebro: DataPackage, df: pd.DataFrame, rate: float
+                  ) -> tuple[pd.DataFrame, pd.Series]:
+    """Step 3: level amounts (kr/month), printed against calibrated to keep today's total; and the ones this scenario pays."""
+    granted, executed = float(df.granted_hours.sum()), float(df.executed_hours.sum())
     by_level = df.groupby("level").agg(person_months=("granted_hours", "size"), granted=("granted_hours", "sum"))
     by_level.index = by_level.index.astype(str)
     cal = payment.calibrate_level_amounts(by_level.granted, by_level.person_months, rate, executed / granted,
@@ -118,10 +119,14 @@ def analyse(params, orebro: DataPackage, leksand: DataPackage) -> ProviderPaymen
     levels["calibrated_over_printed"] = levels.amount / levels.printed_amount
     amounts = (printed.dropna().astype(float) if params.level_amounts == "document" else cal.amount)
     amounts.index = amounts.index.astype(str)
-    level_total = float(payment.per_level_month(df.level, amounts).sum())
-    document_figures.loc[1, "from_the_population"] = level_total
+    return levels, amounts
 
-    # each basis with its execution ratios
+
+def bases_compared(params: ProviderPaymentParams, df: pd.DataFrame, rate: float, amounts: pd.Series
+                   ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Step 4: each payment basis with its execution ratios: executed hours, payment (kr/year) and change against
+    today, by provision and in all; and what the guaranteed-execution rule saves under each."""
+    granted = float(df.granted_hours.sum())
     cap_rate = params.payment_total / len(df)
     rows, guarantee = [], []
     base_ratio = df.provision.map({"in_house": params.execution["executed_hours"].in_house,
@@ -148,25 +153,40 @@ def analyse(params, orebro: DataPackage, leksand: DataPackage) -> ProviderPaymen
     bases["change_vs_today"] = bases.apply(
         lambda r: r.payment - bases[(bases.basis == "executed_hours") & (bases.provision == r.provision)].payment.iloc[0], axis=1)
     bases["chosen"] = bases.basis == params.basis
+    return bases, pd.DataFrame(guarantee)
 
-    prem = pd.DataFrame()
-    if params.premium is not None:
-        pr = params.premium
-        base = bases[(bases.basis == params.basis) & (bases.provision != "all")].set_index("provision").payment
-        rows = []
-        for name, share, goal in (("prevention", pr.prevention_share, pr.prevention_goal_share),
-                                  ("quality", pr.quality_share, pr.quality_goal_share)):
-            for prov, b in base.items():
-                rows.append({"premium": name, "provision": prov, "share_of_base": share, "goal_share": goal,
-                             "expected_cost": float(payment.premium(b, share, goal)), "share_of_total_payment": share * goal})
-        prem = pd.DataFrame(rows)
-        pilot_base = orebro.figure("payment_total")
-        notes.append(f"On the report's 300 mnkr, the pilot's premiums would cost about "
-                     f"{pilot_base * (pr.prevention_share * pr.prevention_goal_share + pr.quality_share * pr.quality_goal_share) / 1e6:.1f} "
-                     "mnkr a year (the report: 'cirka 4 miljoner i tillskott').")
 
+def premiums(params: ProviderPaymentParams, orebro: DataPackage, bases: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """Step 5: the expected cost of outcome premiums (kr/year) on the chosen basis, by provision."""
+    if params.premium is None:
+        return pd.DataFrame(), []
+    pr = params.premium
+    base = bases[(bases.basis == params.basis) & (bases.provision != "all")].set_index("provision").payment
+    rows = []
+    for name, share, goal in (("prevention", pr.prevention_share, pr.prevention_goal_share),
+                              ("quality", pr.quality_share, pr.quality_goal_share)):
+        for prov, b in base.items():
+            rows.append({"premium": name, "provision": prov, "share_of_base": share, "goal_share": goal,
+                         "expected_cost": float(payment.premium(b, share, goal)), "share_of_total_payment": share * goal})
+    pilot_base = orebro.figure("payment_total")
+    note = (f"On the report's 300 mnkr, the pilot's premiums would cost about "
+            f"{pilot_base * (pr.prevention_share * pr.prevention_goal_share + pr.quality_share * pr.quality_goal_share) / 1e6:.1f} "
+            "mnkr a year (the report: 'cirka 4 miljoner i tillskott').")
+    return pd.DataFrame(rows), [note]
+
+
+def analyse(params: ProviderPaymentParams, orebro: DataPackage, leksand: DataPackage) -> ProviderPayment:
+    """Run the whole question for one scenario: clients and today's payment (step 1), then the steps above."""
+    rate = hourly_rate(params, orebro)
+    df, synthetic = _clients(params, orebro)
+    df["payment_today"] = payment.revenue(df, "executed_hours", hourly_rate=rate)
+    calibration, document_figures = calibration_tables(orebro, df, rate)
+    levels, amounts = level_amounts(params, orebro, df, rate)
+    document_figures.loc[1, "from_the_population"] = float(payment.per_level_month(df.level, amounts).sum())
+    bases, guarantee = bases_compared(params, df, rate, amounts)
+    prem, notes = premiums(params, orebro, bases)
     econ, curve = economics(params, leksand, orebro)
     return ProviderPayment(hourly_rate=rate, in_house_share=in_house_share(orebro), person_months=df, synthetic=synthetic,
                            calibration=calibration, document_figures=document_figures, levels=levels, bases=bases,
-                           guarantee=pd.DataFrame(guarantee), premium=prem, economics=econ, break_even_curve=curve,
+                           guarantee=guarantee, premium=prem, economics=econ, break_even_curve=curve,
                            incentives=payment.incentive_table(), notes=notes)

@@ -15,6 +15,7 @@ import pandas as pd
 
 from carepay import tariffs
 from carepay.sources import DataPackage
+from carepay.level_regrouping.params import LevelRegroupingParams
 from carepay.tariffs import CHANNELS, KEY, LevelError
 
 PACKAGE = "stockholm_lss_housing_2023"
@@ -101,43 +102,63 @@ def _solve(method: str, flows: pd.DataFrame, old_amounts: pd.Series, given: pd.S
     return amounts, lambdas.to_dict()
 
 
-def analyse(params, pkg: DataPackage) -> Regrouping:
-    """Run the whole question for one scenario."""
-    notes: list[str] = []
-    corrected = params.reading == "corrected"
+@dataclass
+class Population:
+    """Who is in which level: the old and new level tables, counts and the flows between them (persons)."""
+
+    old: pd.DataFrame
+    new: pd.DataFrame
+    counts_old: pd.Series
+    counts_new: pd.Series | None
+    individuals: pd.DataFrame | None
+    individual_flows: pd.DataFrame | None
+    mapped: pd.DataFrame | None  # one row per person with old_level and new_level
+    flows: pd.DataFrame
+
+
+def population(params: LevelRegroupingParams, pkg: DataPackage) -> Population:
+    """Step 1: the level systems and the persons flowing between them (split of straddling levels as the scenario says)."""
     old = tariffs.validate_levels(pkg.table("levels_current"), TOP_POINTS, "Table 1 (levels_current)")
     new = tariffs.validate_levels(_new_levels(params, pkg), TOP_POINTS, "new_levels")
-    costs = pkg.table("level_costs", corrected=corrected)
+    costs = pkg.table("level_costs", corrected=params.reading == "corrected")
     counts_old = costs[costs.system == "current"].set_index(KEY).persons.astype(float)
     counts_new = (costs[costs.system == "proposed"].set_index(KEY).persons.astype(float)
                   if params.new_levels == "document" else None)
     individuals = load_individuals(params.individuals_file) if params.individuals_file else None
-    individual_flows = ind = None
+    individual_flows = mapped = None
     if individuals is not None:  # mapped once, used for the counts, the split and the residences
-        individual_flows, ind = tariffs.flows_individual(individuals, old, new)
+        individual_flows, mapped = tariffs.flows_individual(individuals, old, new)
         counts_old = tariffs.counts_by(individual_flows, "old")
     flows = _flows(params.split, old, new, counts_old, counts_new, individual_flows)
-    occupancy = params.occupancy
+    return Population(old, new, counts_old, counts_new, individuals, individual_flows, mapped, flows)
 
-    # amounts in every channel (kr/person-year); the tariff method applies to each channel alike
-    staffing = base_staffing_table(params.base_staffing)
-    staffing_cost = float(staffing.loc[staffing.used, "cost"].iloc[0])
-    floors = pd.Series({(f.housing_form, f.level): (f.amount if f.amount is not None else
-                                                    staffing_cost / f.residents_covering_base_staffing)
-                        for f in params.floors}, dtype=float)
+
+def staffing_floors(params: LevelRegroupingParams, staffing_cost: float) -> pd.Series:
+    """Minimum amounts (kr/person-year) by (housing form, new level): given, or base staffing / residents."""
+    return pd.Series({(f.housing_form, f.level): (f.amount if f.amount is not None else
+                                                  staffing_cost / f.residents_covering_base_staffing)
+                      for f in params.floors}, dtype=float)
+
+
+def amounts_by_channel(params: LevelRegroupingParams, pop: Population, floors: pd.Series
+                       ) -> tuple[dict[str, pd.Series], dict[str, pd.Series], pd.DataFrame, list[str]]:
+    """Step 2: old and new amounts (kr/person-year) in every channel, the tariff method applied to each alike;
+    with the solver's factor and the change before and after rounding (kr/year)."""
+    notes: list[str] = []
+    occupancy = params.occupancy
     old_amounts, new_amounts, solver_rows = {}, {}, []
     for ch in CHANNELS:
-        oa = tariffs.yearly_amounts(old, ch, occupancy)
-        given = _given(new, ch)
+        oa = tariffs.yearly_amounts(pop.old, ch, occupancy)
+        given = _given(pop.new, ch)
         given = None if given is None else given * (1.0 if ch == "standard_amount" else occupancy)
         if given is None and params.tariff_method != "mean_preserving":
             notes.append(f"No {ch} amounts were given for the new levels: they are mean-preserving in that channel.")
-        raw, solved = _solve(params.tariff_method, flows, oa, given, floors, params.neutrality_scope)
+        raw, solved = _solve(params.tariff_method, pop.flows, oa, given, floors, params.neutrality_scope)
         step = params.rounding_step * (1.0 if ch == "standard_amount" else tariffs.DAYS_PER_YEAR * occupancy)
         na = raw if params.tariff_method == "as_given" else tariffs.rounded(raw, step)
         old_amounts[ch], new_amounts[ch] = oa, na
-        exact = tariffs.neutrality(flows, oa, raw)
-        after = tariffs.neutrality(flows, oa, na)
+        exact = tariffs.neutrality(pop.flows, oa, raw)
+        after = tariffs.neutrality(pop.flows, oa, na)
         for form in [*FORMS, "all"]:
             row_exact = exact[exact.housing_form == form].iloc[0]
             row = after[after.housing_form == form].iloc[0]
@@ -145,68 +166,67 @@ def analyse(params, pkg: DataPackage) -> Regrouping:
             solver_rows.append({"channel": ch, "housing_form": form, "method": params.tariff_method,
                                 "factor_or_lambda": solved.get(key, np.nan) if form != "all" else np.nan,
                                 "change_before_rounding": row_exact.change, "change_after_rounding": row.change})
-    ch = params.channel
-    neutral = tariffs.neutrality(flows, old_amounts[ch], new_amounts[ch])
-    neutral_all = pd.concat([tariffs.neutrality(flows, old_amounts[c], new_amounts[c]).assign(channel=c) for c in CHANNELS],
-                            ignore_index=True)
+    return old_amounts, new_amounts, pd.DataFrame(solver_rows), notes
 
-    # sensitivity of the result to the split of straddling levels
+
+def split_sensitivity(params: LevelRegroupingParams, pop: Population, old_amounts: pd.Series,
+                      new_amounts: pd.Series) -> pd.DataFrame:
+    """Step 3: the neutrality table (kr/year) if straddling levels split otherwise, the amounts kept as chosen."""
     sens = []
     for split in ("document", "uniform", "individual"):
         try:
-            f = _flows(split, old, new, counts_old, counts_new, individual_flows)
+            f = _flows(split, pop.old, pop.new, pop.counts_old, pop.counts_new, pop.individual_flows)
         except LevelError:
             continue
-        # the amounts stay those of the chosen split: how would they fare if persons split otherwise?
-        sens.append(tariffs.neutrality(f, old_amounts[ch], new_amounts[ch]).assign(split=split, chosen=split == params.split))
-    sensitivity = pd.concat(sens, ignore_index=True)
+        sens.append(tariffs.neutrality(f, old_amounts, new_amounts).assign(split=split, chosen=split == params.split))
+    return pd.concat(sens, ignore_index=True)
 
-    # the proposal (or given amounts) against mean-preserving ones
-    mp = tariffs.mean_preserving(flows, old_amounts[ch])
-    given = _given(new, ch)
-    compared = pd.DataFrame({"persons": tariffs.counts_by(flows, "new"), "mean_preserving": mp,
-                             "used": new_amounts[ch]})
+
+def amounts_compared(pop: Population, old_amounts: pd.Series, used: pd.Series, channel: str, occupancy: float) -> pd.DataFrame:
+    """Step 4: per new level, the amounts given, mean-preserving and used (kr/person-year)."""
+    mp = tariffs.mean_preserving(pop.flows, old_amounts)
+    given = _given(pop.new, channel)
+    compared = pd.DataFrame({"persons": tariffs.counts_by(pop.flows, "new"), "mean_preserving": mp, "used": used})
     if given is not None:
-        compared.insert(1, "given", given * (1.0 if ch == "standard_amount" else occupancy))
-    compared = compared.reset_index().merge(new[KEY + ["points_min", "points_max"]], on=KEY)
+        compared.insert(1, "given", given * (1.0 if channel == "standard_amount" else occupancy))
+    return compared.reset_index().merge(pop.new[KEY + ["points_min", "points_max"]], on=KEY)
 
-    changes = tariffs.person_changes(flows, old_amounts[ch], new_amounts[ch])
-    by_level = tariffs.changes_by_old_level(changes)
 
-    # residences: the analyst's file when it has residence_id, otherwise simulated (synthetic)
-    groups: dict[str, pd.DataFrame] = {}
-    if ind is not None:
-        for col in ("district_board", "provider"):
-            if col in ind.columns:
-                groups[col] = tariffs.residence_changes(ind, old_amounts[ch], new_amounts[ch], by=col)
-    if individuals is not None and "residence_id" in individuals.columns:
-        residents = ind[["residence_id", "housing_form", "old_level", "new_level"]]
-        synthetic = False
-    else:
-        sizes = {"service_housing": params.residences.size_service_housing,
-                 "group_housing": params.residences.size_group_housing}
-        residents = pd.concat([
-            tariffs.simulate_residences(flows, form, sizes[form], params.residences.number, params.residences.seed + i)
-            .assign(residence_id=lambda d, f=form: f + "-" + d.residence_id.astype(str))
-            for i, form in enumerate(FORMS)], ignore_index=True)
-        synthetic = True
-    res = tariffs.residence_changes(residents, old_amounts[ch], new_amounts[ch])
-    res = res.merge(residents.groupby("residence_id").housing_form.first().reset_index(), on="residence_id")
+def residences(params: LevelRegroupingParams, pop: Population) -> tuple[pd.DataFrame, bool]:
+    """Step 5: residents by residence: the analyst's file when it has residence_id, otherwise simulated (synthetic)."""
+    if pop.individuals is not None and pop.mapped is not None and "residence_id" in pop.individuals.columns:
+        return pop.mapped[["residence_id", "housing_form", "old_level", "new_level"]], False
+    sizes = {"service_housing": params.residences.size_service_housing,
+             "group_housing": params.residences.size_group_housing}
+    residents = pd.concat([
+        tariffs.simulate_residences(pop.flows, form, sizes[form], params.residences.number, params.residences.seed + i)
+        .assign(residence_id=lambda d, f=form: f + "-" + d.residence_id.astype(str))
+        for i, form in enumerate(FORMS)], ignore_index=True)
+    return residents, True
+
+
+def homogeneity(params: LevelRegroupingParams, pop: Population, residents: pd.DataFrame) -> pd.DataFrame:
+    """Step 6: shares of persons in the lowest / highest old levels, and of residences with only such residents."""
     k = params.homogeneous_levels
-    homo = []
+    rows = []
     for form in FORMS:
-        lv = old[old.housing_form == form].sort_values("points_min").level.tolist()
+        lv = pop.old[pop.old.housing_form == form].sort_values("points_min").level.tolist()
         r = residents[residents.housing_form == form]
         shares = tariffs.homogeneous_shares(r, lv[:k], lv[-k:])
-        persons = counts_old[counts_old.index.get_level_values(0) == form]
+        persons = pop.counts_old[pop.counts_old.index.get_level_values(0) == form]
         share_low = persons[persons.index.get_level_values(1).isin(lv[:k])].sum() / persons.sum()
         share_high = persons[persons.index.get_level_values(1).isin(lv[-k:])].sum() / persons.sum()
-        homo.append({"housing_form": form, "residences": r.residence_id.nunique(),
+        rows.append({"housing_form": form, "residences": r.residence_id.nunique(),
                      "share_persons_low": share_low, "share_residences_only_low": shares.only_low,
                      "share_persons_high": share_high, "share_residences_only_high": shares.only_high})
+    return pd.DataFrame(rows)
 
+
+def resident_mixes(params: LevelRegroupingParams, pop: Population, old_amounts: pd.Series, new_amounts: pd.Series,
+                   staffing_cost: float) -> pd.DataFrame:
+    """Step 7: the smallest mixes of residents of the lowest levels whose amounts cover base staffing (kr/year)."""
     mixes = []
-    for label, levels, amounts in (("current", old, old_amounts[ch]), ("new", new, new_amounts[ch])):
+    for label, levels, amounts in (("current", pop.old, old_amounts), ("new", pop.new, new_amounts)):
         for form in FORMS:
             lv = levels[levels.housing_form == form].sort_values("points_min").level.tolist()
             # current systems: the lowest ordinary levels (1, 2) as in the document's example; new: levels 1, 2
@@ -215,18 +235,40 @@ def analyse(params, pkg: DataPackage) -> Regrouping:
             a.index = use
             m = tariffs.minimal_mixes(a, staffing_cost, params.max_residents)
             mixes.append(m.assign(system=label, housing_form=form))
-    mixes_df = pd.concat(mixes, ignore_index=True)
+    return pd.concat(mixes, ignore_index=True)
 
-    table3 = reproduce_table3(pkg, flows, old_amounts["standard_amount"], new_amounts["standard_amount"], corrected) \
-        if params.new_levels == "document" and individuals is None else None
 
+def analyse(params: LevelRegroupingParams, pkg: DataPackage) -> Regrouping:
+    """Run the whole question for one scenario: the steps above, in order."""
+    pop = population(params, pkg)
+    staffing = base_staffing_table(params.base_staffing)
+    staffing_cost = float(staffing.loc[staffing.used, "cost"].iloc[0])
+    old_amounts, new_amounts, solver, notes = amounts_by_channel(params, pop, staffing_floors(params, staffing_cost))
+    ch = params.channel
+    neutral_all = pd.concat([tariffs.neutrality(pop.flows, old_amounts[c], new_amounts[c]).assign(channel=c)
+                             for c in CHANNELS], ignore_index=True)
+    changes = tariffs.person_changes(pop.flows, old_amounts[ch], new_amounts[ch])
+    groups: dict[str, pd.DataFrame] = {}
+    if pop.mapped is not None:
+        for col in ("district_board", "provider"):
+            if col in pop.mapped.columns:
+                groups[col] = tariffs.residence_changes(pop.mapped, old_amounts[ch], new_amounts[ch], by=col)
+    residents, synthetic = residences(params, pop)
+    res = tariffs.residence_changes(residents, old_amounts[ch], new_amounts[ch])
+    res = res.merge(residents.groupby("residence_id").housing_form.first().reset_index(), on="residence_id")
+    table3 = (reproduce_table3(pkg, pop.flows, old_amounts["standard_amount"], new_amounts["standard_amount"],
+                               params.reading == "corrected")
+              if params.new_levels == "document" and pop.individuals is None else None)
     return Regrouping(
-        channel=ch, old_levels=old, new_levels=_with_amounts(new, new_amounts, occupancy), flows=flows,
-        old_amounts=old_amounts, new_amounts=new_amounts, neutrality=neutral, neutrality_channels=neutral_all,
-        split_sensitivity=sensitivity, solver=pd.DataFrame(solver_rows), amounts_compared=compared, changes=changes,
-        changes_by_level=by_level, residents=residents, residences=res, homogeneous=pd.DataFrame(homo),
-        residences_synthetic=synthetic, base_staffing=staffing, mixes=mixes_df,
-        channels=tariffs.channel_comparison(old, occupancy), table3=table3, groups=groups, notes=notes,
+        channel=ch, old_levels=pop.old, new_levels=_with_amounts(pop.new, new_amounts, params.occupancy), flows=pop.flows,
+        old_amounts=old_amounts, new_amounts=new_amounts, neutrality=tariffs.neutrality(pop.flows, old_amounts[ch], new_amounts[ch]),
+        neutrality_channels=neutral_all, split_sensitivity=split_sensitivity(params, pop, old_amounts[ch], new_amounts[ch]),
+        solver=solver, amounts_compared=amounts_compared(pop, old_amounts[ch], new_amounts[ch], ch, params.occupancy),
+        changes=changes, changes_by_level=tariffs.changes_by_old_level(changes), residents=residents, residences=res,
+        homogeneous=homogeneity(params, pop, residents), residences_synthetic=synthetic, base_staffing=staffing,
+        mixes=resident_mixes(params, pop, old_amounts[ch], new_amounts[ch], staffing_cost),
+        channels=tariffs.channel_comparison(pop.old, params.occupancy), table3=table3,
+        groups=groups, notes=notes,
     )
 
 

@@ -15,7 +15,7 @@ import pandas as pd
 from common import footer, step
 
 from carepay import capitation as c
-from carepay import capitation_fairness as cf
+from carepay.capitation_fairness import analysis as cf
 from carepay import payment, population, sources
 
 

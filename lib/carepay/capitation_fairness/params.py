@@ -1,0 +1,98 @@
+"""Parameters of the capitation fairness question (notebooks/capitation_fairness.ipynb, params/capitation_fairness/)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from carepay.params import PopulationSource, ScenarioParams, param
+
+# --- capitation fairness (Västerås housing support) ---------------------------------------------
+
+VASTERAS = "Västerås 2022 (000_7fc4c13e710067f1.txt)"
+
+
+class RateSpec(BaseModel):
+    """Where the capitation rate comes from: the one the document's tables imply, budget / (persons x months),
+    or budget-neutral (the rate at which capitation pays what hourly payment paid for the same person-months)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    basis: Literal["implied_by_tables", "budget", "budget_neutral"]
+    budget: float = Field(gt=0, description="kr/year (document: 29 439 000)")
+    persons: float = Field(gt=0, description="volume basis, persons (document: drygt 520)")
+    months: int = Field(ge=1, le=12, description="months the budget pays for")
+
+
+class PopulationSpec(PopulationSource):
+    """Individual person-months: synthetic (calibrated to the tables, seeded) or an analyst's extract."""
+
+    median_ordered_hours: float = Field(gt=0, description="hours/month, centre of the synthetic need levels")
+    sigma_person: float = Field(ge=0, le=3, description="spread of need between persons (log scale)")
+    sigma_month: float = Field(ge=0, le=3, description="spread of a person's hours between months (log scale)")
+
+
+class NeedGroupSpec(BaseModel):
+    """Need groups as bands of ordered hours per month."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    thresholds: list[float] = Field(min_length=1, description="hours/month, increasing")
+    names: list[str] = Field(min_length=2)
+
+    @model_validator(mode="after")
+    def _shape(self) -> "NeedGroupSpec":
+        if any(b <= a for a, b in zip(self.thresholds, self.thresholds[1:])):
+            raise ValueError(f"thresholds must increase: {self.thresholds}")
+        if len(self.names) != len(self.thresholds) + 1:
+            raise ValueError("give one more name than thresholds")
+        return self
+
+
+class FairGroupSpec(BaseModel):
+    """The group whose predictive ratio the constrained model holds at 1."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    by: Literal["provider", "provision", "need_group"]
+    value: str
+
+
+class PilotSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    provider: str
+    persons: int = Field(ge=1)
+    months: int = Field(ge=1, le=12)
+    yearly_rate: float = Field(gt=0, description="kr/person-year")
+
+
+class CapitationFairnessParams(ScenarioParams):
+    """Capitation fairness: a flat amount per person instead of per executed hour (Västerås housing support)."""
+
+    hourly_rate: float = param(unit="kr/hour", source=f"{VASTERAS}, section 4 (436 kr)", gt=0,
+                               description="Today's payment per executed hour.")
+    rate: RateSpec = param(unit="kr/year, persons, months", source=f"{VASTERAS}, section 4 and its capitation table",
+                           description="The capitation rate: as the document's tables imply it, or budget / (persons x months).")
+    execution_ratios: dict[str, float] = param(
+        unit="share 0-1 by provider", source=f"{VASTERAS}, section 4 (51 % and 91 %)",
+        description="Executed / ordered hours for the providers where the document gives it.")
+    assumed_execution_ratio: float | None = param(
+        unit="share 0-1", source="assumption; null = the pooled ratio of the providers with known ratios", gt=0, le=1,
+        description="Execution ratio assumed for the other providers (synthetic ordered hours only).")
+    population: PopulationSpec = param(unit="hours/month, seed", source="carepay.population (synthetic) or analyst's extract",
+                                       description="Where the individual person-months come from.")
+    need_groups: NeedGroupSpec = param(unit="hours/month", source="assumption (the document has no need groups)",
+                                       description="Need groups as bands of ordered hours per month.")
+    fair_group: FairGroupSpec = param(unit="group", source="carepay.capitation.estimate_constrained",
+                                      description="The group the fairness-constrained model pays exactly its target.")
+    cost_per_hour: float = param(unit="kr/hour", gt=0,
+                                 source=f"assumption; {VASTERAS} section 1 judges the payment covers providers' costs",
+                                 description="A provider's cost of one executed hour.")
+    pilot: PilotSpec = param(unit="persons, months, kr/year", source=f"{VASTERAS}, section 5",
+                             description="The capitation pilot: provider, persons, months and yearly rate.")
+
+    @field_validator("execution_ratios")
+    @classmethod
+    def _ratios(cls, value: dict[str, float]) -> dict[str, float]:
+        bad = {k: v for k, v in value.items() if not 0 < v <= 1}
+        if bad:
+            raise ValueError(f"execution ratios must be shares in (0, 1]: {bad}")
+        return value

@@ -1,0 +1,121 @@
+"""Parameters of the fee incentive question (notebooks/fee_incentives.ipynb, params/fee_incentives/)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from carepay.params import PopulationSource, ScenarioParams, param
+
+# --- fee incentives (Örebro) ---------------------------------------------------------------------
+
+OREBRO = "Örebro 2018 (002_40af8f11a0d2ba4a.txt)"
+
+
+class FeePopulationSpec(PopulationSource):
+    """Home-care person-months: synthetic (calibrated to the Örebro aggregates, seeded) or an analyst's extract."""
+
+    individuals: int = Field(ge=1, description="persons (Örebro 7.4.1: 2 700)")
+    hours_per_year: float = Field(gt=0, description="executed hours a year (Örebro 7.4.1: 1 000 000)")
+    individuals_above_cap_hours: int = Field(ge=0, description="persons above the fee cap's hours (Örebro 7.4.1: 1 700)")
+    sigma_month: float = Field(ge=0, le=2, description="spread of a person's hours between months (log scale)")
+    income_median: float = Field(gt=0, description="kr/month after tax (assumption)")
+    income_sigma: float = Field(ge=0, le=2)
+    housing_median: float = Field(gt=0, description="kr/month (assumption)")
+    housing_sigma: float = Field(ge=0, le=2)
+    supplement_income_limit: float = Field(ge=0, description="kr/month: below it a housing supplement is paid (assumption)")
+    supplement_share: float = Field(ge=0, le=1, description="housing supplement as share of housing cost (assumption)")
+    alarm_share: float = Field(ge=0, le=1, description="share with a safety alarm")
+    income_year: int = Field(ge=2000, le=2100, description="year whose kronor the incomes and housing costs are in; "
+                             "they follow the price base amount to the scenario's year")
+
+    @model_validator(mode="after")
+    def _check(self) -> "FeePopulationSpec":
+        if self.individuals_above_cap_hours >= self.individuals:
+            raise ValueError("individuals_above_cap_hours must be fewer than individuals")
+        return self
+
+
+class ElasticitySpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    central: float = Field(le=0, ge=-3, description="elasticity of executed hours to the price of an hour")
+    low: float = Field(le=0, ge=-3, description="the more responsive end of the band")
+    high: float = Field(le=0, ge=-3, description="the less responsive end of the band")
+    nonfee_cost: float = Field(gt=0, description="kr/hour: the individual's non-fee cost of an hour of help (assumption)")
+
+    @model_validator(mode="after")
+    def _order(self) -> "ElasticitySpec":
+        if not self.low <= self.central <= self.high:
+            raise ValueError(f"need low <= central <= high, got {self.low}, {self.central}, {self.high}")
+        return self
+
+
+class EstimatorSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    persons: int = Field(ge=10, le=200_000)
+    months: int = Field(ge=2, le=60)
+    true_elasticity: float = Field(le=0, ge=-3)
+    seed: int = Field(ge=0)
+
+
+def _increasing(values: list[float], what: str) -> list[float]:
+    if any(b <= a for a, b in zip(values, values[1:])):
+        raise ValueError(f"{what} must increase: {values}")
+    return values
+
+
+class FeeIncentivesParams(ScenarioParams):
+    """Fee incentive effect: today's hourly fee with its cap against the proposed 11-level fee (Örebro)."""
+
+    year: int = param(unit="year", source="data/national_fee_rules (price base amount per year)", ge=2016, le=2100,
+                      description="Year whose price base amount sets the fee cap and the minimum allowance.")
+    hourly_fee: float = param(unit="kr/hour", source=f"{OREBRO}, 5.3.2 and 7.4.1 (325 kr)", gt=0,
+                              description="Today's fee per executed hour of care.")
+    alarm_fee: float = param(unit="kr/month", source=f"{OREBRO}, 7.4.1 (the alarm is inside the cap; its fee is not printed)", ge=0,
+                             description="Today's monthly fee for a safety alarm, inside the fee cap.")
+    shares: Literal["document"] | list[float] = param(
+        unit="share of fee headroom, levels 0-9 and X", source=f"{OREBRO}, 7.4.1 (10 %, 30 % ... 94 %, 100 %)",
+        description="Share of the fee headroom paid at each of the 11 levels: 'document' or 11 increasing shares.")
+    thresholds: list[float] = param(
+        unit="hours/month", source=f"{OREBRO}, 7.4.1 prints only 4 (level 1) and 130 (level X); the 7 between are assumed",
+        description="The 9 boundaries between levels 1|2, 2|3, ..., 8|9, 9|X.")
+    cost_per_hour: Literal["document"] | float = param(
+        unit="kr/hour", source=f"{OREBRO}, 7.4.1: 10 mnkr = 25 000 hours; 5.1.4: 12 kr = 3 % of the hourly cost",
+        description="The municipality's cost of an executed hour; 'document' derives it from the break-even figures.")
+    population: FeePopulationSpec = param(unit="persons, hours, kr/month", source=f"{OREBRO}, 7.4.1 aggregates; assumptions",
+                                          description="Where the person-months come from.")
+    elasticity: ElasticitySpec = param(
+        unit="elasticity, kr/hour",
+        source="home help price elasticities roughly -0.2 to -0.4 in the literature; about -0.4 in a French study "
+               "(Roquebert & Tenand, household-level data on home care); the issue's range",
+        description="Response of executed hours to the price of an hour: central value and band.")
+    estimator: EstimatorSpec = param(unit="persons, months, elasticity, seed", source="carepay.behaviour",
+                                     description="A synthetic panel with a known elasticity that the estimator must recover.")
+    hour_bands: list[float] = param(unit="hours/month", source="-", description="Bands of executed hours for the distribution tables.")
+    headroom_bands: list[float] = param(unit="kr/month", source="-", description="Bands of fee headroom for the distribution tables.")
+
+    @field_validator("shares")
+    @classmethod
+    def _shares(cls, value):
+        if value == "document":
+            return value
+        if len(value) != 11:
+            raise ValueError(f"give 11 shares (levels 0-9 and X), got {len(value)}")
+        if any(not 0 <= v <= 1 for v in value):
+            raise ValueError(f"shares must be between 0 and 1: {value}")
+        return _increasing(value, "shares")
+
+    @field_validator("thresholds")
+    @classmethod
+    def _thresholds(cls, value):
+        if len(value) != 9:
+            raise ValueError(f"give 9 thresholds (between levels 1|2 ... 9|X), got {len(value)}")
+        if value[0] <= 0:
+            raise ValueError("thresholds must be positive hours")
+        return _increasing(value, "thresholds")
+
+    @field_validator("hour_bands", "headroom_bands")
+    @classmethod
+    def _bands(cls, value):
+        return _increasing(value, "bands")

@@ -1,0 +1,44 @@
+"""The explicit list of carepay's questions and of the modules that cross-check each document.
+
+One name per question: notebooks/<name>.ipynb, params/<name>/, carepay.<name> (its parameter
+model, analysis and, where its document has them, the document's cross-checks),
+tests/test_<name>.py, benchmarks/bench_<name>.py and tests/pinned/<name>.yaml. Add a question
+by adding a line here; nothing registers itself by being imported. Names are dotted paths,
+imported only when used, so validating a scenario does not import the analysis.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Question:
+    title: str
+    params: str  # "module:ParameterModel"
+    documents: tuple[str, ...]  # the data packages under data/ it reads
+
+
+QUESTIONS: dict[str, Question] = {
+    "sources": Question("Sources and their checks", "carepay.sources:SourcesParams", ()),
+    "capitation_fairness": Question(
+        "Capitation fairness", "carepay.capitation_fairness.params:CapitationFairnessParams",
+        ("vasteras_housing_support_2022",)),
+    "level_regrouping": Question(
+        "Level regrouping neutrality", "carepay.level_regrouping.params:LevelRegroupingParams",
+        ("stockholm_lss_housing_2023",)),
+    "fee_incentives": Question(
+        "Fee incentive effect: the user fee", "carepay.fee_incentives.params:FeeIncentivesParams",
+        ("orebro_home_care_2018", "national_fee_rules")),
+    "provider_payment": Question(
+        "Fee incentive effect: the provider payment basis", "carepay.provider_payment.params:ProviderPaymentParams",
+        ("orebro_home_care_2018", "leksand_rattvik_home_care_2010")),
+}
+
+#: Modules whose CHECKS map a data package to its cross-check functions (carepay.checks runs them).
+CHECK_MODULES: tuple[str, ...] = (
+    "carepay.capitation_fairness.checks",
+    "carepay.level_regrouping.checks",
+    "carepay.fee_incentives.checks",
+    "carepay.provider_payment.checks",
+)
