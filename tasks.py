@@ -5,6 +5,7 @@
     python3 tasks.py test [pytest options]               install with test tools, then run the tests
     python3 tasks.py lab                                 install JupyterLab too, then open it
     python3 tasks.py pin [carepay pin options]           install, render, rewrite tests/pinned/ and print what moved
+    python3 tasks.py lint                                install with test tools, then ruff check, ruff format --check, mypy
     python3 tasks.py check-data                          install, then cross-check the source data
 
 Each command creates .venv/ on first use and installs the project into it
@@ -24,6 +25,8 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PY = BIN / "python"
+#: What ruff checks and formats (notebooks included: ruff reads their code cells); mypy's files are in pyproject.toml.
+LINTED = ["lib", "tests", "benchmarks", "tasks.py", "notebooks"]
 
 
 def install(extras: str = "") -> None:
@@ -38,8 +41,9 @@ def install(extras: str = "") -> None:
         return
     target = f".[{extras}]" if extras else "."
     print(f"installing carepay{f'[{extras}]' if extras else ''} and its dependencies into {VENV.name}/ ...", flush=True)
-    subprocess.run([str(PY), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e", target],
-                   cwd=ROOT, check=True)
+    subprocess.run(
+        [str(PY), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e", target], cwd=ROOT, check=True
+    )
     stamp.write_text(digest)
 
 
@@ -61,6 +65,10 @@ def main(argv: list[str]) -> int:
     if command == "test":
         install("test")
         return run([str(PY), "-m", "pytest", *rest])
+    if command == "lint":
+        install("test")
+        checks = [[str(BIN / "ruff"), "check", *LINTED], [str(BIN / "ruff"), "format", "--check", *LINTED], [str(BIN / "mypy")]]
+        return max(run(c) for c in checks)
     if command == "lab":
         install("lab")
         return run([str(BIN / "jupyter"), "lab", "notebooks", *rest])

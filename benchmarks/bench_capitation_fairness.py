@@ -15,8 +15,8 @@ import pandas as pd
 from common import footer, step
 
 from carepay import capitation as c
-from carepay.capitation_fairness import analysis as cf
 from carepay import payment, population, sources
+from carepay.capitation_fairness import analysis as cf
 
 
 def main() -> None:
@@ -28,23 +28,35 @@ def main() -> None:
     persons = persons.assign(persons=persons.persons * args.scale)
     hours = hours.assign(executed_hours=hours.executed_hours * args.scale)
     ratios = pd.Series(0.68, index=pkg.table("providers").provider)
-    pm = step("synthetic person-months calibrated to the tables", lambda: population.synthetic_person_months(
-        persons, hours, ratios, 14, 0.7, 0.3, [8, 16, 30], ["low", "medium", "high", "very_high"], seed=1))
+    pm = step(
+        "synthetic person-months calibrated to the tables",
+        lambda: population.synthetic_person_months(
+            persons, hours, ratios, 14, 0.7, 0.3, [8, 16, 30], ["low", "medium", "high", "very_high"], seed=1
+        ),
+    )
     print(f"  ({len(pm):,} person-months)".replace(",", " "))
     rate = 4653.70
-    step("hourly and flat capitation payments", lambda: (payment.per_executed_hour(pm.executed_hours, 436),
-                                                         payment.per_person_month(1, rate) * len(pm)))
+    step(
+        "hourly and flat capitation payments",
+        lambda: (payment.per_executed_hour(pm.executed_hours, 436), payment.per_person_month(1, rate) * len(pm)),
+    )
     pm["hourly"] = payment.per_executed_hour(pm.executed_hours, 436)
     pm["flat"] = rate
-    w = step("risk-adjusted weights (statsmodels OLS) and calibration", lambda: c.calibrate(
-        c.estimate_weights(pm, "need_group", "hourly"), pm.need_group.value_counts(), rate * len(pm)))
+    w = step(
+        "risk-adjusted weights (statsmodels OLS) and calibration",
+        lambda: c.calibrate(c.estimate_weights(pm, "need_group", "hourly"), pm.need_group.value_counts(), rate * len(pm)),
+    )
     pm["risk_adjusted"] = step("risk-adjusted payments", lambda: c.pay_by_group(pm.need_group, w))
-    con = step("fairness-constrained weights (constrained least squares)", lambda: c.estimate_constrained(
-        pm, "need_group", "hourly", rate * len(pm), pm.provider == "vard_och_omsorg"))
+    con = step(
+        "fairness-constrained weights (constrained least squares)",
+        lambda: c.estimate_constrained(pm, "need_group", "hourly", rate * len(pm), pm.provider == "vard_och_omsorg"),
+    )
     pm["constrained"] = c.pay_by_group(pm.need_group, con)
     models = {"hourly": "hourly", "flat": "flat", "risk-adjusted": "risk_adjusted", "constrained": "constrained"}
-    step("R², Cumming's measure, predictive ratios by provider and need group", lambda: c.evaluate(
-        pm, models, "hourly", ["provider", "need_group"]))
+    step(
+        "R², Cumming's measure, predictive ratios by provider and need group",
+        lambda: c.evaluate(pm, models, "hourly", ["provider", "need_group"]),
+    )
     footer()
 
 

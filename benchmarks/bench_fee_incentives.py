@@ -13,8 +13,8 @@ import argparse
 import numpy as np
 from common import footer, step
 
-from carepay.fee_incentives import analysis as fi
 from carepay import fees, params, population, sources
+from carepay.fee_incentives import analysis as fi
 
 
 def main() -> None:
@@ -28,22 +28,45 @@ def main() -> None:
     cap, shares = rules["fee_cap"], fi.shares_of(p, pkg)
     persons = args.person_months // 12
     pop = p.population
-    df = step(f"synthetic population, {persons * 12:,} person-months".replace(",", " "),
-              lambda: population.synthetic_fee_population(
-                  persons, pop.hours_per_year * persons / pop.individuals, pop.individuals_above_cap_hours / pop.individuals,
-                  cap / p.hourly_fee, pop.sigma_month, pop.income_median, pop.income_sigma, pop.housing_median,
-                  pop.housing_sigma, pop.supplement_income_limit, pop.supplement_share, rules["minimum_allowance_single"],
-                  pop.alarm_share, pop.seed))
+    df = step(
+        f"synthetic population, {persons * 12:,} person-months".replace(",", " "),
+        lambda: population.synthetic_fee_population(
+            persons,
+            pop.hours_per_year * persons / pop.individuals,
+            pop.individuals_above_cap_hours / pop.individuals,
+            cap / p.hourly_fee,
+            pop.sigma_month,
+            pop.income_median,
+            pop.income_sigma,
+            pop.housing_median,
+            pop.housing_sigma,
+            pop.supplement_income_limit,
+            pop.supplement_share,
+            rules["minimum_allowance_single"],
+            pop.alarm_share,
+            pop.seed,
+        ),
+    )
     h, room, alarm = df.executed_hours.to_numpy(), df.fee_headroom.to_numpy(), df.alarm.to_numpy()
     step("today's fee (hourly, capped by cap and headroom)", lambda: fees.hourly_fee(h, room, p.hourly_fee, cap))
-    step("proposed fee (levels, share of headroom)", lambda: fees.level_fee(fees.fee_levels(h, alarm, p.thresholds), room, shares, cap))
-    step("marginal prices under both schedules", lambda: (fees.marginal_price_today(h, room, p.hourly_fee, cap),
-                                                          fees.band_price(h, alarm, room, p.thresholds, shares, cap)))
+    step(
+        "proposed fee (levels, share of headroom)",
+        lambda: fees.level_fee(fees.fee_levels(h, alarm, p.thresholds), room, shares, cap),
+    )
+    step(
+        "marginal prices under both schedules",
+        lambda: (
+            fees.marginal_price_today(h, room, p.hourly_fee, cap),
+            fees.band_price(h, alarm, room, p.thresholds, shares, cap),
+        ),
+    )
     r = fi.analyse(p, pkg, rules_pkg)
     small = r.person_months
     grid = np.linspace(-1.0, 0.0, args.elasticities)
-    step(f"sweep of {args.elasticities} elasticities on {len(small):,} person-months".replace(",", " "),
-         lambda: fi.behaviour_band(small, p, shares, cap, r.cost_per_hour, grid))
+    step(
+        f"sweep of {args.elasticities} elasticities on {len(small):,} person-months".replace(",", " "),
+        lambda: fi.behaviour_band(small, p, shares, cap, r.cost_per_hour, grid),
+    )
     footer()
 
 

@@ -27,28 +27,40 @@ def main() -> None:
     old, new = pkg.table("levels_current"), pkg.table("levels_proposed")
     rng = np.random.default_rng(1)
     n = args.persons
-    individuals = pd.DataFrame({"person_id": np.arange(n).astype(str),
-                                "housing_form": np.where(rng.random(n) < 0.3, "service_housing", "group_housing"),
-                                "points": rng.integers(0, 111, n)})
+    individuals = pd.DataFrame(
+        {
+            "person_id": np.arange(n).astype(str),
+            "housing_form": np.where(rng.random(n) < 0.3, "service_housing", "group_housing"),
+            "points": rng.integers(0, 111, n),
+        }
+    )
     oa, na = tariffs.yearly_amounts(old, "standard_amount"), tariffs.yearly_amounts(new, "standard_amount")
     print(f"{n:,} persons, {args.residences:,} residences".replace(",", " "))
     as_read = individuals.astype({"points": str})  # as pandas reads a CSV with dtype=str
-    step("validate an individual-points file (as read from CSV)", lambda: tariffs.validate_individuals(
-        as_read, 110, "bench", ["service_housing", "group_housing"]))
+    step(
+        "validate an individual-points file (as read from CSV)",
+        lambda: tariffs.validate_individuals(as_read, 110, "bench", ["service_housing", "group_housing"]),
+    )
     flows, ind = step("map persons old -> new levels by points", lambda: tariffs.flows_individual(individuals, old, new))
     step("neutrality (totals per form)", lambda: tariffs.neutrality(flows, oa, na))
     step("mean-preserving amounts", lambda: tariffs.mean_preserving(flows, oa))
-    step("winners and losers per person (1 row per person)", lambda: tariffs.residence_changes(
-        ind.rename(columns={"person_id": "pid"}), oa, na, by="pid"))
+    step(
+        "winners and losers per person (1 row per person)",
+        lambda: tariffs.residence_changes(ind.rename(columns={"person_id": "pid"}), oa, na, by="pid"),
+    )
     step("winners and losers by old level", lambda: tariffs.changes_by_old_level(tariffs.person_changes(flows, oa, na)))
     counts = tariffs.counts_by(flows, "old")
     step("uniform split from counts", lambda: tariffs.flows_uniform(old, counts, new))
-    res = step(f"simulate {args.residences:,} group residences of 6".replace(",", " "),
-               lambda: tariffs.simulate_residences(flows, "group_housing", 6, args.residences, seed=1))
+    res = step(
+        f"simulate {args.residences:,} group residences of 6".replace(",", " "),
+        lambda: tariffs.simulate_residences(flows, "group_housing", 6, args.residences, seed=1),
+    )
     step("budget change per residence", lambda: tariffs.residence_changes(res, oa, na))
     step("residences with only low / only high levels", lambda: tariffs.homogeneous_shares(res, [0, 1], [6, 7]))
-    step("minimal resident mixes, 2 levels, up to 12 residents",
-         lambda: tariffs.minimal_mixes(na.loc["service_housing"].iloc[:2], 3.5e6, 12))
+    step(
+        "minimal resident mixes, 2 levels, up to 12 residents",
+        lambda: tariffs.minimal_mixes(na.loc["service_housing"].iloc[:2], 3.5e6, 12),
+    )
     footer()
 
 

@@ -1,6 +1,6 @@
 """Provider payment at scale: every payment basis for about 1 000 000 person-months.
 
-    .venv/bin/python benchmarks/bench_payment.py [--clients 83334]
+.venv/bin/python benchmarks/bench_payment.py [--clients 83334]
 """
 
 from __future__ import annotations
@@ -17,14 +17,24 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--clients", type=int, default=83_334)  # x 12 months = 1 000 008 person-months
     args = ap.parse_args()
-    df = step("synthetic clients", lambda: population.synthetic_home_care_clients(
-        args.clients, 1e6 * args.clients / 2700, 0.8, 0.56, 0.76, 1.1, 0.25, [0, 8, 16, 26, 40, 60, 80, 95, 108], seed=1))
+    df = step(
+        "synthetic clients",
+        lambda: population.synthetic_home_care_clients(
+            args.clients, 1e6 * args.clients / 2700, 0.8, 0.56, 0.76, 1.1, 0.25, [0, 8, 16, 26, 40, 60, 80, 95, 108], seed=1
+        ),
+    )
     print(f"  ({len(df):,} person-months)".replace(",", " "))
     amounts = pd.Series({str(k): 1000.0 * k for k in range(1, 10)})
     for basis in payment.BASES:
-        step(f"payment {basis}", lambda b=basis: payment.revenue(df, b, hourly_rate=300, level_amounts=amounts, capitation_rate=9000))
+        step(
+            f"payment {basis}",
+            lambda b=basis: payment.revenue(df, b, hourly_rate=300, level_amounts=amounts, capitation_rate=9000),
+        )
     pay = payment.revenue(df, "granted_hours", hourly_rate=300)
-    step("guaranteed minimum execution (55 %)", lambda: payment.guaranteed_execution(pay, df.executed_hours, df.granted_hours, 0.55))
+    step(
+        "guaranteed minimum execution (55 %)",
+        lambda: payment.guaranteed_execution(pay, df.executed_hours, df.granted_hours, 0.55),
+    )
     step("outcome premium (3 % x 12 %)", lambda: payment.premium(pay, 0.03, 0.12))
     step("payment by provision and basis", lambda: df.assign(pay=pay).groupby("provision").pay.sum())
     footer()

@@ -11,6 +11,7 @@ sampled every 50 ms. Both write into a scratch folder, not reports/.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
 import subprocess
@@ -29,10 +30,8 @@ BIN = Path(sys.executable).parent
 def tree_rss(proc: psutil.Process) -> int:
     total = 0
     for p in [proc, *proc.children(recursive=True)]:
-        try:
+        with contextlib.suppress(psutil.Error):
             total += p.memory_info().rss
-        except psutil.Error:
-            pass
     return total
 
 
@@ -45,13 +44,11 @@ def measure(commands: list[list[str]], env: dict[str, str], cwd: Path) -> tuple[
         ps = psutil.Process(proc.pid)
         done = threading.Event()
 
-        def sample() -> None:
+        def sample(done: threading.Event = done, ps: psutil.Process = ps) -> None:
             nonlocal peak
             while not done.is_set():
-                try:
+                with contextlib.suppress(psutil.Error):
                     peak = max(peak, tree_rss(ps))
-                except psutil.Error:
-                    pass
                 time.sleep(0.05)
 
         t = threading.Thread(target=sample)
@@ -74,8 +71,12 @@ def main() -> None:
         shutil.copytree(ROOT / name, scratch / name)
     env = {**os.environ, "CAREPAY_HOME": str(scratch), "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
     notebooks = sorted(p.stem for p in (scratch / "notebooks").glob("*.ipynb"))
-    jobs = [(nb, f.stem) for nb in notebooks for f in sorted((scratch / "params" / nb).glob("*.yaml"))
-            if args.all_scenarios or f.stem == "default"]
+    jobs = [
+        (nb, f.stem)
+        for nb in notebooks
+        for f in sorted((scratch / "params" / nb).glob("*.yaml"))
+        if args.all_scenarios or f.stem == "default"
+    ]
     n = len(jobs)
 
     naive = []
@@ -83,12 +84,23 @@ def main() -> None:
     out.mkdir()
     for nb, scenario in jobs:
         executed = out / f"{nb}-{scenario}.ipynb"
-        naive.append([str(BIN / "papermill"), str(scratch / "notebooks" / f"{nb}.ipynb"), str(executed),
-                      "-p", "scenario", str(scratch / "params" / nb / f"{scenario}.yaml"), "--cwd", str(scratch / "notebooks"),
-                      "-k", "python3", "--no-progress-bar"])
+        naive.append(
+            [
+                str(BIN / "papermill"),
+                str(scratch / "notebooks" / f"{nb}.ipynb"),
+                str(executed),
+                "-p",
+                "scenario",
+                str(scratch / "params" / nb / f"{scenario}.yaml"),
+                "--cwd",
+                str(scratch / "notebooks"),
+                "-k",
+                "python3",
+                "--no-progress-bar",
+            ]
+        )
         naive.append([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)])
-    batch = [[str(BIN / "carepay"), "reports", *[f"{nb}/{sc}" for nb, sc in jobs], "--jobs", str(args.jobs),
-              "--no-progress"]]
+    batch = [[str(BIN / "carepay"), "reports", *[f"{nb}/{sc}" for nb, sc in jobs], "--jobs", str(args.jobs), "--no-progress"]]
 
     what = "reports (every scenario)" if args.all_scenarios else "default reports"
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; {n} {what} of {', '.join(notebooks)}")

@@ -9,7 +9,6 @@ import tracemalloc
 from collections.abc import Callable
 from typing import Any
 
-
 #: BENCH_TRACE=0 skips the tracemalloc pass: then the process's peak resident memory is the real one
 #: (tracemalloc's own bookkeeping for a million allocations adds hundreds of MiB).
 TRACE = os.environ.get("BENCH_TRACE", "1") != "0"

@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from carepay import capitation as c
-from carepay.capitation_fairness import analysis as cf
 from carepay import params, payment, population, sources
+from carepay.capitation_fairness import analysis as cf
 from carepay.population import ExtractError
 
 
@@ -67,8 +67,15 @@ def test_calibration_and_constraint():
 
 
 def test_decomposition_adds_up():
-    totals = pd.DataFrame({"provider": ["x", "y"], "executed_hours": [510.0, 910.0], "person_months": [100.0, 100.0],
-                           "hours_per_person_month": [5.1, 9.1], "execution_ratio": [0.51, 0.91]})
+    totals = pd.DataFrame(
+        {
+            "provider": ["x", "y"],
+            "executed_hours": [510.0, 910.0],
+            "person_months": [100.0, 100.0],
+            "hours_per_person_month": [5.1, 9.1],
+            "execution_ratio": [0.51, 0.91],
+        }
+    )
     d = c.decompose_change(totals, 436, 3000, reference_ratio=0.7)
     parts = d.budget_level + d.need + d.execution
     assert parts.to_numpy() == pytest.approx(d.change_per_person_month.to_numpy())
@@ -94,9 +101,14 @@ def test_four_tables_and_change_row_reproduced(default):
 
 
 def test_printed_totals(default, pkg):
-    # Totalkostnad 2021: hourly 29 707 519 kr; capitation 29 253 159 kr (printed)
-    assert default.totals.hourly_payment.sum() == pytest.approx(29_707_519, abs=12 * 0.5 * 436 * 7)
-    assert default.totals.capitation_payment.sum() == pytest.approx(29_253_159, abs=1)
+    # Totalkostnad 2021, the tables' year rows: hourly 29 707 519 kr, capitation 29 253 159 kr
+    def printed(name):
+        t = pkg.table(name)
+        return float(t.loc[(t.period == "2021") & (t.provider == "total"), name].iloc[0])
+
+    assert printed("hourly_payment") == 29_707_519 and printed("capitation_payment") == 29_253_159
+    assert default.totals.hourly_payment.sum() == pytest.approx(printed("hourly_payment"), abs=12 * 0.5 * 436 * 7)
+    assert default.totals.capitation_payment.sum() == pytest.approx(printed("capitation_payment"), abs=1)
     assert default.rate * 12 == pytest.approx(56_000, abs=1000)  # "ca 56 000 kronor/person och år"
 
 
@@ -121,8 +133,11 @@ def test_synthetic_population_is_seeded(pkg):
 
 
 def test_constrained_group_is_paid_its_cost(default):
-    pr = default.ratios[(default.ratios.model == "fairness-constrained") & (default.ratios.grouping == "need_group")
-                        & (default.ratios.target == "cost_at_hourly_rate")].set_index("group")
+    pr = default.ratios[
+        (default.ratios.model == "fairness-constrained")
+        & (default.ratios.grouping == "need_group")
+        & (default.ratios.target == "cost_at_hourly_rate")
+    ].set_index("group")
     assert pr.loc["very_high", "predictive_ratio"] == pytest.approx(1)
     assert default.person_months.fairness_constrained.sum() == pytest.approx(default.person_months.flat.sum())
 
@@ -144,13 +159,16 @@ def _extract(rows):
 GOOD = [["a", "attendo", "2021-01", "3", "5"], ["a", "attendo", "2021-02", "4", "5"]]
 
 
-@pytest.mark.parametrize("rows, message", [
-    (GOOD[:1] + [["b", "nobody", "2021-02", "1", "2"]], "row 3, field 'provider': value 'nobody' is not a known provider"),
-    (GOOD[:1] + [["b", "attendo", "2021-02", "-1", "2"]], "field 'executed_hours': value '-1' is negative"),
-    (GOOD + [["a", "attendo", "2021-02", "1", "2"]], "person 'a' appears twice in 2021-02"),
-    (GOOD[:1] + [["b", "attendo", "2021-13", "1", "2"]], "field 'period': value '2021-13' is not a month"),
-    (GOOD[:1], "no rows for month(s) 2021-02"),
-])
+@pytest.mark.parametrize(
+    "rows, message",
+    [
+        (GOOD[:1] + [["b", "nobody", "2021-02", "1", "2"]], "row 3, field 'provider': value 'nobody' is not a known provider"),
+        (GOOD[:1] + [["b", "attendo", "2021-02", "-1", "2"]], "field 'executed_hours': value '-1' is negative"),
+        (GOOD + [["a", "attendo", "2021-02", "1", "2"]], "person 'a' appears twice in 2021-02"),
+        (GOOD[:1] + [["b", "attendo", "2021-13", "1", "2"]], "field 'period': value '2021-13' is not a month"),
+        (GOOD[:1], "no rows for month(s) 2021-02"),
+    ],
+)
 def test_bad_extracts(rows, message):
     with pytest.raises(ExtractError) as err:
         population.validate_person_months(_extract(rows), "mine.csv", ["attendo"], ["2021-01", "2021-02"])
@@ -161,8 +179,11 @@ def test_extract_replaces_synthetic_data(project, pkg):
     pm = cf.analyse(params.load("capitation_fairness"), pkg).person_months
     pm[["person_id", "provider", "period", "executed_hours", "ordered_hours"]].to_csv(project / "extract.csv", index=False)
     path = project / "params" / "capitation_fairness" / "mine.yaml"
-    path.write_text("title: t\ndescription: d\npopulation:\n  source: extract\n  extract_file: extract.csv\n  seed: 1\n"
-                    "  median_ordered_hours: 14\n  sigma_person: 0.7\n  sigma_month: 0.3\n", encoding="utf-8")
+    path.write_text(
+        "title: t\ndescription: d\npopulation:\n  source: extract\n  extract_file: extract.csv\n  seed: 1\n"
+        "  median_ordered_hours: 14\n  sigma_person: 0.7\n  sigma_month: 0.3\n",
+        encoding="utf-8",
+    )
     r = cf.analyse(params.load("capitation_fairness", "mine"), pkg)
     assert not r.synthetic and not r.person_months.synthetic.any() and len(r.person_months) == len(pm)
 

@@ -32,15 +32,18 @@ def _status(results, check, cell, reading="printed"):
     return hit.iloc[0]
 
 
-@pytest.mark.parametrize("check, cell, printed_status, corrected_status", [
-    ("stockholm.form_persons", "proposed/service_housing persons", "known", "ok"),
-    ("stockholm.total_persons", "proposed persons", "known", "ok"),
-    ("stockholm.persons_x_amount", "proposed/service_housing/1", "known", "ok"),
-    ("stockholm.table3_points", "current/group_housing/7 points_max", "known", "ok"),
-    ("stockholm.persons_x_amount", "current/group_housing/4", "known", "known"),
-    ("stockholm.total_cost", "current cost", "ok", "ok"),
-    ("stockholm.total_cost", "proposed cost", "ok", "ok"),
-])
+@pytest.mark.parametrize(
+    "check, cell, printed_status, corrected_status",
+    [
+        ("stockholm.form_persons", "proposed/service_housing persons", "known", "ok"),
+        ("stockholm.total_persons", "proposed persons", "known", "ok"),
+        ("stockholm.persons_x_amount", "proposed/service_housing/1", "known", "ok"),
+        ("stockholm.table3_points", "current/group_housing/7 points_max", "known", "ok"),
+        ("stockholm.persons_x_amount", "current/group_housing/4", "known", "known"),
+        ("stockholm.total_cost", "current cost", "ok", "ok"),
+        ("stockholm.total_cost", "proposed cost", "ok", "ok"),
+    ],
+)
 def test_stockholm_readings(results, check, cell, printed_status, corrected_status):
     assert _status(results, check, cell, "printed").status == printed_status
     assert _status(results, check, cell, "corrected").status == corrected_status

@@ -52,6 +52,7 @@ def test_flows_reproduce_the_documents_new_counts(default, pkg):
     costs = pkg.table("level_costs", corrected=True)
     printed = costs[costs.system == "proposed"].set_index(["housing_form", "level"]).persons
     from carepay.tariffs import counts_by
+
     got = counts_by(default.flows, "new")
     assert got.reindex(printed.index).to_numpy() == pytest.approx(printed.to_numpy())
 
@@ -97,23 +98,29 @@ def _scenario(project, text):
 
 
 def test_overlapping_new_levels_in_yaml_are_rejected(project):
-    _scenario(project, """new_levels:
+    _scenario(
+        project,
+        """new_levels:
   - {housing_form: service_housing, level: 1, points_min: 0, points_max: 50}
   - {housing_form: service_housing, level: 2, points_min: 40, points_max: 110}
 tariff_method: mean_preserving
 split: uniform
-""")
+""",
+    )
     with pytest.raises(ParameterError) as err:
         params.load("level_regrouping", "mine")
     assert "mine.yaml" in str(err.value) and "level 1 (0-50 points) and level 2 (40-110) overlap" in str(err.value)
 
 
 def test_given_amounts_required_unless_mean_preserving(project):
-    _scenario(project, """new_levels:
+    _scenario(
+        project,
+        """new_levels:
   - {housing_form: service_housing, level: 1, points_min: 0, points_max: 110}
   - {housing_form: group_housing, level: 1, points_min: 0, points_max: 110}
 split: uniform
-""")
+""",
+    )
     with pytest.raises(ParameterError, match="needs standard_amount for every new level"):
         params.load("level_regrouping", "mine")
 
@@ -130,8 +137,15 @@ def test_analysts_individual_points(project, pkg):
     rows = []
     for form, n in (("service_housing", 60), ("group_housing", 90)):
         for i in range(n):
-            rows.append({"person_id": f"{form[0]}{i}", "housing_form": form, "points": int(rng.integers(0, 111)),
-                         "residence_id": f"{form[0]}-{i // 6}", "district_board": "north" if i % 2 else "south"})
+            rows.append(
+                {
+                    "person_id": f"{form[0]}{i}",
+                    "housing_form": form,
+                    "points": int(rng.integers(0, 111)),
+                    "residence_id": f"{form[0]}-{i // 6}",
+                    "district_board": "north" if i % 2 else "south",
+                }
+            )
     pd.DataFrame(rows).to_csv(project / "points.csv", index=False)
     _scenario(project, "split: individual\nindividuals_file: points.csv\n")
     p = params.load("level_regrouping", "mine")

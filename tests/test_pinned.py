@@ -45,15 +45,18 @@ class _Outcome:
 
 
 def test_pin_writes_reports_moves_and_keeps_hand_set_tolerance(tmp_path):
-    first = pinned.pin([_Outcome("nb", "default", _results(cost=100.0)), _Outcome("nb", "old", _results(cost=1.0))],
-                       folder=tmp_path)
+    first = pinned.pin(
+        [_Outcome("nb", "default", _results(cost=100.0)), _Outcome("nb", "old", _results(cost=1.0))], folder=tmp_path
+    )
     assert first == ["nb/default: cost pinned at 100 kr/year (new)", "nb/old: cost pinned at 1 kr/year (new)"]
     pins = pinned.read("nb", tmp_path)
     pins["default"]["cost"]["tolerance"] = 5.0
     pinned.write("nb", pins, tmp_path)
     moved = pinned.pin([_Outcome("nb", "default", _results(cost=103.0))], {"nb": ["default"]}, folder=tmp_path)
-    assert moved == ["nb/default: cost moved from 100 kr/year to 103 kr/year (difference 3 kr/year)",
-                     "nb/old: scenario no longer exists, its pins removed"]
+    assert moved == [
+        "nb/default: cost moved from 100 kr/year to 103 kr/year (difference 3 kr/year)",
+        "nb/old: scenario no longer exists, its pins removed",
+    ]
     again = pinned.read("nb", tmp_path)
     assert again == {"default": {"cost": {"label": "cost", "value": 103, "unit": "kr/year", "tolerance": 5.0}}}
     assert (tmp_path / "nb.yaml").read_text().startswith("# Pinned key results of notebooks/nb.ipynb")

@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from carepay import params, payment, population, sources
-from carepay.provider_payment import analysis as pp
 from carepay.population import ExtractError
+from carepay.provider_payment import analysis as pp
 
 
 def test_provider_economics_by_hand():
@@ -43,7 +43,7 @@ def test_level_calibration_keeps_the_total_exactly():
 
 @pytest.fixture(scope="module")
 def default():
-    return pp.analyse(params.load("provider_payment"), sources.load(pp.OREBRO), sources.load(pp.LEKSAND))
+    return pp.analyse(params.load("provider_payment"), sources.load(pp.OREBRO))
 
 
 def test_document_figures(default):
@@ -62,30 +62,47 @@ def test_calibrated_levels_keep_300_mnkr(default):
 
 
 def test_granted_time_with_guarantee():
-    r = pp.analyse(params.load("provider_payment", "granted_time"), sources.load(pp.OREBRO), sources.load(pp.LEKSAND))
+    r = pp.analyse(params.load("provider_payment", "granted_time"), sources.load(pp.OREBRO))
     g = r.guarantee.set_index("basis")
     assert (g.payment_with_rule <= g.payment_without_rule).all() and g.loc["granted_hours", "saving"] > 0
 
 
 def test_premium_close_to_the_pilots_4_mnkr():
-    r = pp.analyse(params.load("provider_payment", "premium"), sources.load(pp.OREBRO), sources.load(pp.LEKSAND))
+    r = pp.analyse(params.load("provider_payment", "premium"), sources.load(pp.OREBRO))
     assert any("4.6 mnkr" in n for n in r.notes)  # 300 mnkr x (3 % x 12 % + 2 % x 59 %)
 
 
-@pytest.mark.parametrize("row, message", [
-    ({"executed_hours": "12"}, "exceeds granted hours by more than the temporary-extension margin"),
-    ({"provision": "ours"}, "field 'provision': value 'ours' is not a provision"),
-    ({"level": "11"}, "field 'level': value '11' is not a level"),
-    ({"granted_hours": "-1"}, "field 'granted_hours': value '-1' is negative"),
-])
+@pytest.mark.parametrize(
+    "row, message",
+    [
+        ({"executed_hours": "12"}, "exceeds granted hours by more than the temporary-extension margin"),
+        ({"provision": "ours"}, "field 'provision': value 'ours' is not a provision"),
+        ({"level": "11"}, "field 'level': value '11' is not a level"),
+        ({"granted_hours": "-1"}, "field 'granted_hours': value '-1' is negative"),
+    ],
+)
 def test_bad_client_extract(row, message):
-    base = {"person_id": "a", "period": "2018-01", "provision": "in_house", "granted_hours": "10", "executed_hours": "6", "level": "2"}
+    base = {
+        "person_id": "a",
+        "period": "2018-01",
+        "provision": "in_house",
+        "granted_hours": "10",
+        "executed_hours": "6",
+        "level": "2",
+    }
     with pytest.raises(ExtractError, match=message):
         population.validate_client_extract(pd.DataFrame([{**base, **row}]), "clients.csv", 0.1, range(1, 10))
 
 
 def test_extension_within_margin_is_allowed():
-    base = {"person_id": "a", "period": "2018-01", "provision": "external", "granted_hours": "10", "executed_hours": "10.9", "level": "2"}
+    base = {
+        "person_id": "a",
+        "period": "2018-01",
+        "provision": "external",
+        "granted_hours": "10",
+        "executed_hours": "10.9",
+        "level": "2",
+    }
     assert len(population.validate_client_extract(pd.DataFrame([base]), "clients.csv", 0.1, range(1, 10))) == 1
 
 
@@ -94,7 +111,9 @@ def test_client_extract_replaces_synthetic_data(project, default):
     default.person_months[cols].to_csv(project / "clients.csv", index=False)
     (project / "params" / "provider_payment" / "mine.yaml").write_text(
         "title: t\ndescription: d\npopulation:\n  source: extract\n  extract_file: clients.csv\n  clients: 2700\n"
-        "  executed_hours_per_year: 1000000\n  sigma_person: 1.1\n  sigma_month: 0.25\n  seed: 1\n", encoding="utf-8")
-    r = pp.analyse(params.load("provider_payment", "mine"), sources.load(pp.OREBRO), sources.load(pp.LEKSAND))
+        "  executed_hours_per_year: 1000000\n  sigma_person: 1.1\n  sigma_month: 0.25\n  seed: 1\n",
+        encoding="utf-8",
+    )
+    r = pp.analyse(params.load("provider_payment", "mine"), sources.load(pp.OREBRO))
     assert not r.synthetic and not r.person_months.synthetic.any()
     assert r.bases.payment.sum() == pytest.approx(default.bases.payment.sum())

@@ -14,8 +14,13 @@ PACKAGES = sources.package_names()
 
 
 def test_four_documents_have_packages():
-    assert PACKAGES == ["leksand_rattvik_home_care_2010", "national_fee_rules", "orebro_home_care_2018",
-                        "stockholm_lss_housing_2023", "vasteras_housing_support_2022"]
+    assert PACKAGES == [
+        "leksand_rattvik_home_care_2010",
+        "national_fee_rules",
+        "orebro_home_care_2018",
+        "stockholm_lss_housing_2023",
+        "vasteras_housing_support_2022",
+    ]
 
 
 @pytest.mark.parametrize("name", PACKAGES)
@@ -67,13 +72,22 @@ def _broken_copy(project: Path, package: str, resource: str, edit) -> Path:
     return path
 
 
-@pytest.mark.parametrize("edit, expected", [
-    (lambda l: [l[0], l[1].replace("1411", "-3")] + l[2:], ["row 2", "field 'executed_hours'", "'-3'", "minimum 0", "hours"]),
-    (lambda l: [l[0], l[1].replace("1411", "14x1")] + l[2:], ["row 2", "'14x1'", "not a number"]),
-    (lambda l: [l[0], l[1].replace("vard_och_omsorg", "vard_omsorg")] + l[2:], ["'vard_omsorg'", "not allowed", "one of"]),
-    (lambda l: l + [l[1]], ["appears twice", "period, provider"]),
-    (lambda l: [l[0].replace("executed_hours", "hours")] + l[1:], ["header", "missing: ['executed_hours']"]),
-])
+@pytest.mark.parametrize(
+    "edit, expected",
+    [
+        (
+            lambda rows: [rows[0], rows[1].replace("1411", "-3")] + rows[2:],
+            ["row 2", "field 'executed_hours'", "'-3'", "minimum 0", "hours"],
+        ),
+        (lambda rows: [rows[0], rows[1].replace("1411", "14x1")] + rows[2:], ["row 2", "'14x1'", "not a number"]),
+        (
+            lambda rows: [rows[0], rows[1].replace("vard_och_omsorg", "vard_omsorg")] + rows[2:],
+            ["'vard_omsorg'", "not allowed", "one of"],
+        ),
+        (lambda rows: rows + [rows[1]], ["appears twice", "period, provider"]),
+        (lambda rows: [rows[0].replace("executed_hours", "hours")] + rows[1:], ["header", "missing: ['executed_hours']"]),
+    ],
+)
 def test_bad_data_gets_a_clear_error(project, edit, expected):
     _broken_copy(project, "vasteras_housing_support_2022", "executed_hours", edit)
     with pytest.raises(SourceDataError) as err:

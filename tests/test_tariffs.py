@@ -15,14 +15,21 @@ def levels(form, bounds, amounts=None):
     """Levels 1.. from a list of upper bounds (the first starts at 0)."""
     rows, lo = [], 0
     for i, hi in enumerate(bounds):
-        rows.append({"housing_form": form, "level": i + 1, "points_min": lo, "points_max": hi,
-                     "standard_amount": (amounts[i] if amounts else 100.0 * (i + 1))})
+        rows.append(
+            {
+                "housing_form": form,
+                "level": i + 1,
+                "points_min": lo,
+                "points_max": hi,
+                "standard_amount": (amounts[i] if amounts else 100.0 * (i + 1)),
+            }
+        )
         lo = hi + 1
     return pd.DataFrame(rows)
 
 
-OLD = levels("g", [9, 19, 29], [100.0, 200.0, 300.0])   # 0-9, 10-19, 20-29
-NEW = levels("g", [14, 29], [150.0, 250.0])              # 0-14, 15-29
+OLD = levels("g", [9, 19, 29], [100.0, 200.0, 300.0])  # 0-9, 10-19, 20-29
+NEW = levels("g", [14, 29], [150.0, 250.0])  # 0-14, 15-29
 COUNTS = pd.Series({("g", 1): 10.0, ("g", 2): 20.0, ("g", 3): 30.0})
 
 
@@ -96,15 +103,20 @@ def test_base_staffing_hours_by_hand():
     assert t.base_staffing_cost(1000, 200, 0.5, 0.1) == pytest.approx(1000 * 200 * 1.5 * 1.1)
 
 
-@pytest.mark.parametrize("bounds, message", [
-    ([(0, 10), (12, 110)], "gap between level 1 .* points 11-11 belong to no level"),
-    ([(0, 10), (10, 110)], "overlap"),
-    ([(1, 10), (11, 110)], "starts at 1 points"),
-    ([(0, 10), (11, 100)], "ends at 100 points; it must end at 110"),
-    ([(0, 10), (11, 5)], "points_max 5 is below points_min 11"),
-])
+@pytest.mark.parametrize(
+    "bounds, message",
+    [
+        ([(0, 10), (12, 110)], "gap between level 1 .* points 11-11 belong to no level"),
+        ([(0, 10), (10, 110)], "overlap"),
+        ([(1, 10), (11, 110)], "starts at 1 points"),
+        ([(0, 10), (11, 100)], "ends at 100 points; it must end at 110"),
+        ([(0, 10), (11, 5)], "points_max 5 is below points_min 11"),
+    ],
+)
 def test_bad_level_ranges_are_rejected(bounds, message):
-    lv = pd.DataFrame([{"housing_form": "g", "level": i + 1, "points_min": a, "points_max": b} for i, (a, b) in enumerate(bounds)])
+    lv = pd.DataFrame(
+        [{"housing_form": "g", "level": i + 1, "points_min": a, "points_max": b} for i, (a, b) in enumerate(bounds)]
+    )
     with pytest.raises(LevelError, match=message):
         t.validate_levels(lv, top=110)
 
@@ -116,14 +128,17 @@ def test_assign_levels_and_individual_flows():
     assert list(out.new_level) == [1, 1, 2, 2] and flows.persons.sum() == 4
 
 
-@pytest.mark.parametrize("edit, message", [
-    (lambda d: d.drop(columns="points"), "missing column"),
-    (lambda d: d.assign(points=["1", "x", "3"]), "row 3, field 'points': value 'x' is not a whole number"),
-    (lambda d: d.assign(points=["1", "200", "3"]), "value '200' is outside the scale; allowed: 0-110"),
-    (lambda d: d.assign(person_id=["a", "a", "c"]), "field 'person_id': value 'a' appears twice"),
-    (lambda d: d.assign(housing_form=["g", "x", "g"]), "field 'housing_form': value 'x' is not a housing form"),
-    (lambda d: d.assign(shoe_size=1), "unknown column"),
-])
+@pytest.mark.parametrize(
+    "edit, message",
+    [
+        (lambda d: d.drop(columns="points"), "missing column"),
+        (lambda d: d.assign(points=["1", "x", "3"]), "row 3, field 'points': value 'x' is not a whole number"),
+        (lambda d: d.assign(points=["1", "200", "3"]), "value '200' is outside the scale; allowed: 0-110"),
+        (lambda d: d.assign(person_id=["a", "a", "c"]), "field 'person_id': value 'a' appears twice"),
+        (lambda d: d.assign(housing_form=["g", "x", "g"]), "field 'housing_form': value 'x' is not a housing form"),
+        (lambda d: d.assign(shoe_size=1), "unknown column"),
+    ],
+)
 def test_bad_individual_files(edit, message):
     d = pd.DataFrame({"person_id": ["a", "b", "c"], "housing_form": ["g", "g", "g"], "points": ["1", "2", "3"]})
     with pytest.raises(LevelError, match=message):
@@ -140,6 +155,7 @@ def test_simulated_residences_are_seeded():
 
 # --- properties ----------------------------------------------------------------------------
 
+
 @st.composite
 def systems(draw):
     """A random old and new level system on 0..top with a random population."""
@@ -152,8 +168,15 @@ def systems(draw):
     def frame(bounds):
         lo, rows = 0, []
         for i, hi in enumerate(bounds):
-            rows.append({"housing_form": "f", "level": i + 1, "points_min": lo, "points_max": hi,
-                         "standard_amount": draw(st.floats(1e3, 3e6))})
+            rows.append(
+                {
+                    "housing_form": "f",
+                    "level": i + 1,
+                    "points_min": lo,
+                    "points_max": hi,
+                    "standard_amount": draw(st.floats(1e3, 3e6)),
+                }
+            )
             lo = hi + 1
         return pd.DataFrame(rows)
 

@@ -30,7 +30,7 @@ import traceback
 import uuid
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
@@ -102,8 +102,10 @@ def discover(selection: list[str] | None = None) -> list[Job]:
             raise ParameterError(f"{item!r} is neither a notebook ({', '.join(names)}) nor a params file")
     for job in jobs:
         if job.notebook not in names:
-            raise ParameterError(f"{paths.relative(Path(job.params_path))}: there is no notebooks/{job.notebook}.ipynb "
-                                 f"(a params file lives in params/<notebook>/)")
+            raise ParameterError(
+                f"{paths.relative(Path(job.params_path))}: there is no notebooks/{job.notebook}.ipynb "
+                f"(a params file lives in params/<notebook>/)"
+            )
     return jobs
 
 
@@ -117,8 +119,9 @@ def prepare(jobs: list[Job]) -> tuple[list[Job], list[Outcome]]:
             job.values = model.model_dump(mode="json")
             ready.append(job)
         except ParameterError as err:
-            failed.append(Outcome(job.notebook, job.scenario, ok=False, error=str(err),
-                                  params_file=paths.relative(Path(job.params_path))))
+            failed.append(
+                Outcome(job.notebook, job.scenario, ok=False, error=str(err), params_file=paths.relative(Path(job.params_path)))
+            )
     return ready, failed
 
 
@@ -162,7 +165,7 @@ def _ipc_kernel_manager():
         def _default_ip(self) -> str:
             return os.path.join(_SOCKETS[0], uuid.uuid4().hex[:12])
 
-        async def start_kernel(self, **kw: Any) -> None:
+        async def start_kernel(self, **kw: Any) -> None:  # type: ignore[override]  # jupyter_client declares it sync
             kw.setdefault("stdout", subprocess.DEVNULL)
             kw.setdefault("stderr", subprocess.DEVNULL)
             await super().start_kernel(**kw)
@@ -192,8 +195,14 @@ def run_job(job: Job, show_code: bool = False) -> Outcome:
 
     start = time.perf_counter()
     job.folder.mkdir(parents=True, exist_ok=True)
-    outcome = Outcome(job.notebook, job.scenario, ok=False, title=job.values.get("title", ""),
-                      description=job.values.get("description", ""), params_file=paths.relative(Path(job.params_path)))
+    outcome = Outcome(
+        job.notebook,
+        job.scenario,
+        ok=False,
+        title=job.values.get("title", ""),
+        description=job.values.get("description", ""),
+        params_file=paths.relative(Path(job.params_path)),
+    )
     # the kernel inherits this process's environment: the project root, and this Python first on PATH
     os.environ["CAREPAY_HOME"] = str(paths.project_root())
     os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
@@ -202,9 +211,15 @@ def run_job(job: Job, show_code: bool = False) -> Outcome:
     parameters = {**job.values, "scenario": job.params_path}
     try:
         nb = pm.execute_notebook(
-            str(paths.notebooks_dir() / f"{job.notebook}.ipynb"), str(tmp_nb), parameters=parameters,
-            kernel_name="python3", cwd=str(paths.notebooks_dir()), progress_bar=False, log_output=False,
-            request_save_on_cell_execute=False, execution_timeout=CELL_TIMEOUT_S,
+            str(paths.notebooks_dir() / f"{job.notebook}.ipynb"),
+            str(tmp_nb),
+            parameters=parameters,
+            kernel_name="python3",
+            cwd=str(paths.notebooks_dir()),
+            progress_bar=False,
+            log_output=False,
+            request_save_on_cell_execute=False,
+            execution_timeout=CELL_TIMEOUT_S,
             kernel_manager_class=_ipc_kernel_manager(),
         )
         body, _ = _exporter(show_code).from_notebook_node(nb, resources={"metadata": {"name": outcome.title}})
@@ -222,8 +237,9 @@ def run_job(job: Job, show_code: bool = False) -> Outcome:
             outcome.executed = paths.relative(failed)
         cell = getattr(err, "cell_index", None)
         outcome.failing_cell = None if cell is None else int(cell)
-        if getattr(err, "ename", None):
-            outcome.error = f"{err.ename}: {err.evalue}"
+        ename = getattr(err, "ename", None)
+        if ename:  # papermill's PapermillExecutionError: the cell's exception
+            outcome.error = f"{ename}: {getattr(err, 'evalue', '')}"
         else:
             outcome.error = "".join(traceback.format_exception_only(type(err), err)).strip()
         if job.out(".html").exists():
@@ -231,7 +247,7 @@ def run_job(job: Job, show_code: bool = False) -> Outcome:
     finally:
         tmp_nb.unlink(missing_ok=True)
     outcome.seconds = round(time.perf_counter() - start, 2)
-    outcome.finished = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    outcome.finished = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     write_status(outcome)
     return outcome
 
@@ -252,9 +268,9 @@ def write_status(outcome: Outcome) -> None:
 
 def _init_worker() -> None:
     # warm the imports once per worker, not per report
+    import nbconvert  # noqa: F401
     import nbformat  # noqa: F401
     import papermill  # noqa: F401
-    import nbconvert  # noqa: F401
 
 
 def run(jobs: list[Job], n_jobs: int = 1, show_code: bool = False, progress: bool = True) -> list[Outcome]:
@@ -272,8 +288,9 @@ def run(jobs: list[Job], n_jobs: int = 1, show_code: bool = False, progress: boo
                 outcomes.append(run_job(job, show_code))
                 bar.update()
         else:
-            with ProcessPoolExecutor(max_workers=min(n_jobs, len(ready)), mp_context=get_context("spawn"),
-                                     initializer=_init_worker) as pool:
+            with ProcessPoolExecutor(
+                max_workers=min(n_jobs, len(ready)), mp_context=get_context("spawn"), initializer=_init_worker
+            ) as pool:
                 futures = {pool.submit(run_job, job, show_code): job for job in ready}
                 for future in as_completed(futures):
                     job = futures[future]
@@ -292,8 +309,14 @@ def outcomes_from_reports(selection: list[str] | None = None) -> list[Outcome]:
     for job in discover(selection):
         status = job.out(".json")
         if not status.exists():
-            outcomes.append(Outcome(job.notebook, job.scenario, ok=False, error=f"{paths.relative(status)} not found: "
-                                    "render it first (python3 tasks.py reports)"))
+            outcomes.append(
+                Outcome(
+                    job.notebook,
+                    job.scenario,
+                    ok=False,
+                    error=f"{paths.relative(status)} not found: render it first (python3 tasks.py reports)",
+                )
+            )
             continue
         record = json.loads(status.read_text(encoding="utf-8"))
         known = {k: v for k, v in record.items() if k in Outcome.__dataclass_fields__}
@@ -302,6 +325,7 @@ def outcomes_from_reports(selection: list[str] | None = None) -> list[Outcome]:
 
 
 # --- the index ---------------------------------------------------------------------------
+
 
 def _statuses() -> list[dict[str, Any]]:
     records = []
@@ -318,7 +342,11 @@ def _fmt_result(r: dict[str, Any]) -> str:
 
     v = r.get("value")
     if isinstance(v, (int, float)):
-        text = percent(v, auto_percent_decimals(v)) if r.get("unit") == "%" else number(v, auto_decimals(v)) + "\u00a0" + r.get("unit", "")
+        text = (
+            percent(v, auto_percent_decimals(v))
+            if r.get("unit") == "%"
+            else number(v, auto_decimals(v)) + "\u00a0" + r.get("unit", "")
+        )
     else:
         text = str(v)
     return f"<li>{html.escape(r.get('result', ''))}: <b>{html.escape(text.strip())}</b></li>"
@@ -345,18 +373,25 @@ def write_index() -> Path:
                 last = r.get("last_good") or {}
                 results = last.get("key_results", [])
                 title = html.escape(r.get("title") or r["scenario"])
-                link = (f'{title}<br><a class="small" href="{html.escape(rel(last["html"]))}">last good report '
-                        f'({html.escape(last.get("finished") or "")}, out of date)</a>' if last.get("html") else title)
-                extra = (f'<pre>{html.escape(r["error"])}</pre>'
-                         + (f'<a class="small" href="{html.escape(rel(r["executed"]))}">failed notebook</a>' if r.get("executed") else ""))
+                link = (
+                    f'{title}<br><a class="small" href="{html.escape(rel(last["html"]))}">last good report '
+                    f"({html.escape(last.get('finished') or '')}, out of date)</a>"
+                    if last.get("html")
+                    else title
+                )
+                extra = f"<pre>{html.escape(r['error'])}</pre>" + (
+                    f'<a class="small" href="{html.escape(rel(r["executed"]))}">failed notebook</a>' if r.get("executed") else ""
+                )
             items = "".join(_fmt_result(x) for x in results)
             rows.append(
                 f"<tr><td>{link}<div class='small'>{html.escape(r['scenario'])} · {html.escape(r.get('params_file', ''))}</div></td>"
                 f"<td>{html.escape(r.get('description', ''))}</td><td>{status}<div class='small'>{html.escape(r.get('finished', ''))}"
                 f"{' · ' + str(r['seconds']) + ' s' if r.get('seconds') else ''}</div>{extra}</td><td><ul>{items}</ul></td></tr>"
             )
-        sections.append(f"<h2>{html.escape(nb)}</h2><table><thead><tr><th>Report</th><th>What it is</th>"
-                        f"<th>Status</th><th>Headline results</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
+        sections.append(
+            f"<h2>{html.escape(nb)}</h2><table><thead><tr><th>Report</th><th>What it is</th>"
+            f"<th>Status</th><th>Headline results</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        )
     n_fail = sum(not r["ok"] for r in records)
     page = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>carepay reports</title>
@@ -371,7 +406,7 @@ pre {{ white-space: pre-wrap; font-size: 12px; background: #fff4f4; padding: 4px
 <h1>carepay reports</h1>
 <p>{len(records)} reports, {n_fail} failed. Each report was computed by the carepay library from data/ and the scenario's
 parameters in params/; its last section records the parameters, data checksums and versions used.</p>
-{''.join(sections) or '<p>No reports yet: run <code>python3 tasks.py reports</code>.</p>'}
+{"".join(sections) or "<p>No reports yet: run <code>python3 tasks.py reports</code>.</p>"}
 </body></html>
 """
     index = root / "index.html"

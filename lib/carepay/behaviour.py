@@ -23,23 +23,32 @@ def respond(hours, price_before, price_after, elasticity: float, nonfee_cost: fl
     if nonfee_cost <= 0 and ((p0 <= 0) | (p1 <= 0)).any():
         raise ValueError("a zero fee price needs a positive non-fee cost of an hour")
     ratio = (p1 + nonfee_cost) / (p0 + nonfee_cost)
-    return np.where(np.isclose(p0, p1), h, h * ratio ** elasticity)
+    return np.where(np.isclose(p0, p1), h, h * ratio**elasticity)
 
 
-def synthetic_panel(persons: int, months: int, elasticity: float, seed: int, price_sd: float = 0.4,
-                    noise_sd: float = 0.15) -> pd.DataFrame:
+def synthetic_panel(
+    persons: int, months: int, elasticity: float, seed: int, price_sd: float = 0.4, noise_sd: float = 0.15
+) -> pd.DataFrame:
     """SYNTHETIC panel with a known elasticity: log hours = person effect + elasticity x log price + noise."""
     rng = np.random.default_rng(seed)
     person = np.repeat(np.arange(persons), months)
     effect = rng.normal(np.log(20), 0.8, persons)[person]
     log_price = np.log(150) + rng.normal(0, price_sd, persons * months) + 0.3 * (effect - np.log(20))
     log_hours = effect + elasticity * log_price + rng.normal(0, noise_sd, persons * months)
-    return pd.DataFrame({"person_id": person, "month": np.tile(np.arange(months), persons),
-                         "price": np.exp(log_price), "hours": np.exp(log_hours), "synthetic": True})
+    return pd.DataFrame(
+        {
+            "person_id": person,
+            "month": np.tile(np.arange(months), persons),
+            "price": np.exp(log_price),
+            "hours": np.exp(log_hours),
+            "synthetic": True,
+        }
+    )
 
 
-def estimate_elasticity(panel: pd.DataFrame, person: str = "person_id", price: str = "price",
-                        hours: str = "hours") -> dict[str, float]:
+def estimate_elasticity(
+    panel: pd.DataFrame, person: str = "person_id", price: str = "price", hours: str = "hours"
+) -> dict[str, float]:
     """Log-log regression with person effects (within estimator, statsmodels OLS), standard errors
     clustered by person. Returns the elasticity, its standard error and a 95 % interval."""
     import statsmodels.api as sm
@@ -52,11 +61,16 @@ def estimate_elasticity(panel: pd.DataFrame, person: str = "person_id", price: s
     g = df.groupby(person)
     y = df.y - g.y.transform("mean")
     x = df.x - g.x.transform("mean")
-    fit = sm.OLS(y.to_numpy(), x.to_numpy()[:, None]).fit(cov_type="cluster",
-                                                          cov_kwds={"groups": pd.factorize(df[person])[0]})
+    fit = sm.OLS(y.to_numpy(), x.to_numpy()[:, None]).fit(cov_type="cluster", cov_kwds={"groups": pd.factorize(df[person])[0]})
     est, se = float(fit.params[0]), float(fit.bse[0])
-    return {"elasticity": est, "std_error": se, "low_95": est - 1.96 * se, "high_95": est + 1.96 * se,
-            "observations": int(len(df)), "persons": int(df[person].nunique())}
+    return {
+        "elasticity": est,
+        "std_error": se,
+        "low_95": est - 1.96 * se,
+        "high_95": est + 1.96 * se,
+        "observations": int(len(df)),
+        "persons": int(df[person].nunique()),
+    }
 
 
 def solve_break_even(net_effect, low: float = -3.0, high: float = 0.0) -> float | None:

@@ -76,9 +76,15 @@ def decompose_change(totals: pd.DataFrame, hourly_rate: float, rate: float, refe
     o_ref = h_bar / reference_ratio
     o = t.hours_per_person_month / t.execution_ratio
     e = t.execution_ratio
-    out = pd.DataFrame({"provider": t.provider, "person_months": t.person_months,
-                        "hours_per_person_month": t.hours_per_person_month,
-                        "ordered_hours_per_person_month": o, "execution_ratio": e})
+    out = pd.DataFrame(
+        {
+            "provider": t.provider,
+            "person_months": t.person_months,
+            "hours_per_person_month": t.hours_per_person_month,
+            "ordered_hours_per_person_month": o,
+            "execution_ratio": e,
+        }
+    )
     out["change_per_person_month"] = rate - hourly_rate * t.hours_per_person_month
     out["budget_level"] = rate - hourly_rate * h_bar
     out["need"] = -hourly_rate * (o - o_ref) * (e + reference_ratio) / 2
@@ -88,6 +94,7 @@ def decompose_change(totals: pd.DataFrame, hourly_rate: float, rate: float, refe
 
 
 # --- fairness measures -------------------------------------------------------------------------
+
 
 def r_squared(target, paid) -> float:
     """Individual-level R² of a payment against the target."""
@@ -115,15 +122,31 @@ def evaluate(frame: pd.DataFrame, models: dict[str, str], target: str, groups: l
     """Fit measures per model, and predictive ratios per model and group.
 
     frame: one row per person-month with a column per model's payment and the target column."""
-    fit = pd.DataFrame([{"model": name, "r_squared": r_squared(frame[target], frame[col]),
-                         "cumming_prediction_measure": cumming_prediction_measure(frame[target], frame[col]),
-                         "paid": frame[col].sum(), "target": frame[target].sum()} for name, col in models.items()])
-    ratios = pd.concat([predictive_ratios(frame, g, col, target).rename(columns={g: "group"}).assign(model=name, grouping=g)
-                        for name, col in models.items() for g in groups], ignore_index=True)
+    fit = pd.DataFrame(
+        [
+            {
+                "model": name,
+                "r_squared": r_squared(frame[target], frame[col]),
+                "cumming_prediction_measure": cumming_prediction_measure(frame[target], frame[col]),
+                "paid": frame[col].sum(),
+                "target": frame[target].sum(),
+            }
+            for name, col in models.items()
+        ]
+    )
+    ratios = pd.concat(
+        [
+            predictive_ratios(frame, g, col, target).rename(columns={g: "group"}).assign(model=name, grouping=g)
+            for name, col in models.items()
+            for g in groups
+        ],
+        ignore_index=True,
+    )
     return fit, ratios
 
 
 # --- risk adjustment with statsmodels ----------------------------------------------------------
+
 
 def _design(groups: pd.Series) -> tuple[np.ndarray, list[str]]:
     """One dummy column per group (sorted), built from integer codes: no large temporary arrays."""

@@ -25,7 +25,13 @@ def _theme() -> alt.theme.ThemeConfig:
             "view": {"continuousWidth": WIDTH, "continuousHeight": 300, "stroke": None},
             "font": "Helvetica, Arial, sans-serif",
             "title": {"fontSize": 15, "anchor": "start", "subtitleColor": "#555", "subtitleFontSize": 12},
-            "axis": {"labelFontSize": 12, "labelLimit": 320, "titleFontSize": 12, "gridColor": "#e6e6e6", "titleFontWeight": "normal"},
+            "axis": {
+                "labelFontSize": 12,
+                "labelLimit": 320,
+                "titleFontSize": 12,
+                "gridColor": "#e6e6e6",
+                "titleFontWeight": "normal",
+            },
             "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom"},
             "range": {"category": PALETTE},
             "bar": {"color": PALETTE[0]},
@@ -48,12 +54,22 @@ def synthetic_title(title: str, synthetic: bool) -> str | list[str]:
     return f"{title} (SYNTHETIC DATA)" if synthetic else title
 
 
-def bars(data: pd.DataFrame, category: str, value: str, *, title: str, value_title: str,
-         category_title: str = "", colour_by_sign: bool = False, fmt: str = ",.0f") -> alt.Chart:
+def bars(
+    data: pd.DataFrame,
+    category: str,
+    value: str,
+    *,
+    title: str,
+    value_title: str,
+    category_title: str = "",
+    colour_by_sign: bool = False,
+    fmt: str = ",.0f",
+) -> alt.Chart:
     """Horizontal bars, one per category, labelled with their value."""
     base = alt.Chart(data, title=title)
-    colour = (alt.condition(f"datum['{value}'] >= 0", alt.value(GAIN), alt.value(LOSS)) if colour_by_sign
-              else alt.value(PALETTE[0]))
+    colour = (
+        alt.condition(f"datum['{value}'] >= 0", alt.value(GAIN), alt.value(LOSS)) if colour_by_sign else alt.value(PALETTE[0])
+    )
     bar = base.mark_bar().encode(
         y=alt.Y(f"{category}:N", sort=None, title=category_title),
         x=alt.X(f"{value}:Q", title=value_title, axis=alt.Axis(format=fmt)),
@@ -73,21 +89,38 @@ def check_status(summary: pd.DataFrame, title: str = "Cross-checks by data packa
     """Stacked bars: checks passed, known discrepancies and new discrepancies per package and reading.
 
     summary: columns package, reading, ok, known, new (carepay.checks.summary)."""
-    long = summary.melt(id_vars=["package", "reading"], value_vars=["ok", "known", "new"], var_name="status",
-                        value_name="checks")
+    long = summary.melt(id_vars=["package", "reading"], value_vars=["ok", "known", "new"], var_name="status", value_name="checks")
     long["row"] = long["package"] + " (" + long["reading"] + ")"
-    return alt.Chart(long, title=title).mark_bar().encode(
-        y=alt.Y("row:N", title=None, sort=None),
-        x=alt.X("checks:Q", title="comparisons (number)", stack="zero"),
-        color=alt.Color("status:N", title="status", sort=list(STATUS_COLOURS),
-                        scale=alt.Scale(domain=list(STATUS_COLOURS), range=list(STATUS_COLOURS.values()))),
-        order=alt.Order("status_order:Q"),
-        tooltip=["package", "reading", "status", "checks"],
-    ).transform_calculate(status_order="indexof(['ok','known','new'], datum.status)").properties(width=WIDTH - 200)
+    return (
+        alt.Chart(long, title=title)
+        .mark_bar()
+        .encode(
+            y=alt.Y("row:N", title=None, sort=None),
+            x=alt.X("checks:Q", title="comparisons (number)", stack="zero"),
+            color=alt.Color(
+                "status:N",
+                title="status",
+                sort=list(STATUS_COLOURS),
+                scale=alt.Scale(domain=list(STATUS_COLOURS), range=list(STATUS_COLOURS.values())),
+            ),
+            order=alt.Order("status_order:Q"),
+            tooltip=["package", "reading", "status", "checks"],
+        )
+        .transform_calculate(status_order="indexof(['ok','known','new'], datum.status)")
+        .properties(width=WIDTH - 200)
+    )
 
 
-def step_amounts(levels: pd.DataFrame, amount: str, *, title: str, value_title: str, colour: str = "system",
-                 facet: str = "housing_form", fmt: str = ",.0f") -> alt.Chart:
+def step_amounts(
+    levels: pd.DataFrame,
+    amount: str,
+    *,
+    title: str,
+    value_title: str,
+    colour: str = "system",
+    facet: str = "housing_form",
+    fmt: str = ",.0f",
+) -> alt.Chart:
     """Amount against assessment points as steps, one line per level system, a panel per housing form.
 
     levels: rows with points_min, points_max, the amount column, the colour column and the facet column."""
@@ -96,58 +129,99 @@ def step_amounts(levels: pd.DataFrame, amount: str, *, title: str, value_title: 
         for x in (r["points_min"], r["points_max"] + 1):
             rows.append({**r, "points": x})
     data = pd.DataFrame(rows)
-    line = alt.Chart(data).mark_line(interpolate="step-after").encode(
-        x=alt.X("points:Q", title="assessment points", scale=alt.Scale(domain=[0, int(data.points.max())])),
-        y=alt.Y(f"{amount}:Q", title=value_title, axis=alt.Axis(format=fmt)),
-        color=alt.Color(f"{colour}:N", title=None),
-        strokeDash=alt.StrokeDash(f"{colour}:N", title=None),
-    ).properties(width=(WIDTH - 80) // 2, height=240)
+    line = (
+        alt.Chart(data)
+        .mark_line(interpolate="step-after")
+        .encode(
+            x=alt.X("points:Q", title="assessment points", scale=alt.Scale(domain=[0, int(data.points.max())])),
+            y=alt.Y(f"{amount}:Q", title=value_title, axis=alt.Axis(format=fmt)),
+            color=alt.Color(f"{colour}:N", title=None),
+            strokeDash=alt.StrokeDash(f"{colour}:N", title=None),
+        )
+        .properties(width=(WIDTH - 80) // 2, height=240)
+    )
     return line.facet(column=alt.Column(f"{facet}:N", title=None), title=title)
 
 
-def signed_bars(data: pd.DataFrame, category: str, value: str, *, title: str, value_title: str,
-                facet: str | None = None, fmt: str = ",.0f", category_title: str = "") -> alt.Chart:
+def signed_bars(
+    data: pd.DataFrame,
+    category: str,
+    value: str,
+    *,
+    title: str,
+    value_title: str,
+    facet: str | None = None,
+    fmt: str = ",.0f",
+    category_title: str = "",
+) -> alt.Chart:
     """Vertical bars coloured by sign (gain green, loss orange-red), optionally a panel per facet."""
-    chart = alt.Chart(data).mark_bar().encode(
-        x=alt.X(f"{category}:O", title=category_title, sort=None),
-        y=alt.Y(f"{value}:Q", title=value_title, axis=alt.Axis(format=fmt)),
-        color=alt.condition(f"datum['{value}'] >= 0", alt.value(GAIN), alt.value(LOSS)),
-        tooltip=[category, alt.Tooltip(value, format=fmt)],
-    ).properties(width=(WIDTH - 80) // 2 if facet else WIDTH, height=240)
+    chart = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X(f"{category}:O", title=category_title, sort=None),
+            y=alt.Y(f"{value}:Q", title=value_title, axis=alt.Axis(format=fmt)),
+            color=alt.condition(f"datum['{value}'] >= 0", alt.value(GAIN), alt.value(LOSS)),
+            tooltip=[category, alt.Tooltip(value, format=fmt)],
+        )
+        .properties(width=(WIDTH - 80) // 2 if facet else WIDTH, height=240)
+    )
     if facet:
         return chart.facet(column=alt.Column(f"{facet}:N", title=None), title=title).resolve_scale(x="independent")
     return chart.properties(title=title)
 
 
-def histogram(data: pd.DataFrame, value: str, *, title: str, value_title: str, facet: str | None = None,
-              bins: int = 40, fmt: str = ".0%") -> alt.Chart:
+def histogram(
+    data: pd.DataFrame, value: str, *, title: str, value_title: str, facet: str | None = None, bins: int = 40, fmt: str = ".0%"
+) -> alt.Chart:
     """Distribution of a value (count of rows per bin), optionally a panel per facet."""
-    chart = alt.Chart(data).mark_bar(color=PALETTE[0]).encode(
-        x=alt.X(f"{value}:Q", bin=alt.Bin(maxbins=bins), title=value_title, axis=alt.Axis(format=fmt)),
-        y=alt.Y("count():Q", title="number"),
-    ).properties(width=(WIDTH - 80) // 2 if facet else WIDTH, height=220)
+    chart = (
+        alt.Chart(data)
+        .mark_bar(color=PALETTE[0])
+        .encode(
+            x=alt.X(f"{value}:Q", bin=alt.Bin(maxbins=bins), title=value_title, axis=alt.Axis(format=fmt)),
+            y=alt.Y("count():Q", title="number"),
+        )
+        .properties(width=(WIDTH - 80) // 2 if facet else WIDTH, height=220)
+    )
     if facet:
         return chart.facet(column=alt.Column(f"{facet}:N", title=None), title=title)
     return chart.properties(title=title)
 
 
-def grouped_bars(data: pd.DataFrame, category: str, value: str, group: str, *, title: str, value_title: str,
-                 facet: str | None = None, fmt: str = ",.0f", category_title: str = "") -> alt.Chart:
+def grouped_bars(
+    data: pd.DataFrame,
+    category: str,
+    value: str,
+    group: str,
+    *,
+    title: str,
+    value_title: str,
+    facet: str | None = None,
+    fmt: str = ",.0f",
+    category_title: str = "",
+) -> alt.Chart:
     """Bars side by side per category, one colour per group."""
-    chart = alt.Chart(data).mark_bar().encode(
-        x=alt.X(f"{category}:O", title=category_title, sort=None),
-        xOffset=alt.XOffset(f"{group}:N"),
-        y=alt.Y(f"{value}:Q", title=value_title, axis=alt.Axis(format=fmt)),
-        color=alt.Color(f"{group}:N", title=None),
-        tooltip=[category, group, alt.Tooltip(value, format=fmt)],
-    ).properties(width=(WIDTH - 80) // 2 if facet else WIDTH, height=240)
+    chart = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X(f"{category}:O", title=category_title, sort=None),
+            xOffset=alt.XOffset(f"{group}:N"),
+            y=alt.Y(f"{value}:Q", title=value_title, axis=alt.Axis(format=fmt)),
+            color=alt.Color(f"{group}:N", title=None),
+            tooltip=[category, group, alt.Tooltip(value, format=fmt)],
+        )
+        .properties(width=(WIDTH - 80) // 2 if facet else WIDTH, height=240)
+    )
     if facet:
         return chart.facet(column=alt.Column(f"{facet}:N", title=None), title=title).resolve_scale(x="independent")
     return chart.properties(title=title)
 
 
-def mix_frontier(mixes: pd.DataFrame, x: str, y: str, *, title: str, colour: str = "system",
-                 facet: str = "housing_form") -> alt.Chart:
+def mix_frontier(
+    mixes: pd.DataFrame, x: str, y: str, *, title: str, colour: str = "system", facet: str = "housing_form"
+) -> alt.Chart:
     """Minimal resident mixes: residents at one level against the other, a line per level system."""
     base = alt.Chart(mixes).encode(
         x=alt.X(f"{x}:Q", title=x.replace("_", " ") + " (residents)"),
@@ -158,8 +232,9 @@ def mix_frontier(mixes: pd.DataFrame, x: str, y: str, *, title: str, colour: str
     return chart.facet(column=alt.Column(f"{facet}:N", title=None), title=title)
 
 
-def ratio_dots(data: pd.DataFrame, group: str, value: str, colour: str, *, title: str, value_title: str,
-               facet: str | None = None) -> alt.Chart:
+def ratio_dots(
+    data: pd.DataFrame, group: str, value: str, colour: str, *, title: str, value_title: str, facet: str | None = None
+) -> alt.Chart:
     """Predictive ratios as dots per group and model, with the fair line at 1."""
     base = alt.Chart(data)
     dots = base.mark_point(size=80, filled=True).encode(
@@ -176,40 +251,84 @@ def ratio_dots(data: pd.DataFrame, group: str, value: str, colour: str, *, title
     return chart.properties(title=title)
 
 
-def stacked_bars(data: pd.DataFrame, category: str, value: str, part: str, *, title: str, value_title: str,
-                 fmt: str = ",.0f") -> alt.Chart:
+def stacked_bars(
+    data: pd.DataFrame, category: str, value: str, part: str, *, title: str, value_title: str, fmt: str = ",.0f"
+) -> alt.Chart:
     """Horizontal bars split into signed parts (a decomposition), one row per category."""
-    return alt.Chart(data, title=title).mark_bar().encode(
-        y=alt.Y(f"{category}:N", title=None, sort=None),
-        x=alt.X(f"sum({value}):Q", title=value_title, axis=alt.Axis(format=fmt)),
-        color=alt.Color(f"{part}:N", title=None),
-        tooltip=[category, part, alt.Tooltip(value, format=fmt)],
-    ).properties(width=WIDTH - 160)
+    return (
+        alt.Chart(data, title=title)
+        .mark_bar()
+        .encode(
+            y=alt.Y(f"{category}:N", title=None, sort=None),
+            x=alt.X(f"sum({value}):Q", title=value_title, axis=alt.Axis(format=fmt)),
+            color=alt.Color(f"{part}:N", title=None),
+            tooltip=[category, part, alt.Tooltip(value, format=fmt)],
+        )
+        .properties(width=WIDTH - 160)
+    )
 
 
-def lines(data: pd.DataFrame, x: str, y: str, colour: str, *, title: str, x_title: str, y_title: str,
-          facet: str | None = None, fmt: str = ",.0f", step: bool = False, columns: int = 2) -> alt.Chart:
+def lines(
+    data: pd.DataFrame,
+    x: str,
+    y: str,
+    colour: str,
+    *,
+    title: str,
+    x_title: str,
+    y_title: str,
+    facet: str | None = None,
+    fmt: str = ",.0f",
+    step: bool = False,
+    columns: int = 2,
+) -> alt.Chart:
     """Lines of y against x, one per colour group, optionally a panel per facet (wrapped)."""
-    chart = alt.Chart(data).mark_line(interpolate="step-after" if step else "linear").encode(
-        x=alt.X(f"{x}:Q", title=x_title),
-        y=alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format=fmt)),
-        color=alt.Color(f"{colour}:N", title=None),
-        strokeDash=alt.StrokeDash(f"{colour}:N", title=None),
-    ).properties(width=(WIDTH - 80) // columns if facet else WIDTH, height=200 if facet else 280)
+    chart = (
+        alt.Chart(data)
+        .mark_line(interpolate="step-after" if step else "linear")
+        .encode(
+            x=alt.X(f"{x}:Q", title=x_title),
+            y=alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format=fmt)),
+            color=alt.Color(f"{colour}:N", title=None),
+            strokeDash=alt.StrokeDash(f"{colour}:N", title=None),
+        )
+        .properties(width=(WIDTH - 80) // columns if facet else WIDTH, height=200 if facet else 280)
+    )
     if facet:
         return chart.facet(facet=alt.Facet(f"{facet}:N", title=None), columns=columns, title=title)
     return chart.properties(title=title)
 
 
-def curve_with_points(data: pd.DataFrame, x: str, y: str, label: str, curve_label: str, *, title: str,
-                      x_title: str, y_title: str, x_fmt: str = ".0%") -> alt.Chart:
+def curve_with_points(
+    data: pd.DataFrame,
+    x: str,
+    y: str,
+    label: str,
+    curve_label: str,
+    *,
+    title: str,
+    x_title: str,
+    y_title: str,
+    x_fmt: str = ".0%",
+) -> alt.Chart:
     """A curve (rows whose label is curve_label) with labelled points (the other rows) on it."""
     base = alt.Chart(data)
-    line = base.transform_filter(alt.datum[label] == curve_label).mark_line(color=PALETTE[0]).encode(
-        x=alt.X(f"{x}:Q", title=x_title, axis=alt.Axis(format=x_fmt)),
-        y=alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format=",.0f")))
-    points = base.transform_filter(alt.datum[label] != curve_label).mark_point(size=90, filled=True, color=PALETTE[5]).encode(
-        x=f"{x}:Q", y=f"{y}:Q", tooltip=[label, alt.Tooltip(x, format=".0%"), alt.Tooltip(y, format=",.0f")])
-    text = base.transform_filter(alt.datum[label] != curve_label).mark_text(align="left", dx=8, dy=-6, fontSize=11).encode(
-        x=f"{x}:Q", y=f"{y}:Q", text=f"{label}:N")
+    line = (
+        base.transform_filter(alt.datum[label] == curve_label)
+        .mark_line(color=PALETTE[0])
+        .encode(
+            x=alt.X(f"{x}:Q", title=x_title, axis=alt.Axis(format=x_fmt)),
+            y=alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format=",.0f")),
+        )
+    )
+    points = (
+        base.transform_filter(alt.datum[label] != curve_label)
+        .mark_point(size=90, filled=True, color=PALETTE[5])
+        .encode(x=f"{x}:Q", y=f"{y}:Q", tooltip=[label, alt.Tooltip(x, format=".0%"), alt.Tooltip(y, format=",.0f")])
+    )
+    text = (
+        base.transform_filter(alt.datum[label] != curve_label)
+        .mark_text(align="left", dx=8, dy=-6, fontSize=11)
+        .encode(x=f"{x}:Q", y=f"{y}:Q", text=f"{label}:N")
+    )
     return (line + points + text).properties(title=title, width=WIDTH - 60, height=300)

@@ -24,8 +24,22 @@ import pandas as pd
 
 from carepay.sources import DataPackage
 
-COLUMNS = ["package", "check", "table", "cell", "printed", "computed", "difference", "tolerance",
-           "unit", "relation", "reading", "status", "explanation", "description"]
+COLUMNS = [
+    "package",
+    "check",
+    "table",
+    "cell",
+    "printed",
+    "computed",
+    "difference",
+    "tolerance",
+    "unit",
+    "relation",
+    "reading",
+    "status",
+    "explanation",
+    "description",
+]
 
 Row = dict
 CheckFunction = Callable[[DataPackage, bool], Iterator[Row]]
@@ -44,8 +58,17 @@ def registered() -> dict[str, list[CheckFunction]]:
     return found
 
 
-def compare(check_id: str, table: str, cell: str, printed: float, computed: float, tolerance: float,
-            unit: str, description: str, relation: str = "equal") -> Row:
+def compare(
+    check_id: str,
+    table: str,
+    cell: str,
+    printed: float,
+    computed: float,
+    tolerance: float,
+    unit: str,
+    description: str,
+    relation: str = "equal",
+) -> Row:
     """One comparison. relation: 'equal' (|printed - computed| <= tolerance), 'at_least'
     (computed >= printed - tolerance) or 'below' (computed < printed)."""
     diff = computed - printed
@@ -57,9 +80,19 @@ def compare(check_id: str, table: str, cell: str, printed: float, computed: floa
         ok = diff < 0
     else:
         raise ValueError(f"unknown relation {relation!r}")
-    return {"check": check_id, "table": table, "cell": cell, "printed": float(printed), "computed": float(computed),
-            "difference": float(diff), "tolerance": float(tolerance), "unit": unit, "relation": relation,
-            "ok": bool(ok), "description": description}
+    return {
+        "check": check_id,
+        "table": table,
+        "cell": cell,
+        "printed": float(printed),
+        "computed": float(computed),
+        "difference": float(diff),
+        "tolerance": float(tolerance),
+        "unit": unit,
+        "relation": relation,
+        "ok": bool(ok),
+        "description": description,
+    }
 
 
 def rounding_tolerance(n_terms: int, step: float = 1.0) -> float:
@@ -79,8 +112,8 @@ def approx_tolerance(value: float) -> float:
     return 10.0 ** (len(digits) - len(digits.rstrip("0")))
 
 
-
 # --- running ----------------------------------------------------------------------------
+
 
 def run_checks(packages: dict[str, DataPackage]) -> pd.DataFrame:
     """Run every registered check on both readings of each package; one row per comparison."""
@@ -101,8 +134,9 @@ def run_checks(packages: dict[str, DataPackage]) -> pd.DataFrame:
                     rows.append(row)
     result = pd.DataFrame(rows, columns=COLUMNS)
     order = {"new": 0, "known": 1, "ok": 2}
-    return result.sort_values(["status", "package", "check"], key=lambda s: s.map(order) if s.name == "status" else s,
-                              kind="stable").reset_index(drop=True)
+    return result.sort_values(
+        ["status", "package", "check"], key=lambda s: s.map(order) if s.name == "status" else s, kind="stable"
+    ).reset_index(drop=True)
 
 
 def unused_known(packages: dict[str, DataPackage], results: pd.DataFrame) -> pd.DataFrame:
@@ -112,39 +146,49 @@ def unused_known(packages: dict[str, DataPackage], results: pd.DataFrame) -> pd.
     for name, pkg in packages.items():
         for k in pkg.known_discrepancies.itertuples():
             if (name, k.check, k.cell, k.reading) not in found or results[
-                (results.package == name) & (results.check == k.check) & (results.cell == k.cell)
-                & (results.reading == k.reading)].status.eq("ok").all():
+                (results.package == name) & (results.check == k.check) & (results.cell == k.cell) & (results.reading == k.reading)
+            ].status.eq("ok").all():
                 rows.append({"package": name, "check": k.check, "cell": k.cell, "reading": k.reading})
     return pd.DataFrame(rows, columns=["package", "check", "cell", "reading"])
 
 
 def summary(results: pd.DataFrame) -> pd.DataFrame:
     """Counts of ok / known / new per package and reading."""
-    return (results.groupby(["package", "reading", "status"]).size().unstack("status", fill_value=0)
-            .reindex(columns=["ok", "known", "new"], fill_value=0).reset_index())
+    return (
+        results.groupby(["package", "reading", "status"])
+        .size()
+        .unstack("status", fill_value=0)
+        .reindex(columns=["ok", "known", "new"], fill_value=0)
+        .reset_index()
+    )
 
 
 def format_discrepancy(row: pd.Series) -> str:
     rel = {"equal": "computed", "at_least": "computed (must be at least printed)", "below": "computed (must be below printed)"}
+
     def num(v: float) -> str:
         return f"{v:,.2f}".rstrip("0").rstrip(".") if not math.isnan(v) else "-"
-    return (f"[{row.status}] {row.package} / {row.table} / {row.cell} ({row.reading} reading): {row.description}. "
-            f"printed {num(row.printed)}, {rel[row.relation]} {num(row.computed)} {row.unit}, "
-            f"difference {num(row.difference)}, tolerance {num(row.tolerance)}"
-            + (f"\n    known: {row.explanation}" if row.explanation else ""))
+
+    return (
+        f"[{row.status}] {row.package} / {row.table} / {row.cell} ({row.reading} reading): {row.description}. "
+        f"printed {num(row.printed)}, {rel[row.relation]} {num(row.computed)} {row.unit}, "
+        f"difference {num(row.difference)}, tolerance {num(row.tolerance)}"
+        + (f"\n    known: {row.explanation}" if row.explanation else "")
+    )
 
 
 def discrepancy_table(results: pd.DataFrame) -> pd.DataFrame:
     """Compact view of the comparisons that do not hold, for reports: where, what, printed vs computed, why."""
     bad = results[results.status != "ok"]
-    return pd.DataFrame({
-        "status": bad.status,
-        "where": bad.package + ": " + bad.table + ", " + bad.cell + " (" + bad.reading + ")",
-        "check": bad.description,
-        "printed": bad.printed,
-        "computed": bad.computed,
-        "tolerance": bad.tolerance,
-        "unit": bad.unit,
-        "explanation": bad.explanation,
-    }).reset_index(drop=True)
-
+    return pd.DataFrame(
+        {
+            "status": bad.status,
+            "where": bad.package + ": " + bad.table + ", " + bad.cell + " (" + bad.reading + ")",
+            "check": bad.description,
+            "printed": bad.printed,
+            "computed": bad.computed,
+            "tolerance": bad.tolerance,
+            "unit": bad.unit,
+            "explanation": bad.explanation,
+        }
+    ).reset_index(drop=True)

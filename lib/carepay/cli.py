@@ -54,12 +54,18 @@ def _check_data(args: argparse.Namespace) -> int:
     print(checks.summary(results).to_string(index=False))
     stale = checks.unused_known(packages, results)
     for s in stale.itertuples():
-        print(f"note: data/{s.package}/known_discrepancies.csv lists {s.check} / {s.cell} ({s.reading}), "
-              "which no check reports any more; remove it", file=sys.stderr)
+        print(
+            f"note: data/{s.package}/known_discrepancies.csv lists {s.check} / {s.cell} ({s.reading}), "
+            "which no check reports any more; remove it",
+            file=sys.stderr,
+        )
     new = results[results.status == "new"]
     if len(new) or len(stale):
-        print(f"\n{len(new)} new discrepancies: review them and record each in data/<package>/known_discrepancies.csv "
-              "(with a correction in corrections.csv where the printed value is evidently wrong)", file=sys.stderr)
+        print(
+            f"\n{len(new)} new discrepancies: review them and record each in data/<package>/known_discrepancies.csv "
+            "(with a correction in corrections.csv where the printed value is evidently wrong)",
+            file=sys.stderr,
+        )
         return 1
     print(f"\nno new discrepancies ({(results.status == 'known').sum()} known, {(results.status == 'ok').sum()} checks passed)")
     return 0
@@ -97,8 +103,10 @@ def _pin(args: argparse.Namespace) -> int:
     for line in moved:
         print(line)
     n_ok = len(outcomes) - len(failed)
-    print(f"{n_ok} scenarios pinned in {paths.relative(pinned.pinned_dir())}/; {len(moved)} changes"
-          + ("" if moved else " (nothing moved)"))
+    print(
+        f"{n_ok} scenarios pinned in {paths.relative(pinned.pinned_dir())}/; {len(moved)} changes"
+        + ("" if moved else " (nothing moved)")
+    )
     return 1 if failed else 0
 
 

@@ -7,9 +7,9 @@ runs on a million person-months at once; each cites where the rule comes from.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
+from numpy.typing import ArrayLike
+
 from carepay.sources import DataPackage
 
 
@@ -22,8 +22,10 @@ def rules_for_year(pkg: DataPackage, year: int) -> dict[str, float]:
     """The fee cap and minimum allowances (kr/month) for a year, from data/national_fee_rules."""
     pba = pkg.table("price_base_amounts").set_index("year").price_base_amount
     if year not in pba.index:
-        raise ValueError(f"no price base amount for {year} in data/national_fee_rules/price_base_amounts.csv; "
-                         f"years: {pba.index.min()}-{pba.index.max()}")
+        raise ValueError(
+            f"no price base amount for {year} in data/national_fee_rules/price_base_amounts.csv; "
+            f"years: {pba.index.min()}-{pba.index.max()}"
+        )
     rules = pkg.table("fee_rules")
     out = {"year": year, "price_base_amount": float(pba[year])}
     for rule, part in rules.groupby("rule"):
@@ -37,8 +39,12 @@ def rules_for_year(pkg: DataPackage, year: int) -> dict[str, float]:
 def fee_headroom(income_after_tax, housing_supplement, minimum_allowance, housing_cost):
     """Fee headroom (avgiftsutrymme), kr/month: income after tax + housing supplement - minimum allowance
     - housing cost, never below 0 (Örebro 7.4.1, 'Så här beräknas avgiftsutrymmet')."""
-    room = (np.asarray(income_after_tax, float) + np.asarray(housing_supplement, float)
-            - np.asarray(minimum_allowance, float) - np.asarray(housing_cost, float))
+    room = (
+        np.asarray(income_after_tax, float)
+        + np.asarray(housing_supplement, float)
+        - np.asarray(minimum_allowance, float)
+        - np.asarray(housing_cost, float)
+    )
     return np.maximum(room, 0.0)
 
 
@@ -49,7 +55,7 @@ def hourly_fee(hours, headroom, hourly_rate: float, cap: float, other_fees=0.0):
     return np.minimum(gross, np.minimum(cap, np.asarray(headroom, float)))
 
 
-def fee_levels(hours, alarm, thresholds: Sequence[float]) -> np.ndarray:
+def fee_levels(hours, alarm, thresholds: ArrayLike) -> np.ndarray:
     """Fee level of each person-month under the proposal: 0 = safety alarm only, 1..9, and 10 for level X.
 
     thresholds: the 9 boundaries in hours/month between levels 1|2, ..., 8|9, 9|X (Örebro 7.4.1 prints
@@ -62,12 +68,12 @@ def fee_levels(hours, alarm, thresholds: Sequence[float]) -> np.ndarray:
     return np.where(h > 0, level, np.where(alarm, 0, -1))
 
 
-def level_fee(levels, headroom, shares: Sequence[float], cap: float):
+def level_fee(levels, headroom, shares: ArrayLike, cap: float):
     """Fee under the proposal, kr/month: the level's share of the headroom, the headroom counted up to the cap
     (Örebro 7.4.1: the fee in kr is the share of 2 044 kr for those whose headroom is at least the cap)."""
-    shares = np.asarray(shares, float)
+    by_level = np.asarray(shares, float)
     lv = np.asarray(levels)
-    share = np.where(lv >= 0, shares[np.clip(lv, 0, len(shares) - 1)], 0.0)
+    share = np.where(lv >= 0, by_level[np.clip(lv, 0, len(by_level) - 1)], 0.0)
     return share * np.minimum(np.asarray(headroom, float), cap)
 
 
@@ -79,19 +85,19 @@ def marginal_price_today(hours, headroom, hourly_rate: float, cap: float, other_
     return more - now
 
 
-def band_price(hours, alarm, headroom, thresholds: Sequence[float], shares: Sequence[float], cap: float):
+def band_price(hours, alarm, headroom, thresholds: ArrayLike, shares: ArrayLike, cap: float):
     """What an hour costs the individual under the proposal, kr/hour: the step to the next level spread over
     the hours of the current level's band (zero in the top level). A smooth measure of the proposal's
     marginal price; the fee itself moves in steps at the thresholds."""
     h = np.asarray(hours, float)
     t = np.asarray(thresholds, float)
     lv = fee_levels(h, alarm, t)
-    shares = np.asarray(shares, float)
+    by_level = np.asarray(shares, float)
     base = np.minimum(np.asarray(headroom, float), cap)
-    lower = np.concatenate([[0.0], t])          # band of level k (1..9) is [lower[k-1], lower[k])
+    lower = np.concatenate([[0.0], t])  # band of level k (1..9) is [lower[k-1], lower[k])
     upper = np.concatenate([t, [np.inf]])
     k = np.clip(lv, 1, 10) - 1
     width = upper[k] - lower[k]
-    step = shares[np.clip(lv + 1, 0, len(shares) - 1)] - shares[np.clip(lv, 0, len(shares) - 1)]
+    step = by_level[np.clip(lv + 1, 0, len(by_level) - 1)] - by_level[np.clip(lv, 0, len(by_level) - 1)]
     price = np.where((lv >= 1) & (lv <= 9) & np.isfinite(width), step * base / np.where(width > 0, width, 1.0), 0.0)
     return price

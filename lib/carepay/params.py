@@ -84,6 +84,7 @@ def model_for(notebook: str) -> type[ScenarioParams]:
 
 # --- reading files -------------------------------------------------------------------------
 
+
 def read_yaml(path: Path) -> dict[str, Any]:
     where = paths.relative(path)
     if not Path(path).exists():
@@ -117,6 +118,7 @@ def scenario_path(notebook: str, scenario: str | Path) -> Path:
 
 # --- validation ----------------------------------------------------------------------------
 
+
 def _describe_field(model: type[BaseModel], name: str) -> str:
     field = model.model_fields.get(name)
     if field is None:
@@ -128,7 +130,7 @@ def _describe_field(model: type[BaseModel], name: str) -> str:
     return " (" + "; ".join(b for b in bits if b) + ")"
 
 
-def _format_errors(model: type[BaseModel], err: ValidationError, where: str, data: Mapping[str, Any]) -> str:
+def _format_errors(model: type[BaseModel], err: ValidationError, where: str) -> str:
     lines = []
     for e in err.errors():
         loc = ".".join(str(x) for x in e["loc"]) or "(file)"
@@ -156,7 +158,7 @@ def validate(notebook: str, values: Mapping[str, Any], where: str = "parameters"
     try:
         return model.model_validate(dict(values))
     except ValidationError as err:
-        raise ParameterError(_format_errors(model, err, where, values)) from None
+        raise ParameterError(_format_errors(model, err, where)) from None
 
 
 def merged_values(notebook: str, scenario: str | Path = "default") -> tuple[dict[str, Any], Path]:
@@ -208,8 +210,9 @@ def metadata(notebook: str) -> list[dict[str, Any]]:
         if name in HEADER_KEYS:
             continue
         extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
-        rows.append({"parameter": name, "description": field.description, "unit": extra.get("unit"),
-                     "source": extra.get("source")})
+        rows.append(
+            {"parameter": name, "description": field.description, "unit": extra.get("unit"), "source": extra.get("source")}
+        )
     return rows
 
 

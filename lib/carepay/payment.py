@@ -35,8 +35,9 @@ def per_level_month(levels, amounts: pd.Series):
     levels = pd.Series(levels)
     missing = ~levels.isin(amounts.index)
     if missing.any():
-        raise ValueError(f"no monthly amount for level {levels[missing].iloc[0]!r}; levels with amounts: "
-                         f"{', '.join(map(str, amounts.index))}")
+        raise ValueError(
+            f"no monthly amount for level {levels[missing].iloc[0]!r}; levels with amounts: {', '.join(map(str, amounts.index))}"
+        )
     return levels.map(amounts).to_numpy(dtype=float)
 
 
@@ -63,6 +64,7 @@ def margin_when_support_ends(revenue_per_month, hours_per_month, cost_per_hour: 
 
 # --- the provider's economics ------------------------------------------------------------------
 
+
 def cost_per_executed_hour(staff_cost_per_hour: float, client_time_share):
     """What an executed (client) hour costs the provider, kr/hour: staff cost per working hour divided by the
     share of working time spent with clients."""
@@ -86,20 +88,37 @@ def implied_client_share(price_per_executed_hour: float, staff_cost_per_hour: fl
 
 INCENTIVES = {
     "executed_hours": ("+ rate", "nothing", "up, to the granted ceiling: every delivered hour pays"),
-    "granted_hours": ("nothing", "+ granted hours x rate", "down: delivering less of what is granted costs less and pays the same"),
-    "level_month": ("nothing", "+ the level's monthly amount", "down within the level; none to raise the level, which the needs assessor sets"),
+    "granted_hours": (
+        "nothing",
+        "+ granted hours x rate",
+        "down: delivering less of what is granted costs less and pays the same",
+    ),
+    "level_month": (
+        "nothing",
+        "+ the level's monthly amount",
+        "down within the level; none to raise the level, which the needs assessor sets",
+    ),
     "capitation": ("nothing", "+ the monthly amount", "down, and to keep clients whose support could end"),
 }
 
 
 def incentive_table() -> pd.DataFrame:
     """Plain-words table: what one more executed hour and one more client bring under each basis, and the push."""
-    return pd.DataFrame([{"basis": b, "one_more_executed_hour": h, "one_more_client": c, "pushes_executed_time": w}
-                         for b, (h, c, w) in INCENTIVES.items()])
+    return pd.DataFrame(
+        [
+            {"basis": b, "one_more_executed_hour": h, "one_more_client": c, "pushes_executed_time": w}
+            for b, (h, c, w) in INCENTIVES.items()
+        ]
+    )
 
 
-def revenue(frame: pd.DataFrame, basis: str, hourly_rate: float = 0.0, level_amounts: pd.Series | None = None,
-            capitation_rate: float = 0.0) -> np.ndarray:
+def revenue(
+    frame: pd.DataFrame,
+    basis: str,
+    hourly_rate: float = 0.0,
+    level_amounts: pd.Series | None = None,
+    capitation_rate: float = 0.0,
+) -> np.ndarray:
     """Payment per person-month under a basis. frame: executed_hours, granted_hours, level (one row per person-month)."""
     if basis == "executed_hours":
         return per_executed_hour(frame.executed_hours, hourly_rate)
@@ -129,8 +148,14 @@ def premium(base_payment, premium_share: float, goal_reached):
     return np.asarray(base_payment, float) * premium_share * np.asarray(goal_reached, float)
 
 
-def calibrate_level_amounts(granted_hours_by_level: pd.Series, persons_by_level: pd.Series, hourly_rate: float,
-                            execution_ratio: float, target_total: float, months: int = 12) -> pd.DataFrame:
+def calibrate_level_amounts(
+    granted_hours_by_level: pd.Series,
+    persons_by_level: pd.Series,
+    hourly_rate: float,
+    execution_ratio: float,
+    target_total: float,
+    months: int = 12,
+) -> pd.DataFrame:
     """Monthly amounts per level that keep the year's total payment at target_total.
 
     Each level's raw amount is what executed-time payment gives on average: hourly rate x execution ratio x the
@@ -138,7 +163,13 @@ def calibrate_level_amounts(granted_hours_by_level: pd.Series, persons_by_level:
     raw = hourly_rate * execution_ratio * granted_hours_by_level / persons_by_level
     total = float((raw * persons_by_level).sum() * months)
     factor = target_total / total
-    out = pd.DataFrame({"persons": persons_by_level, "mean_granted_hours": granted_hours_by_level / persons_by_level,
-                        "raw_amount": raw, "amount": raw * factor})
+    out = pd.DataFrame(
+        {
+            "persons": persons_by_level,
+            "mean_granted_hours": granted_hours_by_level / persons_by_level,
+            "raw_amount": raw,
+            "amount": raw * factor,
+        }
+    )
     out.attrs["factor"] = factor
     return out

@@ -84,8 +84,9 @@ def _fmt(value: Any, unit: str = "") -> str:
     return text + (f" {unit}" if unit else "")
 
 
-def compare(notebook: str, scenario: str, pinned: Mapping[str, Mapping[str, Any]] | None,
-            actual: Iterable[Mapping[str, Any]]) -> list[str]:
+def compare(
+    notebook: str, scenario: str, pinned: Mapping[str, Mapping[str, Any]] | None, actual: Iterable[Mapping[str, Any]]
+) -> list[str]:
     """Every difference between a scenario's pinned results and a run's key results, one line each."""
     where = f"{notebook}/{scenario}"
     if pinned is None:
@@ -101,8 +102,10 @@ def compare(notebook: str, scenario: str, pinned: Mapping[str, Mapping[str, Any]
             tol = float(pin.get("tolerance", 0.0))
             unit = pin.get("unit", "")
             if not math.isfinite(value) or abs(value - expected) > tol:
-                problems.append(f"{where}: {result_id} ({pin.get('label', '')}) expected {_fmt(expected, unit)} "
-                                f"± {_fmt(tol, unit)}, got {_fmt(value, unit)} (difference {_fmt(value - expected, unit)})")
+                problems.append(
+                    f"{where}: {result_id} ({pin.get('label', '')}) expected {_fmt(expected, unit)} "
+                    f"± {_fmt(tol, unit)}, got {_fmt(value, unit)} (difference {_fmt(value - expected, unit)})"
+                )
         elif value != expected:
             problems.append(f"{where}: {result_id} ({pin.get('label', '')}) expected {expected!r}, got {value!r}")
     for result_id in got.keys() - pinned.keys():
@@ -137,8 +140,9 @@ def write(notebook: str, pins: Mapping[str, Mapping[str, Any]], folder: Path | N
     return path
 
 
-def pin(outcomes: Iterable[Any], existing_scenarios: Mapping[str, Iterable[str]] | None = None,
-        folder: Path | None = None) -> list[str]:
+def pin(
+    outcomes: Iterable[Any], existing_scenarios: Mapping[str, Iterable[str]] | None = None, folder: Path | None = None
+) -> list[str]:
     """Rewrite the pins of the scenarios in `outcomes` (batch outcomes that rendered); return what moved.
 
     existing_scenarios: notebook -> scenarios that exist; pins of other scenarios are dropped.
@@ -172,8 +176,11 @@ def _moves(notebook: str, scenario: str, old: Mapping[str, Mapping[str, Any]], n
         elif old[rid].get("value") != pin_["value"]:
             before, after = old[rid].get("value"), pin_["value"]
             unit = pin_["unit"]
-            diff = (f" (difference {_fmt(after - before, unit)})"
-                    if isinstance(before, (int, float)) and isinstance(after, (int, float)) else "")
+            diff = (
+                f" (difference {_fmt(after - before, unit)})"
+                if isinstance(before, (int, float)) and isinstance(after, (int, float))
+                else ""
+            )
             lines.append(f"{where}: {rid} moved from {_fmt(before, unit)} to {_fmt(after, unit)}{diff}")
     for rid in old.keys() - new.keys():
         lines.append(f"{where}: {rid} no longer shown, its pin removed")

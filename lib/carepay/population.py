@@ -22,8 +22,10 @@ class ExtractError(ValueError):
     """An analyst's extract does not fit its schema; the message says where and why."""
 
 
-def read_extract(path: str | Path) -> tuple[pd.DataFrame, str]:
+def read_extract(path: str | Path | None) -> tuple[pd.DataFrame, str]:
     """An analyst's CSV file as text columns, and how to name it in messages (relative to the project folder)."""
+    if not path:
+        raise ExtractError("population: source 'extract' needs extract_file (a CSV path relative to the project folder)")
     p = Path(path)
     p = p if p.is_absolute() else paths.project_root() / p
     where = paths.relative(p)
@@ -59,8 +61,10 @@ def _one_row_per_person_month(out: pd.DataFrame, where: str) -> None:
     dup = out.duplicated(["person_id", "period"])
     if dup.any():
         row = int(np.flatnonzero(dup.to_numpy())[0])
-        raise ExtractError(f"{where}, row {row + 2}: person {out.person_id.iloc[row]!r} appears twice in "
-                           f"{out.period.iloc[row]}; allowed: one row per person and month")
+        raise ExtractError(
+            f"{where}, row {row + 2}: person {out.person_id.iloc[row]!r} appears twice in "
+            f"{out.period.iloc[row]}; allowed: one row per person and month"
+        )
 
 
 # --- housing support person-months (capitation) -------------------------------------------------
@@ -84,9 +88,17 @@ def need_groups_from_hours(ordered_hours, thresholds: Sequence[float], names: Se
     return np.asarray(names)[np.searchsorted(np.asarray(thresholds, float), np.asarray(ordered_hours, float), side="right")]
 
 
-def synthetic_person_months(persons: pd.DataFrame, hours: pd.DataFrame, execution_ratio: pd.Series,
-                            median_ordered_hours: float, sigma_person: float, sigma_month: float,
-                            thresholds: Sequence[float], names: Sequence[str], seed: int) -> pd.DataFrame:
+def synthetic_person_months(
+    persons: pd.DataFrame,
+    hours: pd.DataFrame,
+    execution_ratio: pd.Series,
+    median_ordered_hours: float,
+    sigma_person: float,
+    sigma_month: float,
+    thresholds: Sequence[float],
+    names: Sequence[str],
+    seed: int,
+) -> pd.DataFrame:
     """SYNTHETIC person-months calibrated exactly to persons and executed hours by provider and month.
 
     persons: period, provider, persons; hours: period, provider, executed_hours (the document's cells);
@@ -112,13 +124,15 @@ def synthetic_person_months(persons: pd.DataFrame, hours: pd.DataFrame, executio
             provs.append(np.full(n, provider, dtype=object))
             periods.append(np.full(n, cell.period, dtype=object))
     provider_col = pd.Categorical(np.concatenate(provs))
-    df = pd.DataFrame({
-        "person_id": pd.Series(provider_col).astype(str) + "-" + pd.Series(np.concatenate(ids)).astype(str).str.zfill(4),
-        "provider": provider_col,
-        "period": pd.Categorical(np.concatenate(periods)),
-        "executed_hours": np.concatenate(executed),
-        "need_level": np.concatenate(levels),
-    })
+    df = pd.DataFrame(
+        {
+            "person_id": pd.Series(provider_col).astype(str) + "-" + pd.Series(np.concatenate(ids)).astype(str).str.zfill(4),
+            "provider": provider_col,
+            "period": pd.Categorical(np.concatenate(periods)),
+            "executed_hours": np.concatenate(executed),
+            "need_level": np.concatenate(levels),
+        }
+    )
     # ordered hours: the person's need level, scaled per provider so that executed / ordered = its execution ratio
     ratio = df.provider.map(execution_ratio).astype(float)
     if ratio.isna().any():
@@ -134,22 +148,36 @@ def synthetic_person_months(persons: pd.DataFrame, hours: pd.DataFrame, executio
 
 def calibration_report(df: pd.DataFrame, persons: pd.DataFrame, hours: pd.DataFrame, execution_ratio: pd.Series) -> pd.DataFrame:
     """How close a person-month table comes to the aggregates it should add up to (per target, worst cell)."""
-    got = df.groupby(["period", "provider"], observed=True).agg(persons=("person_id", "size"), executed_hours=("executed_hours", "sum"))
+    got = df.groupby(["period", "provider"], observed=True).agg(
+        persons=("person_id", "size"), executed_hours=("executed_hours", "sum")
+    )
     want = persons.merge(hours, on=["period", "provider"], how="left").set_index(["period", "provider"])
     by_provider = df.groupby("provider", observed=True)[["executed_hours", "ordered_hours"]].sum()
-    ratio = (by_provider.executed_hours / by_provider.ordered_hours)
+    ratio = by_provider.executed_hours / by_provider.ordered_hours
     rows = [
-        {"target": "persons per provider and month", "cells": len(want),
-         "largest_error": float((got.persons.reindex(want.index) - want.persons).abs().max()), "unit": "persons"},
-        {"target": "executed hours per provider and month", "cells": len(want),
-         "largest_error": float((got.executed_hours.reindex(want.index) - want.executed_hours).abs().max()), "unit": "hours"},
-        {"target": "execution ratio per provider", "cells": len(ratio),
-         "largest_error": float((ratio - execution_ratio.reindex(ratio.index)).abs().max()), "unit": "share"},
+        {
+            "target": "persons per provider and month",
+            "cells": len(want),
+            "largest_error": float((got.persons.reindex(want.index) - want.persons).abs().max()),
+            "unit": "persons",
+        },
+        {
+            "target": "executed hours per provider and month",
+            "cells": len(want),
+            "largest_error": float((got.executed_hours.reindex(want.index) - want.executed_hours).abs().max()),
+            "unit": "hours",
+        },
+        {
+            "target": "execution ratio per provider",
+            "cells": len(ratio),
+            "largest_error": float((ratio - execution_ratio.reindex(ratio.index)).abs().max()),
+            "unit": "share",
+        },
     ]
     return pd.DataFrame(rows)
 
 
-def read_person_months(path: str | Path, providers: Iterable[str] | None, periods: Sequence[str] | None) -> pd.DataFrame:
+def read_person_months(path: str | Path | None, providers: Iterable[str] | None, periods: Sequence[str] | None) -> pd.DataFrame:
     """An analyst's extract of person-months (CSV), validated.
 
     Required: person_id, provider, period (YYYY-MM), executed_hours; and ordered_hours or need_group.
@@ -158,18 +186,22 @@ def read_person_months(path: str | Path, providers: Iterable[str] | None, period
     return validate_person_months(raw, where, providers, periods)
 
 
-def validate_person_months(raw: pd.DataFrame, where: str, providers: Iterable[str] | None,
-                           periods: Sequence[str] | None) -> pd.DataFrame:
+def validate_person_months(
+    raw: pd.DataFrame, where: str, providers: Iterable[str] | None, periods: Sequence[str] | None
+) -> pd.DataFrame:
     """Check an extract against the schema; raise ExtractError naming file, row, field, value and what is allowed."""
     schema = ", ".join(f"{k} ({v})" for k, v in PERSON_MONTH_COLUMNS.items())
     missing = [c for c in PERSON_MONTH_COLUMNS if c not in raw.columns]
     if missing:
-        raise ExtractError(f"{where}: missing column(s) {', '.join(missing)}; the schema is {schema}, "
-                           f"and ordered_hours or need_group")
+        raise ExtractError(
+            f"{where}: missing column(s) {', '.join(missing)}; the schema is {schema}, and ordered_hours or need_group"
+        )
     unknown = [c for c in raw.columns if c not in PERSON_MONTH_COLUMNS and c not in PERSON_MONTH_OPTIONAL]
     if unknown:
-        raise ExtractError(f"{where}: unknown column(s) {', '.join(unknown)}; allowed: "
-                           + ", ".join([*PERSON_MONTH_COLUMNS, *PERSON_MONTH_OPTIONAL]))
+        raise ExtractError(
+            f"{where}: unknown column(s) {', '.join(unknown)}; allowed: "
+            + ", ".join([*PERSON_MONTH_COLUMNS, *PERSON_MONTH_OPTIONAL])
+        )
     if not any(c in raw.columns for c in PERSON_MONTH_OPTIONAL):
         raise ExtractError(f"{where}: needs ordered_hours or need_group (or both) to measure need")
 
@@ -189,19 +221,23 @@ def validate_person_months(raw: pd.DataFrame, where: str, providers: Iterable[st
     if periods is not None:
         absent = sorted(set(periods) - set(out.period))
         if absent:
-            raise ExtractError(f"{where}: no rows for month(s) {', '.join(absent)}; the extract must cover "
-                               f"{periods[0]} to {periods[-1]}")
+            raise ExtractError(
+                f"{where}: no rows for month(s) {', '.join(absent)}; the extract must cover {periods[0]} to {periods[-1]}"
+            )
     out["synthetic"] = False
     return out
 
 
 # --- home-care individuals for the fee question -------------------------------------------------
 
-FEE_COLUMNS = {"person_id": "text", "period": "month as YYYY-MM", "executed_hours": "hours/month, >= 0",
-               "alarm": "1 if the person has a safety alarm that month, else 0"}
+FEE_COLUMNS = {
+    "person_id": "text",
+    "period": "month as YYYY-MM",
+    "executed_hours": "hours/month, >= 0",
+    "alarm": "1 if the person has a safety alarm that month, else 0",
+}
 FEE_HEADROOM = {"fee_headroom": "kr/month, >= 0"}
-FEE_INCOME = {"income_after_tax": "kr/month, >= 0", "housing_supplement": "kr/month, >= 0",
-              "housing_cost": "kr/month, >= 0"}
+FEE_INCOME = {"income_after_tax": "kr/month, >= 0", "housing_supplement": "kr/month, >= 0", "housing_cost": "kr/month, >= 0"}
 
 
 def lognormal_for(share_above: float, threshold: float, mean: float) -> tuple[float, float]:
@@ -218,14 +254,27 @@ def lognormal_for(share_above: float, threshold: float, mean: float) -> tuple[fl
     sigma = z + np.sqrt(disc)
     if sigma <= 0:
         raise ValueError(f"no lognormal has mean {mean} with {share_above:.0%} above {threshold}")
-    return float(np.exp(np.log(mean) - sigma ** 2 / 2)), float(sigma)
+    return float(np.exp(np.log(mean) - sigma**2 / 2)), float(sigma)
 
 
-def synthetic_fee_population(individuals: int, hours_per_year: float, share_above_cap_hours: float,
-                             cap_hours: float, sigma_month: float, income_median: float, income_sigma: float,
-                             housing_median: float, housing_sigma: float, supplement_income_limit: float,
-                             supplement_share: float, minimum_allowance: float, alarm_share: float,
-                             seed: int, year: int = 2018, months: int = 12) -> pd.DataFrame:
+def synthetic_fee_population(
+    individuals: int,
+    hours_per_year: float,
+    share_above_cap_hours: float,
+    cap_hours: float,
+    sigma_month: float,
+    income_median: float,
+    income_sigma: float,
+    housing_median: float,
+    housing_sigma: float,
+    supplement_income_limit: float,
+    supplement_share: float,
+    minimum_allowance: float,
+    alarm_share: float,
+    seed: int,
+    year: int = 2018,
+    months: int = 12,
+) -> pd.DataFrame:
     """SYNTHETIC person-months of home care calibrated to the Örebro aggregates.
 
     Each person's average monthly hours come from a lognormal chosen so that the mean is
@@ -252,34 +301,45 @@ def synthetic_fee_population(individuals: int, hours_per_year: float, share_abov
     supplement = np.where(income < supplement_income_limit, supplement_share * housing, 0.0)
     alarm = rng.random(individuals) < alarm_share
     rep = lambda a: np.repeat(a, months)  # noqa: E731
-    df = pd.DataFrame({
-        "person_id": rep(np.arange(individuals)),
-        "period": np.tile([f"{year}-{m:02d}" for m in range(1, months + 1)], individuals),
-        "executed_hours": hours.ravel(),
-        "alarm": rep(alarm),
-        "income_after_tax": rep(income),
-        "housing_supplement": rep(supplement),
-        "housing_cost": rep(housing),
-        "minimum_allowance": minimum_allowance,
-    })
+    df = pd.DataFrame(
+        {
+            "person_id": rep(np.arange(individuals)),
+            "period": np.tile([f"{year}-{m:02d}" for m in range(1, months + 1)], individuals),
+            "executed_hours": hours.ravel(),
+            "alarm": rep(alarm),
+            "income_after_tax": rep(income),
+            "housing_supplement": rep(supplement),
+            "housing_cost": rep(housing),
+            "minimum_allowance": minimum_allowance,
+        }
+    )
     df["fee_headroom"] = fee_headroom(df.income_after_tax, df.housing_supplement, df.minimum_allowance, df.housing_cost)
     df["synthetic"] = True
     return df
 
 
-def fee_calibration_report(df: pd.DataFrame, individuals: int, hours_per_year: float, above_cap: int,
-                           cap_hours: float, cap: float) -> pd.DataFrame:
+def fee_calibration_report(
+    df: pd.DataFrame, individuals: int, hours_per_year: float, above_cap: int, cap_hours: float, cap: float
+) -> pd.DataFrame:
     """The synthetic fee population against the document's aggregates, and its headroom profile."""
     per_person = df.groupby("person_id").executed_hours.mean()
     room = df.groupby("person_id").fee_headroom.first()
     rows = [
         {"target": "individuals", "document": individuals, "population": df.person_id.nunique(), "unit": "persons"},
         {"target": "executed hours a year", "document": hours_per_year, "population": df.executed_hours.sum(), "unit": "hours"},
-        {"target": f"individuals above {cap_hours:.2f} h/month (the fee cap's hours)", "document": above_cap,
-         "population": int((per_person > cap_hours).sum()), "unit": "persons"},
+        {
+            "target": f"individuals above {cap_hours:.2f} h/month (the fee cap's hours)",
+            "document": above_cap,
+            "population": int((per_person > cap_hours).sum()),
+            "unit": "persons",
+        },
         {"target": "headroom 0 (pay nothing)", "document": np.nan, "population": float((room <= 0).mean()), "unit": "share"},
-        {"target": f"headroom 1-{cap:,.0f} kr ('de allra flesta')".replace(",", " "), "document": np.nan,
-         "population": float(((room > 0) & (room <= cap)).mean()), "unit": "share"},
+        {
+            "target": f"headroom 1-{cap:,.0f} kr ('de allra flesta')".replace(",", " "),
+            "document": np.nan,
+            "population": float(((room > 0) & (room <= cap)).mean()),
+            "unit": "share",
+        },
         {"target": "headroom above the cap", "document": np.nan, "population": float((room > cap).mean()), "unit": "share"},
     ]
     out = pd.DataFrame(rows)
@@ -294,8 +354,10 @@ def validate_fee_extract(raw: pd.DataFrame, where: str, minimum_allowance: float
     has_income = all(c in raw.columns for c in FEE_INCOME)
     schema = ", ".join(f"{k} ({v})" for k, v in FEE_COLUMNS.items())
     if missing or not (has_room or has_income):
-        raise ExtractError(f"{where}: missing column(s) {', '.join(missing) or 'for the fee headroom'}; the schema is "
-                           f"{schema}, and either fee_headroom or income_after_tax, housing_supplement, housing_cost")
+        raise ExtractError(
+            f"{where}: missing column(s) {', '.join(missing) or 'for the fee headroom'}; the schema is "
+            f"{schema}, and either fee_headroom or income_after_tax, housing_supplement, housing_cost"
+        )
     allowed = set(FEE_COLUMNS) | set(FEE_HEADROOM) | set(FEE_INCOME)
     unknown = [c for c in raw.columns if c not in allowed]
     if unknown:
@@ -319,10 +381,21 @@ def validate_fee_extract(raw: pd.DataFrame, where: str, minimum_allowance: float
 
 # --- home-care clients for the provider payment question --------------------------------------
 
-def synthetic_home_care_clients(clients: int, executed_hours_per_year: float, in_house_share: float,
-                                ratio_in_house: float, ratio_external: float, sigma_person: float,
-                                sigma_month: float, boundaries, seed: int, year: int = 2018,
-                                months: int = 12, max_execution: float = 1.1) -> pd.DataFrame:
+
+def synthetic_home_care_clients(
+    clients: int,
+    executed_hours_per_year: float,
+    in_house_share: float,
+    ratio_in_house: float,
+    ratio_external: float,
+    sigma_person: float,
+    sigma_month: float,
+    boundaries,
+    seed: int,
+    year: int = 2018,
+    months: int = 12,
+    max_execution: float = 1.1,
+) -> pd.DataFrame:
     """SYNTHETIC person-months of home care: provision (in-house or external), granted and executed hours, level.
 
     Granted hours a month are lognormal across clients (sigma_person); each client is in-house with
@@ -342,15 +415,17 @@ def synthetic_home_care_clients(clients: int, executed_hours_per_year: float, in
     bounds = np.asarray(boundaries, float)
     level = np.searchsorted(bounds, granted, side="right")  # 1..9
     rep = lambda a: np.repeat(a, months)  # noqa: E731
-    return pd.DataFrame({
-        "person_id": rep(np.arange(clients)),
-        "period": np.tile([f"{year}-{m:02d}" for m in range(1, months + 1)], clients),
-        "provision": rep(np.where(in_house, "in_house", "external")),
-        "granted_hours": rep(granted),
-        "executed_hours": executed.ravel(),
-        "level": rep(level.astype(str)),
-        "synthetic": True,
-    })
+    return pd.DataFrame(
+        {
+            "person_id": rep(np.arange(clients)),
+            "period": np.tile([f"{year}-{m:02d}" for m in range(1, months + 1)], clients),
+            "provision": rep(np.where(in_house, "in_house", "external")),
+            "granted_hours": rep(granted),
+            "executed_hours": executed.ravel(),
+            "level": rep(level.astype(str)),
+            "synthetic": True,
+        }
+    )
 
 
 def validate_client_extract(raw: pd.DataFrame, where: str, extension_margin: float, levels) -> pd.DataFrame:
@@ -370,8 +445,14 @@ def validate_client_extract(raw: pd.DataFrame, where: str, extension_margin: flo
         _fail(raw, where, bad, "level", "is not a level", ", ".join(map(str, levels)))
     over = out.executed_hours > out.granted_hours * (1 + extension_margin) + 1e-9
     if over.any():
-        _fail(raw, where, over, "executed_hours", "exceeds granted hours by more than the temporary-extension margin "
-              f"({extension_margin:.0%})", f"at most granted x {1 + extension_margin:g}")
+        _fail(
+            raw,
+            where,
+            over,
+            "executed_hours",
+            f"exceeds granted hours by more than the temporary-extension margin ({extension_margin:.0%})",
+            f"at most granted x {1 + extension_margin:g}",
+        )
     _months(raw, where)
     _one_row_per_person_month(out, where)
     out["synthetic"] = False

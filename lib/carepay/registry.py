@@ -22,17 +22,21 @@ class Question:
 QUESTIONS: dict[str, Question] = {
     "sources": Question("Sources and their checks", "carepay.sources:SourcesParams", ()),
     "capitation_fairness": Question(
-        "Capitation fairness", "carepay.capitation_fairness.params:CapitationFairnessParams",
-        ("vasteras_housing_support_2022",)),
+        "Capitation fairness", "carepay.capitation_fairness.params:CapitationFairnessParams", ("vasteras_housing_support_2022",)
+    ),
     "level_regrouping": Question(
-        "Level regrouping neutrality", "carepay.level_regrouping.params:LevelRegroupingParams",
-        ("stockholm_lss_housing_2023",)),
+        "Level regrouping neutrality", "carepay.level_regrouping.params:LevelRegroupingParams", ("stockholm_lss_housing_2023",)
+    ),
     "fee_incentives": Question(
-        "Fee incentive effect: the user fee", "carepay.fee_incentives.params:FeeIncentivesParams",
-        ("orebro_home_care_2018", "national_fee_rules")),
+        "Fee incentive effect: the user fee",
+        "carepay.fee_incentives.params:FeeIncentivesParams",
+        ("orebro_home_care_2018", "national_fee_rules"),
+    ),
     "provider_payment": Question(
-        "Fee incentive effect: the provider payment basis", "carepay.provider_payment.params:ProviderPaymentParams",
-        ("orebro_home_care_2018", "leksand_rattvik_home_care_2010")),
+        "Fee incentive effect: the provider payment basis",
+        "carepay.provider_payment.params:ProviderPaymentParams",
+        ("orebro_home_care_2018", "leksand_rattvik_home_care_2010"),
+    ),
 }
 
 #: Modules whose CHECKS map a data package to its cross-check functions (carepay.checks runs them).

@@ -12,13 +12,14 @@ import platform
 import re
 import subprocess
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from carepay import KEY_RESULTS_MIME, __version__, paths
+
 NBSP = "\u00a0"
 RESULT_ID = re.compile(r"[a-z][a-z0-9_]*")
 
@@ -85,14 +86,21 @@ def _formatter(unit: str | None, decimals: int):
         if v is None or (isinstance(v, float) and pd.isna(v)) or v is pd.NA:
             return ""
         if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_)):
-            return percent(v, decimals) if unit == "%" else number(v, decimals)
+            return percent(float(v), decimals) if unit == "%" else number(v, decimals)
         return html.escape(label(v))
+
     return fmt
 
 
-def table_html(df: pd.DataFrame, units: Mapping[str, str] | None = None, labels: Mapping[str, str] | None = None,
-               decimals: int | Mapping[str, int] = 0, caption: str | None = None, max_rows: int | None = None,
-               synthetic: bool = False) -> str:
+def table_html(
+    df: pd.DataFrame,
+    units: Mapping[str, str] | None = None,
+    labels: Mapping[str, str] | None = None,
+    decimals: int | Mapping[str, int] = 0,
+    caption: str | None = None,
+    max_rows: int | None = None,
+    synthetic: bool = False,
+) -> str:
     """A DataFrame as an HTML table: unit in each header, numbers right-aligned with thousands separated.
 
     units: column -> unit ('kr', 'hours', 'persons', '%' for shares 0-1 shown as percent).
@@ -113,9 +121,12 @@ def table_html(df: pd.DataFrame, units: Mapping[str, str] | None = None, labels:
     cap = caption or ""
     if synthetic:
         cap = f'<span class="synthetic">SYNTHETIC DATA</span> {cap}'
-    more = (f'<p class="more">Showing {len(shown)} of {len(df)} rows.</p>' if len(shown) < len(df) else "")
-    return ('<table class="carepay-table">' + (f"<caption>{cap}</caption>" if cap else "")
-            + f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>{more}")
+    more = f'<p class="more">Showing {len(shown)} of {len(df)} rows.</p>' if len(shown) < len(df) else ""
+    return (
+        '<table class="carepay-table">'
+        + (f"<caption>{cap}</caption>" if cap else "")
+        + f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>{more}"
+    )
 
 
 def show_table(df: pd.DataFrame, **kwargs: Any) -> None:
@@ -130,8 +141,10 @@ def show_results(df: pd.DataFrame, value_columns: list[str], unit_column: str = 
     ('%' for shares 0-1 shown as percent)."""
     out = df.copy()
     for col in value_columns:
-        out[col] = [("" if pd.isna(v) else (percent(v, auto_percent_decimals(v)) if u == "%" else number(v, auto_decimals(v))))
-                    for v, u in zip(df[col], df[unit_column])]
+        out[col] = [
+            ("" if pd.isna(v) else (percent(v, auto_percent_decimals(v)) if u == "%" else number(v, auto_decimals(v))))
+            for v, u in zip(df[col], df[unit_column])
+        ]
     out[unit_column] = out[unit_column].replace("%", "")
     show_table(out, **kwargs)
 
@@ -160,14 +173,26 @@ def key_results(results: Sequence[tuple[str, str, Any, str]], title: str = "Key 
     ids = [r["id"] for r in rows]
     if len(set(ids)) != len(ids):
         raise ValueError(f"key result ids must be unique: {ids}")
-    shown = pd.DataFrame({"Result": [r["result"] for r in rows],
-                          "Value": [percent(r["value"], auto_percent_decimals(r["value"])) if r["unit"] == "%" else
-                                    (number(r["value"], auto_decimals(r["value"]))
-                                     if isinstance(r["value"], (int, float, np.number)) else str(r["value"])) for r in rows],
-                          "Unit": ["" if r["unit"] == "%" else r["unit"] for r in rows]})
+    shown = pd.DataFrame(
+        {
+            "Result": [r["result"] for r in rows],
+            "Value": [
+                percent(r["value"], auto_percent_decimals(r["value"]))
+                if r["unit"] == "%"
+                else (
+                    number(r["value"], auto_decimals(float(r["value"])))
+                    if isinstance(r["value"], (int, float, np.number))
+                    else str(r["value"])
+                )
+                for r in rows
+            ],
+            "Unit": ["" if r["unit"] == "%" else r["unit"] for r in rows],
+        }
+    )
     body = f"<h3>{html.escape(title)}</h3>" + table_html(shown)
-    payload = [{**r, "value": float(r["value"]) if isinstance(r["value"], (int, float, np.number)) else str(r["value"])}
-               for r in rows]
+    payload = [
+        {**r, "value": float(r["value"]) if isinstance(r["value"], (int, float, np.number)) else str(r["value"])} for r in rows
+    ]
     display({"text/html": f'<div class="key-results">{body}</div>', KEY_RESULTS_MIME: payload}, raw=True)
 
 
@@ -196,22 +221,39 @@ def provenance(params: Any, packages: Iterable[Any], notebook: str, extra_files:
     from carepay.sources import sha256
 
     meta = {m["parameter"]: m for m in metadata(notebook)}
-    prows = [{"parameter": k, "value": json.dumps(v, ensure_ascii=False) if not isinstance(v, str) else v,
-              "unit": meta.get(k, {}).get("unit") or "", "source": meta.get(k, {}).get("source") or ""}
-             for k, v in params.values().items()]
+    prows = [
+        {
+            "parameter": k,
+            "value": json.dumps(v, ensure_ascii=False) if not isinstance(v, str) else v,
+            "unit": meta.get(k, {}).get("unit") or "",
+            "source": meta.get(k, {}).get("source") or "",
+        }
+        for k, v in params.values().items()
+    ]
     files = pd.concat([p.files() for p in packages], ignore_index=True) if packages else pd.DataFrame(columns=["file", "sha256"])
     root = paths.project_root()
     others = [{"file": f, "sha256": sha256(root / f)} for f in extra_files if (root / f).exists()]
     files = pd.concat([files, pd.DataFrame(others, columns=["file", "sha256"])], ignore_index=True)
-    import numpy, pandas, statsmodels, altair  # noqa: E401  (versions for the record)
-    versions = (f"carepay {__version__}; Python {platform.python_version()}; pandas {pandas.__version__}; "
-                f"numpy {numpy.__version__}; statsmodels {statsmodels.__version__}; altair {altair.__version__}")
-    when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
-    display(HTML(
-        '<section class="provenance"><h2>Provenance</h2>'
-        f"<p><b>Scenario:</b> {html.escape(params.title)}. <b>Notebook:</b> notebooks/{html.escape(notebook)}.ipynb. "
-        f"<b>Git commit:</b> {html.escape(git_commit())}. <b>Run:</b> {when}.</p>"
-        f"<p><b>Software:</b> {html.escape(versions)}.</p>"
-        "<h3>Parameters used</h3>" + table_html(pd.DataFrame(prows))
-        + "<h3>Data files (SHA-256)</h3>" + table_html(files) + "</section>"
-    ))
+    import altair
+    import numpy  # noqa: E401  (versions for the record)
+    import pandas
+    import statsmodels
+
+    versions = (
+        f"carepay {__version__}; Python {platform.python_version()}; pandas {pandas.__version__}; "
+        f"numpy {numpy.__version__}; statsmodels {statsmodels.__version__}; altair {altair.__version__}"
+    )
+    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    display(
+        HTML(
+            '<section class="provenance"><h2>Provenance</h2>'
+            f"<p><b>Scenario:</b> {html.escape(params.title)}. <b>Notebook:</b> notebooks/{html.escape(notebook)}.ipynb. "
+            f"<b>Git commit:</b> {html.escape(git_commit())}. <b>Run:</b> {when}.</p>"
+            f"<p><b>Software:</b> {html.escape(versions)}.</p>"
+            "<h3>Parameters used</h3>"
+            + table_html(pd.DataFrame(prows))
+            + "<h3>Data files (SHA-256)</h3>"
+            + table_html(files)
+            + "</section>"
+        )
+    )

@@ -185,10 +185,17 @@ class DataPackage:
         """One row per resource: what it is, where it is printed, rows, notes."""
         rows = []
         for r in self.descriptor["resources"]:
-            rows.append({"file": r["path"], "what it is": r.get("title", ""),
-                         "printed as": r.get("printed_title", ""), "section": r.get("section", ""),
-                         "period": r.get("period", ""), "rows": len(self.tables[r["name"]]),
-                         "notes": " ".join(r.get("notes", []))})
+            rows.append(
+                {
+                    "file": r["path"],
+                    "what it is": r.get("title", ""),
+                    "printed as": r.get("printed_title", ""),
+                    "section": r.get("section", ""),
+                    "period": r.get("period", ""),
+                    "rows": len(self.tables[r["name"]]),
+                    "notes": " ".join(r.get("notes", [])),
+                }
+            )
         return pd.DataFrame(rows)
 
     @property
@@ -210,7 +217,9 @@ class DataPackage:
 
     @property
     def corrections(self) -> pd.DataFrame:
-        return self.tables.get("corrections", pd.DataFrame(columns=["resource", "row", "field", "printed", "corrected", "reason"]))
+        return self.tables.get(
+            "corrections", pd.DataFrame(columns=["resource", "row", "field", "printed", "corrected", "reason"])
+        )
 
     @property
     def known_discrepancies(self) -> pd.DataFrame:
@@ -274,6 +283,7 @@ def load_all(data_dir: Path | None = None) -> dict[str, DataPackage]:
 
 
 # --- the sources notebook's parameters ------------------------------------------------------
+
 
 class SourcesParams(ScenarioParams):
     """Parameters of notebooks/sources.ipynb: which packages to show, and how much of each."""

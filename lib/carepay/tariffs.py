@@ -32,6 +32,7 @@ class LevelError(ValueError):
 
 # --- level systems ---------------------------------------------------------------------------
 
+
 def validate_levels(levels: pd.DataFrame, top: int, where: str = "level system") -> pd.DataFrame:
     """Check that each housing form's point ranges partition 0..top with no gap or overlap.
 
@@ -56,12 +57,16 @@ def validate_levels(levels: pd.DataFrame, top: int, where: str = "level system")
         nxt = lv.iloc[1:]
         for a, b in zip(prev.itertuples(), nxt.itertuples()):
             if b.points_min > a.points_max + 1:
-                raise LevelError(f"{where}, {form}: gap between level {a.level} ({a.points_min}-{a.points_max} points) "
-                                 f"and level {b.level} ({b.points_min}-{b.points_max}); points "
-                                 f"{a.points_max + 1}-{b.points_min - 1} belong to no level")
+                raise LevelError(
+                    f"{where}, {form}: gap between level {a.level} ({a.points_min}-{a.points_max} points) "
+                    f"and level {b.level} ({b.points_min}-{b.points_max}); points "
+                    f"{a.points_max + 1}-{b.points_min - 1} belong to no level"
+                )
             if b.points_min <= a.points_max:
-                raise LevelError(f"{where}, {form}: level {a.level} ({a.points_min}-{a.points_max} points) and level "
-                                 f"{b.level} ({b.points_min}-{b.points_max}) overlap")
+                raise LevelError(
+                    f"{where}, {form}: level {a.level} ({a.points_min}-{a.points_max} points) and level "
+                    f"{b.level} ({b.points_min}-{b.points_max}) overlap"
+                )
         if lv.points_max.iloc[-1] != top:
             raise LevelError(f"{where}, {form}: the highest level ends at {lv.points_max.iloc[-1]} points; it must end at {top}")
     return out
@@ -97,6 +102,7 @@ def to_channel_units(amounts: pd.Series, channel: str, occupancy: float = 1.0) -
 
 # --- mapping persons between systems -------------------------------------------------------
 
+
 def _overlap(a_min: np.ndarray, a_max: np.ndarray, b_min: float, b_max: float) -> np.ndarray:
     """Number of integer points two closed ranges share."""
     return np.clip(np.minimum(a_max, b_max) - np.maximum(a_min, b_min) + 1, 0, None)
@@ -118,8 +124,9 @@ def flows_uniform(old_levels: pd.DataFrame, counts: pd.Series, new_levels: pd.Da
     return pd.DataFrame(rows, columns=["housing_form", "old_level", "new_level", "persons"])
 
 
-def flows_monotone(old_levels: pd.DataFrame, counts_old: pd.Series, new_levels: pd.DataFrame,
-                   counts_new: pd.Series) -> pd.DataFrame:
+def flows_monotone(
+    old_levels: pd.DataFrame, counts_old: pd.Series, new_levels: pd.DataFrame, counts_new: pd.Series
+) -> pd.DataFrame:
     """The split of straddling levels that the new counts imply.
 
     Persons are ordered by points; the old levels and the new levels each take a consecutive
@@ -132,8 +139,10 @@ def flows_monotone(old_levels: pd.DataFrame, counts_old: pd.Series, new_levels: 
         n_old = np.array([float(counts_old.get((form, lv), 0)) for lv in old.level])
         n_new = np.array([float(counts_new.get((form, lv), 0)) for lv in new.level])
         if not np.isclose(n_old.sum(), n_new.sum()):
-            raise LevelError(f"{form}: the new counts add up to {n_new.sum():g} persons but the old ones to {n_old.sum():g}; "
-                             "the split they imply needs the same population (check the counts, or use the uniform split)")
+            raise LevelError(
+                f"{form}: the new counts add up to {n_new.sum():g} persons but the old ones to {n_old.sum():g}; "
+                "the split they imply needs the same population (check the counts, or use the uniform split)"
+            )
         c_old = np.concatenate([[0], np.cumsum(n_old)])
         c_new = np.concatenate([[0], np.cumsum(n_new)])
         for i, o in enumerate(old.itertuples()):
@@ -144,13 +153,17 @@ def flows_monotone(old_levels: pd.DataFrame, counts_old: pd.Series, new_levels: 
                         raise LevelError(
                             f"{form}: the new counts would move {flow:g} persons from old level {o.level} "
                             f"({o.points_min}-{o.points_max} points) to new level {nw.level} ({nw.points_min}-{nw.points_max}), "
-                            "whose point ranges do not meet; the counts are inconsistent with the points")
+                            "whose point ranges do not meet; the counts are inconsistent with the points"
+                        )
                     rows.append((form, o.level, nw.level, flow))
     return pd.DataFrame(rows, columns=["housing_form", "old_level", "new_level", "persons"])
 
 
-INDIVIDUAL_COLUMNS = {"person_id": "text", "housing_form": "service_housing or group_housing",
-                      "points": "whole number of assessment points"}
+INDIVIDUAL_COLUMNS = {
+    "person_id": "text",
+    "housing_form": "service_housing or group_housing",
+    "points": "whole number of assessment points",
+}
 OPTIONAL_COLUMNS = {"residence_id": "text", "district_board": "text", "provider": "text"}
 
 
@@ -158,13 +171,17 @@ def validate_individuals(df: pd.DataFrame, top: int, where: str, forms: Iterable
     """An analyst's file of individual points: one row per person (schema in README). Clear errors."""
     missing = [c for c in INDIVIDUAL_COLUMNS if c not in df.columns]
     if missing:
-        raise LevelError(f"{where}: missing column(s) {', '.join(missing)}; the file needs "
-                         + ", ".join(f"{k} ({v})" for k, v in INDIVIDUAL_COLUMNS.items())
-                         + " and may have " + ", ".join(OPTIONAL_COLUMNS))
+        raise LevelError(
+            f"{where}: missing column(s) {', '.join(missing)}; the file needs "
+            + ", ".join(f"{k} ({v})" for k, v in INDIVIDUAL_COLUMNS.items())
+            + " and may have "
+            + ", ".join(OPTIONAL_COLUMNS)
+        )
     unknown = [c for c in df.columns if c not in INDIVIDUAL_COLUMNS and c not in OPTIONAL_COLUMNS]
     if unknown:
-        raise LevelError(f"{where}: unknown column(s) {', '.join(unknown)}; allowed: "
-                         + ", ".join([*INDIVIDUAL_COLUMNS, *OPTIONAL_COLUMNS]))
+        raise LevelError(
+            f"{where}: unknown column(s) {', '.join(unknown)}; allowed: " + ", ".join([*INDIVIDUAL_COLUMNS, *OPTIONAL_COLUMNS])
+        )
     out = df.copy()
     forms = set(forms)
 
@@ -189,7 +206,9 @@ def validate_individuals(df: pd.DataFrame, top: int, where: str, forms: Iterable
     return out
 
 
-def flows_individual(individuals: pd.DataFrame, old_levels: pd.DataFrame, new_levels: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def flows_individual(
+    individuals: pd.DataFrame, old_levels: pd.DataFrame, new_levels: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Exact mapping from individual points. Returns (flows, individuals with old_level and new_level)."""
     ind = individuals.copy()
     ind["old_level"] = assign_levels(ind.points, ind.housing_form, old_levels)
@@ -206,6 +225,7 @@ def counts_by(flows: pd.DataFrame, side: str) -> pd.Series:
 
 # --- neutrality and tariff solvers ---------------------------------------------------------
 
+
 def _amount(amounts: pd.Series, forms: pd.Series, levels: pd.Series) -> np.ndarray:
     idx = pd.MultiIndex.from_arrays([forms, levels])
     missing = ~idx.isin(amounts.index)
@@ -217,8 +237,10 @@ def _amount(amounts: pd.Series, forms: pd.Series, levels: pd.Series) -> np.ndarr
 
 def neutrality(flows: pd.DataFrame, old_amounts: pd.Series, new_amounts: pd.Series) -> pd.DataFrame:
     """Total cost before and after for the same population, per housing form and overall (kr/year)."""
-    f = flows.assign(before=flows.persons * _amount(old_amounts, flows.housing_form, flows.old_level),
-                     after=flows.persons * _amount(new_amounts, flows.housing_form, flows.new_level))
+    f = flows.assign(
+        before=flows.persons * _amount(old_amounts, flows.housing_form, flows.old_level),
+        after=flows.persons * _amount(new_amounts, flows.housing_form, flows.new_level),
+    )
     per_form = f.groupby("housing_form", sort=False)[["persons", "before", "after"]].sum()
     per_form.loc["all"] = per_form.sum()
     out = per_form.reset_index()
@@ -247,16 +269,18 @@ def neutrality_factors(flows: pd.DataFrame, old_amounts: pd.Series, new_amounts:
     raise LevelError(f"unknown scope {scope!r}; allowed: housing_form, overall")
 
 
-def scale_to_neutral(flows: pd.DataFrame, old_amounts: pd.Series, new_amounts: pd.Series,
-                     scope: str = "housing_form") -> tuple[pd.Series, pd.Series]:
+def scale_to_neutral(
+    flows: pd.DataFrame, old_amounts: pd.Series, new_amounts: pd.Series, scope: str = "housing_form"
+) -> tuple[pd.Series, pd.Series]:
     """Proposed amounts times the neutrality factor. Returns (scaled amounts, factors)."""
     factors = neutrality_factors(flows, old_amounts, new_amounts, scope)
     scaled = new_amounts * factors.reindex(new_amounts.index.get_level_values(0)).to_numpy()
     return scaled.rename("amount"), factors
 
 
-def floors_to_neutral(flows: pd.DataFrame, old_amounts: pd.Series, shape: pd.Series, floors: pd.Series,
-                      scope: str = "housing_form") -> tuple[pd.Series, pd.Series]:
+def floors_to_neutral(
+    flows: pd.DataFrame, old_amounts: pd.Series, shape: pd.Series, floors: pd.Series, scope: str = "housing_form"
+) -> tuple[pd.Series, pd.Series]:
     """Amounts max(floor, lambda x shape) with lambda chosen so the total is unchanged.
 
     shape: relative amounts by (housing_form, level) of the new system (e.g. a proposal);
@@ -278,10 +302,12 @@ def floors_to_neutral(flows: pd.DataFrame, old_amounts: pd.Series, shape: pd.Ser
         floor_cost = float((n * fl).sum())
         tol = 1e-9 * max(1.0, abs(target))
         if floor_cost > target + tol:
-            raise LevelError(f"{name}: the floors alone cost {floor_cost:,.0f} kr a year, more than the budget "
-                             f"{target:,.0f} kr; lower the floors or raise the budget")
+            raise LevelError(
+                f"{name}: the floors alone cost {floor_cost:,.0f} kr a year, more than the budget "
+                f"{target:,.0f} kr; lower the floors or raise the budget"
+            )
 
-        def total(lam: float) -> float:
+        def total(lam: float, n: np.ndarray = n, fl: np.ndarray = fl, s: np.ndarray = s) -> float:
             return float((n * np.maximum(fl, lam * s)).sum())
 
         # total(lambda) is piecewise linear and increasing: find the piece that holds the target exactly
@@ -308,6 +334,7 @@ def rounded(amounts: pd.Series, step: float = 1.0) -> pd.Series:
 
 
 # --- winners and losers --------------------------------------------------------------------
+
 
 def person_changes(flows: pd.DataFrame, old_amounts: pd.Series, new_amounts: pd.Series) -> pd.DataFrame:
     """Change per person for each (old level, new level) pair: kr/person-year and share of the old amount."""
@@ -343,19 +370,24 @@ def simulate_residences(flows: pd.DataFrame, housing_form: str, size: int, numbe
     rng = np.random.default_rng(seed)
     p = f.persons.to_numpy(float)
     pick = rng.choice(len(f), size=(number, size), p=p / p.sum())
-    return pd.DataFrame({
-        "residence_id": np.repeat(np.arange(number), size),
-        "housing_form": housing_form,
-        "old_level": f.old_level.to_numpy()[pick.ravel()],
-        "new_level": f.new_level.to_numpy()[pick.ravel()],
-    })
+    return pd.DataFrame(
+        {
+            "residence_id": np.repeat(np.arange(number), size),
+            "housing_form": housing_form,
+            "old_level": f.old_level.to_numpy()[pick.ravel()],
+            "new_level": f.new_level.to_numpy()[pick.ravel()],
+        }
+    )
 
 
-def residence_changes(residents: pd.DataFrame, old_amounts: pd.Series, new_amounts: pd.Series,
-                      by: str = "residence_id") -> pd.DataFrame:
+def residence_changes(
+    residents: pd.DataFrame, old_amounts: pd.Series, new_amounts: pd.Series, by: str = "residence_id"
+) -> pd.DataFrame:
     """Budget of each residence (or district board, provider) before and after (kr/year), change and share."""
-    r = residents.assign(before=_amount(old_amounts, residents.housing_form, residents.old_level),
-                         after=_amount(new_amounts, residents.housing_form, residents.new_level))
+    r = residents.assign(
+        before=_amount(old_amounts, residents.housing_form, residents.old_level),
+        after=_amount(new_amounts, residents.housing_form, residents.new_level),
+    )
     g = r.groupby(by).agg(residents=("before", "size"), before=("before", "sum"), after=("after", "sum"))
     g["change"] = g.after - g.before
     g["change_share"] = g.change / g.before
@@ -371,9 +403,18 @@ def homogeneous_shares(residents: pd.DataFrame, low_levels: Iterable[int], high_
 
 # --- base staffing ---------------------------------------------------------------------------
 
-def base_staffing_hours(day_staff: float, day_hours: float, weekday_reduction_staff: float,
-                        weekday_reduction_hours: float, weekdays: int, night_staff: float, night_hours: float,
-                        night_hour_weight: float, days: int = DAYS_PER_YEAR) -> float:
+
+def base_staffing_hours(
+    day_staff: float,
+    day_hours: float,
+    weekday_reduction_staff: float,
+    weekday_reduction_hours: float,
+    weekdays: int,
+    night_staff: float,
+    night_hours: float,
+    night_hour_weight: float,
+    days: int = DAYS_PER_YEAR,
+) -> float:
     """Paid staff hours a year for one residence's base staffing.
 
     Daytime: day_staff x day_hours every day, less weekday_reduction_staff x weekday_reduction_hours on
@@ -417,6 +458,7 @@ def minimal_mixes(amounts: pd.Series, cost: float, max_residents: int) -> pd.Dat
 
 
 # --- the two payment channels ----------------------------------------------------------------
+
 
 def channel_comparison(levels: pd.DataFrame, occupancy: float = 1.0) -> pd.DataFrame:
     """Per level: the yearly standard amount against the daily rates x 365 x occupancy (kr/year)."""

@@ -21,19 +21,19 @@ TABLES = ("executed_hours", "hourly_payment", "persons", "capitation_payment")
 
 @dataclass
 class CapitationFairness:
-    rate: float                       # kr/person-month used
-    rates: pd.DataFrame               # the rate by each reading
-    monthly: pd.DataFrame             # by provider and month, both models
-    totals: pd.DataFrame              # by provider, the year
-    reproduction: pd.DataFrame        # computed against printed, every cell of the four tables and the change row
+    rate: float  # kr/person-month used
+    rates: pd.DataFrame  # the rate by each reading
+    monthly: pd.DataFrame  # by provider and month, both models
+    totals: pd.DataFrame  # by provider, the year
+    reproduction: pd.DataFrame  # computed against printed, every cell of the four tables and the change row
     decomposition: pd.DataFrame
     reference_ratio: float
-    person_months: pd.DataFrame       # individual-level rows (synthetic or extract)
+    person_months: pd.DataFrame  # individual-level rows (synthetic or extract)
     synthetic: bool
     calibration: pd.DataFrame
-    weights: pd.DataFrame             # by need group: estimated, calibrated, constrained
-    fit: pd.DataFrame                 # per target and model: R², CPM
-    ratios: pd.DataFrame              # predictive ratios per target, model, grouping, group
+    weights: pd.DataFrame  # by need group: estimated, calibrated, constrained
+    fit: pd.DataFrame  # per target and model: R², CPM
+    ratios: pd.DataFrame  # predictive ratios per target, model, grouping, group
     incentives: pd.DataFrame
     support_ends: pd.DataFrame
     pilot: pd.DataFrame
@@ -49,20 +49,32 @@ def document_cells(pkg: DataPackage) -> tuple[pd.DataFrame, pd.DataFrame]:
     return keep(hours), keep(persons)
 
 
-def rate_table(params, pkg: DataPackage, hourly_total: float, person_months: float) -> pd.DataFrame:
+def rate_table(params: CapitationFairnessParams, pkg: DataPackage, hourly_total: float, person_months: float) -> pd.DataFrame:
     """The capitation rate by each reading (kr/person-month), and which one this scenario uses."""
     from carepay.capitation_fairness.checks import vasteras_implied_capitation_rate
 
     r = params.rate
     rows = [
-        {"reading": "implied_by_tables", "how": "the document's capitation table: its total over all person-months",
-         "rate": vasteras_implied_capitation_rate(pkg)},
-        {"reading": "budget", "how": f"budget {r.budget:,.0f} kr / ({r.persons:g} persons x {r.months} months)".replace(",", " "),
-         "rate": capitation.rate_from_budget(r.budget, r.persons, r.months)},
-        {"reading": "budget_neutral", "how": "what hourly payment paid in 2021, over 2021's person-months",
-         "rate": capitation.budget_neutral_rate(hourly_total, person_months)},
-        {"reading": "text_per_year", "how": "the text's ~56 000 kr a person and year / 12",
-         "rate": pkg.figure("capitation_per_person_year") / 12},
+        {
+            "reading": "implied_by_tables",
+            "how": "the document's capitation table: its total over all person-months",
+            "rate": vasteras_implied_capitation_rate(pkg),
+        },
+        {
+            "reading": "budget",
+            "how": f"budget {r.budget:,.0f} kr / ({r.persons:g} persons x {r.months} months)".replace(",", " "),
+            "rate": capitation.rate_from_budget(r.budget, r.persons, r.months),
+        },
+        {
+            "reading": "budget_neutral",
+            "how": "what hourly payment paid in 2021, over 2021's person-months",
+            "rate": capitation.budget_neutral_rate(hourly_total, person_months),
+        },
+        {
+            "reading": "text_per_year",
+            "how": "the text's ~56 000 kr a person and year / 12",
+            "rate": pkg.figure("capitation_per_person_year") / 12,
+        },
     ]
     out = pd.DataFrame(rows)
     out["per_year"] = out.rate * 12
@@ -88,31 +100,55 @@ def reproduce(pkg: DataPackage, monthly: pd.DataFrame) -> pd.DataFrame:
             if r.period == "2021":  # the year row: a sum of the months, or for persons their mean
                 n = int(n_months[r.provider])
                 got = year[r.provider] / (n if name == "persons" else 1)
-                tol = {"executed_hours": 0.5 * (n + 1), "hourly_payment": n * 0.5 * rate + 0.5, "persons": 0.5,
-                       "capitation_payment": n * 1.0}[name]
+                tol = {
+                    "executed_hours": 0.5 * (n + 1),
+                    "hourly_payment": n * 0.5 * rate + 0.5,
+                    "persons": 0.5,
+                    "capitation_payment": n * 1.0,
+                }[name]
             else:
                 got, tol = series[(r.period, r.provider)], tolerance[name]
-            rows.append({"table": name, "period": r.period, "provider": r.provider, "printed": value, "computed": got,
-                         "difference": got - value, "tolerance": tol})
+            rows.append(
+                {
+                    "table": name,
+                    "period": r.period,
+                    "provider": r.provider,
+                    "printed": value,
+                    "computed": got,
+                    "difference": got - value,
+                    "tolerance": tol,
+                }
+            )
     change = pkg.table("change")
     tot = monthly.groupby("provider")[["capitation_payment", "hourly_payment"]].sum()
     for r in change.itertuples():
         got = tot.loc[r.provider, "capitation_payment"] - tot.loc[r.provider, "hourly_payment"]
-        rows.append({"table": "change", "period": "2021", "provider": r.provider, "printed": r.change_kr, "computed": got,
-                     "difference": got - r.change_kr, "tolerance": 12 * 0.5 * rate + 12 * 1.0})
+        rows.append(
+            {
+                "table": "change",
+                "period": "2021",
+                "provider": r.provider,
+                "printed": r.change_kr,
+                "computed": got,
+                "difference": got - r.change_kr,
+                "tolerance": 12 * 0.5 * rate + 12 * 1.0,
+            }
+        )
     out = pd.DataFrame(rows)
     out["within_rounding"] = out.difference.abs() <= out.tolerance + 1e-9
     return out
 
 
-def provider_totals(params: CapitationFairnessParams, monthly: pd.DataFrame, provision: pd.Series
-                    ) -> tuple[pd.DataFrame, pd.Series, float]:
+def provider_totals(
+    params: CapitationFairnessParams, monthly: pd.DataFrame, provision: pd.Series
+) -> tuple[pd.DataFrame, pd.Series, float]:
     """Step 2: totals by provider (kr/year, hours) with the known execution ratios, and the pooled ratio of those."""
     known = pd.Series(params.execution_ratios, dtype=float)
     unknown_providers = sorted(set(known.index) - set(provision.index))
     if unknown_providers:
-        raise ValueError(f"execution_ratios names unknown provider(s) {', '.join(unknown_providers)}; "
-                         f"providers: {', '.join(provision.index)}")
+        raise ValueError(
+            f"execution_ratios names unknown provider(s) {', '.join(unknown_providers)}; providers: {', '.join(provision.index)}"
+        )
     totals = capitation.provider_totals(monthly, known)
     totals.insert(1, "provision", totals.provider.map(provision))
     kt = totals.dropna(subset=["execution_ratio"])
@@ -120,21 +156,31 @@ def provider_totals(params: CapitationFairnessParams, monthly: pd.DataFrame, pro
     return totals, known, reference
 
 
-def person_months(params: CapitationFairnessParams, hours: pd.DataFrame, persons: pd.DataFrame, provision: pd.Series,
-                  ratios: pd.Series) -> tuple[pd.DataFrame, bool, pd.DataFrame]:
+def person_months(
+    params: CapitationFairnessParams, hours: pd.DataFrame, persons: pd.DataFrame, provision: pd.Series, ratios: pd.Series
+) -> tuple[pd.DataFrame, bool, pd.DataFrame]:
     """Step 3: individual person-months (hours/month, need group): the analyst's extract, or synthetic ones
     calibrated to the tables (with the calibration report)."""
     periods = sorted(hours.period.unique())
     if params.population.source == "extract":
         pm = population.read_person_months(params.population.extract_file, provision.index, periods)
         if "need_group" not in pm.columns:
-            pm["need_group"] = population.need_groups_from_hours(pm.ordered_hours, params.need_groups.thresholds,
-                                                                 params.need_groups.names)
+            pm["need_group"] = population.need_groups_from_hours(
+                pm.ordered_hours, params.need_groups.thresholds, params.need_groups.names
+            )
         return pm, False, pd.DataFrame()
     pop = params.population
-    pm = population.synthetic_person_months(persons, hours, ratios, pop.median_ordered_hours, pop.sigma_person,
-                                            pop.sigma_month, params.need_groups.thresholds, params.need_groups.names,
-                                            pop.seed)
+    pm = population.synthetic_person_months(
+        persons,
+        hours,
+        ratios,
+        pop.median_ordered_hours,
+        pop.sigma_person,
+        pop.sigma_month,
+        params.need_groups.thresholds,
+        params.need_groups.names,
+        pop.seed,
+    )
     return pm, True, population.calibration_report(pm, persons, hours, ratios)
 
 
@@ -160,23 +206,31 @@ def risk_adjustment(params: CapitationFairnessParams, pm: pd.DataFrame, rate: fl
     cal = capitation.calibrate(est, counts, budget)
     fair_mask = pm[params.fair_group.by].astype(str) == params.fair_group.value
     if not fair_mask.any():
-        raise ValueError(f"fair_group: no person-months with {params.fair_group.by} = {params.fair_group.value!r}; "
-                         f"values: {', '.join(sorted(pm[params.fair_group.by].astype(str).unique()))}")
+        raise ValueError(
+            f"fair_group: no person-months with {params.fair_group.by} = {params.fair_group.value!r}; "
+            f"values: {', '.join(sorted(pm[params.fair_group.by].astype(str).unique()))}"
+        )
     con = capitation.estimate_constrained(pm, "need_group", "hourly", budget, fair_mask)
     pm["risk_adjusted"] = capitation.pay_by_group(pm.need_group, cal)
     pm["fairness_constrained"] = capitation.pay_by_group(pm.need_group, con)
     if (con < 0).any():
-        notes.append(f"The fairness constraint ({params.fair_group.by} = {params.fair_group.value}) can only be met with "
-                     f"negative weights for {', '.join(con.index[con < 0])}: need groups cannot pay this group its cost "
-                     "without paying others less than nothing. The constraint asks the need groups to compensate for "
-                     "something they do not measure (for a provider: its execution ratio).")
+        notes.append(
+            f"The fairness constraint ({params.fair_group.by} = {params.fair_group.value}) can only be met with "
+            f"negative weights for {', '.join(con.index[con < 0])}: need groups cannot pay this group its cost "
+            "without paying others less than nothing. The constraint asks the need groups to compensate for "
+            "something they do not measure (for a provider: its execution ratio)."
+        )
     weights = pd.DataFrame({"person_months": counts, "estimated": est, "calibrated": cal, "constrained": con})
     weights = weights.reindex(params.need_groups.names if params.population.source == "synthetic" else weights.index)
     return weights.rename_axis("need_group").reset_index(), cal, notes
 
 
-MODELS = {"hourly": "hourly", "flat capitation": "flat", "risk-adjusted": "risk_adjusted",
-          "fairness-constrained": "fairness_constrained"}
+MODELS = {
+    "hourly": "hourly",
+    "flat capitation": "flat",
+    "risk-adjusted": "risk_adjusted",
+    "fairness-constrained": "fairness_constrained",
+}
 
 
 def fit_measures(pm: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -191,24 +245,42 @@ def fit_measures(pm: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     return pd.concat(fits, ignore_index=True), pd.concat(ratios, ignore_index=True)
 
 
-def incentives(params: CapitationFairnessParams, pm: pd.DataFrame, rate: float, calibrated: pd.Series,
-               need_groups: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame]:
+def incentives(
+    params: CapitationFairnessParams, pm: pd.DataFrame, rate: float, calibrated: pd.Series, need_groups: pd.Series
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Step 7: a provider's revenue and margin from one more hour (kr/hour), and what ending a client's support is
     worth by need group (kr/month)."""
     p = params.hourly_rate
-    table = pd.DataFrame([
-        {"model": "hourly", "revenue_one_more_hour": p, "margin_one_more_hour": p - params.cost_per_hour,
-         "revenue_one_more_person_month": np.nan},
-        {"model": "flat capitation", "revenue_one_more_hour": 0.0, "margin_one_more_hour": -params.cost_per_hour,
-         "revenue_one_more_person_month": rate},
-        {"model": "risk-adjusted", "revenue_one_more_hour": 0.0, "margin_one_more_hour": -params.cost_per_hour,
-         "revenue_one_more_person_month": np.nan},  # the client's need group's weight: see support_ends
-    ])
+    table = pd.DataFrame(
+        [
+            {
+                "model": "hourly",
+                "revenue_one_more_hour": p,
+                "margin_one_more_hour": p - params.cost_per_hour,
+                "revenue_one_more_person_month": np.nan,
+            },
+            {
+                "model": "flat capitation",
+                "revenue_one_more_hour": 0.0,
+                "margin_one_more_hour": -params.cost_per_hour,
+                "revenue_one_more_person_month": rate,
+            },
+            {
+                "model": "risk-adjusted",
+                "revenue_one_more_hour": 0.0,
+                "margin_one_more_hour": -params.cost_per_hour,
+                "revenue_one_more_person_month": np.nan,
+            },  # the client's need group's weight: see support_ends
+        ]
+    )
     g = pm.groupby("need_group", observed=True).agg(person_months=("hourly", "size"), hours=("executed_hours", "mean"))
     g = g.reindex(need_groups)
     ends = pd.DataFrame({"need_group": g.index, "executed_hours_per_month": g.hours.to_numpy()})
-    for name, revenue in (("hourly", p * g.hours.to_numpy()), ("flat capitation", np.full(len(g), rate)),
-                          ("risk-adjusted", calibrated.reindex(g.index).to_numpy())):
+    for name, revenue in (
+        ("hourly", p * g.hours.to_numpy()),
+        ("flat capitation", np.full(len(g), rate)),
+        ("risk-adjusted", calibrated.reindex(g.index).to_numpy()),
+    ):
         ends[name] = payment.margin_when_support_ends(revenue, g.hours.to_numpy(), params.cost_per_hour)
     return table, ends
 
@@ -230,13 +302,27 @@ def analyse(params: CapitationFairnessParams, pkg: DataPackage) -> CapitationFai
     fit, ratios = fit_measures(pm)
     incentive_table, ends = incentives(params, pm, rate, calibrated, weights.need_group)
     return CapitationFairness(
-        rate=rate, rates=rates, monthly=monthly, totals=totals, reproduction=reproduce(pkg, monthly),
-        decomposition=capitation.decompose_change(totals, p, rate, reference), reference_ratio=reference,
-        person_months=pm, synthetic=synthetic, calibration=calibration, weights=weights, fit=fit, ratios=ratios,
-        incentives=incentive_table, support_ends=ends, pilot=pilot_table(params, monthly, p), notes=notes)
+        rate=rate,
+        rates=rates,
+        monthly=monthly,
+        totals=totals,
+        reproduction=reproduce(pkg, monthly),
+        decomposition=capitation.decompose_change(totals, p, rate, reference),
+        reference_ratio=reference,
+        person_months=pm,
+        synthetic=synthetic,
+        calibration=calibration,
+        weights=weights,
+        fit=fit,
+        ratios=ratios,
+        incentives=incentive_table,
+        support_ends=ends,
+        pilot=pilot_table(params, monthly, p),
+        notes=notes,
+    )
 
 
-def pilot_table(params, monthly: pd.DataFrame, hourly_rate: float) -> pd.DataFrame:
+def pilot_table(params: CapitationFairnessParams, monthly: pd.DataFrame, hourly_rate: float) -> pd.DataFrame:
     """The pilot: capitation for its persons and months against hourly payment on the provider's 2021 pattern."""
     pl = params.pilot
     own = monthly[monthly.provider == pl.provider]
@@ -246,17 +332,34 @@ def pilot_table(params, monthly: pd.DataFrame, hourly_rate: float) -> pd.DataFra
     months = own.sort_values("period").tail(pl.months)
     cap = pl.persons * pl.months * pl.yearly_rate / 12
     rows = [
-        {"comparison": f"{pl.persons} persons, {pl.months} months, capitation at {pl.yearly_rate:,.0f} kr/year".replace(",", " "),
-         "person_months": pl.persons * pl.months, "hours": np.nan, "payment": cap},
-        {"comparison": f"{pl.persons} persons at the provider's 2021 hours per person-month, hourly payment",
-         "person_months": pl.persons * pl.months, "hours": pl.persons * pl.months * hours_per_pm,
-         "payment": pl.persons * pl.months * hours_per_pm * hourly_rate},
-        {"comparison": f"the provider's own last {pl.months} months of 2021 as they were, hourly payment",
-         "person_months": months.persons.sum(), "hours": months.executed_hours.sum(),
-         "payment": months.executed_hours.sum() * hourly_rate},
-        {"comparison": f"the provider's own last {pl.months} months of 2021, capitation at {pl.yearly_rate:,.0f} kr/year".replace(",", " "),
-         "person_months": months.persons.sum(), "hours": np.nan,
-         "payment": months.persons.sum() * pl.yearly_rate / 12},
+        {
+            "comparison": f"{pl.persons} persons, {pl.months} months, capitation at {pl.yearly_rate:,.0f} kr/year".replace(
+                ",", " "
+            ),
+            "person_months": pl.persons * pl.months,
+            "hours": np.nan,
+            "payment": cap,
+        },
+        {
+            "comparison": f"{pl.persons} persons at the provider's 2021 hours per person-month, hourly payment",
+            "person_months": pl.persons * pl.months,
+            "hours": pl.persons * pl.months * hours_per_pm,
+            "payment": pl.persons * pl.months * hours_per_pm * hourly_rate,
+        },
+        {
+            "comparison": f"the provider's own last {pl.months} months of 2021 as they were, hourly payment",
+            "person_months": months.persons.sum(),
+            "hours": months.executed_hours.sum(),
+            "payment": months.executed_hours.sum() * hourly_rate,
+        },
+        {
+            "comparison": f"the provider's own last {pl.months} months of 2021, capitation at {pl.yearly_rate:,.0f} kr/year".replace(
+                ",", " "
+            ),
+            "person_months": months.persons.sum(),
+            "hours": np.nan,
+            "payment": months.persons.sum() * pl.yearly_rate / 12,
+        },
     ]
     out = pd.DataFrame(rows)
     out.attrs["hours_per_person_month"] = hours_per_pm
@@ -272,5 +375,7 @@ def wide_ratios(ratios: pd.DataFrame, target: str, value: str, need_order: list[
     order = {"provider": 0, "need_group": 1, "provision": 2}
     rank = [(order.get(g, 9), need_order.index(x) if g == "need_group" and x in need_order else 0, x) for g, x in wide.index]
     wide = wide.iloc[sorted(range(len(wide)), key=lambda i: rank[i])]
-    cols = [c for c in ["person_months", "hourly", "flat capitation", "risk-adjusted", "fairness-constrained"] if c in wide.columns]
+    cols = [
+        c for c in ["person_months", "hourly", "flat capitation", "risk-adjusted", "fairness-constrained"] if c in wide.columns
+    ]
     return wide[cols].reset_index()

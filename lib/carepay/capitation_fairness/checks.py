@@ -19,7 +19,7 @@ def _vasteras_wide(pkg: DataPackage, name: str) -> pd.DataFrame:
     return t.pivot(index="period", columns="provider", values=name)
 
 
-def vasteras_subtotals(pkg: DataPackage, corrected: bool) -> Iterator[Row]:
+def vasteras_subtotals(pkg: DataPackage, _corrected: bool) -> Iterator[Row]:
     providers = pkg.table("providers")
     groups = {
         "in_house_total": providers.loc[providers.provision == "in_house", "provider"].tolist(),
@@ -34,11 +34,19 @@ def vasteras_subtotals(pkg: DataPackage, corrected: bool) -> Iterator[Row]:
             for subtotal, parts in groups.items():
                 present = [p for p in parts if not pd.isna(row.get(p))]
                 tol = 0 if name == "persons" else rounding_tolerance(len(present))
-                yield compare("vasteras.subtotal", name, f"{period} {subtotal}", row[subtotal], row[present].sum(),
-                              tol, unit, f"{subtotal} = sum of {', '.join(parts)}")
+                yield compare(
+                    "vasteras.subtotal",
+                    name,
+                    f"{period} {subtotal}",
+                    row[subtotal],
+                    row[present].sum(),
+                    tol,
+                    unit,
+                    f"{subtotal} = sum of {', '.join(parts)}",
+                )
 
 
-def vasteras_year_rows(pkg: DataPackage, corrected: bool) -> Iterator[Row]:
+def vasteras_year_rows(pkg: DataPackage, _corrected: bool) -> Iterator[Row]:
     for name, unit in VASTERAS_TABLES.items():
         wide = _vasteras_wide(pkg, name)
         months = wide.drop(index="2021")
@@ -46,19 +54,39 @@ def vasteras_year_rows(pkg: DataPackage, corrected: bool) -> Iterator[Row]:
             values = months[provider].dropna()
             printed = wide.loc["2021", provider]
             if name == "persons":
-                yield compare("vasteras.year_mean", name, f"2021 {provider}", printed, values.mean(), 0.5, unit,
-                              "year row (Medelv) = mean over the months with persons, rounded")
+                yield compare(
+                    "vasteras.year_mean",
+                    name,
+                    f"2021 {provider}",
+                    printed,
+                    values.mean(),
+                    0.5,
+                    unit,
+                    "year row (Medelv) = mean over the months with persons, rounded",
+                )
             else:
-                yield compare("vasteras.year_sum", name, f"2021 {provider}", printed, values.sum(),
-                              rounding_tolerance(len(values)), unit, "year row = sum of the months")
+                yield compare(
+                    "vasteras.year_sum",
+                    name,
+                    f"2021 {provider}",
+                    printed,
+                    values.sum(),
+                    rounding_tolerance(len(values)),
+                    unit,
+                    "year row = sum of the months",
+                )
 
 
 #: How each table's year row is labelled as printed: Totalt (sum) or Medelv (mean).
-VASTERAS_YEAR_LABELS = {"executed_hours": "Totalt 2021", "hourly_payment": "Totalt 2021", "persons": "Medelv 2021",
-                        "capitation_payment": "Medelv 2021"}
+VASTERAS_YEAR_LABELS = {
+    "executed_hours": "Totalt 2021",
+    "hourly_payment": "Totalt 2021",
+    "persons": "Medelv 2021",
+    "capitation_payment": "Medelv 2021",
+}
 
 
-def vasteras_year_labels(pkg: DataPackage, corrected: bool) -> Iterator[Row]:
+def vasteras_year_labels(pkg: DataPackage, _corrected: bool) -> Iterator[Row]:
     """The year row of the grand-total column holds what its label says (a sum or a mean of the months)."""
     for name, label in VASTERAS_YEAR_LABELS.items():
         wide = _vasteras_wide(pkg, name)
@@ -66,18 +94,33 @@ def vasteras_year_labels(pkg: DataPackage, corrected: bool) -> Iterator[Row]:
         is_mean = label.startswith("Medelv")
         computed = months.mean() if is_mean else months.sum()
         tol = 0.5 if is_mean else rounding_tolerance(len(months))
-        yield compare("vasteras.year_label", name, "2021 total", wide.loc["2021", "total"], computed, tol,
-                      VASTERAS_TABLES[name], f"the year row, labelled '{label}', is the {'mean' if is_mean else 'sum'} of the months")
+        yield compare(
+            "vasteras.year_label",
+            name,
+            "2021 total",
+            wide.loc["2021", "total"],
+            computed,
+            tol,
+            VASTERAS_TABLES[name],
+            f"the year row, labelled '{label}', is the {'mean' if is_mean else 'sum'} of the months",
+        )
 
 
-def vasteras_hourly_price(pkg: DataPackage, corrected: bool) -> Iterator[Row]:
+def vasteras_hourly_price(pkg: DataPackage, _corrected: bool) -> Iterator[Row]:
     rate = pkg.figure("hourly_rate_2022")
     hours = pkg.table("executed_hours").set_index(["period", "provider"])["executed_hours"]
     paid = pkg.table("hourly_payment").set_index(["period", "provider"])["hourly_payment"]
     for key, value in paid.items():
-        yield compare("vasteras.hours_x_rate", "hourly_payment", " ".join(key), value, hours[key] * rate,
-                      rounding_tolerance(0, step=1) + 0.5 * rate, "kr",
-                      f"payment = executed hours x {rate:.0f} kr (hours printed rounded: +-0.5 h)")
+        yield compare(
+            "vasteras.hours_x_rate",
+            "hourly_payment",
+            " ".join(key),
+            value,
+            hours[key] * rate,
+            rounding_tolerance(0, step=1) + 0.5 * rate,
+            "kr",
+            f"payment = executed hours x {rate:.0f} kr (hours printed rounded: +-0.5 h)",
+        )
 
 
 def vasteras_implied_capitation_rate(pkg: DataPackage) -> float:
@@ -85,38 +128,78 @@ def vasteras_implied_capitation_rate(pkg: DataPackage) -> float:
     cap = pkg.table("capitation_payment")
     persons = pkg.table("persons")
     months = persons[(persons.period != "2021") & (persons.provider == "total")]
-    return float(cap.loc[(cap.period == "2021") & (cap.provider == "total"), "capitation_payment"].iloc[0]
-                 / months["persons"].sum())
+    return float(
+        cap.loc[(cap.period == "2021") & (cap.provider == "total"), "capitation_payment"].iloc[0] / months["persons"].sum()
+    )
 
 
-def vasteras_capitation(pkg: DataPackage, corrected: bool) -> Iterator[Row]:
+def vasteras_capitation(pkg: DataPackage, _corrected: bool) -> Iterator[Row]:
     rate = vasteras_implied_capitation_rate(pkg)
     persons = pkg.table("persons").set_index(["period", "provider"])["persons"]
     cap = pkg.table("capitation_payment")
     for r in cap[cap.period != "2021"].itertuples():
         n = persons[(r.period, r.provider)]
-        yield compare("vasteras.persons_x_rate", "capitation_payment", f"{r.period} {r.provider}", r.capitation_payment,
-                      n * rate, 1.0, "kr", f"capitation = persons x one rate for all cells ({rate:,.2f} kr/person-month)")
+        yield compare(
+            "vasteras.persons_x_rate",
+            "capitation_payment",
+            f"{r.period} {r.provider}",
+            r.capitation_payment,
+            n * rate,
+            1.0,
+            "kr",
+            f"capitation = persons x one rate for all cells ({rate:,.2f} kr/person-month)",
+        )
     # the rate against the text: budget / (persons x 12) and the stated ~56 000 / ~4 600
     budget, people = pkg.figure("budget_2022"), pkg.figure("persons")
     text_rate = budget / (people * 12)
-    yield compare("vasteras.rate_vs_budget", "capitation_payment", "rate per person-month", text_rate, rate, 0.5, "kr/month",
-                  f"rate implied by the tables = budget {budget:,.0f} kr / ({people:.0f} persons x 12 months)")
+    yield compare(
+        "vasteras.rate_vs_budget",
+        "capitation_payment",
+        "rate per person-month",
+        text_rate,
+        rate,
+        0.5,
+        "kr/month",
+        f"rate implied by the tables = budget {budget:,.0f} kr / ({people:.0f} persons x 12 months)",
+    )
     for fig, factor in (("capitation_per_person_year", 12), ("capitation_per_person_month", 1)):
         stated = pkg.figure(fig)
-        yield compare("vasteras.rate_vs_text", "figures", fig, stated, rate * factor, approx_tolerance(stated),
-                      "kr", f"the tables' rate x {factor} against the text's 'ca {stated:,.0f}'")
+        yield compare(
+            "vasteras.rate_vs_text",
+            "figures",
+            fig,
+            stated,
+            rate * factor,
+            approx_tolerance(stated),
+            "kr",
+            f"the tables' rate x {factor} against the text's 'ca {stated:,.0f}'",
+        )
 
 
-def vasteras_change_row(pkg: DataPackage, corrected: bool) -> Iterator[Row]:
+def vasteras_change_row(pkg: DataPackage, _corrected: bool) -> Iterator[Row]:
     cap = pkg.table("capitation_payment").query("period == '2021'").set_index("provider")["capitation_payment"]
     paid = pkg.table("hourly_payment").query("period == '2021'").set_index("provider")["hourly_payment"]
     for r in pkg.table("change").itertuples():
-        yield compare("vasteras.change", "change", r.provider, r.change_kr, cap[r.provider] - paid[r.provider],
-                      rounding_tolerance(2), "kr", "change = capitation year - hourly payment year")
+        yield compare(
+            "vasteras.change",
+            "change",
+            r.provider,
+            r.change_kr,
+            cap[r.provider] - paid[r.provider],
+            rounding_tolerance(2),
+            "kr",
+            "change = capitation year - hourly payment year",
+        )
 
 
 #: The checks of each data package this question uses (run by carepay.checks.run_checks).
 CHECKS = {
-    "vasteras_housing_support_2022": [vasteras_subtotals, vasteras_year_rows, vasteras_year_labels, vasteras_hourly_price, vasteras_capitation, vasteras_change_row],
+    "vasteras_housing_support_2022": [
+        vasteras_subtotals,
+        vasteras_year_rows,
+        vasteras_year_labels,
+        vasteras_hourly_price,
+        vasteras_capitation,
+        vasteras_change_row,
+    ],
 }

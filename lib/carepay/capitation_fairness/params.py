@@ -40,7 +40,7 @@ class NeedGroupSpec(BaseModel):
     names: list[str] = Field(min_length=2)
 
     @model_validator(mode="after")
-    def _shape(self) -> "NeedGroupSpec":
+    def _shape(self) -> NeedGroupSpec:
         if any(b <= a for a, b in zip(self.thresholds, self.thresholds[1:])):
             raise ValueError(f"thresholds must increase: {self.thresholds}")
         if len(self.names) != len(self.thresholds) + 1:
@@ -67,27 +67,52 @@ class PilotSpec(BaseModel):
 class CapitationFairnessParams(ScenarioParams):
     """Capitation fairness: a flat amount per person instead of per executed hour (Västerås housing support)."""
 
-    hourly_rate: float = param(unit="kr/hour", source=f"{VASTERAS}, section 4 (436 kr)", gt=0,
-                               description="Today's payment per executed hour.")
-    rate: RateSpec = param(unit="kr/year, persons, months", source=f"{VASTERAS}, section 4 and its capitation table",
-                           description="The capitation rate: as the document's tables imply it, or budget / (persons x months).")
+    hourly_rate: float = param(
+        unit="kr/hour", source=f"{VASTERAS}, section 4 (436 kr)", gt=0, description="Today's payment per executed hour."
+    )
+    rate: RateSpec = param(
+        unit="kr/year, persons, months",
+        source=f"{VASTERAS}, section 4 and its capitation table",
+        description="The capitation rate: as the document's tables imply it, or budget / (persons x months).",
+    )
     execution_ratios: dict[str, float] = param(
-        unit="share 0-1 by provider", source=f"{VASTERAS}, section 4 (51 % and 91 %)",
-        description="Executed / ordered hours for the providers where the document gives it.")
+        unit="share 0-1 by provider",
+        source=f"{VASTERAS}, section 4 (51 % and 91 %)",
+        description="Executed / ordered hours for the providers where the document gives it.",
+    )
     assumed_execution_ratio: float | None = param(
-        unit="share 0-1", source="assumption; null = the pooled ratio of the providers with known ratios", gt=0, le=1,
-        description="Execution ratio assumed for the other providers (synthetic ordered hours only).")
-    population: PopulationSpec = param(unit="hours/month, seed", source="carepay.population (synthetic) or analyst's extract",
-                                       description="Where the individual person-months come from.")
-    need_groups: NeedGroupSpec = param(unit="hours/month", source="assumption (the document has no need groups)",
-                                       description="Need groups as bands of ordered hours per month.")
-    fair_group: FairGroupSpec = param(unit="group", source="carepay.capitation.estimate_constrained",
-                                      description="The group the fairness-constrained model pays exactly its target.")
-    cost_per_hour: float = param(unit="kr/hour", gt=0,
-                                 source=f"assumption; {VASTERAS} section 1 judges the payment covers providers' costs",
-                                 description="A provider's cost of one executed hour.")
-    pilot: PilotSpec = param(unit="persons, months, kr/year", source=f"{VASTERAS}, section 5",
-                             description="The capitation pilot: provider, persons, months and yearly rate.")
+        unit="share 0-1",
+        source="assumption; null = the pooled ratio of the providers with known ratios",
+        gt=0,
+        le=1,
+        description="Execution ratio assumed for the other providers (synthetic ordered hours only).",
+    )
+    population: PopulationSpec = param(
+        unit="hours/month, seed",
+        source="carepay.population (synthetic) or analyst's extract",
+        description="Where the individual person-months come from.",
+    )
+    need_groups: NeedGroupSpec = param(
+        unit="hours/month",
+        source="assumption (the document has no need groups)",
+        description="Need groups as bands of ordered hours per month.",
+    )
+    fair_group: FairGroupSpec = param(
+        unit="group",
+        source="carepay.capitation.estimate_constrained",
+        description="The group the fairness-constrained model pays exactly its target.",
+    )
+    cost_per_hour: float = param(
+        unit="kr/hour",
+        gt=0,
+        source=f"assumption; {VASTERAS} section 1 judges the payment covers providers' costs",
+        description="A provider's cost of one executed hour.",
+    )
+    pilot: PilotSpec = param(
+        unit="persons, months, kr/year",
+        source=f"{VASTERAS}, section 5",
+        description="The capitation pilot: provider, persons, months and yearly rate.",
+    )
 
     @field_validator("execution_ratios")
     @classmethod

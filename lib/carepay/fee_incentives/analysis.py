@@ -5,10 +5,12 @@ Rules are in carepay.fees, the population in carepay.population, the response in
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from carepay import behaviour, fees, population
 from carepay.fee_incentives.params import FeeIncentivesParams
@@ -23,15 +25,15 @@ LEVEL_NAMES = [str(i) for i in range(10)] + ["X"]
 class FeeIncentives:
     rules: dict
     cost_per_hour: float
-    schedule: pd.DataFrame        # 11 levels: share, kr at full headroom, printed, thresholds
-    curves: pd.DataFrame          # fee against hours for several headrooms, both schedules
+    schedule: pd.DataFrame  # 11 levels: share, kr at full headroom, printed, thresholds
+    curves: pd.DataFrame  # fee against hours for several headrooms, both schedules
     person_months: pd.DataFrame
     synthetic: bool
     calibration: pd.DataFrame
-    revenue: pd.DataFrame         # today, proposal, difference; break-even hours
-    zero_price: pd.DataFrame      # who faces a zero marginal price today and under the proposal
+    revenue: pd.DataFrame  # today, proposal, difference; break-even hours
+    zero_price: pd.DataFrame  # who faces a zero marginal price today and under the proposal
     threshold_sensitivity: pd.DataFrame
-    behaviour: pd.DataFrame       # per elasticity in the band: hours, cost, revenue, net
+    behaviour: pd.DataFrame  # per elasticity in the band: hours, cost, revenue, net
     break_even_elasticity: float | None
     break_even_search: tuple[float, float]
     nonfee_sensitivity: pd.DataFrame
@@ -41,20 +43,20 @@ class FeeIncentives:
     notes: list[str] = field(default_factory=list)
 
 
-def shares_of(params, pkg: DataPackage) -> np.ndarray:
+def shares_of(params: FeeIncentivesParams, pkg: DataPackage) -> np.ndarray:
     if params.shares == "document":
         return pkg.table("fee_levels_proposed").share_of_fee_headroom.to_numpy(float)
     return np.asarray(params.shares, float)
 
 
-def cost_per_hour(params, pkg: DataPackage) -> float:
+def cost_per_hour(params: FeeIncentivesParams, pkg: DataPackage) -> float:
     """kr/hour: the scenario's, or the one the report's break-even implies (10 mnkr / 25 000 hours)."""
     if params.cost_per_hour == "document":
         return pkg.figure("revenue_loss") / pkg.figure("break_even_hours")
     return float(params.cost_per_hour)
 
 
-def schedule_table(params, pkg: DataPackage, cap: float) -> pd.DataFrame:
+def schedule_table(params: FeeIncentivesParams, pkg: DataPackage, cap: float) -> pd.DataFrame:
     shares = shares_of(params, pkg)
     printed = pkg.table("fee_levels_proposed")
     t = np.asarray(params.thresholds, float)
@@ -62,11 +64,20 @@ def schedule_table(params, pkg: DataPackage, cap: float) -> pd.DataFrame:
     upper = ["", f"< {t[0]:g}"] + [f"< {v:g}" for v in t[1:]] + [""]
     hours = [f"{lo} – {hi[2:]}" if hi.startswith("<") and lo not in ("alarm only",) else lo for lo, hi in zip(lower, upper)]
     hours[-1] = f"> {t[-1]:g}"
-    return pd.DataFrame({"level": LEVEL_NAMES, "hours_per_month": hours, "share_of_headroom": shares,
-                         "fee_at_full_headroom": shares * cap, "printed_2018": printed.fee_at_full_headroom.to_numpy()})
+    return pd.DataFrame(
+        {
+            "level": LEVEL_NAMES,
+            "hours_per_month": hours,
+            "share_of_headroom": shares,
+            "fee_at_full_headroom": shares * cap,
+            "printed_2018": printed.fee_at_full_headroom.to_numpy(),
+        }
+    )
 
 
-def fee_curves(params, pkg: DataPackage, cap: float, headrooms=(500, 1000, 1500, None)) -> pd.DataFrame:
+def fee_curves(
+    params: FeeIncentivesParams, pkg: DataPackage, cap: float, headrooms: tuple[float | None, ...] = (500, 1000, 1500, None)
+) -> pd.DataFrame:
     """Fee (kr/month) against executed hours 0-160 under both schedules, for several headrooms."""
     hours = np.round(np.arange(0, 160.5, 0.5), 1)
     shares = shares_of(params, pkg)
@@ -95,14 +106,18 @@ def revenue_table(df: pd.DataFrame, pkg: DataPackage, cph: float) -> pd.DataFram
     return pd.DataFrame(rows, columns=["result", "value", "unit", "document"])
 
 
-def _apply(df: pd.DataFrame, hours, params, shares, cap: float) -> tuple[np.ndarray, np.ndarray]:
+def _apply(
+    df: pd.DataFrame, hours: ArrayLike, params: FeeIncentivesParams, shares: ArrayLike, cap: float
+) -> tuple[np.ndarray, np.ndarray]:
     """Fees today and under the proposal for given hours (kr/month per person-month)."""
     today = fees.hourly_fee(hours, df.fee_headroom, params.hourly_fee, cap, np.where(df.alarm, params.alarm_fee, 0.0))
     prop = fees.level_fee(fees.fee_levels(hours, df.alarm, params.thresholds), df.fee_headroom, shares, cap)
     return today, prop
 
 
-def response_inputs(df: pd.DataFrame, params, shares, cap: float) -> tuple[np.ndarray, np.ndarray, float]:
+def response_inputs(
+    df: pd.DataFrame, params: FeeIncentivesParams, shares: ArrayLike, cap: float
+) -> tuple[np.ndarray, np.ndarray, float]:
     """What every elasticity shares: the price of one more hour today and under the proposal (kr/hour) and
     today's fee revenue (kr/year). Computed once, then reused for every elasticity tried."""
     h = df.executed_hours.to_numpy()
@@ -112,8 +127,15 @@ def response_inputs(df: pd.DataFrame, params, shares, cap: float) -> tuple[np.nd
     return p0, p1, float(today.sum())
 
 
-def behaviour_band(df: pd.DataFrame, params, shares, cap: float, cph: float, elasticities,
-                   inputs: tuple[np.ndarray, np.ndarray, float] | None = None) -> pd.DataFrame:
+def behaviour_band(
+    df: pd.DataFrame,
+    params: FeeIncentivesParams,
+    shares: ArrayLike,
+    cap: float,
+    cph: float,
+    elasticities: Iterable[float],
+    inputs: tuple[np.ndarray, np.ndarray, float] | None = None,
+) -> pd.DataFrame:
     """For each elasticity: hours, cost, fee revenue and the net budget effect against today (kr/year)."""
     h = df.executed_hours.to_numpy()
     p0, p1, today = inputs if inputs is not None else response_inputs(df, params, shares, cap)
@@ -122,28 +144,45 @@ def behaviour_band(df: pd.DataFrame, params, shares, cap: float, cph: float, ela
         h1 = behaviour.respond(h, p0, p1, e, params.elasticity.nonfee_cost)
         _, prop1 = _apply(df, h1, params, shares, cap)
         d_hours = h1.sum() - h.sum()
-        rows.append({"elasticity": e, "hours_change": d_hours, "hours_change_share": d_hours / h.sum(),
-                     "cost_change": d_hours * cph, "revenue_change": prop1.sum() - today,
-                     "net_budget_effect": (prop1.sum() - today) - d_hours * cph})
+        rows.append(
+            {
+                "elasticity": e,
+                "hours_change": d_hours,
+                "hours_change_share": d_hours / h.sum(),
+                "cost_change": d_hours * cph,
+                "revenue_change": prop1.sum() - today,
+                "net_budget_effect": (prop1.sum() - today) - d_hours * cph,
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def by_band(df: pd.DataFrame, column: str, bands: list[float], unit: str) -> pd.DataFrame:
     """Persons and the mean monthly fee change by band of hours or headroom (per person, year average)."""
-    per = df.groupby("person_id").agg(hours=("executed_hours", "mean"), headroom=("fee_headroom", "mean"),
-                                      today=("fee_today", "mean"), proposal=("fee_proposal", "mean"))
+    per = df.groupby("person_id").agg(
+        hours=("executed_hours", "mean"),
+        headroom=("fee_headroom", "mean"),
+        today=("fee_today", "mean"),
+        proposal=("fee_proposal", "mean"),
+    )
     per["change"] = per.proposal - per.today
     edges = list(bands) + [np.inf]
     labels = [f"{a:g}–{b:g} {unit}" if np.isfinite(b) else f"{a:g}+ {unit}" for a, b in zip(edges, edges[1:])]
     per["band"] = pd.cut(per[column], edges, right=False, labels=labels)
-    g = per.groupby("band", observed=False).agg(persons=("change", "size"), fee_today=("today", "mean"),
-                                               fee_proposal=("proposal", "mean"), change=("change", "mean"),
-                                               pay_more=("change", lambda c: float((c > 0.5).mean()) if len(c) else np.nan),
-                                               pay_less=("change", lambda c: float((c < -0.5).mean()) if len(c) else np.nan))
+    g = per.groupby("band", observed=False).agg(
+        persons=("change", "size"),
+        fee_today=("today", "mean"),
+        fee_proposal=("proposal", "mean"),
+        change=("change", "mean"),
+        pay_more=("change", lambda c: float((c > 0.5).mean()) if len(c) else np.nan),
+        pay_less=("change", lambda c: float((c < -0.5).mean()) if len(c) else np.nan),
+    )
     return g.reset_index()
 
 
-def person_months(params: FeeIncentivesParams, rules: dict, rules_pkg: DataPackage) -> tuple[pd.DataFrame, bool, pd.DataFrame, list[str]]:
+def person_months(
+    params: FeeIncentivesParams, rules: dict, rules_pkg: DataPackage
+) -> tuple[pd.DataFrame, bool, pd.DataFrame, list[str]]:
     """Step 1: home-care person-months (hours/month, fee headroom kr/month): the analyst's extract, or synthetic ones
     calibrated to the report's aggregates (with the calibration report)."""
     notes: list[str] = []
@@ -155,15 +194,30 @@ def person_months(params: FeeIncentivesParams, rules: dict, rules_pkg: DataPacka
     cap_hours = cap / params.hourly_fee
     index = rules["price_base_amount"] / fees.rules_for_year(rules_pkg, pop.income_year)["price_base_amount"]
     if index != 1:
-        notes.append(f"Incomes, housing costs and the housing-supplement limit are in {pop.income_year} kronor, "
-                     f"raised by the price base amount to {params.year} (x {index:.3f}).")
+        notes.append(
+            f"Incomes, housing costs and the housing-supplement limit are in {pop.income_year} kronor, "
+            f"raised by the price base amount to {params.year} (x {index:.3f})."
+        )
     df = population.synthetic_fee_population(
-        pop.individuals, pop.hours_per_year, pop.individuals_above_cap_hours / pop.individuals, cap_hours,
-        pop.sigma_month, pop.income_median * index, pop.income_sigma, pop.housing_median * index, pop.housing_sigma,
-        pop.supplement_income_limit * index, pop.supplement_share, rules["minimum_allowance_single"], pop.alarm_share,
-        pop.seed, year=params.year)
-    calibration = population.fee_calibration_report(df, pop.individuals, pop.hours_per_year,
-                                                    pop.individuals_above_cap_hours, cap_hours, cap)
+        pop.individuals,
+        pop.hours_per_year,
+        pop.individuals_above_cap_hours / pop.individuals,
+        cap_hours,
+        pop.sigma_month,
+        pop.income_median * index,
+        pop.income_sigma,
+        pop.housing_median * index,
+        pop.housing_sigma,
+        pop.supplement_income_limit * index,
+        pop.supplement_share,
+        rules["minimum_allowance_single"],
+        pop.alarm_share,
+        pop.seed,
+        year=params.year,
+    )
+    calibration = population.fee_calibration_report(
+        df, pop.individuals, pop.hours_per_year, pop.individuals_above_cap_hours, cap_hours, cap
+    )
     return df, True, calibration, notes
 
 
@@ -180,33 +234,48 @@ def fees_and_prices(params: FeeIncentivesParams, df: pd.DataFrame, shares: np.nd
 
 def zero_price_table(df: pd.DataFrame) -> pd.DataFrame:
     """Step 3: share of persons (0-1) whose price of one more hour is zero, today and under the proposal."""
-    return pd.DataFrame([
-        {"schedule": "today", "persons_zero_marginal_price": _share_zero(df, "price_today"),
-         "why": "the fee has reached the cap or the fee headroom"},
-        {"schedule": "proposal", "persons_zero_marginal_price": _share_zero(df, "price_proposal"),
-         "why": "top level (X) or zero fee headroom"},
-    ])
+    return pd.DataFrame(
+        [
+            {
+                "schedule": "today",
+                "persons_zero_marginal_price": _share_zero(df, "price_today"),
+                "why": "the fee has reached the cap or the fee headroom",
+            },
+            {
+                "schedule": "proposal",
+                "persons_zero_marginal_price": _share_zero(df, "price_proposal"),
+                "why": "top level (X) or zero fee headroom",
+            },
+        ]
+    )
 
 
-def threshold_sensitivity(params: FeeIncentivesParams, df: pd.DataFrame, shares: np.ndarray, cap: float,
-                          cph: float) -> pd.DataFrame:
+def threshold_sensitivity(
+    params: FeeIncentivesParams, df: pd.DataFrame, shares: np.ndarray, cap: float, cph: float
+) -> pd.DataFrame:
     """Step 4: the revenue change (kr/year) and break-even hours under other choices of the unprinted thresholds."""
     h = df.executed_hours.to_numpy()
     rows = []
     for name, thresholds in _threshold_sets(params.thresholds):
         t_params = params.model_copy(update={"thresholds": thresholds})
         _, prop = _apply(df, h, t_params, shares, cap)
-        rows.append({"thresholds": name, "values": ", ".join(f"{v:g}" for v in thresholds),
-                     "revenue_change": prop.sum() - df.fee_today.sum(),
-                     "break_even_hours": -(prop.sum() - df.fee_today.sum()) / cph})
+        rows.append(
+            {
+                "thresholds": name,
+                "values": ", ".join(f"{v:g}" for v in thresholds),
+                "revenue_change": prop.sum() - df.fee_today.sum(),
+                "break_even_hours": -(prop.sum() - df.fee_today.sum()) / cph,
+            }
+        )
     return pd.DataFrame(rows)
 
 
 BREAK_EVEN_SEARCH = (-20.0, 0.0)
 
 
-def behaviour_results(params: FeeIncentivesParams, df: pd.DataFrame, shares: np.ndarray, cap: float, cph: float
-                      ) -> tuple[pd.DataFrame, float | None, pd.DataFrame]:
+def behaviour_results(
+    params: FeeIncentivesParams, df: pd.DataFrame, shares: np.ndarray, cap: float, cph: float
+) -> tuple[pd.DataFrame, float | None, pd.DataFrame]:
     """Step 5: hours, cost and revenue (kr/year) over the elasticity band, the break-even elasticity (None when none
     in BREAK_EVEN_SEARCH), and the result's dependence on the non-fee cost of an hour."""
     e = params.elasticity
@@ -221,15 +290,22 @@ def behaviour_results(params: FeeIncentivesParams, df: pd.DataFrame, shares: np.
     for c in sorted({25.0, 50.0, 100.0, 300.0, float(e.nonfee_cost)}):
         c_params = params.model_copy(update={"elasticity": e.model_copy(update={"nonfee_cost": c})})
         row = behaviour_band(df, c_params, shares, cap, cph, [e.central], inputs).iloc[0]
-        nonfee.append({"nonfee_cost": c, "hours_change_share": row.hours_change_share,
-                       "net_budget_effect": row.net_budget_effect, "chosen": c == e.nonfee_cost})
+        nonfee.append(
+            {
+                "nonfee_cost": c,
+                "hours_change_share": row.hours_change_share,
+                "net_budget_effect": row.net_budget_effect,
+                "chosen": c == e.nonfee_cost,
+            }
+        )
     return band, be, pd.DataFrame(nonfee)
 
 
 def elasticity_estimate(params: FeeIncentivesParams) -> dict:
     """Step 6: the estimator recovers a known elasticity from a synthetic panel."""
-    panel = behaviour.synthetic_panel(params.estimator.persons, params.estimator.months,
-                                      params.estimator.true_elasticity, params.estimator.seed)
+    panel = behaviour.synthetic_panel(
+        params.estimator.persons, params.estimator.months, params.estimator.true_elasticity, params.estimator.seed
+    )
     estimate = behaviour.estimate_elasticity(panel)
     estimate["true_elasticity"] = params.estimator.true_elasticity
     return estimate
@@ -245,12 +321,25 @@ def analyse(params: FeeIncentivesParams, pkg: DataPackage, rules_pkg: DataPackag
     df = fees_and_prices(params, df, shares, cap)
     band, be, nonfee = behaviour_results(params, df, shares, cap, cph)
     return FeeIncentives(
-        rules=rules, cost_per_hour=cph, schedule=schedule_table(params, pkg, cap), curves=fee_curves(params, pkg, cap),
-        person_months=df, synthetic=synthetic, calibration=calibration, revenue=revenue_table(df, pkg, cph),
-        zero_price=zero_price_table(df), threshold_sensitivity=threshold_sensitivity(params, df, shares, cap, cph),
-        behaviour=band, break_even_elasticity=be, break_even_search=BREAK_EVEN_SEARCH, nonfee_sensitivity=nonfee,
-        estimate=elasticity_estimate(params), by_hours=by_band(df, "hours", params.hour_bands, "h"),
-        by_headroom=by_band(df, "headroom", params.headroom_bands, "kr"), notes=notes)
+        rules=rules,
+        cost_per_hour=cph,
+        schedule=schedule_table(params, pkg, cap),
+        curves=fee_curves(params, pkg, cap),
+        person_months=df,
+        synthetic=synthetic,
+        calibration=calibration,
+        revenue=revenue_table(df, pkg, cph),
+        zero_price=zero_price_table(df),
+        threshold_sensitivity=threshold_sensitivity(params, df, shares, cap, cph),
+        behaviour=band,
+        break_even_elasticity=be,
+        break_even_search=BREAK_EVEN_SEARCH,
+        nonfee_sensitivity=nonfee,
+        estimate=elasticity_estimate(params),
+        by_hours=by_band(df, "hours", params.hour_bands, "h"),
+        by_headroom=by_band(df, "headroom", params.headroom_bands, "kr"),
+        notes=notes,
+    )
 
 
 def _share_zero(df: pd.DataFrame, column: str) -> float:
@@ -266,8 +355,11 @@ def _threshold_sets(chosen: list[float]) -> list[tuple[str, list[float]]]:
     return [("this scenario", list(chosen)), ("geometric", geometric), ("even", linear), ("dense at low hours", low_heavy)]
 
 
-def price_by_hours_band(person_months: pd.DataFrame, edges=(0, 4, 6.3, 10, 25, 60, 130, np.inf),
-                        labels=("0-4", "4-6", "6-10", "10-25", "25-60", "60-130", "130+")) -> pd.DataFrame:
+def price_by_hours_band(
+    person_months: pd.DataFrame,
+    edges: tuple[float, ...] = (0, 4, 6.3, 10, 25, 60, 130, np.inf),
+    labels: tuple[str, ...] = ("0-4", "4-6", "6-10", "10-25", "25-60", "60-130", "130+"),
+) -> pd.DataFrame:
     """Average price of one more hour (kr/hour) today and under the proposal, by band of a person's average hours."""
     pm = person_months.groupby("person_id")[["price_today", "price_proposal", "executed_hours"]].mean()
     band = pd.cut(pm.executed_hours, list(edges), labels=list(labels), right=False)

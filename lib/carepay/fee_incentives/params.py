@@ -27,11 +27,15 @@ class FeePopulationSpec(PopulationSource):
     supplement_income_limit: float = Field(ge=0, description="kr/month: below it a housing supplement is paid (assumption)")
     supplement_share: float = Field(ge=0, le=1, description="housing supplement as share of housing cost (assumption)")
     alarm_share: float = Field(ge=0, le=1, description="share with a safety alarm")
-    income_year: int = Field(ge=2000, le=2100, description="year whose kronor the incomes and housing costs are in; "
-                             "they follow the price base amount to the scenario's year")
+    income_year: int = Field(
+        ge=2000,
+        le=2100,
+        description="year whose kronor the incomes and housing costs are in; "
+        "they follow the price base amount to the scenario's year",
+    )
 
     @model_validator(mode="after")
-    def _check(self) -> "FeePopulationSpec":
+    def _check(self) -> FeePopulationSpec:
         if self.individuals_above_cap_hours >= self.individuals:
             raise ValueError("individuals_above_cap_hours must be fewer than individuals")
         return self
@@ -45,7 +49,7 @@ class ElasticitySpec(BaseModel):
     nonfee_cost: float = Field(gt=0, description="kr/hour: the individual's non-fee cost of an hour of help (assumption)")
 
     @model_validator(mode="after")
-    def _order(self) -> "ElasticitySpec":
+    def _order(self) -> ElasticitySpec:
         if not self.low <= self.central <= self.high:
             raise ValueError(f"need low <= central <= high, got {self.low}, {self.central}, {self.high}")
         return self
@@ -68,32 +72,59 @@ def _increasing(values: list[float], what: str) -> list[float]:
 class FeeIncentivesParams(ScenarioParams):
     """Fee incentive effect: today's hourly fee with its cap against the proposed 11-level fee (Örebro)."""
 
-    year: int = param(unit="year", source="data/national_fee_rules (price base amount per year)", ge=2016, le=2100,
-                      description="Year whose price base amount sets the fee cap and the minimum allowance.")
-    hourly_fee: float = param(unit="kr/hour", source=f"{OREBRO}, 5.3.2 and 7.4.1 (325 kr)", gt=0,
-                              description="Today's fee per executed hour of care.")
-    alarm_fee: float = param(unit="kr/month", source=f"{OREBRO}, 7.4.1 (the alarm is inside the cap; its fee is not printed)", ge=0,
-                             description="Today's monthly fee for a safety alarm, inside the fee cap.")
+    year: int = param(
+        unit="year",
+        source="data/national_fee_rules (price base amount per year)",
+        ge=2016,
+        le=2100,
+        description="Year whose price base amount sets the fee cap and the minimum allowance.",
+    )
+    hourly_fee: float = param(
+        unit="kr/hour", source=f"{OREBRO}, 5.3.2 and 7.4.1 (325 kr)", gt=0, description="Today's fee per executed hour of care."
+    )
+    alarm_fee: float = param(
+        unit="kr/month",
+        source=f"{OREBRO}, 7.4.1 (the alarm is inside the cap; its fee is not printed)",
+        ge=0,
+        description="Today's monthly fee for a safety alarm, inside the fee cap.",
+    )
     shares: Literal["document"] | list[float] = param(
-        unit="share of fee headroom, levels 0-9 and X", source=f"{OREBRO}, 7.4.1 (10 %, 30 % ... 94 %, 100 %)",
-        description="Share of the fee headroom paid at each of the 11 levels: 'document' or 11 increasing shares.")
+        unit="share of fee headroom, levels 0-9 and X",
+        source=f"{OREBRO}, 7.4.1 (10 %, 30 % ... 94 %, 100 %)",
+        description="Share of the fee headroom paid at each of the 11 levels: 'document' or 11 increasing shares.",
+    )
     thresholds: list[float] = param(
-        unit="hours/month", source=f"{OREBRO}, 7.4.1 prints only 4 (level 1) and 130 (level X); the 7 between are assumed",
-        description="The 9 boundaries between levels 1|2, 2|3, ..., 8|9, 9|X.")
+        unit="hours/month",
+        source=f"{OREBRO}, 7.4.1 prints only 4 (level 1) and 130 (level X); the 7 between are assumed",
+        description="The 9 boundaries between levels 1|2, 2|3, ..., 8|9, 9|X.",
+    )
     cost_per_hour: Literal["document"] | float = param(
-        unit="kr/hour", source=f"{OREBRO}, 7.4.1: 10 mnkr = 25 000 hours; 5.1.4: 12 kr = 3 % of the hourly cost",
-        description="The municipality's cost of an executed hour; 'document' derives it from the break-even figures.")
-    population: FeePopulationSpec = param(unit="persons, hours, kr/month", source=f"{OREBRO}, 7.4.1 aggregates; assumptions",
-                                          description="Where the person-months come from.")
+        unit="kr/hour",
+        source=f"{OREBRO}, 7.4.1: 10 mnkr = 25 000 hours; 5.1.4: 12 kr = 3 % of the hourly cost",
+        description="The municipality's cost of an executed hour; 'document' derives it from the break-even figures.",
+    )
+    population: FeePopulationSpec = param(
+        unit="persons, hours, kr/month",
+        source=f"{OREBRO}, 7.4.1 aggregates; assumptions",
+        description="Where the person-months come from.",
+    )
     elasticity: ElasticitySpec = param(
         unit="elasticity, kr/hour",
         source="home help price elasticities roughly -0.2 to -0.4 in the literature; about -0.4 in a French study "
-               "(Roquebert & Tenand, household-level data on home care); the issue's range",
-        description="Response of executed hours to the price of an hour: central value and band.")
-    estimator: EstimatorSpec = param(unit="persons, months, elasticity, seed", source="carepay.behaviour",
-                                     description="A synthetic panel with a known elasticity that the estimator must recover.")
-    hour_bands: list[float] = param(unit="hours/month", source="-", description="Bands of executed hours for the distribution tables.")
-    headroom_bands: list[float] = param(unit="kr/month", source="-", description="Bands of fee headroom for the distribution tables.")
+        "(Roquebert & Tenand, household-level data on home care); the issue's range",
+        description="Response of executed hours to the price of an hour: central value and band.",
+    )
+    estimator: EstimatorSpec = param(
+        unit="persons, months, elasticity, seed",
+        source="carepay.behaviour",
+        description="A synthetic panel with a known elasticity that the estimator must recover.",
+    )
+    hour_bands: list[float] = param(
+        unit="hours/month", source="-", description="Bands of executed hours for the distribution tables."
+    )
+    headroom_bands: list[float] = param(
+        unit="kr/month", source="-", description="Bands of fee headroom for the distribution tables."
+    )
 
     @field_validator("shares")
     @classmethod

@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 
 from carepay import tariffs
+from carepay.level_regrouping.params import BaseStaffingSpec, LevelRegroupingParams
 from carepay.sources import DataPackage
-from carepay.level_regrouping.params import LevelRegroupingParams
 from carepay.tariffs import CHANNELS, KEY, LevelError
 
 PACKAGE = "stockholm_lss_housing_2023"
@@ -33,12 +33,12 @@ class Regrouping:
     flows: pd.DataFrame
     old_amounts: dict[str, pd.Series]
     new_amounts: dict[str, pd.Series]
-    neutrality: pd.DataFrame              # headline channel, per form and overall
-    neutrality_channels: pd.DataFrame     # every channel
+    neutrality: pd.DataFrame  # headline channel, per form and overall
+    neutrality_channels: pd.DataFrame  # every channel
     split_sensitivity: pd.DataFrame
-    solver: pd.DataFrame                  # factor / lambda and residual after rounding, per form
-    amounts_compared: pd.DataFrame        # given, mean-preserving and used amounts per new level
-    changes: pd.DataFrame                 # per (old level, new level)
+    solver: pd.DataFrame  # factor / lambda and residual after rounding, per form
+    amounts_compared: pd.DataFrame  # given, mean-preserving and used amounts per new level
+    changes: pd.DataFrame  # per (old level, new level)
     changes_by_level: pd.DataFrame
     residents: pd.DataFrame
     residences: pd.DataFrame
@@ -60,7 +60,7 @@ def load_individuals(path: str) -> pd.DataFrame:
     return tariffs.validate_individuals(df, TOP_POINTS, where, FORMS)
 
 
-def _new_levels(params, pkg: DataPackage) -> pd.DataFrame:
+def _new_levels(params: LevelRegroupingParams, pkg: DataPackage) -> pd.DataFrame:
     if params.new_levels == "document":
         return pkg.table("levels_proposed")
     frame = pd.DataFrame([lv.model_dump() for lv in params.new_levels])
@@ -68,14 +68,22 @@ def _new_levels(params, pkg: DataPackage) -> pd.DataFrame:
     return frame
 
 
-def _flows(split: str, old: pd.DataFrame, new: pd.DataFrame, counts_old: pd.Series, counts_new: pd.Series | None,
-           individual_flows: pd.DataFrame | None) -> pd.DataFrame:
+def _flows(
+    split: str,
+    old: pd.DataFrame,
+    new: pd.DataFrame,
+    counts_old: pd.Series,
+    counts_new: pd.Series | None,
+    individual_flows: pd.DataFrame | None,
+) -> pd.DataFrame:
     if split == "uniform":
         return tariffs.flows_uniform(old, counts_old, new)
     if split == "document":
         if counts_new is None:
-            raise LevelError("split 'document' needs the document's new counts, which exist only for the document's "
-                             "5 levels; use split 'uniform' or 'individual' for another grouping")
+            raise LevelError(
+                "split 'document' needs the document's new counts, which exist only for the document's "
+                "5 levels; use split 'uniform' or 'individual' for another grouping"
+            )
         return tariffs.flows_monotone(old, counts_old, new, counts_new)
     if individual_flows is None:
         raise LevelError("split 'individual' needs individuals_file")
@@ -88,8 +96,9 @@ def _given(new: pd.DataFrame, channel: str) -> pd.Series | None:
     return tariffs.yearly_amounts(new, channel, 1.0)
 
 
-def _solve(method: str, flows: pd.DataFrame, old_amounts: pd.Series, given: pd.Series | None,
-           floors: pd.Series, scope: str) -> tuple[pd.Series, dict[str, float]]:
+def _solve(
+    method: str, flows: pd.DataFrame, old_amounts: pd.Series, given: pd.Series | None, floors: pd.Series, scope: str
+) -> tuple[pd.Series, dict[str, float]]:
     """New amounts (kr/person-year) by the chosen method, and the solver's factor or lambda per form."""
     if method == "mean_preserving" or given is None:
         return tariffs.mean_preserving(flows, old_amounts), {}
@@ -122,8 +131,9 @@ def population(params: LevelRegroupingParams, pkg: DataPackage) -> Population:
     new = tariffs.validate_levels(_new_levels(params, pkg), TOP_POINTS, "new_levels")
     costs = pkg.table("level_costs", corrected=params.reading == "corrected")
     counts_old = costs[costs.system == "current"].set_index(KEY).persons.astype(float)
-    counts_new = (costs[costs.system == "proposed"].set_index(KEY).persons.astype(float)
-                  if params.new_levels == "document" else None)
+    counts_new = (
+        costs[costs.system == "proposed"].set_index(KEY).persons.astype(float) if params.new_levels == "document" else None
+    )
     individuals = load_individuals(params.individuals_file) if params.individuals_file else None
     individual_flows = mapped = None
     if individuals is not None:  # mapped once, used for the counts, the split and the residences
@@ -135,13 +145,20 @@ def population(params: LevelRegroupingParams, pkg: DataPackage) -> Population:
 
 def staffing_floors(params: LevelRegroupingParams, staffing_cost: float) -> pd.Series:
     """Minimum amounts (kr/person-year) by (housing form, new level): given, or base staffing / residents."""
-    return pd.Series({(f.housing_form, f.level): (f.amount if f.amount is not None else
-                                                  staffing_cost / f.residents_covering_base_staffing)
-                      for f in params.floors}, dtype=float)
+    return pd.Series(
+        {
+            (f.housing_form, f.level): (
+                f.amount if f.amount is not None else staffing_cost / (f.residents_covering_base_staffing or 1)
+            )
+            for f in params.floors
+        },
+        dtype=float,
+    )
 
 
-def amounts_by_channel(params: LevelRegroupingParams, pop: Population, floors: pd.Series
-                       ) -> tuple[dict[str, pd.Series], dict[str, pd.Series], pd.DataFrame, list[str]]:
+def amounts_by_channel(
+    params: LevelRegroupingParams, pop: Population, floors: pd.Series
+) -> tuple[dict[str, pd.Series], dict[str, pd.Series], pd.DataFrame, list[str]]:
     """Step 2: old and new amounts (kr/person-year) in every channel, the tariff method applied to each alike;
     with the solver's factor and the change before and after rounding (kr/year)."""
     notes: list[str] = []
@@ -163,14 +180,22 @@ def amounts_by_channel(params: LevelRegroupingParams, pop: Population, floors: p
             row_exact = exact[exact.housing_form == form].iloc[0]
             row = after[after.housing_form == form].iloc[0]
             key = form if params.neutrality_scope == "housing_form" else "overall"
-            solver_rows.append({"channel": ch, "housing_form": form, "method": params.tariff_method,
-                                "factor_or_lambda": solved.get(key, np.nan) if form != "all" else np.nan,
-                                "change_before_rounding": row_exact.change, "change_after_rounding": row.change})
+            solver_rows.append(
+                {
+                    "channel": ch,
+                    "housing_form": form,
+                    "method": params.tariff_method,
+                    "factor_or_lambda": solved.get(key, np.nan) if form != "all" else np.nan,
+                    "change_before_rounding": row_exact.change,
+                    "change_after_rounding": row.change,
+                }
+            )
     return old_amounts, new_amounts, pd.DataFrame(solver_rows), notes
 
 
-def split_sensitivity(params: LevelRegroupingParams, pop: Population, old_amounts: pd.Series,
-                      new_amounts: pd.Series) -> pd.DataFrame:
+def split_sensitivity(
+    params: LevelRegroupingParams, pop: Population, old_amounts: pd.Series, new_amounts: pd.Series
+) -> pd.DataFrame:
     """Step 3: the neutrality table (kr/year) if straddling levels split otherwise, the amounts kept as chosen."""
     sens = []
     for split in ("document", "uniform", "individual"):
@@ -196,12 +221,16 @@ def residences(params: LevelRegroupingParams, pop: Population) -> tuple[pd.DataF
     """Step 5: residents by residence: the analyst's file when it has residence_id, otherwise simulated (synthetic)."""
     if pop.individuals is not None and pop.mapped is not None and "residence_id" in pop.individuals.columns:
         return pop.mapped[["residence_id", "housing_form", "old_level", "new_level"]], False
-    sizes = {"service_housing": params.residences.size_service_housing,
-             "group_housing": params.residences.size_group_housing}
-    residents = pd.concat([
-        tariffs.simulate_residences(pop.flows, form, sizes[form], params.residences.number, params.residences.seed + i)
-        .assign(residence_id=lambda d, f=form: f + "-" + d.residence_id.astype(str))
-        for i, form in enumerate(FORMS)], ignore_index=True)
+    sizes = {"service_housing": params.residences.size_service_housing, "group_housing": params.residences.size_group_housing}
+    residents = pd.concat(
+        [
+            tariffs.simulate_residences(
+                pop.flows, form, sizes[form], params.residences.number, params.residences.seed + i
+            ).assign(residence_id=lambda d, f=form: f + "-" + d.residence_id.astype(str))
+            for i, form in enumerate(FORMS)
+        ],
+        ignore_index=True,
+    )
     return residents, True
 
 
@@ -216,14 +245,22 @@ def homogeneity(params: LevelRegroupingParams, pop: Population, residents: pd.Da
         persons = pop.counts_old[pop.counts_old.index.get_level_values(0) == form]
         share_low = persons[persons.index.get_level_values(1).isin(lv[:k])].sum() / persons.sum()
         share_high = persons[persons.index.get_level_values(1).isin(lv[-k:])].sum() / persons.sum()
-        rows.append({"housing_form": form, "residences": r.residence_id.nunique(),
-                     "share_persons_low": share_low, "share_residences_only_low": shares.only_low,
-                     "share_persons_high": share_high, "share_residences_only_high": shares.only_high})
+        rows.append(
+            {
+                "housing_form": form,
+                "residences": r.residence_id.nunique(),
+                "share_persons_low": share_low,
+                "share_residences_only_low": shares.only_low,
+                "share_persons_high": share_high,
+                "share_residences_only_high": shares.only_high,
+            }
+        )
     return pd.DataFrame(rows)
 
 
-def resident_mixes(params: LevelRegroupingParams, pop: Population, old_amounts: pd.Series, new_amounts: pd.Series,
-                   staffing_cost: float) -> pd.DataFrame:
+def resident_mixes(
+    params: LevelRegroupingParams, pop: Population, old_amounts: pd.Series, new_amounts: pd.Series, staffing_cost: float
+) -> pd.DataFrame:
     """Step 7: the smallest mixes of residents of the lowest levels whose amounts cover base staffing (kr/year)."""
     mixes = []
     for label, levels, amounts in (("current", pop.old, old_amounts), ("new", pop.new, new_amounts)):
@@ -245,8 +282,9 @@ def analyse(params: LevelRegroupingParams, pkg: DataPackage) -> Regrouping:
     staffing_cost = float(staffing.loc[staffing.used, "cost"].iloc[0])
     old_amounts, new_amounts, solver, notes = amounts_by_channel(params, pop, staffing_floors(params, staffing_cost))
     ch = params.channel
-    neutral_all = pd.concat([tariffs.neutrality(pop.flows, old_amounts[c], new_amounts[c]).assign(channel=c)
-                             for c in CHANNELS], ignore_index=True)
+    neutral_all = pd.concat(
+        [tariffs.neutrality(pop.flows, old_amounts[c], new_amounts[c]).assign(channel=c) for c in CHANNELS], ignore_index=True
+    )
     changes = tariffs.person_changes(pop.flows, old_amounts[ch], new_amounts[ch])
     groups: dict[str, pd.DataFrame] = {}
     if pop.mapped is not None:
@@ -256,19 +294,37 @@ def analyse(params: LevelRegroupingParams, pkg: DataPackage) -> Regrouping:
     residents, synthetic = residences(params, pop)
     res = tariffs.residence_changes(residents, old_amounts[ch], new_amounts[ch])
     res = res.merge(residents.groupby("residence_id").housing_form.first().reset_index(), on="residence_id")
-    table3 = (reproduce_table3(pkg, pop.flows, old_amounts["standard_amount"], new_amounts["standard_amount"],
-                               params.reading == "corrected")
-              if params.new_levels == "document" and pop.individuals is None else None)
+    table3 = (
+        reproduce_table3(
+            pkg, pop.flows, old_amounts["standard_amount"], new_amounts["standard_amount"], params.reading == "corrected"
+        )
+        if params.new_levels == "document" and pop.individuals is None
+        else None
+    )
     return Regrouping(
-        channel=ch, old_levels=pop.old, new_levels=_with_amounts(pop.new, new_amounts, params.occupancy), flows=pop.flows,
-        old_amounts=old_amounts, new_amounts=new_amounts, neutrality=tariffs.neutrality(pop.flows, old_amounts[ch], new_amounts[ch]),
-        neutrality_channels=neutral_all, split_sensitivity=split_sensitivity(params, pop, old_amounts[ch], new_amounts[ch]),
-        solver=solver, amounts_compared=amounts_compared(pop, old_amounts[ch], new_amounts[ch], ch, params.occupancy),
-        changes=changes, changes_by_level=tariffs.changes_by_old_level(changes), residents=residents, residences=res,
-        homogeneous=homogeneity(params, pop, residents), residences_synthetic=synthetic, base_staffing=staffing,
+        channel=ch,
+        old_levels=pop.old,
+        new_levels=_with_amounts(pop.new, new_amounts, params.occupancy),
+        flows=pop.flows,
+        old_amounts=old_amounts,
+        new_amounts=new_amounts,
+        neutrality=tariffs.neutrality(pop.flows, old_amounts[ch], new_amounts[ch]),
+        neutrality_channels=neutral_all,
+        split_sensitivity=split_sensitivity(params, pop, old_amounts[ch], new_amounts[ch]),
+        solver=solver,
+        amounts_compared=amounts_compared(pop, old_amounts[ch], new_amounts[ch], ch, params.occupancy),
+        changes=changes,
+        changes_by_level=tariffs.changes_by_old_level(changes),
+        residents=residents,
+        residences=res,
+        homogeneous=homogeneity(params, pop, residents),
+        residences_synthetic=synthetic,
+        base_staffing=staffing,
         mixes=resident_mixes(params, pop, old_amounts[ch], new_amounts[ch], staffing_cost),
-        channels=tariffs.channel_comparison(pop.old, params.occupancy), table3=table3,
-        groups=groups, notes=notes,
+        channels=tariffs.channel_comparison(pop.old, params.occupancy),
+        table3=table3,
+        groups=groups,
+        notes=notes,
     )
 
 
@@ -281,20 +337,30 @@ def _with_amounts(new: pd.DataFrame, amounts: dict[str, pd.Series], occupancy: f
     return out
 
 
-def base_staffing_table(spec) -> pd.DataFrame:
+def base_staffing_table(spec: BaseStaffingSpec) -> pd.DataFrame:
     """The document's base staffing cost and the one computed from staffing, wage and on-costs (kr/year)."""
-    hours = tariffs.base_staffing_hours(spec.day_staff, spec.day_hours, spec.weekday_reduction_staff,
-                                        spec.weekday_reduction_hours, spec.weekdays, spec.night_staff,
-                                        spec.night_hours, spec.night_hour_weight)
+    hours = tariffs.base_staffing_hours(
+        spec.day_staff,
+        spec.day_hours,
+        spec.weekday_reduction_staff,
+        spec.weekday_reduction_hours,
+        spec.weekdays,
+        spec.night_staff,
+        spec.night_hours,
+        spec.night_hour_weight,
+    )
     computed = tariffs.base_staffing_cost(hours, spec.hourly_wage, spec.on_cost_share, spec.overhead_share)
-    return pd.DataFrame([
-        {"method": "document", "hours": np.nan, "cost": spec.cost, "used": spec.method == "document"},
-        {"method": "computed", "hours": hours, "cost": computed, "used": spec.method == "computed"},
-    ])
+    return pd.DataFrame(
+        [
+            {"method": "document", "hours": np.nan, "cost": spec.cost, "used": spec.method == "document"},
+            {"method": "computed", "hours": hours, "cost": computed, "used": spec.method == "computed"},
+        ]
+    )
 
 
-def reproduce_table3(pkg: DataPackage, flows: pd.DataFrame, old_amounts: pd.Series, new_amounts: pd.Series,
-                     corrected: bool) -> pd.DataFrame:
+def reproduce_table3(
+    pkg: DataPackage, flows: pd.DataFrame, old_amounts: pd.Series, new_amounts: pd.Series, corrected: bool
+) -> pd.DataFrame:
     """Table 3 recomputed: persons x standard amount per level (mnkr), against the printed figures."""
     printed = pkg.table("level_costs", corrected=corrected)
     rows = []
@@ -302,9 +368,17 @@ def reproduce_table3(pkg: DataPackage, flows: pd.DataFrame, old_amounts: pd.Seri
         persons = tariffs.counts_by(flows, side)
         for (form, level), n in persons.items():
             p = printed[(printed.system == system) & (printed.housing_form == form) & (printed.level == level)].iloc[0]
-            rows.append({"system": system, "housing_form": form, "level": level, "persons": n,
-                         "persons_printed": p.persons, "cost": n * amounts[(form, level)] / 1e6,
-                         "cost_printed": p.cost})
+            rows.append(
+                {
+                    "system": system,
+                    "housing_form": form,
+                    "level": level,
+                    "persons": n,
+                    "persons_printed": p.persons,
+                    "cost": n * amounts[(form, level)] / 1e6,
+                    "cost_printed": p.cost,
+                }
+            )
     out = pd.DataFrame(rows)
     totals = out.groupby("system")[["persons", "persons_printed", "cost", "cost_printed"]].sum().reset_index()
     totals["housing_form"], totals["level"] = "all", -1
@@ -328,6 +402,11 @@ def document_examples(pkg: DataPackage, mixes: pd.DataFrame) -> pd.DataFrame:
         hit = pd.Series(True, index=m.index)
         for col, n in mix.items():
             hit &= m[col].eq(n) if col in m.columns else False
-        rows.append({"housing_form": form, "example": " + ".join(f"{n} at {c.replace('_', ' ')}" for c, n in mix.items()),
-                     "minimal_mix_here": bool(hit.any())})
+        rows.append(
+            {
+                "housing_form": form,
+                "example": " + ".join(f"{n} at {c.replace('_', ' ')}" for c, n in mix.items()),
+                "minimal_mix_here": bool(hit.any()),
+            }
+        )
     return pd.DataFrame(rows)

@@ -11,6 +11,7 @@ from carepay.sources import DataPackage
 
 # --- Stockholm: level tables -----------------------------------------------------------
 
+
 def _ranges_ok(levels: pd.DataFrame, top: int) -> list[str]:
     """Problems with point ranges that should partition 0..top: gaps, overlaps, bad ends."""
     problems = []
@@ -20,7 +21,9 @@ def _ranges_ok(levels: pd.DataFrame, top: int) -> list[str]:
     for a, b in zip(lv.itertuples(), lv.iloc[1:].itertuples()):
         if b.points_min != a.points_max + 1:
             kind = "gap" if b.points_min > a.points_max + 1 else "overlap"
-            problems.append(f"{kind} between level {a.level} ({a.points_min}-{a.points_max}) and level {b.level} ({b.points_min}-{b.points_max})")
+            problems.append(
+                f"{kind} between level {a.level} ({a.points_min}-{a.points_max}) and level {b.level} ({b.points_min}-{b.points_max})"
+            )
     if lv.points_max.iloc[-1] != top:
         problems.append(f"ends at {lv.points_max.iloc[-1]}, not {top}")
     return problems
@@ -31,15 +34,26 @@ STOCKHOLM_TOP_POINTS = 110  # Tables 1 and 2: the highest levels end at 110 poin
 
 def stockholm_partitions(pkg: DataPackage, corrected: bool) -> Iterator[Row]:
     costs = pkg.table("level_costs", corrected)
-    tables = {"levels_current": pkg.table("levels_current"), "levels_proposed": pkg.table("levels_proposed"),
-              "level_costs current": costs[costs.system == "current"],
-              "level_costs proposed": costs[costs.system == "proposed"]}
+    tables = {
+        "levels_current": pkg.table("levels_current"),
+        "levels_proposed": pkg.table("levels_proposed"),
+        "level_costs current": costs[costs.system == "current"],
+        "level_costs proposed": costs[costs.system == "proposed"],
+    }
     for name, t in tables.items():
         for form, levels in t.groupby("housing_form"):
             problems = _ranges_ok(levels, STOCKHOLM_TOP_POINTS)
-            yield compare("stockholm.partition", name, form, 0, len(problems), 0, "problems",
-                          f"point ranges partition 0-{STOCKHOLM_TOP_POINTS} with no gap or overlap"
-                          + (f" (found: {'; '.join(problems)})" if problems else ""))
+            yield compare(
+                "stockholm.partition",
+                name,
+                form,
+                0,
+                len(problems),
+                0,
+                "problems",
+                f"point ranges partition 0-{STOCKHOLM_TOP_POINTS} with no gap or overlap"
+                + (f" (found: {'; '.join(problems)})" if problems else ""),
+            )
 
 
 def stockholm_table3_ranges(pkg: DataPackage, corrected: bool) -> Iterator[Row]:
@@ -49,9 +63,16 @@ def stockholm_table3_ranges(pkg: DataPackage, corrected: bool) -> Iterator[Row]:
         for r in costs[costs.system == system].itertuples():
             ref = levels.loc[(r.housing_form, r.level)]
             for end in ("points_min", "points_max"):
-                yield compare("stockholm.table3_points", "level_costs", f"{system}/{r.housing_form}/{r.level} {end}",
-                              ref[end], getattr(r, end), 0, "points",
-                              f"Table 3 prints the same point range as Table {1 if system == 'current' else 2}")
+                yield compare(
+                    "stockholm.table3_points",
+                    "level_costs",
+                    f"{system}/{r.housing_form}/{r.level} {end}",
+                    ref[end],
+                    getattr(r, end),
+                    0,
+                    "points",
+                    f"Table 3 prints the same point range as Table {1 if system == 'current' else 2}",
+                )
 
 
 def stockholm_costs(pkg: DataPackage, corrected: bool) -> Iterator[Row]:
@@ -60,8 +81,16 @@ def stockholm_costs(pkg: DataPackage, corrected: bool) -> Iterator[Row]:
         amounts = pkg.table(f"levels_{system}").set_index(["housing_form", "level"])["standard_amount"]
         for r in costs[costs.system == system].itertuples():
             computed = r.persons * amounts[(r.housing_form, r.level)] / 1e6
-            yield compare("stockholm.persons_x_amount", "level_costs", f"{system}/{r.housing_form}/{r.level}", r.cost,
-                          computed, 0.05, "mnkr", "cost = persons x standard amount (Table 1/2), printed to 0.1 mnkr")
+            yield compare(
+                "stockholm.persons_x_amount",
+                "level_costs",
+                f"{system}/{r.housing_form}/{r.level}",
+                r.cost,
+                computed,
+                0.05,
+                "mnkr",
+                "cost = persons x standard amount (Table 1/2), printed to 0.1 mnkr",
+            )
 
 
 def stockholm_totals(pkg: DataPackage, corrected: bool) -> Iterator[Row]:
@@ -69,17 +98,47 @@ def stockholm_totals(pkg: DataPackage, corrected: bool) -> Iterator[Row]:
     totals = pkg.table("level_costs_totals").set_index("system")
     forms = {"service_housing": pkg.figure("persons_service_housing"), "group_housing": pkg.figure("persons_group_housing")}
     for system, part in costs.groupby("system"):
-        yield compare("stockholm.total_cost", "level_costs_totals", f"{system} cost", totals.loc[system, "cost"],
-                      part.cost.sum(), rounding_tolerance(len(part), 0.1), "mnkr", "Summa = sum of the level costs")
-        yield compare("stockholm.total_persons", "level_costs_totals", f"{system} persons", totals.loc[system, "persons"],
-                      part.persons.sum(), 0, "persons", "Summa = sum of the persons per level")
+        yield compare(
+            "stockholm.total_cost",
+            "level_costs_totals",
+            f"{system} cost",
+            totals.loc[system, "cost"],
+            part.cost.sum(),
+            rounding_tolerance(len(part), 0.1),
+            "mnkr",
+            "Summa = sum of the level costs",
+        )
+        yield compare(
+            "stockholm.total_persons",
+            "level_costs_totals",
+            f"{system} persons",
+            totals.loc[system, "persons"],
+            part.persons.sum(),
+            0,
+            "persons",
+            "Summa = sum of the persons per level",
+        )
         for form, n in forms.items():
-            yield compare("stockholm.form_persons", "level_costs", f"{system}/{form} persons", n,
-                          part.loc[part.housing_form == form, "persons"].sum(), 0, "persons",
-                          "persons per housing form = the count in the text (same population under both systems)")
-    yield compare("stockholm.text_persons", "figures", "persons_total", pkg.figure("persons_total"),
-                  sum(forms.values()) + pkg.figure("persons_children"), 0, "persons",
-                  "1 771 = service housing + group housing + children's housing")
+            yield compare(
+                "stockholm.form_persons",
+                "level_costs",
+                f"{system}/{form} persons",
+                n,
+                part.loc[part.housing_form == form, "persons"].sum(),
+                0,
+                "persons",
+                "persons per housing form = the count in the text (same population under both systems)",
+            )
+    yield compare(
+        "stockholm.text_persons",
+        "figures",
+        "persons_total",
+        pkg.figure("persons_total"),
+        sum(forms.values()) + pkg.figure("persons_children"),
+        0,
+        "persons",
+        "1 771 = service housing + group housing + children's housing",
+    )
 
 
 def stockholm_mapping(pkg: DataPackage, corrected: bool) -> Iterator[Row]:
@@ -98,13 +157,15 @@ def stockholm_mapping(pkg: DataPackage, corrected: bool) -> Iterator[Row]:
         high = sum(old_counts[(new.housing_form, lv)] for lv in touching.level)
         n = new_counts[(new.housing_form, new.level)]
         cell = f"proposed/{new.housing_form}/{new.level}"
-        desc = (f"persons in new level {new.level} ({new.points_min}-{new.points_max} p) lie between the old levels "
-                f"inside it ({low}) and those plus the straddling ones ({high})")
+        desc = (
+            f"persons in new level {new.level} ({new.points_min}-{new.points_max} p) lie between the old levels "
+            f"inside it ({low}) and those plus the straddling ones ({high})"
+        )
         yield compare("stockholm.mapping_low", "level_costs", cell, low, n, 0, "persons", desc, relation="at_least")
         yield compare("stockholm.mapping_high", "level_costs", cell, n, high, 0, "persons", desc, relation="at_least")
 
 
-def stockholm_base_staffing(pkg: DataPackage, corrected: bool) -> Iterator[Row]:
+def stockholm_base_staffing(pkg: DataPackage, _corrected: bool) -> Iterator[Row]:
     """The text's resident mixes cover the base staffing cost at the proposed amounts, and one
     resident fewer at level 1 would not (the mixes are the smallest of their shape)."""
     cost = pkg.figure("base_staffing_cost")
@@ -113,17 +174,42 @@ def stockholm_base_staffing(pkg: DataPackage, corrected: bool) -> Iterator[Row]:
     channels = {"standard_amount": 1, "daily_rate_municipal": 365}
     for form, mix in examples.groupby("housing_form"):
         for column, days in channels.items():
-            amounts = mix.apply(lambda r: levels.loc[(form, r.level), column] * days, axis=1)
+            amounts = pd.Series([levels.loc[(form, lv), column] * days for lv in mix.level], index=mix.index)
             revenue = float((amounts * mix.residents).sum())
             label = " + ".join(f"{r.residents} x level {r.level}" for r in mix.itertuples())
-            yield compare("stockholm.base_staffing_covered", "base_staffing_examples", f"{form} {column}", cost, revenue, 0,
-                          "kr/year", f"{label} covers base staffing ({column}{' x 365' if days > 1 else ''})", relation="at_least")
+            yield compare(
+                "stockholm.base_staffing_covered",
+                "base_staffing_examples",
+                f"{form} {column}",
+                cost,
+                revenue,
+                0,
+                "kr/year",
+                f"{label} covers base staffing ({column}{' x 365' if days > 1 else ''})",
+                relation="at_least",
+            )
             one_less = revenue - levels.loc[(form, 1), column] * days
-            yield compare("stockholm.base_staffing_minimal", "base_staffing_examples", f"{form} {column}", cost, one_less, 0,
-                          "kr/year", f"one resident fewer at level 1 does not cover it ({column})", relation="below")
+            yield compare(
+                "stockholm.base_staffing_minimal",
+                "base_staffing_examples",
+                f"{form} {column}",
+                cost,
+                one_less,
+                0,
+                "kr/year",
+                f"one resident fewer at level 1 does not cover it ({column})",
+                relation="below",
+            )
 
 
 #: The checks of each data package this question uses (run by carepay.checks.run_checks).
 CHECKS = {
-    "stockholm_lss_housing_2023": [stockholm_partitions, stockholm_table3_ranges, stockholm_costs, stockholm_totals, stockholm_mapping, stockholm_base_staffing],
+    "stockholm_lss_housing_2023": [
+        stockholm_partitions,
+        stockholm_table3_ranges,
+        stockholm_costs,
+        stockholm_totals,
+        stockholm_mapping,
+        stockholm_base_staffing,
+    ],
 }

@@ -39,7 +39,7 @@ class FloorSpec(BaseModel):
     residents_covering_base_staffing: int | None = Field(default=None, ge=1, le=30)
 
     @model_validator(mode="after")
-    def _one_kind(self) -> "FloorSpec":
+    def _one_kind(self) -> FloorSpec:
         if (self.amount is None) == (self.residents_covering_base_staffing is None):
             raise ValueError("give either amount (kr/year) or residents_covering_base_staffing, not both or neither")
         return self
@@ -60,8 +60,12 @@ class BaseStaffingSpec(BaseModel):
     night_hours: float = Field(ge=0, le=24, description="hours of the night duty (assumption: 8)")
     night_hour_weight: float = Field(ge=0, le=1, description="paid share of a sleeping-duty hour (assumption)")
     hourly_wage: float = Field(gt=0, description="kr/hour, basic wage (assumption)")
-    on_cost_share: float = Field(ge=0, le=3, description="holiday pay, substitutes, unsocial hours, social fees, share of wage (assumption)")
-    overhead_share: float = Field(ge=0, le=1, description="management and administration, share of staff cost (Örebro 5.3.1: 12-13 % in LSS)")
+    on_cost_share: float = Field(
+        ge=0, le=3, description="holiday pay, substitutes, unsocial hours, social fees, share of wage (assumption)"
+    )
+    overhead_share: float = Field(
+        ge=0, le=1, description="management and administration, share of staff cost (Örebro 5.3.1: 12-13 % in LSS)"
+    )
 
 
 class ResidenceSpec(BaseModel):
@@ -78,50 +82,83 @@ class LevelRegroupingParams(ScenarioParams):
     """Level regrouping neutrality: from 8/7 levels plus a base level to 5 (Stockholm LSS housing)."""
 
     reading: Literal["corrected", "printed"] = param(
-        unit="choice", source=f"{STOCKHOLM}, Table 3; data/stockholm_lss_housing_2023/corrections.csv",
-        description="Which reading of Table 3's person counts to use: with the recorded corrections, or as printed.")
+        unit="choice",
+        source=f"{STOCKHOLM}, Table 3; data/stockholm_lss_housing_2023/corrections.csv",
+        description="Which reading of Table 3's person counts to use: with the recorded corrections, or as printed.",
+    )
     new_levels: Literal["document"] | list[LevelSpec] = param(
-        unit="levels (points, kr/year, kr/day)", source=f"{STOCKHOLM}, Table 2",
-        description="The new grouping: 'document' for the proposal's 5 levels, or a list of levels with point ranges and (optionally) amounts.")
+        unit="levels (points, kr/year, kr/day)",
+        source=f"{STOCKHOLM}, Table 2",
+        description="The new grouping: 'document' for the proposal's 5 levels, or a list of levels with point ranges and (optionally) amounts.",
+    )
     split: Literal["document", "uniform", "individual"] = param(
-        unit="choice", source=f"{STOCKHOLM}, Tables 1-3",
-        description="How the persons of an old level that straddles a new boundary split: as the document's new counts imply, evenly over the level's points, or exactly from individual points.")
+        unit="choice",
+        source=f"{STOCKHOLM}, Tables 1-3",
+        description="How the persons of an old level that straddles a new boundary split: as the document's new counts imply, evenly over the level's points, or exactly from individual points.",
+    )
     individuals_file: str | None = param(
-        unit="path to a CSV file", source="analyst's extract (schema in README)",
-        description="One row per person with person_id, housing_form, points (and optionally residence_id, district_board, provider); needed for split 'individual'.")
+        unit="path to a CSV file",
+        source="analyst's extract (schema in README)",
+        description="One row per person with person_id, housing_form, points (and optionally residence_id, district_board, provider); needed for split 'individual'.",
+    )
     tariff_method: Literal["as_given", "mean_preserving", "scaled", "floors"] = param(
-        unit="choice", source="carepay.tariffs",
-        description="New amounts: as given in new_levels, mean-preserving, the given ones scaled by the neutrality factor, or floors with the rest of the budget spread in the given shape.")
+        unit="choice",
+        source="carepay.tariffs",
+        description="New amounts: as given in new_levels, mean-preserving, the given ones scaled by the neutrality factor, or floors with the rest of the budget spread in the given shape.",
+    )
     neutrality_scope: Literal["housing_form", "overall"] = param(
-        unit="choice", source="carepay.tariffs",
-        description="Keep the total unchanged per housing form, or only overall.")
+        unit="choice", source="carepay.tariffs", description="Keep the total unchanged per housing form, or only overall."
+    )
     channel: Channel = param(
-        unit="choice", source=f"{STOCKHOLM}, Tables 1-2",
-        description="Payment channel for the headline results: the yearly standard amount (district boards) or a daily rate (providers).")
+        unit="choice",
+        source=f"{STOCKHOLM}, Tables 1-2",
+        description="Payment channel for the headline results: the yearly standard amount (district boards) or a daily rate (providers).",
+    )
     occupancy: float = param(
-        unit="share 0-1", source="assumption (the document prices full years)", gt=0, le=1,
-        description="Share of days a place is occupied and paid under daily rates.")
+        unit="share 0-1",
+        source="assumption (the document prices full years)",
+        gt=0,
+        le=1,
+        description="Share of days a place is occupied and paid under daily rates.",
+    )
     rounding_step: float = param(
-        unit="kr", source="-", gt=0,
-        description="Computed amounts are rounded to this step, as a board would decide them; the residual is reported.")
+        unit="kr",
+        source="-",
+        gt=0,
+        description="Computed amounts are rounded to this step, as a board would decide them; the residual is reported.",
+    )
     floors: list[FloorSpec] = param(
-        unit="kr/person-year or residents", source=f"{STOCKHOLM}, Beräkning av grundbemanning",
-        description="Minimum amounts for new levels, used by tariff_method 'floors'.")
+        unit="kr/person-year or residents",
+        source=f"{STOCKHOLM}, Beräkning av grundbemanning",
+        description="Minimum amounts for new levels, used by tariff_method 'floors'.",
+    )
     base_staffing: BaseStaffingSpec = param(
-        unit="kr/year, hours, kr/hour, shares", source=f"{STOCKHOLM}, Beräkning av grundbemanning",
-        description="Base staffing of one residence: the document's cost, or computed from staffing, wage and on-costs.")
+        unit="kr/year, hours, kr/hour, shares",
+        source=f"{STOCKHOLM}, Beräkning av grundbemanning",
+        description="Base staffing of one residence: the document's cost, or computed from staffing, wage and on-costs.",
+    )
     mix_levels: int = param(
-        unit="levels", source=f"{STOCKHOLM}, Beräkning av grundbemanning (mixes of levels 1 and 2)", ge=1, le=4,
-        description="Residents mixes are made of this many lowest levels.")
+        unit="levels",
+        source=f"{STOCKHOLM}, Beräkning av grundbemanning (mixes of levels 1 and 2)",
+        ge=1,
+        le=4,
+        description="Residents mixes are made of this many lowest levels.",
+    )
     max_residents: int = param(
-        unit="residents", source="-", ge=1, le=20,
-        description="Largest residence considered for the resident mixes.")
+        unit="residents", source="-", ge=1, le=20, description="Largest residence considered for the resident mixes."
+    )
     residences: ResidenceSpec = param(
-        unit="residences, residents, seed", source=f"{STOCKHOLM}, Kostnads- och verksamhetsmässiga konsekvenser",
-        description="Simulated residences (synthetic) when no individual file with residence_id is given.")
+        unit="residences, residents, seed",
+        source=f"{STOCKHOLM}, Kostnads- och verksamhetsmässiga konsekvenser",
+        description="Simulated residences (synthetic) when no individual file with residence_id is given.",
+    )
     homogeneous_levels: int = param(
-        unit="levels", source=f"{STOCKHOLM}: 'sällan flera individer med endast låga nivåer ... inte heller med endast höga'", ge=1, le=4,
-        description="A residence is 'only low' when all residents are in this many lowest old levels, 'only high' for the highest.")
+        unit="levels",
+        source=f"{STOCKHOLM}: 'sällan flera individer med endast låga nivåer ... inte heller med endast höga'",
+        ge=1,
+        le=4,
+        description="A residence is 'only low' when all residents are in this many lowest old levels, 'only high' for the highest.",
+    )
 
     @field_validator("new_levels")
     @classmethod
@@ -140,15 +177,17 @@ class LevelRegroupingParams(ScenarioParams):
         return value
 
     @model_validator(mode="after")
-    def _consistent(self) -> "LevelRegroupingParams":
+    def _consistent(self) -> LevelRegroupingParams:
         if self.split == "individual" and not self.individuals_file:
             raise ValueError("split 'individual' needs individuals_file (a CSV of individual points)")
         needs_amounts = self.tariff_method in ("as_given", "scaled", "floors")
         if needs_amounts and self.new_levels != "document":
             missing = [f"{lv.housing_form} level {lv.level}" for lv in self.new_levels if getattr(lv, self.channel) is None]
             if missing:
-                raise ValueError(f"tariff_method '{self.tariff_method}' needs {self.channel} for every new level; "
-                                 f"missing for {', '.join(missing)} (or use mean_preserving)")
+                raise ValueError(
+                    f"tariff_method '{self.tariff_method}' needs {self.channel} for every new level; "
+                    f"missing for {', '.join(missing)} (or use mean_preserving)"
+                )
         if self.tariff_method == "floors" and not self.floors:
             raise ValueError("tariff_method 'floors' needs at least one floor")
         return self

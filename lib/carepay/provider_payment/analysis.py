@@ -6,6 +6,7 @@ Rules are in carepay.payment; the synthetic clients in carepay.population.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
 import numpy as np
 import pandas as pd
 
@@ -15,8 +16,12 @@ from carepay.sources import DataPackage
 
 OREBRO = "orebro_home_care_2018"
 LEKSAND = "leksand_rattvik_home_care_2010"
-BASIS_NAMES = {"executed_hours": "per executed hour", "granted_hours": "per granted hour",
-               "level_month": "per level and month", "capitation": "per person and month"}
+BASIS_NAMES = {
+    "executed_hours": "per executed hour",
+    "granted_hours": "per granted hour",
+    "level_month": "per level and month",
+    "capitation": "per person and month",
+}
 
 
 @dataclass
@@ -28,7 +33,7 @@ class ProviderPayment:
     calibration: pd.DataFrame
     document_figures: pd.DataFrame
     levels: pd.DataFrame
-    bases: pd.DataFrame              # per basis (and provision): executed hours, payment, per executed hour
+    bases: pd.DataFrame  # per basis (and provision): executed hours, payment, per executed hour
     guarantee: pd.DataFrame
     premium: pd.DataFrame
     economics: pd.DataFrame
@@ -37,7 +42,7 @@ class ProviderPayment:
     notes: list[str] = field(default_factory=list)
 
 
-def hourly_rate(params, orebro: DataPackage) -> float:
+def hourly_rate(params: ProviderPaymentParams, orebro: DataPackage) -> float:
     if params.hourly_rate == "document":
         return orebro.figure("payment_total") / orebro.figure("executed_hours_year")
     return float(params.hourly_rate)
@@ -49,7 +54,7 @@ def in_house_share(orebro: DataPackage) -> float:
     return (e_ex - e_all) / (e_ex - e_in)
 
 
-def economics(params, leksand: DataPackage, orebro: DataPackage) -> tuple[pd.DataFrame, pd.DataFrame]:
+def economics(params: ProviderPaymentParams, orebro: DataPackage) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Staff cost behind 375 kr with 25 % indirect time (both readings), and what 482 kr and 38 % imply."""
     s = params.staff
     rows, points = [], []
@@ -58,29 +63,56 @@ def economics(params, leksand: DataPackage, orebro: DataPackage) -> tuple[pd.Dat
         staff_cost = float(s["price"]) * share
         implied = payment.implied_client_share(float(s["own_cost"]), staff_cost)
         at_38 = float(payment.cost_per_executed_hour(staff_cost, orebro.figure("client_time_share_granted_payment")))
-        rows.append({"reading": reading, "chosen": reading == s["reading"], "client_time_share_at_price": share,
-                     "staff_cost_per_hour": staff_cost, "client_share_implied_by_own_cost": implied,
-                     "cost_per_executed_hour_at_38_percent": at_38})
+        rows.append(
+            {
+                "reading": reading,
+                "chosen": reading == s["reading"],
+                "client_time_share_at_price": share,
+                "staff_cost_per_hour": staff_cost,
+                "client_share_implied_by_own_cost": implied,
+                "cost_per_executed_hour_at_38_percent": at_38,
+            }
+        )
         if reading == s["reading"]:
-            points = [("Leksand–Rättvik price 2011", share, float(s["price"])),
-                      ("Leksand–Rättvik own cost 2010", implied, float(s["own_cost"])),
-                      ("Örebro when granted time was paid (38 % at the client)", orebro.figure("client_time_share_granted_payment"), at_38)]
+            points = [
+                ("Leksand–Rättvik price 2011", share, float(s["price"])),
+                ("Leksand–Rättvik own cost 2010", implied, float(s["own_cost"])),
+                (
+                    "Örebro when granted time was paid (38 % at the client)",
+                    orebro.figure("client_time_share_granted_payment"),
+                    at_38,
+                ),
+            ]
             shares = np.round(np.arange(0.30, 0.951, 0.01), 2)
-            curve = pd.DataFrame({"client_time_share": shares,
-                                  "break_even_price": payment.cost_per_executed_hour(staff_cost, shares), "what": "break-even price"})
+            curve = pd.DataFrame(
+                {
+                    "client_time_share": shares,
+                    "break_even_price": payment.cost_per_executed_hour(staff_cost, shares),
+                    "what": "break-even price",
+                }
+            )
     marks = pd.DataFrame(points, columns=["what", "client_time_share", "break_even_price"])
     return pd.DataFrame(rows), pd.concat([curve, marks], ignore_index=True)
 
 
-def _clients(params, orebro: DataPackage) -> tuple[pd.DataFrame, bool]:
+def _clients(params: ProviderPaymentParams, orebro: DataPackage) -> tuple[pd.DataFrame, bool]:
     pop = params.population
     today = params.execution["executed_hours"]
     if pop.source == "extract":
         raw, where = population.read_extract(pop.extract_file)
         return population.validate_client_extract(raw, where, params.extension_margin, range(1, 10)), False
-    df = population.synthetic_home_care_clients(pop.clients, pop.executed_hours_per_year, in_house_share(orebro),
-                                                today.in_house, today.external, pop.sigma_person, pop.sigma_month,
-                                                params.level_boundaries, pop.seed, max_execution=1 + params.extension_margin)
+    df = population.synthetic_home_care_clients(
+        pop.clients,
+        pop.executed_hours_per_year,
+        in_house_share(orebro),
+        today.in_house,
+        today.external,
+        pop.sigma_person,
+        pop.sigma_month,
+        params.level_boundaries,
+        pop.seed,
+        max_execution=1 + params.extension_margin,
+    )
     return df, True
 
 
@@ -88,49 +120,73 @@ def calibration_tables(orebro: DataPackage, df: pd.DataFrame, rate: float) -> tu
     """Step 2: the population against the report's aggregates, and the report's own figures recomputed (kr/year)."""
     total_today = float(df.payment_today.sum())
     granted, executed = float(df.granted_hours.sum()), float(df.executed_hours.sum())
-    calibration = pd.DataFrame([
-        {"target": "clients", "document": orebro.figure("individuals"), "population": df.person_id.nunique()},
-        {"target": "executed hours a year", "document": orebro.figure("executed_hours_year"), "population": executed},
-        {"target": "execution ratio (executed / granted)", "document": orebro.figure("execution_ratio"), "population": executed / granted},
-        {"target": "payment today at the hourly rate (kr/year)", "document": orebro.figure("payment_total"), "population": total_today},
-    ])
+    calibration = pd.DataFrame(
+        [
+            {"target": "clients", "document": orebro.figure("individuals"), "population": df.person_id.nunique()},
+            {"target": "executed hours a year", "document": orebro.figure("executed_hours_year"), "population": executed},
+            {
+                "target": "execution ratio (executed / granted)",
+                "document": orebro.figure("execution_ratio"),
+                "population": executed / granted,
+            },
+            {
+                "target": "payment today at the hourly rate (kr/year)",
+                "document": orebro.figure("payment_total"),
+                "population": total_today,
+            },
+        ]
+    )
     pt, e_all = orebro.figure("payment_total"), orebro.figure("execution_ratio")
-    document_figures = pd.DataFrame([
-        {"figure": "payment if 100 % of granted time were paid, extra (kr/year)", "printed": orebro.figure("extra_cost_full_granted"),
-         "from_the_report_s_numbers": pt / e_all - pt, "from_the_population": rate * granted - total_today},
-        {"figure": "payment per level and month, total (kr/year)", "printed": pt, "from_the_report_s_numbers": pt,
-         "from_the_population": np.nan},
-    ])
+    document_figures = pd.DataFrame(
+        [
+            {
+                "figure": "payment if 100 % of granted time were paid, extra (kr/year)",
+                "printed": orebro.figure("extra_cost_full_granted"),
+                "from_the_report_s_numbers": pt / e_all - pt,
+                "from_the_population": rate * granted - total_today,
+            },
+            {
+                "figure": "payment per level and month, total (kr/year)",
+                "printed": pt,
+                "from_the_report_s_numbers": pt,
+                "from_the_population": np.nan,
+            },
+        ]
+    )
     return calibration, document_figures
 
 
-def level_amounts(params: ProviderPaymentParams, orebro: DataPackage, df: pd.DataFrame, rate: float
-                  ) -> tuple[pd.DataFrame, pd.Series]:
+def level_amounts(
+    params: ProviderPaymentParams, orebro: DataPackage, df: pd.DataFrame, rate: float
+) -> tuple[pd.DataFrame, pd.Series]:
     """Step 3: level amounts (kr/month), printed against calibrated to keep today's total; and the ones this scenario pays."""
     granted, executed = float(df.granted_hours.sum()), float(df.executed_hours.sum())
     by_level = df.groupby("level").agg(person_months=("granted_hours", "size"), granted=("granted_hours", "sum"))
     by_level.index = by_level.index.astype(str)
-    cal = payment.calibrate_level_amounts(by_level.granted, by_level.person_months, rate, executed / granted,
-                                          params.payment_total, months=1)
+    cal = payment.calibrate_level_amounts(
+        by_level.granted, by_level.person_months, rate, executed / granted, params.payment_total, months=1
+    )
     printed = orebro.table("level_amounts_proposed").set_index("support_level").amount
     levels = cal.reset_index().rename(columns={"index": "level", "persons": "person_months"})
     levels["printed_amount"] = levels.level.map(printed)
     levels["lower_bound_hours"] = [params.level_boundaries[int(lv) - 1] for lv in levels.level]
     levels["calibrated_over_printed"] = levels.amount / levels.printed_amount
-    amounts = (printed.dropna().astype(float) if params.level_amounts == "document" else cal.amount)
+    amounts = printed.dropna().astype(float) if params.level_amounts == "document" else cal.amount
     amounts.index = amounts.index.astype(str)
     return levels, amounts
 
 
-def bases_compared(params: ProviderPaymentParams, df: pd.DataFrame, rate: float, amounts: pd.Series
-                   ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def bases_compared(
+    params: ProviderPaymentParams, df: pd.DataFrame, rate: float, amounts: pd.Series
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Step 4: each payment basis with its execution ratios: executed hours, payment (kr/year) and change against
     today, by provision and in all; and what the guaranteed-execution rule saves under each."""
     granted = float(df.granted_hours.sum())
     cap_rate = params.payment_total / len(df)
     rows, guarantee = [], []
-    base_ratio = df.provision.map({"in_house": params.execution["executed_hours"].in_house,
-                                   "external": params.execution["executed_hours"].external})
+    base_ratio = df.provision.map(
+        {"in_house": params.execution["executed_hours"].in_house, "external": params.execution["executed_hours"].external}
+    )
     for basis, ratios in params.execution.items():
         r_now = df.provision.map({"in_house": ratios.in_house, "external": ratios.external})
         exec_b = df.executed_hours * r_now / base_ratio
@@ -138,20 +194,34 @@ def bases_compared(params: ProviderPaymentParams, df: pd.DataFrame, rate: float,
         pay = payment.revenue(frame, basis, hourly_rate=rate, level_amounts=amounts, capitation_rate=cap_rate)
         if params.guaranteed_share is not None and basis != "executed_hours":
             guaranteed = payment.guaranteed_execution(pay, exec_b, df.granted_hours, params.guaranteed_share)
-            guarantee.append({"basis": basis, "payment_without_rule": pay.sum(), "payment_with_rule": guaranteed.sum(),
-                              "saving": pay.sum() - guaranteed.sum(),
-                              "person_months_below_minimum": float((exec_b < params.guaranteed_share * df.granted_hours).mean())})
+            guarantee.append(
+                {
+                    "basis": basis,
+                    "payment_without_rule": pay.sum(),
+                    "payment_with_rule": guaranteed.sum(),
+                    "saving": pay.sum() - guaranteed.sum(),
+                    "person_months_below_minimum": float((exec_b < params.guaranteed_share * df.granted_hours).mean()),
+                }
+            )
             pay = guaranteed
         for prov, part in frame.assign(pay=pay).groupby("provision"):
-            rows.append({"basis": basis, "provision": prov, "executed_hours": part.executed_hours.sum(),
-                         "execution_ratio": part.executed_hours.sum() / part.granted_hours.sum(), "payment": part.pay.sum()})
+            rows.append(
+                {
+                    "basis": basis,
+                    "provision": prov,
+                    "executed_hours": part.executed_hours.sum(),
+                    "execution_ratio": part.executed_hours.sum() / part.granted_hours.sum(),
+                    "payment": part.pay.sum(),
+                }
+            )
     bases = pd.DataFrame(rows)
     tot = bases.groupby("basis", sort=False)[["executed_hours", "payment"]].sum().reset_index().assign(provision="all")
     tot["execution_ratio"] = tot.executed_hours / granted
     bases = pd.concat([bases, tot], ignore_index=True)
     bases["payment_per_executed_hour"] = bases.payment / bases.executed_hours
     bases["change_vs_today"] = bases.apply(
-        lambda r: r.payment - bases[(bases.basis == "executed_hours") & (bases.provision == r.provision)].payment.iloc[0], axis=1)
+        lambda r: r.payment - bases[(bases.basis == "executed_hours") & (bases.provision == r.provision)].payment.iloc[0], axis=1
+    )
     bases["chosen"] = bases.basis == params.basis
     return bases, pd.DataFrame(guarantee)
 
@@ -163,19 +233,31 @@ def premiums(params: ProviderPaymentParams, orebro: DataPackage, bases: pd.DataF
     pr = params.premium
     base = bases[(bases.basis == params.basis) & (bases.provision != "all")].set_index("provision").payment
     rows = []
-    for name, share, goal in (("prevention", pr.prevention_share, pr.prevention_goal_share),
-                              ("quality", pr.quality_share, pr.quality_goal_share)):
+    for name, share, goal in (
+        ("prevention", pr.prevention_share, pr.prevention_goal_share),
+        ("quality", pr.quality_share, pr.quality_goal_share),
+    ):
         for prov, b in base.items():
-            rows.append({"premium": name, "provision": prov, "share_of_base": share, "goal_share": goal,
-                         "expected_cost": float(payment.premium(b, share, goal)), "share_of_total_payment": share * goal})
+            rows.append(
+                {
+                    "premium": name,
+                    "provision": prov,
+                    "share_of_base": share,
+                    "goal_share": goal,
+                    "expected_cost": float(payment.premium(b, share, goal)),
+                    "share_of_total_payment": share * goal,
+                }
+            )
     pilot_base = orebro.figure("payment_total")
-    note = (f"On the report's 300 mnkr, the pilot's premiums would cost about "
-            f"{pilot_base * (pr.prevention_share * pr.prevention_goal_share + pr.quality_share * pr.quality_goal_share) / 1e6:.1f} "
-            "mnkr a year (the report: 'cirka 4 miljoner i tillskott').")
+    note = (
+        f"On the report's 300 mnkr, the pilot's premiums would cost about "
+        f"{pilot_base * (pr.prevention_share * pr.prevention_goal_share + pr.quality_share * pr.quality_goal_share) / 1e6:.1f} "
+        "mnkr a year (the report: 'cirka 4 miljoner i tillskott')."
+    )
     return pd.DataFrame(rows), [note]
 
 
-def analyse(params: ProviderPaymentParams, orebro: DataPackage, leksand: DataPackage) -> ProviderPayment:
+def analyse(params: ProviderPaymentParams, orebro: DataPackage) -> ProviderPayment:
     """Run the whole question for one scenario: clients and today's payment (step 1), then the steps above."""
     rate = hourly_rate(params, orebro)
     df, synthetic = _clients(params, orebro)
@@ -185,8 +267,20 @@ def analyse(params: ProviderPaymentParams, orebro: DataPackage, leksand: DataPac
     document_figures.loc[1, "from_the_population"] = float(payment.per_level_month(df.level, amounts).sum())
     bases, guarantee = bases_compared(params, df, rate, amounts)
     prem, notes = premiums(params, orebro, bases)
-    econ, curve = economics(params, leksand, orebro)
-    return ProviderPayment(hourly_rate=rate, in_house_share=in_house_share(orebro), person_months=df, synthetic=synthetic,
-                           calibration=calibration, document_figures=document_figures, levels=levels, bases=bases,
-                           guarantee=guarantee, premium=prem, economics=econ, break_even_curve=curve,
-                           incentives=payment.incentive_table(), notes=notes)
+    econ, curve = economics(params, orebro)
+    return ProviderPayment(
+        hourly_rate=rate,
+        in_house_share=in_house_share(orebro),
+        person_months=df,
+        synthetic=synthetic,
+        calibration=calibration,
+        document_figures=document_figures,
+        levels=levels,
+        bases=bases,
+        guarantee=guarantee,
+        premium=prem,
+        economics=econ,
+        break_even_curve=curve,
+        incentives=payment.incentive_table(),
+        notes=notes,
+    )

@@ -43,35 +43,66 @@ class PremiumSpec(BaseModel):
 class ProviderPaymentParams(ScenarioParams):
     """How the provider payment basis steers executed time and cost (Örebro 7.4.2; Leksand–Rättvik)."""
 
-    basis: Basis = param(unit="choice", source=f"{OREBRO} 7.4.2; {LEKSAND} 5.4",
-                         description="The payment basis this scenario proposes (compared with all the others).")
+    basis: Basis = param(
+        unit="choice",
+        source=f"{OREBRO} 7.4.2; {LEKSAND} 5.4",
+        description="The payment basis this scenario proposes (compared with all the others).",
+    )
     hourly_rate: Literal["document"] | float = param(
-        unit="kr/hour", source=f"{OREBRO} 7.4.1-7.4.2: about 300 mnkr for about 1 000 000 executed hours",
-        description="Payment per executed (or granted) hour; 'document' derives it from the report's totals.")
-    payment_total: float = param(unit="kr/year", source=f"{OREBRO} 7.4.2 (cirka 300 mnkr)", gt=0,
-                                 description="Today's payment for care, which the level amounts keep.")
+        unit="kr/hour",
+        source=f"{OREBRO} 7.4.1-7.4.2: about 300 mnkr for about 1 000 000 executed hours",
+        description="Payment per executed (or granted) hour; 'document' derives it from the report's totals.",
+    )
+    payment_total: float = param(
+        unit="kr/year",
+        source=f"{OREBRO} 7.4.2 (cirka 300 mnkr)",
+        gt=0,
+        description="Today's payment for care, which the level amounts keep.",
+    )
     level_boundaries: list[float] = param(
-        unit="hours/month granted", source=f"{OREBRO} 7.4.2 prints only that level 9 starts above 108 hours; the rest are assumed",
-        description="Lower bounds of levels 1-9 in granted hours a month (the first is 0).")
+        unit="hours/month granted",
+        source=f"{OREBRO} 7.4.2 prints only that level 9 starts above 108 hours; the rest are assumed",
+        description="Lower bounds of levels 1-9 in granted hours a month (the first is 0).",
+    )
     level_amounts: Literal["document", "calibrated"] = param(
-        unit="choice", source=f"{OREBRO} 7.4.2 (1 373 ... 29 702 kr/month)",
-        description="Pay the printed level amounts, or the ones calibrated here to keep the total.")
+        unit="choice",
+        source=f"{OREBRO} 7.4.2 (1 373 ... 29 702 kr/month)",
+        description="Pay the printed level amounts, or the ones calibrated here to keep the total.",
+    )
     execution: dict[Basis, ProvisionRatios] = param(
-        unit="share of granted hours executed", source=f"{OREBRO} 7.4.2 (56 %, 76 %, about 60 %; under 50 % when granted time was paid)",
-        description="Execution ratio of in-house and external providers under each basis (behavioural assumption).")
+        unit="share of granted hours executed",
+        source=f"{OREBRO} 7.4.2 (56 %, 76 %, about 60 %; under 50 % when granted time was paid)",
+        description="Execution ratio of in-house and external providers under each basis (behavioural assumption).",
+    )
     guaranteed_share: float | None = param(
-        unit="share 0-1", source=f"{OREBRO} 7.4.2 ('åtminstone 55 procent')", ge=0, le=1,
-        description="Minimum executed share of granted hours; below it payment is reduced in proportion (null: no rule).")
+        unit="share 0-1",
+        source=f"{OREBRO} 7.4.2 ('åtminstone 55 procent')",
+        ge=0,
+        le=1,
+        description="Minimum executed share of granted hours; below it payment is reduced in proportion (null: no rule).",
+    )
     extension_margin: float = param(
-        unit="share 0-1", source=f"{LEKSAND} 3.6.4 (temporary extension of time)", ge=0, le=1,
-        description="How far executed hours may exceed granted ones before an extract is rejected.")
+        unit="share 0-1",
+        source=f"{LEKSAND} 3.6.4 (temporary extension of time)",
+        ge=0,
+        le=1,
+        description="How far executed hours may exceed granted ones before an extract is rejected.",
+    )
     staff: dict[str, float | str] = param(
-        unit="kr/hour, shares", source=f"{LEKSAND} 5.2-5.3 (375 kr incl. 25 % indirect time; 482 kr at nearly 60 %)",
-        description="price (kr/hour), indirect_time (share), reading ('on_top' or 'of_total'), own_cost (kr/hour).")
-    premium: PremiumSpec | None = param(unit="shares", source=f"{OREBRO} 5.1.4, 6.2.1, 6.4",
-                                        description="Outcome premiums on top of the base payment (null: none).")
-    population: ClientPopulationSpec = param(unit="persons, hours", source=f"{OREBRO} 7.4.1 aggregates; assumptions",
-                                             description="Where the client person-months come from.")
+        unit="kr/hour, shares",
+        source=f"{LEKSAND} 5.2-5.3 (375 kr incl. 25 % indirect time; 482 kr at nearly 60 %)",
+        description="price (kr/hour), indirect_time (share), reading ('on_top' or 'of_total'), own_cost (kr/hour).",
+    )
+    premium: PremiumSpec | None = param(
+        unit="shares",
+        source=f"{OREBRO} 5.1.4, 6.2.1, 6.4",
+        description="Outcome premiums on top of the base payment (null: none).",
+    )
+    population: ClientPopulationSpec = param(
+        unit="persons, hours",
+        source=f"{OREBRO} 7.4.1 aggregates; assumptions",
+        description="Where the client person-months come from.",
+    )
 
     @field_validator("level_boundaries")
     @classmethod
