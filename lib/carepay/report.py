@@ -103,9 +103,12 @@ def table_html(
 ) -> str:
     """A DataFrame as an HTML table: unit in each header, numbers right-aligned with thousands separated.
 
-    units: column -> unit ('kr', 'hours', 'persons', '%' for shares 0-1 shown as percent).
+    Units and labels come with the table from the library (carepay.units.annotate); units and labels given
+    here add to or override them. units: column -> unit ('kr', 'hours', 'persons', '%' for shares 0-1
+    shown as percent).
     """
-    units, labels = dict(units or {}), dict(labels or {})
+    units = {**df.attrs.get("units", {}), **(units or {})}
+    labels = {**df.attrs.get("labels", {}), **(labels or {})}
     shown = df if max_rows is None or len(df) <= max_rows else df.head(max_rows)
     head = "".join(f"<th>{html.escape(_header(c, units, labels))}</th>" for c in shown.columns)
     body = []

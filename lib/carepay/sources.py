@@ -228,6 +228,7 @@ class DataPackage:
     def table(self, name: str, corrected: bool = False) -> pd.DataFrame:
         """A source table as printed, or with corrections.csv applied (corrected=True)."""
         table = self.tables[name].copy()
+        table.attrs["units"] = self.units(name)  # they travel with the table to the report
         if not corrected:
             return table
         key = self.resource(name)["schema"]["primaryKey"]

@@ -14,6 +14,7 @@ import pandas as pd
 from carepay import capitation, payment, population
 from carepay.capitation_fairness.params import CapitationFairnessParams
 from carepay.sources import DataPackage
+from carepay.units import Columns, annotate, annotate_result
 
 PACKAGE = "vasteras_housing_support_2022"
 TABLES = ("executed_hours", "hourly_payment", "persons", "capitation_payment")
@@ -285,6 +286,64 @@ def incentives(
     return table, ends
 
 
+#: The unit and readable label of every column of the tables the report shows (carepay.units).
+RESULT_COLUMNS: dict[str, Columns] = {
+    "rates": {"rate": ("kr/person-month", ""), "per_year": ("kr/person-year", "")},
+    "totals": {
+        "person_months": ("person-months", ""),
+        "executed_hours": ("hours", ""),
+        "ordered_hours": ("hours", ""),
+        "hourly_payment": ("kr", ""),
+        "capitation_payment": ("kr", ""),
+        "change": ("kr", ""),
+        "change_share": ("%", ""),
+        "execution_ratio": ("%", ""),
+        "hourly_per_person_month": ("kr/person-month", "hourly payment per person-month"),
+        "hours_per_person_month": ("hours", ""),
+        "capitation_per_executed_hour": ("kr/hour", "capitation per executed hour"),
+        "capitation_per_ordered_hour": ("kr/hour", "capitation per ordered hour"),
+        "hourly_per_ordered_hour": ("kr/hour", "hourly payment per ordered hour"),
+        "name": ("", "provider"),
+    },
+    "decomposition": {
+        "person_months": ("person-months", ""),
+        "hours_per_person_month": ("hours", ""),
+        "ordered_hours_per_person_month": ("hours", ""),
+        "execution_ratio": ("%", ""),
+        "change_per_person_month": ("kr/person-month", ""),
+        "budget_level": ("kr/person-month", "budget level"),
+        "need": ("kr/person-month", ""),
+        "execution": ("kr/person-month", ""),
+    },
+    "weights": {
+        "need_group": ("", "need group"),
+        "person_months": ("person-months", ""),
+        "estimated": ("kr/person-month", ""),
+        "calibrated": ("kr/person-month", ""),
+        "constrained": ("kr/person-month", ""),
+    },
+    "incentives": {
+        "revenue_one_more_hour": ("kr", ""),
+        "margin_one_more_hour": ("kr", ""),
+        "revenue_one_more_person_month": ("kr", ""),
+    },
+    "support_ends": {
+        "need_group": ("", "need group"),
+        "executed_hours_per_month": ("hours", ""),
+        "hourly": ("kr/month", ""),
+        "flat capitation": ("kr/month", ""),
+        "risk-adjusted": ("kr/month", ""),
+    },
+    "pilot": {"person_months": ("person-months", ""), "hours": ("hours", ""), "payment": ("kr", "")},
+}
+
+
+def change_row(reproduction: pd.DataFrame) -> pd.DataFrame:
+    """The document's row of changes (Förändring, kr/year per provider) against the model, from reproduce()."""
+    rows = reproduction[reproduction.table == "change"]
+    return annotate(rows.copy(), {c: ("kr", "") for c in ("printed", "computed", "difference", "tolerance")})
+
+
 def analyse(params: CapitationFairnessParams, pkg: DataPackage) -> CapitationFairness:
     """Run the whole question for one scenario: the document's tables (step 1), then the steps above."""
     p = params.hourly_rate
@@ -301,7 +360,7 @@ def analyse(params: CapitationFairnessParams, pkg: DataPackage) -> CapitationFai
     weights, calibrated, notes = risk_adjustment(params, pm, rate)
     fit, ratios = fit_measures(pm)
     incentive_table, ends = incentives(params, pm, rate, calibrated, weights.need_group)
-    return CapitationFairness(
+    result = CapitationFairness(
         rate=rate,
         rates=rates,
         monthly=monthly,
@@ -320,6 +379,8 @@ def analyse(params: CapitationFairnessParams, pkg: DataPackage) -> CapitationFai
         pilot=pilot_table(params, monthly, p),
         notes=notes,
     )
+    annotate_result(result, RESULT_COLUMNS)
+    return result
 
 
 def pilot_table(params: CapitationFairnessParams, monthly: pd.DataFrame, hourly_rate: float) -> pd.DataFrame:
@@ -375,7 +436,7 @@ def wide_ratios(ratios: pd.DataFrame, target: str, value: str, need_order: list[
     order = {"provider": 0, "need_group": 1, "provision": 2}
     rank = [(order.get(g, 9), need_order.index(x) if g == "need_group" and x in need_order else 0, x) for g, x in wide.index]
     wide = wide.iloc[sorted(range(len(wide)), key=lambda i: rank[i])]
-    cols = [
-        c for c in ["person_months", "hourly", "flat capitation", "risk-adjusted", "fairness-constrained"] if c in wide.columns
-    ]
-    return wide[cols].reset_index()
+    models = ["hourly", "flat capitation", "risk-adjusted", "fairness-constrained"]
+    cols = [c for c in ["person_months", *models] if c in wide.columns]
+    unit = "kr" if value == "net_compensation" else ""  # predictive ratios have none
+    return annotate(wide[cols].reset_index(), {"person_months": ("person-months", ""), **{m: (unit, "") for m in models}})

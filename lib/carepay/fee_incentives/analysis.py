@@ -15,6 +15,7 @@ from numpy.typing import ArrayLike
 from carepay import behaviour, fees, population
 from carepay.fee_incentives.params import FeeIncentivesParams
 from carepay.sources import DataPackage
+from carepay.units import Columns, annotate_result
 
 PACKAGE = "orebro_home_care_2018"
 RULES = "national_fee_rules"
@@ -311,6 +312,44 @@ def elasticity_estimate(params: FeeIncentivesParams) -> dict:
     return estimate
 
 
+_BANDS: Columns = {
+    "persons": ("persons", ""),
+    "fee_today": ("kr/month", ""),
+    "fee_proposal": ("kr/month", ""),
+    "change": ("kr/month", ""),
+    "pay_more": ("%", ""),
+    "pay_less": ("%", ""),
+}
+
+#: The unit and readable label of every column of the tables the report shows (carepay.units).
+RESULT_COLUMNS: dict[str, Columns] = {
+    "schedule": {
+        "share_of_headroom": ("%", ""),
+        "fee_at_full_headroom": ("kr/month", ""),
+        "printed_2018": ("kr/month", "printed in the report (2018)"),
+        "hours_per_month": ("", "executed hours a month"),
+    },
+    "zero_price": {"persons_zero_marginal_price": ("%", "persons facing a zero price for one more hour")},
+    "revenue": {"value": ("", ""), "document": ("", "the report says")},  # each row's unit is in its unit column
+    "threshold_sensitivity": {"revenue_change": ("kr/year", ""), "break_even_hours": ("hours/year", "")},
+    "behaviour": {
+        "elasticity": ("", ""),
+        "hours_change": ("hours/year", ""),
+        "hours_change_share": ("%", ""),
+        "cost_change": ("kr/year", ""),
+        "revenue_change": ("kr/year", ""),
+        "net_budget_effect": ("kr/year", ""),
+    },
+    "nonfee_sensitivity": {
+        "nonfee_cost": ("kr/hour", "non-fee cost of an hour"),
+        "hours_change_share": ("%", ""),
+        "net_budget_effect": ("kr/year", ""),
+    },
+    "by_hours": {**_BANDS, "band": ("", "executed hours a month")},
+    "by_headroom": {**_BANDS, "band": ("", "fee headroom")},
+}
+
+
 def analyse(params: FeeIncentivesParams, pkg: DataPackage, rules_pkg: DataPackage) -> FeeIncentives:
     """Run the whole question for one scenario: the steps above, in order."""
     rules = fees.rules_for_year(rules_pkg, params.year)
@@ -320,7 +359,7 @@ def analyse(params: FeeIncentivesParams, pkg: DataPackage, rules_pkg: DataPackag
     df, synthetic, calibration, notes = person_months(params, rules, rules_pkg)
     df = fees_and_prices(params, df, shares, cap)
     band, be, nonfee = behaviour_results(params, df, shares, cap, cph)
-    return FeeIncentives(
+    result = FeeIncentives(
         rules=rules,
         cost_per_hour=cph,
         schedule=schedule_table(params, pkg, cap),
@@ -340,6 +379,8 @@ def analyse(params: FeeIncentivesParams, pkg: DataPackage, rules_pkg: DataPackag
         by_headroom=by_band(df, "headroom", params.headroom_bands, "kr"),
         notes=notes,
     )
+    annotate_result(result, RESULT_COLUMNS)
+    return result
 
 
 def _share_zero(df: pd.DataFrame, column: str) -> float:

@@ -17,6 +17,7 @@ from carepay import tariffs
 from carepay.level_regrouping.params import BaseStaffingSpec, LevelRegroupingParams
 from carepay.sources import DataPackage
 from carepay.tariffs import CHANNELS, KEY, LevelError
+from carepay.units import Columns, annotate, annotate_result
 
 PACKAGE = "stockholm_lss_housing_2023"
 TOP_POINTS = 110  # Tables 1 and 2: the scale runs 0-110 points
@@ -275,6 +276,86 @@ def resident_mixes(
     return pd.concat(mixes, ignore_index=True)
 
 
+_LEVELS: Columns = {
+    "points_min": ("points", ""),
+    "points_max": ("points", ""),
+    "standard_amount": ("kr/year", ""),
+    "daily_rate_municipal": ("kr/day", ""),
+    "daily_rate_contracted": ("kr/day", ""),
+    "daily_rate_private": ("kr/day", ""),
+}
+_NEUTRALITY: Columns = {
+    "persons": ("persons", ""),
+    "before": ("kr/year", ""),
+    "after": ("kr/year", ""),
+    "change": ("kr/year", ""),
+    "change_share": ("%", ""),
+}
+
+#: The unit and readable label of every column of the tables the report shows (carepay.units).
+RESULT_COLUMNS: dict[str, Columns] = {
+    "old_levels": _LEVELS,
+    "new_levels": _LEVELS,
+    "flows": {"persons": ("persons", ""), "old_level": ("", "from old level"), "new_level": ("", "to new level")},
+    "neutrality": _NEUTRALITY,
+    "neutrality_channels": _NEUTRALITY,
+    "split_sensitivity": _NEUTRALITY,
+    "solver": {
+        "factor_or_lambda": ("", "neutrality factor or lambda"),
+        "change_before_rounding": ("kr/year", ""),
+        "change_after_rounding": ("kr/year", ""),
+    },
+    "amounts_compared": {
+        "persons": ("persons", ""),
+        "given": ("kr/year", ""),
+        "mean_preserving": ("kr/year", ""),
+        "used": ("kr/year", ""),
+        "points_min": ("points", ""),
+        "points_max": ("points", ""),
+    },
+    "changes": {**_NEUTRALITY, "old_amount": ("kr/year", ""), "new_amount": ("kr/year", "")},
+    "changes_by_level": {**_NEUTRALITY, "old_amount": ("kr/year", ""), "new_amount": ("kr/year", "")},
+    "residences": {**_NEUTRALITY, "residents": ("persons", "")},
+    "groups": {**_NEUTRALITY, "residents": ("persons", "")},
+    "homogeneous": {
+        "residences": ("residences", ""),
+        "share_persons_low": ("%", "persons in the lowest old levels"),
+        "share_residences_only_low": ("%", "residences with only such residents"),
+        "share_persons_high": ("%", "persons in the highest old levels"),
+        "share_residences_only_high": ("%", "residences with only such residents"),
+    },
+    "base_staffing": {"hours": ("hours/year", ""), "cost": ("kr/year", "")},
+    "mixes": {"residents": ("", ""), "revenue": ("kr/year", ""), "surplus": ("kr/year", "")},
+    "channels": {
+        "points_min": ("points", ""),
+        "points_max": ("points", ""),
+        "standard_amount": ("kr/year", ""),
+        "daily_rate_municipal_year": ("kr/year", ""),
+        "daily_rate_contracted_year": ("kr/year", ""),
+        "daily_rate_private_year": ("kr/year", ""),
+        "standard_vs_municipal": ("", "standard amount ÷ municipal daily rate × 365"),
+    },
+    "table3": {
+        "persons": ("persons", ""),
+        "persons_printed": ("persons", "persons printed"),
+        "cost": ("mnkr/year", "cost computed"),
+        "cost_printed": ("mnkr/year", "cost printed"),
+        "difference": ("mnkr/year", ""),
+        "tolerance": ("mnkr/year", ""),
+        "within_rounding": ("", "within rounding"),
+    },
+}
+
+
+def residence_change_distribution(residences: pd.DataFrame) -> pd.DataFrame:
+    """Per housing form: residences, and the smallest, 5th, 50th, 95th percentile and largest change in a
+    residence's budget (shares 0-1 of its budget today)."""
+    q = residences.groupby("housing_form").change_share.describe(percentiles=[0.05, 0.5, 0.95]).reset_index()
+    q["count"] = q["count"].astype(int)
+    q = q[["housing_form", "count", "min", "5%", "50%", "95%", "max"]].rename(columns={"count": "residences"})
+    return annotate(q, {c: ("%", "") for c in ["min", "5%", "50%", "95%", "max"]})
+
+
 def analyse(params: LevelRegroupingParams, pkg: DataPackage) -> Regrouping:
     """Run the whole question for one scenario: the steps above, in order."""
     pop = population(params, pkg)
@@ -301,7 +382,7 @@ def analyse(params: LevelRegroupingParams, pkg: DataPackage) -> Regrouping:
         if params.new_levels == "document" and pop.individuals is None
         else None
     )
-    return Regrouping(
+    result = Regrouping(
         channel=ch,
         old_levels=pop.old,
         new_levels=_with_amounts(pop.new, new_amounts, params.occupancy),
@@ -326,6 +407,18 @@ def analyse(params: LevelRegroupingParams, pkg: DataPackage) -> Regrouping:
         groups=groups,
         notes=notes,
     )
+    annotate_result(result, RESULT_COLUMNS)
+    k = params.homogeneous_levels
+    annotate(
+        result.homogeneous,
+        {
+            "share_persons_low": ("%", f"persons in the {k} lowest old levels"),
+            "share_persons_high": ("%", f"persons in the {k} highest old levels"),
+        },
+    )
+    levels_in_mixes = [c for c in result.mixes.columns if c not in ("system", "housing_form", "residents", "revenue", "surplus")]
+    annotate(result.mixes, {c: ("residents", "") for c in levels_in_mixes})
+    return result
 
 
 def _with_amounts(new: pd.DataFrame, amounts: dict[str, pd.Series], occupancy: float) -> pd.DataFrame:

@@ -13,6 +13,7 @@ import pandas as pd
 from carepay import payment, population
 from carepay.provider_payment.params import ProviderPaymentParams
 from carepay.sources import DataPackage
+from carepay.units import Columns, annotate_result
 
 OREBRO = "orebro_home_care_2018"
 LEKSAND = "leksand_rattvik_home_care_2010"
@@ -257,6 +258,55 @@ def premiums(params: ProviderPaymentParams, orebro: DataPackage, bases: pd.DataF
     return pd.DataFrame(rows), [note]
 
 
+#: The unit and readable label of every column of the tables the report shows (carepay.units).
+RESULT_COLUMNS: dict[str, Columns] = {
+    "incentives": {
+        "one_more_executed_hour": ("", "one more executed hour brings"),
+        "one_more_client": ("", "one more client brings"),
+        "pushes_executed_time": ("", "pushes executed time"),
+    },
+    "economics": {
+        "client_time_share_at_price": ("%", "time at the client in the 375 kr price"),
+        "staff_cost_per_hour": ("kr/hour", ""),
+        "client_share_implied_by_own_cost": ("%", "time at the client that 482 kr implies"),
+        "cost_per_executed_hour_at_38_percent": ("kr/hour", "break-even price at 38 % (Örebro, granted-time era)"),
+    },
+    "document_figures": {
+        "printed": ("kr/year", ""),
+        "from_the_report_s_numbers": ("kr/year", "from the report's own numbers"),
+        "from_the_population": ("kr/year", ""),
+    },
+    "levels": {
+        "lower_bound_hours": ("hours/month", ""),
+        "person_months": ("person-months", ""),
+        "mean_granted_hours": ("hours/month", ""),
+        "amount": ("kr/month", "calibrated amount"),
+        "raw_amount": ("kr/month", "calibrated amount before rounding"),
+        "printed_amount": ("kr/month", "printed amount"),
+        "calibrated_over_printed": ("", "calibrated ÷ printed"),
+    },
+    "bases": {
+        "execution_ratio": ("%", ""),
+        "executed_hours": ("hours/year", ""),
+        "payment": ("kr/year", ""),
+        "payment_per_executed_hour": ("kr/hour", ""),
+        "change_vs_today": ("kr/year", ""),
+    },
+    "guarantee": {
+        "payment_without_rule": ("kr/year", ""),
+        "payment_with_rule": ("kr/year", ""),
+        "saving": ("kr/year", ""),
+        "person_months_below_minimum": ("%", ""),
+    },
+    "premium": {
+        "share_of_base": ("%", ""),
+        "goal_share": ("%", ""),
+        "expected_cost": ("kr/year", ""),
+        "share_of_total_payment": ("%", ""),
+    },
+}
+
+
 def analyse(params: ProviderPaymentParams, orebro: DataPackage) -> ProviderPayment:
     """Run the whole question for one scenario: clients and today's payment (step 1), then the steps above."""
     rate = hourly_rate(params, orebro)
@@ -268,7 +318,7 @@ def analyse(params: ProviderPaymentParams, orebro: DataPackage) -> ProviderPayme
     bases, guarantee = bases_compared(params, df, rate, amounts)
     prem, notes = premiums(params, orebro, bases)
     econ, curve = economics(params, orebro)
-    return ProviderPayment(
+    result = ProviderPayment(
         hourly_rate=rate,
         in_house_share=in_house_share(orebro),
         person_months=df,
@@ -284,3 +334,5 @@ def analyse(params: ProviderPaymentParams, orebro: DataPackage) -> ProviderPayme
         incentives=payment.incentive_table(),
         notes=notes,
     )
+    annotate_result(result, RESULT_COLUMNS)
+    return result
