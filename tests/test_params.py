@@ -96,3 +96,82 @@ def test_cli_reports_bad_scenario_without_traceback(project, capsys):
     assert "INVALID params/sources/bad.yaml" in out and "Traceback" not in out
     assert cli.main(["reports", "params/sources/nope.yaml", "--no-progress"]) == 2
     assert "params file not found" in capsys.readouterr().err
+
+
+PLACEHOLDERS = {"", "-", "?", "tbd", "todo", "none", "n/a"}
+
+
+@pytest.mark.parametrize("notebook", notebook_names())
+def test_every_parameter_has_a_unit_and_a_source(notebook):
+    rows = params.metadata(notebook)
+    assert any("." in r["parameter"] for r in rows) or notebook == "sources", "nested parameters are described too"
+    bad = [
+        f"{r['parameter']} (unit {r['unit']!r}, source {r['source']!r})"
+        for r in rows
+        if str(r["unit"] or "").strip().lower() in PLACEHOLDERS
+        or str(r["source"] or "").strip().lower() in PLACEHOLDERS
+        or not r["description"]
+    ]
+    assert not bad, f"{notebook}: parameters without a unit, a source or a description: {bad}"
+
+
+def _document_figures(notebook):
+    import csv
+
+    from carepay import paths, registry
+
+    found = {}
+    for package in registry.QUESTIONS[notebook].documents:
+        with (paths.data_dir() / package / "figures.csv").open(encoding="utf-8") as f:
+            for row in csv.DictReader(f):
+                found.setdefault(float(row["value"]), f"{package}/{row['figure']}")
+    return found
+
+
+#: Defaults that equal a document figure by chance, not because they come from it.
+COINCIDENCES = {
+    "capitation_fairness": {"population.median_ordered_hours"},  # an assumption; 14 is also a count of municipalities
+    "provider_payment": {  # assumed execution ratios and a spread, not the figures they happen to equal
+        "execution.level_month.external",
+        "execution.capitation.in_house",
+        "execution.capitation.external",
+        "population.sigma_month",
+    },
+}
+
+
+@pytest.mark.parametrize("notebook", notebook_names())
+def test_defaults_from_documents_refer_to_their_figures(notebook):
+    """One source per number: a default equal to a document figure (other than small counts) is a reference."""
+    p = params.load(notebook)
+    refs = p.references()
+    figures = _document_figures(notebook)
+    typed = []
+    for path, value in params.flatten(p.values()):
+        items = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
+        for i, v in items:
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or float(v) not in figures:
+                continue
+            if float(v).is_integer() and abs(v) <= 12:
+                continue  # small counts (months, staff) match figures by chance
+            at = path if i is None else f"{path}[{i}]"
+            if at not in refs and "seed" not in at and "year" not in at and at not in COINCIDENCES.get(notebook, set()):
+                typed.append(f"{at} = {v} (write {{figure: {figures[float(v)]}}})")
+    assert not typed, f"{notebook}: document figures typed again in default.yaml: {typed}"
+
+
+def test_figure_references_resolve_show_and_fail_clearly(project):
+    p = params.load("capitation_fairness")
+    assert p.hourly_rate == 436 and p.references()["hourly_rate"] == "vasteras_housing_support_2022/hourly_rate_2022"
+    from carepay import report
+
+    rows = report.parameter_rows(p, "capitation_fairness").set_index("parameter")
+    assert "figures.csv: hourly_rate_2022 (section 4: 'timersättning om 436 kr')" in rows.loc["hourly_rate", "read from"]
+    # an analyst's own value replaces the reference, and the provenance no longer claims it
+    over = params.resolve("capitation_fairness", "default", {"hourly_rate": 450})
+    assert over.hourly_rate == 450 and "hourly_rate" not in over.references()
+    bad = project / "params" / "capitation_fairness" / "bad.yaml"
+    bad.write_text("title: t\ndescription: d\nhourly_rate: {figure: vasteras_housing_support_2022/hourly_rat}\n")
+    with pytest.raises(ParameterError) as err:
+        params.load("capitation_fairness", "bad")
+    assert "bad.yaml" in str(err.value) and "'hourly_rate'" in str(err.value) and "hourly_rate_2022" in str(err.value)

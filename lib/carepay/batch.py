@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from carepay import KEY_RESULTS_MIME, paths
-from carepay.params import ParameterError, merged_values, scenario_files, validate
+from carepay.params import ParameterError, load, scenario_files
 
 CELL_TIMEOUT_S = 900
 
@@ -114,8 +114,7 @@ def prepare(jobs: list[Job]) -> tuple[list[Job], list[Outcome]]:
     ready, failed = [], []
     for job in jobs:
         try:
-            values, path = merged_values(job.notebook, job.params_path)
-            model = validate(job.notebook, values, paths.relative(path))
+            model = load(job.notebook, job.params_path)
             job.values = model.model_dump(mode="json")
             ready.append(job)
         except ParameterError as err:

@@ -6,19 +6,26 @@ file starts with a title and a description and holds only what it changes. Loadi
 merges a scenario onto default.yaml and validates the result against the notebook's
 model: types, ranges, allowed choices, ordering rules; unknown keys are errors.
 
-Each parameter declares its unit and its source in the model (``param(...)``), so
-reports can show what a number means and where it comes from.
+Each parameter, nested ones included, declares its unit and its source in the model
+(``param(...)``), so reports can show what a number means and where it comes from.
+
+One source per number: a value that comes from a document is not typed again but refers to
+its row in data/<document>/figures.csv, ``{figure: <document>/<figure>}``; loading replaces
+the reference by the printed value and remembers it, and the report's provenance shows it.
 """
 
 from __future__ import annotations
 
+import csv
 import difflib
+import types
+import typing
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from carepay import paths
 
@@ -46,19 +53,37 @@ class ScenarioParams(BaseModel):
     def parameter_names(cls) -> list[str]:
         return [n for n in cls.model_fields if n not in HEADER_KEYS]
 
+    _references: dict[str, str] = PrivateAttr(default_factory=dict)
+
     def values(self) -> dict[str, Any]:
         """The parameters without the header, as plain Python values."""
         return {k: v for k, v in self.model_dump(mode="json").items() if k not in HEADER_KEYS}
 
+    def references(self) -> dict[str, str]:
+        """Parameter path (``rate.budget``, ``level_boundaries[8]``) -> the document figure its value was read from."""
+        return dict(self._references)
 
-class PopulationSource(BaseModel):
+
+class Spec(BaseModel):
+    """Base of the nested parameter blocks: unknown keys are errors, values cannot change after validation."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PopulationSource(Spec):
     """Individual rows: synthetic (drawn by the library, seeded, labelled) or an analyst's extract (a CSV file).
     Shared by the questions that need individual-level data."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    source: Literal["synthetic", "extract"]
-    extract_file: str | None = Field(default=None, description="CSV path relative to the project folder (schema in README)")
-    seed: int = Field(ge=0, description="seed of the synthetic draw")
+    source: Literal["synthetic", "extract"] = param(
+        unit="choice", source="analyst's choice", description="Draw synthetic rows, or read an analyst's extract."
+    )
+    extract_file: str | None = param(
+        None,
+        unit="path to a CSV file",
+        source="analyst's extract (schema in README)",
+        description="CSV path relative to the project folder; needed when source is 'extract'.",
+    )
+    seed: int = param(unit="seed", source="carepay (any whole number)", description="Seed of the synthetic draw.", ge=0)
 
     @model_validator(mode="after")
     def _file(self) -> PopulationSource:
@@ -161,6 +186,65 @@ def validate(notebook: str, values: Mapping[str, Any], where: str = "parameters"
         raise ParameterError(_format_errors(model, err, where)) from None
 
 
+# --- references to document figures --------------------------------------------------------
+
+REFERENCE_KEY = "figure"
+
+
+def _figures(package: str) -> dict[str, dict[str, str]]:
+    """data/<package>/figures.csv as figure name -> row (read with the csv module: no pandas to validate)."""
+    path = paths.data_dir() / package / "figures.csv"
+    if not path.exists():
+        return {}
+    with path.open(encoding="utf-8", newline="") as f:
+        return {row["figure"]: row for row in csv.DictReader(f)}
+
+
+def describe_reference(reference: str) -> str:
+    """How a reference reads in the provenance block: the file, the figure, the section and the words as printed."""
+    package, _, name = reference.partition("/")
+    row = _figures(package).get(name, {})
+    where = f"data/{package}/figures.csv: {name}"
+    if row:
+        where += f" (section {row.get('section', '')}: '{row.get('printed', '')}')"
+    return where
+
+
+def resolve_references(values: Any, where: str, path: str = "") -> tuple[Any, dict[str, str]]:
+    """Replace every ``{figure: <document>/<name>}`` in values by the figure's value; return the references found."""
+    found: dict[str, str] = {}
+    if isinstance(values, dict) and set(values) == {REFERENCE_KEY}:
+        reference = values[REFERENCE_KEY]
+        package, _, name = str(reference).partition("/")
+        figures = _figures(package) if package else {}
+        if name not in figures:
+            known = ", ".join(paths.data_package_names()) if not figures else ", ".join(figures)
+            what = "figures of " + package if figures else "documents"
+            raise ParameterError(
+                f"{where}: '{path}': {{figure: {reference}}} names no figure of data/; "
+                f"write {{figure: <document>/<figure>}} with one of the {what}: {known}"
+            )
+        text = figures[name]["value"]
+        value: Any = float(text)
+        if value.is_integer() and "." not in text:
+            value = int(value)
+        return value, {path: str(reference)}
+    if isinstance(values, dict):
+        out = {}
+        for key, item in values.items():
+            out[key], refs = resolve_references(item, where, f"{path}.{key}" if path else str(key))
+            found.update(refs)
+        return out, found
+    if isinstance(values, list):
+        items = []
+        for i, item in enumerate(values):
+            resolved, refs = resolve_references(item, where, f"{path}[{i}]")
+            items.append(resolved)
+            found.update(refs)
+        return items, found
+    return values, found
+
+
 def merged_values(notebook: str, scenario: str | Path = "default") -> tuple[dict[str, Any], Path]:
     """The scenario's values on top of default.yaml (a scenario lists only what it changes)."""
     path = scenario_path(notebook, scenario)
@@ -176,9 +260,13 @@ def merged_values(notebook: str, scenario: str | Path = "default") -> tuple[dict
 
 
 def load(notebook: str, scenario: str | Path = "default") -> ScenarioParams:
-    """Load and validate params/<notebook>/<scenario>.yaml (merged onto default.yaml)."""
+    """Load and validate params/<notebook>/<scenario>.yaml (merged onto default.yaml), figures resolved."""
     values, path = merged_values(notebook, scenario)
-    return validate(notebook, values, paths.relative(path))
+    where = paths.relative(path)
+    values, references = resolve_references(values, where)
+    model = validate(notebook, values, where)
+    model._references.update(references)
+    return model
 
 
 def resolve(notebook: str, scenario: str, namespace: Mapping[str, Any]) -> ScenarioParams:
@@ -190,9 +278,15 @@ def resolve(notebook: str, scenario: str, namespace: Mapping[str, Any]) -> Scena
     """
     model = model_for(notebook)
     values, path = merged_values(notebook, scenario)
+    values, references = resolve_references(values, paths.relative(path))
     overrides = {k: namespace[k] for k in model.model_fields if namespace.get(k) is not None}
     where = paths.relative(path) + (" with the notebook's values" if overrides else "")
-    return validate(notebook, {**values, **overrides}, where)
+    validated = validate(notebook, {**values, **overrides}, where)
+    # a reference holds only where the value used is still the figure's
+    used = validated.values()
+    kept = {k: ref for k, ref in references.items() if flatten_one(used, k) == flatten_one(values, k)}
+    validated._references.update(kept)
+    return validated
 
 
 def changes_from_default(notebook: str, params: ScenarioParams) -> dict[str, tuple[Any, Any]]:
@@ -202,18 +296,97 @@ def changes_from_default(notebook: str, params: ScenarioParams) -> dict[str, tup
     return {k: (default.get(k), v) for k, v in now.items() if default.get(k) != v}
 
 
-def metadata(notebook: str) -> list[dict[str, Any]]:
-    """One row per parameter: name, description, unit, source, constraints."""
-    model = model_for(notebook)
+def _nested_model(annotation: Any) -> tuple[type[BaseModel] | None, str]:
+    """The parameter block inside an annotation, and how it nests: '' (itself), '[]' (a list of), '.*' (a dict of)."""
+    origin = typing.get_origin(annotation)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation, ""
+    if origin in (typing.Union, types.UnionType):
+        for arg in typing.get_args(annotation):
+            found, how = _nested_model(arg)
+            if found is not None:
+                return found, how
+    if origin is list:
+        found, how = _nested_model(typing.get_args(annotation)[0])
+        return (found, "[]" + how) if found is not None else (None, "")
+    if origin is dict:
+        found, how = _nested_model(typing.get_args(annotation)[1])
+        return (found, ".*" + how) if found is not None else (None, "")
+    return None, ""
+
+
+def model_metadata(model: type[BaseModel], prefix: str = "") -> list[dict[str, Any]]:
+    """One row per parameter of a model and of every block nested in it (dotted names: rate.budget,
+    execution.*.in_house, new_levels[].points_min): description, unit, source."""
     rows = []
     for name, field in model.model_fields.items():
-        if name in HEADER_KEYS:
+        if name in HEADER_KEYS and not prefix:
             continue
         extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+        full = f"{prefix}{name}"
         rows.append(
-            {"parameter": name, "description": field.description, "unit": extra.get("unit"), "source": extra.get("source")}
+            {"parameter": full, "description": field.description, "unit": extra.get("unit"), "source": extra.get("source")}
         )
+        nested, how = _nested_model(field.annotation)
+        if nested is not None:
+            rows.extend(model_metadata(nested, f"{full}{how}."))
     return rows
+
+
+def metadata(notebook: str) -> list[dict[str, Any]]:
+    """One row per parameter of the notebook, nested ones included: name, description, unit, source."""
+    return model_metadata(model_for(notebook))
+
+
+def flatten(values: Any, path: str = "") -> list[tuple[str, Any]]:
+    """Leaf values by path: blocks become dotted names, lists of blocks name[i].field; lists of plain values stay whole."""
+    if isinstance(values, dict) and values:
+        out = []
+        for key, item in values.items():
+            out.extend(flatten(item, f"{path}.{key}" if path else str(key)))
+        return out
+    if isinstance(values, list) and values and all(isinstance(v, dict) for v in values):
+        out = []
+        for i, item in enumerate(values):
+            out.extend(flatten(item, f"{path}[{i}]"))
+        return out
+    if isinstance(values, list) and any(isinstance(v, dict) for v in values):
+        return [(f"{path}[{i}]", v) for i, v in enumerate(values)]
+    return [(path, values)]
+
+
+def flatten_one(values: Any, path: str) -> Any:
+    """The value at a path of flatten() (None when there is none)."""
+    for p, v in flatten(values):
+        if p == path:
+            return v
+    for p, v in flatten(values):  # a list element inside a list of plain values
+        if path.startswith(p + "[") and isinstance(v, list):
+            try:
+                return v[int(path[len(p) + 1 : -1])]
+            except (ValueError, IndexError):
+                return None
+    return None
+
+
+def pattern_of(path: str, rows: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The metadata row of a flattened path (list indices become [], dict keys *)."""
+    import re
+
+    generic = re.sub(r"\[\d+\]", "[]", path)
+    names = {r["parameter"]: r for r in rows}
+    if generic in names:
+        return names[generic]
+    parts = generic.split(".")
+    for i in range(len(parts) - 1, 0, -1):  # a dict key in the path: try '*' in its place
+        candidate = ".".join([*parts[:i], "*", *parts[i + 1 :]])
+        if candidate in names:
+            return names[candidate]
+    while "." in generic or "[" in generic:  # an element of a plain list or dict: its parent's row
+        generic = generic.rsplit(".", 1)[0] if "." in generic else generic.rsplit("[", 1)[0]
+        if generic in names:
+            return names[generic]
+    return None
 
 
 __all__ = ["ParameterError", "PopulationSource", "ScenarioParams", "param", "load", "resolve", "validate", "model_for"]

@@ -7,7 +7,6 @@ display (Swedish style: 29 439 000, decimal comma), with the unit in every heade
 from __future__ import annotations
 
 import html
-import json
 import platform
 import re
 import subprocess
@@ -216,23 +215,57 @@ def git_commit() -> str:
     return commit + (" + local changes" if dirty else "")
 
 
+def _plain(value: Any, unit: str = "") -> str:
+    """A parameter value as a reader sees it: numbers in Swedish style (years and seeds as written), lists
+    joined, null as 'none'."""
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (int, float)):
+        if unit in ("year", "seed") and float(value).is_integer():
+            return str(int(value))
+        if float(value).is_integer():
+            return number(int(value))
+        return number(value, 6).rstrip("0")
+    if isinstance(value, list):
+        return ", ".join(_plain(v, unit) for v in value) if value else "none"
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_plain(v, unit)}" for k, v in value.items()) if value else "none"
+    return str(value)
+
+
+def parameter_rows(params: Any, notebook: str) -> pd.DataFrame:
+    """One row per parameter value used (nested ones by their dotted name): value, unit, source, and the
+    document figure it was read from where it refers to one."""
+    from carepay.params import describe_reference, flatten, metadata, pattern_of
+
+    meta = metadata(notebook)
+    refs = params.references()
+    rows = []
+    for path, value in flatten(params.values()):
+        m = pattern_of(path, meta) or {}
+        ref = refs.get(path)
+        list_refs = [f"[{k[len(path) + 1 : -1]}] {describe_reference(r)}" for k, r in refs.items() if k.startswith(path + "[")]
+        rows.append(
+            {
+                "parameter": path,
+                "value": _plain(value, m.get("unit") or ""),
+                "unit": m.get("unit") or "",
+                "source": m.get("source") or "",
+                "read from": describe_reference(ref) if ref else "; ".join(list_refs),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
 def provenance(params: Any, packages: Iterable[Any], notebook: str, extra_files: Iterable[str] = ()) -> None:
     """The block every report ends with: parameters, data files with checksums, versions, commit, time."""
     from IPython.display import HTML, display
 
-    from carepay.params import metadata
     from carepay.sources import sha256
 
-    meta = {m["parameter"]: m for m in metadata(notebook)}
-    prows = [
-        {
-            "parameter": k,
-            "value": json.dumps(v, ensure_ascii=False) if not isinstance(v, str) else v,
-            "unit": meta.get(k, {}).get("unit") or "",
-            "source": meta.get(k, {}).get("source") or "",
-        }
-        for k, v in params.values().items()
-    ]
+    prows = parameter_rows(params, notebook)
     files = pd.concat([p.files() for p in packages], ignore_index=True) if packages else pd.DataFrame(columns=["file", "sha256"])
     root = paths.project_root()
     others = [{"file": f, "sha256": sha256(root / f)} for f in extra_files if (root / f).exists()]

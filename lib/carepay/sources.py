@@ -301,7 +301,7 @@ class SourcesParams(ScenarioParams):
     )
     rows_per_table: int = param(
         unit="rows",
-        source="-",
+        source="presentation choice",
         description="Rows of each source table shown in full before it is cut.",
         ge=1,
         le=1000,

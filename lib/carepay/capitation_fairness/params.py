@@ -4,40 +4,68 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import field_validator, model_validator
 
-from carepay.params import PopulationSource, ScenarioParams, param
+from carepay.params import PopulationSource, ScenarioParams, Spec, param
 
 # --- capitation fairness (Västerås housing support) ---------------------------------------------
 
 VASTERAS = "Västerås 2022 (000_7fc4c13e710067f1.txt)"
 
 
-class RateSpec(BaseModel):
+class RateSpec(Spec):
     """Where the capitation rate comes from: the one the document's tables imply, budget / (persons x months),
     or budget-neutral (the rate at which capitation pays what hourly payment paid for the same person-months)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    basis: Literal["implied_by_tables", "budget", "budget_neutral"]
-    budget: float = Field(gt=0, description="kr/year (document: 29 439 000)")
-    persons: float = Field(gt=0, description="volume basis, persons (document: drygt 520)")
-    months: int = Field(ge=1, le=12, description="months the budget pays for")
+    basis: Literal["implied_by_tables", "budget", "budget_neutral"] = param(
+        unit="choice",
+        source=f"{VASTERAS}, section 4 and its capitation table (the two readings disagree)",
+        description="The tables' rate, the text's budget over persons and months, or the budget-neutral rate.",
+    )
+    budget: float = param(unit="kr/year", source=f"{VASTERAS}, section 4", description="The budget for a year.", gt=0)
+    persons: float = param(unit="persons", source=f"{VASTERAS}, section 4", description="The volume basis.", gt=0)
+    months: int = param(
+        unit="months", source=f"{VASTERAS}, section 4 (a year)", description="Months the budget pays for.", ge=1, le=12
+    )
 
 
 class PopulationSpec(PopulationSource):
     """Individual person-months: synthetic (calibrated to the tables, seeded) or an analyst's extract."""
 
-    median_ordered_hours: float = Field(gt=0, description="hours/month, centre of the synthetic need levels")
-    sigma_person: float = Field(ge=0, le=3, description="spread of need between persons (log scale)")
-    sigma_month: float = Field(ge=0, le=3, description="spread of a person's hours between months (log scale)")
+    median_ordered_hours: float = param(
+        unit="hours/month",
+        source="assumption (calibrated: the tables give only sums)",
+        description="Centre of the synthetic persons' ordered hours.",
+        gt=0,
+    )
+    sigma_person: float = param(
+        unit="log scale",
+        source="assumption",
+        description="Spread of ordered hours between persons (standard deviation of the log).",
+        ge=0,
+        le=3,
+    )
+    sigma_month: float = param(
+        unit="log scale",
+        source="assumption",
+        description="Spread of a person's hours between months (standard deviation of the log).",
+        ge=0,
+        le=3,
+    )
 
 
-class NeedGroupSpec(BaseModel):
+class NeedGroupSpec(Spec):
     """Need groups as bands of ordered hours per month."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    thresholds: list[float] = Field(min_length=1, description="hours/month, increasing")
-    names: list[str] = Field(min_length=2)
+    thresholds: list[float] = param(
+        unit="hours/month",
+        source="assumption (the document has no need groups)",
+        description="Boundaries between the need groups, increasing.",
+        min_length=1,
+    )
+    names: list[str] = param(
+        unit="names", source="assumption", description="One name per group, one more than thresholds.", min_length=2
+    )
 
     @model_validator(mode="after")
     def _shape(self) -> NeedGroupSpec:
@@ -48,20 +76,24 @@ class NeedGroupSpec(BaseModel):
         return self
 
 
-class FairGroupSpec(BaseModel):
+class FairGroupSpec(Spec):
     """The group whose predictive ratio the constrained model holds at 1."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    by: Literal["provider", "provision", "need_group"]
-    value: str
+    by: Literal["provider", "provision", "need_group"] = param(
+        unit="choice", source="carepay.capitation.estimate_constrained", description="The grouping the group belongs to."
+    )
+    value: str = param(unit="group id", source="analyst's choice", description="The group paid exactly its cost.")
 
 
-class PilotSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    provider: str
-    persons: int = Field(ge=1)
-    months: int = Field(ge=1, le=12)
-    yearly_rate: float = Field(gt=0, description="kr/person-year")
+class PilotSpec(Spec):
+    """The capitation pilot (section 5)."""
+
+    provider: str = param(unit="provider id", source=f"{VASTERAS}, section 5 (Skultuna)", description="The pilot provider.")
+    persons: int = param(unit="persons", source=f"{VASTERAS}, section 5", description="Persons in the pilot.", ge=1)
+    months: int = param(unit="months", source=f"{VASTERAS}, section 5", description="Length of the pilot.", ge=1, le=12)
+    yearly_rate: float = param(
+        unit="kr/person-year", source=f"{VASTERAS}, section 4 (ca 56 000 kr)", description="Capitation a year.", gt=0
+    )
 
 
 class CapitationFairnessParams(ScenarioParams):
@@ -99,7 +131,7 @@ class CapitationFairnessParams(ScenarioParams):
     )
     fair_group: FairGroupSpec = param(
         unit="group",
-        source="carepay.capitation.estimate_constrained",
+        source="carepay.capitation.estimate_constrained (risk groups, after van Kleef et al. 2017)",
         description="The group the fairness-constrained model pays exactly its target.",
     )
     cost_per_hour: float = param(

@@ -4,34 +4,60 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import field_validator, model_validator
 
-from carepay.params import PopulationSource, ScenarioParams, param
+from carepay.params import PopulationSource, ScenarioParams, Spec, param
 
 # --- fee incentives (Örebro) ---------------------------------------------------------------------
 
 OREBRO = "Örebro 2018 (002_40af8f11a0d2ba4a.txt)"
 
 
+AGGREGATES = f"{OREBRO}, 7.4.1"
+ELASTICITY = (
+    "home help price elasticities roughly -0.2 to -0.4 in the literature; about -0.4 in a French study "
+    "(Roquebert & Tenand, household-level data on home care)"
+)
+
+
 class FeePopulationSpec(PopulationSource):
     """Home-care person-months: synthetic (calibrated to the Örebro aggregates, seeded) or an analyst's extract."""
 
-    individuals: int = Field(ge=1, description="persons (Örebro 7.4.1: 2 700)")
-    hours_per_year: float = Field(gt=0, description="executed hours a year (Örebro 7.4.1: 1 000 000)")
-    individuals_above_cap_hours: int = Field(ge=0, description="persons above the fee cap's hours (Örebro 7.4.1: 1 700)")
-    sigma_month: float = Field(ge=0, le=2, description="spread of a person's hours between months (log scale)")
-    income_median: float = Field(gt=0, description="kr/month after tax (assumption)")
-    income_sigma: float = Field(ge=0, le=2)
-    housing_median: float = Field(gt=0, description="kr/month (assumption)")
-    housing_sigma: float = Field(ge=0, le=2)
-    supplement_income_limit: float = Field(ge=0, description="kr/month: below it a housing supplement is paid (assumption)")
-    supplement_share: float = Field(ge=0, le=1, description="housing supplement as share of housing cost (assumption)")
-    alarm_share: float = Field(ge=0, le=1, description="share with a safety alarm")
-    income_year: int = Field(
+    individuals: int = param(unit="persons", source=AGGREGATES, description="Persons with home care.", ge=1)
+    hours_per_year: float = param(unit="hours/year", source=AGGREGATES, description="Executed hours a year.", gt=0)
+    individuals_above_cap_hours: int = param(
+        unit="persons", source=AGGREGATES, description="Persons with more hours than reach the fee cap.", ge=0
+    )
+    sigma_month: float = param(
+        unit="log scale", source="assumption", description="Spread of a person's hours between months.", ge=0, le=2
+    )
+    income_median: float = param(
+        unit="kr/month",
+        source=f"assumption, set so that most headroom lies between 1 kr and the cap ({AGGREGATES})",
+        description="Median income after tax.",
+        gt=0,
+    )
+    income_sigma: float = param(unit="log scale", source="assumption", description="Spread of incomes.", ge=0, le=2)
+    housing_median: float = param(unit="kr/month", source="assumption", description="Median housing cost.", gt=0)
+    housing_sigma: float = param(unit="log scale", source="assumption", description="Spread of housing costs.", ge=0, le=2)
+    supplement_income_limit: float = param(
+        unit="kr/month", source="assumption", description="Income below which a housing supplement is paid.", ge=0
+    )
+    supplement_share: float = param(
+        unit="share of housing cost",
+        source="assumption",
+        description="Housing supplement as a share of housing cost.",
+        ge=0,
+        le=1,
+    )
+    alarm_share: float = param(unit="share 0-1", source="assumption", description="Share with a safety alarm.", ge=0, le=1)
+    income_year: int = param(
+        unit="year",
+        source="assumption (the year the incomes were set for)",
+        description="Year whose kronor the incomes and housing costs are in; they follow the price base amount to the "
+        "scenario's year.",
         ge=2000,
         le=2100,
-        description="year whose kronor the incomes and housing costs are in; "
-        "they follow the price base amount to the scenario's year",
     )
 
     @model_validator(mode="after")
@@ -41,12 +67,20 @@ class FeePopulationSpec(PopulationSource):
         return self
 
 
-class ElasticitySpec(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    central: float = Field(le=0, ge=-3, description="elasticity of executed hours to the price of an hour")
-    low: float = Field(le=0, ge=-3, description="the more responsive end of the band")
-    high: float = Field(le=0, ge=-3, description="the less responsive end of the band")
-    nonfee_cost: float = Field(gt=0, description="kr/hour: the individual's non-fee cost of an hour of help (assumption)")
+class ElasticitySpec(Spec):
+    """How executed hours respond to the price of an hour: central value, band, and the non-fee cost of an hour."""
+
+    central: float = param(
+        unit="elasticity", source=ELASTICITY, description="Elasticity of executed hours to the price of an hour.", le=0, ge=-3
+    )
+    low: float = param(unit="elasticity", source=ELASTICITY, description="The more responsive end of the band.", le=0, ge=-3)
+    high: float = param(unit="elasticity", source=ELASTICITY, description="The less responsive end of the band.", le=0, ge=-3)
+    nonfee_cost: float = param(
+        unit="kr/hour",
+        source="assumption (the documents give none; the report shows how the result moves with it)",
+        description="The individual's non-fee cost of an hour of help (time, effort).",
+        gt=0,
+    )
 
     @model_validator(mode="after")
     def _order(self) -> ElasticitySpec:
@@ -55,12 +89,15 @@ class ElasticitySpec(BaseModel):
         return self
 
 
-class EstimatorSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    persons: int = Field(ge=10, le=200_000)
-    months: int = Field(ge=2, le=60)
-    true_elasticity: float = Field(le=0, ge=-3)
-    seed: int = Field(ge=0)
+class EstimatorSpec(Spec):
+    """A synthetic panel with a known elasticity that the estimator must recover."""
+
+    persons: int = param(unit="persons", source="carepay.behaviour", description="Persons in the panel.", ge=10, le=200_000)
+    months: int = param(unit="months", source="carepay.behaviour", description="Months per person.", ge=2, le=60)
+    true_elasticity: float = param(
+        unit="elasticity", source=ELASTICITY, description="The elasticity the panel is drawn with.", le=0, ge=-3
+    )
+    seed: int = param(unit="seed", source="carepay (any whole number)", description="Seed of the draw.", ge=0)
 
 
 def _increasing(values: list[float], what: str) -> list[float]:
@@ -110,8 +147,7 @@ class FeeIncentivesParams(ScenarioParams):
     )
     elasticity: ElasticitySpec = param(
         unit="elasticity, kr/hour",
-        source="home help price elasticities roughly -0.2 to -0.4 in the literature; about -0.4 in a French study "
-        "(Roquebert & Tenand, household-level data on home care); the issue's range",
+        source=ELASTICITY,
         description="Response of executed hours to the price of an hour: central value and band.",
     )
     estimator: EstimatorSpec = param(
@@ -120,10 +156,12 @@ class FeeIncentivesParams(ScenarioParams):
         description="A synthetic panel with a known elasticity that the estimator must recover.",
     )
     hour_bands: list[float] = param(
-        unit="hours/month", source="-", description="Bands of executed hours for the distribution tables."
+        unit="hours/month", source="presentation choice", description="Bands of executed hours for the distribution tables."
     )
     headroom_bands: list[float] = param(
-        unit="kr/month", source="-", description="Bands of fee headroom for the distribution tables."
+        unit="kr/month",
+        source="presentation choice (0 and the 2018 fee cap as edges)",
+        description="Bands of fee headroom for the distribution tables.",
     )
 
     @field_validator("shares")

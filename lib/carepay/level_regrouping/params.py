@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import field_validator, model_validator
 
-from carepay.params import ScenarioParams, param
+from carepay.params import ScenarioParams, Spec, param
 
 # --- level regrouping (Stockholm LSS housing) ------------------------------------------------
 
@@ -15,28 +15,45 @@ HousingForm = Literal["service_housing", "group_housing"]
 Channel = Literal["standard_amount", "daily_rate_municipal", "daily_rate_contracted", "daily_rate_private"]
 
 
-class LevelSpec(BaseModel):
+ANALYST_GROUPING = f"{STOCKHOLM}, Table 2 (the proposal), or the analyst's own grouping"
+STAFFING = f"{STOCKHOLM}, Beräkning av grundbemanning"
+
+
+class LevelSpec(Spec):
     """One level of a new grouping. Amounts may be left out when a solver computes them."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    housing_form: HousingForm
-    level: int = Field(ge=0)
-    points_min: int = Field(ge=0)
-    points_max: int = Field(ge=0)
-    standard_amount: float | None = Field(default=None, gt=0, description="kr/year")
-    daily_rate_municipal: float | None = Field(default=None, gt=0, description="kr/day")
-    daily_rate_contracted: float | None = Field(default=None, gt=0, description="kr/day")
-    daily_rate_private: float | None = Field(default=None, gt=0, description="kr/day")
+    housing_form: HousingForm = param(unit="choice", source=ANALYST_GROUPING, description="The housing form of the level.")
+    level: int = param(unit="level", source=ANALYST_GROUPING, description="The level's number.", ge=0)
+    points_min: int = param(unit="points", source=ANALYST_GROUPING, description="Lowest points of the level.", ge=0)
+    points_max: int = param(unit="points", source=ANALYST_GROUPING, description="Highest points of the level.", ge=0)
+    standard_amount: float | None = param(
+        None, unit="kr/year", source=ANALYST_GROUPING, description="Yearly standard amount (district boards).", gt=0
+    )
+    daily_rate_municipal: float | None = param(
+        None, unit="kr/day", source=ANALYST_GROUPING, description="Daily rate, municipal provision.", gt=0
+    )
+    daily_rate_contracted: float | None = param(
+        None, unit="kr/day", source=ANALYST_GROUPING, description="Daily rate, contracted provision.", gt=0
+    )
+    daily_rate_private: float | None = param(
+        None, unit="kr/day", source=ANALYST_GROUPING, description="Daily rate, private provision.", gt=0
+    )
 
 
-class FloorSpec(BaseModel):
+class FloorSpec(Spec):
     """A minimum amount for one new level: in kr a year, or what covers base staffing with N residents."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    housing_form: HousingForm
-    level: int = Field(ge=0)
-    amount: float | None = Field(default=None, gt=0, description="kr/person-year")
-    residents_covering_base_staffing: int | None = Field(default=None, ge=1, le=30)
+    housing_form: HousingForm = param(unit="choice", source=STAFFING, description="The housing form of the level.")
+    level: int = param(unit="level", source=STAFFING, description="The new level the floor applies to.", ge=0)
+    amount: float | None = param(None, unit="kr/person-year", source="analyst's choice", description="The floor.", gt=0)
+    residents_covering_base_staffing: int | None = param(
+        None,
+        unit="residents",
+        source=STAFFING,
+        description="The floor that covers base staffing with this many residents at the level.",
+        ge=1,
+        le=30,
+    )
 
     @model_validator(mode="after")
     def _one_kind(self) -> FloorSpec:
@@ -45,37 +62,57 @@ class FloorSpec(BaseModel):
         return self
 
 
-class BaseStaffingSpec(BaseModel):
+class BaseStaffingSpec(Spec):
     """The yearly cost of one residence's base staffing: the document's figure or computed from hours and wages."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    method: Literal["document", "computed"]
-    cost: float = Field(gt=0, description="kr/year; used when method is document (Stockholm: about 3,5 mnkr)")
-    day_staff: float = Field(ge=0, description="staff on duty by day (document: 2)")
-    day_hours: float = Field(ge=0, le=24, description="hours of the day shift (document: 16)")
-    weekday_reduction_staff: float = Field(ge=0, description="staff fewer on weekdays (document: 1)")
-    weekday_reduction_hours: float = Field(ge=0, le=24, description="hours of that reduction (document: 8)")
-    weekdays: int = Field(ge=0, le=366, description="weekdays a year (assumption: 250)")
-    night_staff: float = Field(ge=0, description="sleeping night staff (document: 1)")
-    night_hours: float = Field(ge=0, le=24, description="hours of the night duty (assumption: 8)")
-    night_hour_weight: float = Field(ge=0, le=1, description="paid share of a sleeping-duty hour (assumption)")
-    hourly_wage: float = Field(gt=0, description="kr/hour, basic wage (assumption)")
-    on_cost_share: float = Field(
-        ge=0, le=3, description="holiday pay, substitutes, unsocial hours, social fees, share of wage (assumption)"
+    method: Literal["document", "computed"] = param(
+        unit="choice", source=STAFFING, description="The document's cost, or computed from staffing, wage and on-costs."
     )
-    overhead_share: float = Field(
-        ge=0, le=1, description="management and administration, share of staff cost (Örebro 5.3.1: 12-13 % in LSS)"
+    cost: float = param(unit="kr/year", source=STAFFING, description="The document's cost (method document).", gt=0)
+    day_staff: float = param(unit="staff", source=STAFFING, description="Staff on duty by day.", ge=0)
+    day_hours: float = param(unit="hours/day", source=STAFFING, description="Hours of the day shift.", ge=0, le=24)
+    weekday_reduction_staff: float = param(unit="staff", source=STAFFING, description="Staff fewer on weekdays.", ge=0)
+    weekday_reduction_hours: float = param(unit="hours/day", source=STAFFING, description="Hours of that reduction.", ge=0, le=24)
+    weekdays: int = param(unit="days/year", source="assumption (250 working days)", description="Weekdays a year.", ge=0, le=366)
+    night_staff: float = param(unit="staff", source=STAFFING, description="Sleeping night staff.", ge=0)
+    night_hours: float = param(unit="hours/day", source="assumption", description="Hours of the night duty.", ge=0, le=24)
+    night_hour_weight: float = param(
+        unit="share 0-1", source="assumption", description="Paid share of a sleeping-duty hour.", ge=0, le=1
+    )
+    hourly_wage: float = param(unit="kr/hour", source="assumption", description="Basic hourly wage.", gt=0)
+    on_cost_share: float = param(
+        unit="share of wage",
+        source="assumption",
+        description="Holiday pay, substitutes, unsocial hours and social fees on top of the wage.",
+        ge=0,
+        le=3,
+    )
+    overhead_share: float = param(
+        unit="share of staff cost",
+        source="Örebro 2018 (002_40af8f11a0d2ba4a.txt), 5.3.1: 12-13 % in LSS",
+        description="Management and administration.",
+        ge=0,
+        le=1,
     )
 
 
-class ResidenceSpec(BaseModel):
+class ResidenceSpec(Spec):
     """Simulated residences: how many, how large, and the random seed."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    number: int = Field(ge=1, le=1_000_000)
-    size_service_housing: int = Field(ge=1, le=40)
-    size_group_housing: int = Field(ge=1, le=40)
-    seed: int = Field(ge=0)
+    number: int = param(
+        unit="residences",
+        source="carepay (enough for stable shares)",
+        description="Residences drawn per form.",
+        ge=1,
+        le=1_000_000,
+    )
+    size_service_housing: int = param(
+        unit="residents", source="assumption (typical service housing)", description="Residents per service housing.", ge=1, le=40
+    )
+    size_group_housing: int = param(
+        unit="residents", source="assumption (typical group home)", description="Residents per group home.", ge=1, le=40
+    )
+    seed: int = param(unit="seed", source="carepay (any whole number)", description="Seed of the draw.", ge=0)
 
 
 class LevelRegroupingParams(ScenarioParams):
@@ -123,7 +160,7 @@ class LevelRegroupingParams(ScenarioParams):
     )
     rounding_step: float = param(
         unit="kr",
-        source="-",
+        source="presentation choice (a board decides amounts to the krona)",
         gt=0,
         description="Computed amounts are rounded to this step, as a board would decide them; the residual is reported.",
     )
@@ -145,7 +182,11 @@ class LevelRegroupingParams(ScenarioParams):
         description="Residents mixes are made of this many lowest levels.",
     )
     max_residents: int = param(
-        unit="residents", source="-", ge=1, le=20, description="Largest residence considered for the resident mixes."
+        unit="residents",
+        source="presentation choice (the document's examples stop below 12)",
+        ge=1,
+        le=20,
+        description="Largest residence considered for the resident mixes.",
     )
     residences: ResidenceSpec = param(
         unit="residences, residents, seed",

@@ -60,24 +60,24 @@ def economics(params: ProviderPaymentParams, orebro: DataPackage) -> tuple[pd.Da
     s = params.staff
     rows, points = [], []
     for reading in ("on_top", "of_total"):
-        share = payment.client_share_from_indirect(float(s["indirect_time"]), reading)
-        staff_cost = float(s["price"]) * share
-        implied = payment.implied_client_share(float(s["own_cost"]), staff_cost)
+        share = payment.client_share_from_indirect(s.indirect_time, reading)
+        staff_cost = s.price * share
+        implied = payment.implied_client_share(s.own_cost, staff_cost)
         at_38 = float(payment.cost_per_executed_hour(staff_cost, orebro.figure("client_time_share_granted_payment")))
         rows.append(
             {
                 "reading": reading,
-                "chosen": reading == s["reading"],
+                "chosen": reading == s.reading,
                 "client_time_share_at_price": share,
                 "staff_cost_per_hour": staff_cost,
                 "client_share_implied_by_own_cost": implied,
                 "cost_per_executed_hour_at_38_percent": at_38,
             }
         )
-        if reading == s["reading"]:
+        if reading == s.reading:
             points = [
-                ("Leksand–Rättvik price 2011", share, float(s["price"])),
-                ("Leksand–Rättvik own cost 2010", implied, float(s["own_cost"])),
+                ("Leksand–Rättvik price 2011", share, s.price),
+                ("Leksand–Rättvik own cost 2010", implied, s.own_cost),
                 (
                     "Örebro when granted time was paid (38 % at the client)",
                     orebro.figure("client_time_share_granted_payment"),

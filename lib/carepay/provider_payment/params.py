@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import field_validator
 
 from carepay.fee_incentives.params import OREBRO
-from carepay.params import PopulationSource, ScenarioParams, param
+from carepay.params import PopulationSource, ScenarioParams, Spec, param
 
 # --- provider payment (Örebro; Leksand–Rättvik) --------------------------------------------------
 
@@ -15,29 +15,66 @@ LEKSAND = "Leksand–Rättvik 2010 (004_840952fd22eaedc8.txt)"
 Basis = Literal["executed_hours", "granted_hours", "level_month", "capitation"]
 
 
-class ProvisionRatios(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    in_house: float = Field(gt=0, le=1.5)
-    external: float = Field(gt=0, le=1.5)
+EXECUTION = f"{OREBRO} 7.4.2 (56 %, 76 %, about 60 %; under 50 % when granted time was paid); assumptions elsewhere"
+PREMIUMS = f"{OREBRO} 5.1.4 (the 2014 pilot)"
+
+
+class ProvisionRatios(Spec):
+    """Executed share of granted hours, by provision."""
+
+    in_house: float = param(unit="share of granted hours", source=EXECUTION, description="In-house providers.", gt=0, le=1.5)
+    external: float = param(unit="share of granted hours", source=EXECUTION, description="External providers.", gt=0, le=1.5)
 
 
 class ClientPopulationSpec(PopulationSource):
     """Home-care clients by person-month: synthetic or an analyst's extract."""
 
-    clients: int = Field(ge=1, description="persons (Örebro 7.4.1: 2 700)")
-    executed_hours_per_year: float = Field(gt=0, description="hours (Örebro 7.4.1: 1 000 000)")
-    sigma_person: float = Field(ge=0, le=3, description="spread of granted hours between clients (log scale)")
-    sigma_month: float = Field(ge=0, le=2, description="spread of executed hours between months (log scale)")
+    clients: int = param(unit="persons", source=f"{OREBRO} 7.4.1", description="Clients with home care.", ge=1)
+    executed_hours_per_year: float = param(unit="hours/year", source=f"{OREBRO} 7.4.1", description="Executed hours.", gt=0)
+    sigma_person: float = param(
+        unit="log scale", source="assumption", description="Spread of granted hours between clients.", ge=0, le=3
+    )
+    sigma_month: float = param(
+        unit="log scale", source="assumption", description="Spread of executed hours between months.", ge=0, le=2
+    )
 
 
-class PremiumSpec(BaseModel):
+class PremiumSpec(Spec):
     """Outcome premiums on top of the base payment: share of the base and share of clients reaching the goal."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    prevention_share: float = Field(ge=0, le=0.2, description="Örebro 5.1.4: 3 % of the hourly cost (12 kr/h)")
-    prevention_goal_share: float = Field(ge=0, le=1, description="Örebro 5.1.4: 12 % got reduced time")
-    quality_share: float = Field(ge=0, le=0.2, description="Örebro 5.1.4: 2 % (8 kr/h)")
-    quality_goal_share: float = Field(ge=0, le=1, description="Örebro 5.1.4: 59 % promoters")
+    prevention_share: float = param(
+        unit="share of base payment", source=PREMIUMS, description="Premium where a client's need fell.", ge=0, le=0.2
+    )
+    prevention_goal_share: float = param(
+        unit="share of clients", source=PREMIUMS, description="Clients whose need fell.", ge=0, le=1
+    )
+    quality_share: float = param(
+        unit="share of base payment",
+        source=PREMIUMS,
+        description="Premium where the client recommends the provider.",
+        ge=0,
+        le=0.2,
+    )
+    quality_goal_share: float = param(
+        unit="share of clients", source=PREMIUMS, description="Clients who would recommend the provider.", ge=0, le=1
+    )
+
+
+class StaffSpec(Spec):
+    """The Leksand–Rättvik hourly price and own cost, and how its indirect time is read."""
+
+    price: float = param(unit="kr/hour", source=f"{LEKSAND} 5.2", description="Payment per executed hour (2011).", gt=0)
+    indirect_time: float = param(
+        unit="share 0-1", source=f"{LEKSAND} 5.2", description="Indirect time priced into the hourly rate.", ge=0, lt=1
+    )
+    reading: Literal["on_top", "of_total"] = param(
+        unit="choice",
+        source=f"{LEKSAND} 5.2 ('inklusive 25 % kringtid' can be read both ways)",
+        description="Indirect time on top of time at the client, or a share of all time.",
+    )
+    own_cost: float = param(
+        unit="kr/hour", source=f"{LEKSAND} 5.3", description="The in-house cost per executed hour (2010).", gt=0
+    )
 
 
 class ProviderPaymentParams(ScenarioParams):
@@ -88,7 +125,7 @@ class ProviderPaymentParams(ScenarioParams):
         le=1,
         description="How far executed hours may exceed granted ones before an extract is rejected.",
     )
-    staff: dict[str, float | str] = param(
+    staff: StaffSpec = param(
         unit="kr/hour, shares",
         source=f"{LEKSAND} 5.2-5.3 (375 kr incl. 25 % indirect time; 482 kr at nearly 60 %)",
         description="price (kr/hour), indirect_time (share), reading ('on_top' or 'of_total'), own_cost (kr/hour).",
@@ -111,16 +148,6 @@ class ProviderPaymentParams(ScenarioParams):
             raise ValueError("give 9 lower bounds for levels 1-9, the first 0")
         if any(b <= a for a, b in zip(value, value[1:])):
             raise ValueError(f"level boundaries must increase: {value}")
-        return value
-
-    @field_validator("staff")
-    @classmethod
-    def _staff(cls, value: dict) -> dict:
-        need = {"price", "indirect_time", "reading", "own_cost"}
-        if set(value) != need:
-            raise ValueError(f"staff needs exactly {', '.join(sorted(need))}")
-        if value["reading"] not in ("on_top", "of_total"):
-            raise ValueError("staff.reading must be on_top or of_total")
         return value
 
     @field_validator("execution")
