@@ -39,7 +39,7 @@ def main() -> None:
     as_read = individuals.astype({"points": str})  # as pandas reads a CSV with dtype=str
     step(
         "validate an individual-points file (as read from CSV)",
-        lambda: tariffs.validate_individuals(as_read, 110, "bench", ["service_housing", "group_housing"]),
+        lambda: tariffs.validate_individuals(as_read, "bench"),
     )
     flows, ind = step("map persons old -> new levels by points", lambda: tariffs.flows_individual(individuals, old, new))
     step("neutrality (totals per form)", lambda: tariffs.neutrality(flows, oa, na))

@@ -162,10 +162,13 @@ GOOD = [["a", "attendo", "2021-01", "3", "5"], ["a", "attendo", "2021-02", "4", 
 @pytest.mark.parametrize(
     "rows, message",
     [
-        (GOOD[:1] + [["b", "nobody", "2021-02", "1", "2"]], "row 3, field 'provider': value 'nobody' is not a known provider"),
-        (GOOD[:1] + [["b", "attendo", "2021-02", "-1", "2"]], "field 'executed_hours': value '-1' is negative"),
-        (GOOD + [["a", "attendo", "2021-02", "1", "2"]], "person 'a' appears twice in 2021-02"),
-        (GOOD[:1] + [["b", "attendo", "2021-13", "1", "2"]], "field 'period': value '2021-13' is not a month"),
+        (
+            GOOD[:1] + [["b", "nobody", "2021-02", "1", "2"]],
+            "row 3, field 'provider': value 'nobody' is not allowed; allowed: one of attendo",
+        ),
+        (GOOD[:1] + [["b", "attendo", "2021-02", "-1", "2"]], "field 'executed_hours': value '-1' is below the minimum 0"),
+        (GOOD + [["a", "attendo", "2021-02", "1", "2"]], "row 4: the key (person_id, period) = a/2021-02 appears twice"),
+        (GOOD[:1] + [["b", "attendo", "2021-13", "1", "2"]], "field 'period': value '2021-13' has the wrong form"),
         (GOOD[:1], "no rows for month(s) 2021-02"),
     ],
 )

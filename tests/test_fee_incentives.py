@@ -139,9 +139,10 @@ def test_bad_thresholds_and_shares(project):
 @pytest.mark.parametrize(
     "edit, message",
     [
-        ({"executed_hours": "-2"}, "field 'executed_hours': value '-2' is negative"),
+        ({"executed_hours": "-2"}, "field 'executed_hours': value '-2' is below the minimum 0"),
         ({"income_after_tax": "lots"}, "field 'income_after_tax': value 'lots' is not a number"),
-        ({"alarm": "yes"}, "field 'alarm': value 'yes' is not 0 or 1"),
+        ({"alarm": "yes"}, "field 'alarm': value 'yes' is not a number"),
+        ({"alarm": "2"}, "field 'alarm': value '2' is not allowed; allowed: one of 0, 1"),
     ],
 )
 def test_bad_fee_extract(edit, message):

@@ -9,6 +9,7 @@ import pytest
 from carepay import params, sources
 from carepay.level_regrouping import analysis as regrouping
 from carepay.params import ParameterError
+from carepay.sources import ExtractError
 from carepay.tariffs import LevelError
 
 
@@ -155,5 +156,5 @@ def test_analysts_individual_points(project, pkg):
     assert set(r.groups["district_board"].district_board) == {"north", "south"}
     assert r.table3 is None  # the file's population is not the document's: no Table 3 to compare with
     (project / "points.csv").write_text("person_id,housing_form,points\na,service_housing,-1\n", encoding="utf-8")
-    with pytest.raises(LevelError, match=r"points.csv, row 2, field 'points': value '-1' is outside the scale"):
+    with pytest.raises(ExtractError, match=r"points.csv, row 2, field 'points': value '-1' is below the minimum 0"):
         regrouping.analyse(p, pkg)

@@ -76,9 +76,9 @@ def test_premium_close_to_the_pilots_4_mnkr():
     "row, message",
     [
         ({"executed_hours": "12"}, "exceeds granted hours by more than the temporary-extension margin"),
-        ({"provision": "ours"}, "field 'provision': value 'ours' is not a provision"),
-        ({"level": "11"}, "field 'level': value '11' is not a level"),
-        ({"granted_hours": "-1"}, "field 'granted_hours': value '-1' is negative"),
+        ({"provision": "ours"}, "field 'provision': value 'ours' is not allowed; allowed: one of in_house, external"),
+        ({"level": "11"}, "field 'level': value '11' is above the maximum 9"),
+        ({"granted_hours": "-1"}, "field 'granted_hours': value '-1' is below the minimum 0"),
     ],
 )
 def test_bad_client_extract(row, message):

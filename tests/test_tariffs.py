@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from carepay import tariffs as t
+from carepay.sources import ExtractError
 from carepay.tariffs import LevelError
 
 
@@ -128,21 +129,31 @@ def test_assign_levels_and_individual_flows():
     assert list(out.new_level) == [1, 1, 2, 2] and flows.persons.sum() == 4
 
 
+S = "service_housing"
+
+
 @pytest.mark.parametrize(
     "edit, message",
     [
-        (lambda d: d.drop(columns="points"), "missing column"),
-        (lambda d: d.assign(points=["1", "x", "3"]), "row 3, field 'points': value 'x' is not a whole number"),
-        (lambda d: d.assign(points=["1", "200", "3"]), "value '200' is outside the scale; allowed: 0-110"),
+        (lambda d: d.drop(columns="points"), "my.csv: missing column"),
+        (lambda d: d.assign(points=["1", "x", "3"]), "row 3, field 'points': value 'x' is not a number"),
+        (lambda d: d.assign(points=["1", "1.5", "3"]), "row 3, field 'points': value '1.5' is not a whole number"),
+        (
+            lambda d: d.assign(points=["1", "200", "3"]),
+            r"value '200' is above the maximum 110; allowed: a whole number in points >= 0 <= 110",
+        ),
         (lambda d: d.assign(person_id=["a", "a", "c"]), "field 'person_id': value 'a' appears twice"),
-        (lambda d: d.assign(housing_form=["g", "x", "g"]), "field 'housing_form': value 'x' is not a housing form"),
+        (
+            lambda d: d.assign(housing_form=[S, "x", S]),
+            "field 'housing_form': value 'x' is not allowed; allowed: one of service_housing, group_housing",
+        ),
         (lambda d: d.assign(shoe_size=1), "unknown column"),
     ],
 )
 def test_bad_individual_files(edit, message):
-    d = pd.DataFrame({"person_id": ["a", "b", "c"], "housing_form": ["g", "g", "g"], "points": ["1", "2", "3"]})
-    with pytest.raises(LevelError, match=message):
-        t.validate_individuals(edit(d), 110, "my.csv", ["g"])
+    d = pd.DataFrame({"person_id": ["a", "b", "c"], "housing_form": [S, S, S], "points": ["1", "2", "3"]})
+    with pytest.raises(ExtractError, match=message):
+        t.validate_individuals(edit(d), "my.csv")
 
 
 def test_simulated_residences_are_seeded():

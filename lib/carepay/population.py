@@ -15,11 +15,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from carepay import paths
-
-
-class ExtractError(ValueError):
-    """An analyst's extract does not fit its schema; the message says where and why."""
+from carepay import paths, schemas
+from carepay.sources import ExtractError
 
 
 def read_extract(path: str | Path | None) -> tuple[pd.DataFrame, str]:
@@ -40,45 +37,7 @@ def _fail(raw: pd.DataFrame, where: str, mask, field: str, problem: str, allowed
     raise ExtractError(f"{where}, row {row + 2}, field '{field}': value {raw[field].iloc[row]!r} {problem}; allowed: {allowed}")
 
 
-def _non_negative(out: pd.DataFrame, raw: pd.DataFrame, where: str, fields, allowed: str = "a number >= 0") -> None:
-    """Convert text columns to numbers in place, rejecting what is not a number or is negative."""
-    for field in fields:
-        values = pd.to_numeric(out[field], errors="coerce")
-        if values.isna().any():
-            _fail(raw, where, values.isna(), field, "is not a number", allowed)
-        if (values < 0).any():
-            _fail(raw, where, values < 0, field, "is negative", allowed)
-        out[field] = values.astype(float)
-
-
-def _months(raw: pd.DataFrame, where: str, field: str = "period") -> None:
-    bad = ~raw[field].astype(str).str.fullmatch(r"\d{4}-(0[1-9]|1[0-2])")
-    if bad.any():
-        _fail(raw, where, bad, field, "is not a month", "YYYY-MM, e.g. 2021-03")
-
-
-def _one_row_per_person_month(out: pd.DataFrame, where: str) -> None:
-    dup = out.duplicated(["person_id", "period"])
-    if dup.any():
-        row = int(np.flatnonzero(dup.to_numpy())[0])
-        raise ExtractError(
-            f"{where}, row {row + 2}: person {out.person_id.iloc[row]!r} appears twice in "
-            f"{out.period.iloc[row]}; allowed: one row per person and month"
-        )
-
-
 # --- housing support person-months (capitation) -------------------------------------------------
-
-PERSON_MONTH_COLUMNS = {
-    "person_id": "text identifying the person (the same across months)",
-    "provider": "provider id",
-    "period": "month as YYYY-MM",
-    "executed_hours": "hours executed (delivered) in the month, >= 0",
-}
-PERSON_MONTH_OPTIONAL = {
-    "ordered_hours": "hours ordered (granted) for the month, >= 0",
-    "need_group": "need group from the needs assessment (text)",
-}
 
 
 def need_groups_from_hours(ordered_hours, thresholds: Sequence[float], names: Sequence[str]) -> np.ndarray:
@@ -189,35 +148,11 @@ def read_person_months(path: str | Path | None, providers: Iterable[str] | None,
 def validate_person_months(
     raw: pd.DataFrame, where: str, providers: Iterable[str] | None, periods: Sequence[str] | None
 ) -> pd.DataFrame:
-    """Check an extract against the schema; raise ExtractError naming file, row, field, value and what is allowed."""
-    schema = ", ".join(f"{k} ({v})" for k, v in PERSON_MONTH_COLUMNS.items())
-    missing = [c for c in PERSON_MONTH_COLUMNS if c not in raw.columns]
-    if missing:
-        raise ExtractError(
-            f"{where}: missing column(s) {', '.join(missing)}; the schema is {schema}, and ordered_hours or need_group"
-        )
-    unknown = [c for c in raw.columns if c not in PERSON_MONTH_COLUMNS and c not in PERSON_MONTH_OPTIONAL]
-    if unknown:
-        raise ExtractError(
-            f"{where}: unknown column(s) {', '.join(unknown)}; allowed: "
-            + ", ".join([*PERSON_MONTH_COLUMNS, *PERSON_MONTH_OPTIONAL])
-        )
-    if not any(c in raw.columns for c in PERSON_MONTH_OPTIONAL):
-        raise ExtractError(f"{where}: needs ordered_hours or need_group (or both) to measure need")
-
-    out = raw.copy()
-    for field in ("person_id", "provider", "period"):
-        empty = out[field].str.strip() == ""
-        if empty.any():
-            _fail(raw, where, empty, field, "is missing", PERSON_MONTH_COLUMNS[field])
-    if providers is not None:
-        allowed = sorted(set(providers))
-        bad = ~out.provider.isin(allowed)
-        if bad.any():
-            _fail(raw, where, bad, "provider", "is not a known provider", ", ".join(allowed))
-    _months(raw, where)
-    _non_negative(out, raw, where, [f for f in ("executed_hours", "ordered_hours") if f in out.columns], "hours >= 0")
-    _one_row_per_person_month(out, where)
+    """Check an extract against its schema (carepay/schemas/housing_support_person_months.json), the providers
+    known and the months that must all be there; raise ExtractError naming file, row, field, value and what is
+    allowed."""
+    enums = {"provider": list(providers)} if providers is not None else None
+    out = schemas.validate(raw, "housing_support_person_months", where, enums)
     if periods is not None:
         absent = sorted(set(periods) - set(out.period))
         if absent:
@@ -229,15 +164,6 @@ def validate_person_months(
 
 
 # --- home-care individuals for the fee question -------------------------------------------------
-
-FEE_COLUMNS = {
-    "person_id": "text",
-    "period": "month as YYYY-MM",
-    "executed_hours": "hours/month, >= 0",
-    "alarm": "1 if the person has a safety alarm that month, else 0",
-}
-FEE_HEADROOM = {"fee_headroom": "kr/month, >= 0"}
-FEE_INCOME = {"income_after_tax": "kr/month, >= 0", "housing_supplement": "kr/month, >= 0", "housing_cost": "kr/month, >= 0"}
 
 
 def lognormal_for(share_above: float, threshold: float, mean: float) -> tuple[float, float]:
@@ -348,29 +274,11 @@ def fee_calibration_report(
 
 
 def validate_fee_extract(raw: pd.DataFrame, where: str, minimum_allowance: float) -> pd.DataFrame:
-    """An analyst's person-month extract for the fee question; headroom given or computed from income parts."""
-    missing = [c for c in FEE_COLUMNS if c not in raw.columns]
-    has_room = all(c in raw.columns for c in FEE_HEADROOM)
-    has_income = all(c in raw.columns for c in FEE_INCOME)
-    schema = ", ".join(f"{k} ({v})" for k, v in FEE_COLUMNS.items())
-    if missing or not (has_room or has_income):
-        raise ExtractError(
-            f"{where}: missing column(s) {', '.join(missing) or 'for the fee headroom'}; the schema is "
-            f"{schema}, and either fee_headroom or income_after_tax, housing_supplement, housing_cost"
-        )
-    allowed = set(FEE_COLUMNS) | set(FEE_HEADROOM) | set(FEE_INCOME)
-    unknown = [c for c in raw.columns if c not in allowed]
-    if unknown:
-        raise ExtractError(f"{where}: unknown column(s) {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}")
-    out = raw.copy()
-    _non_negative(out, raw, where, ["executed_hours", *(FEE_HEADROOM if has_room else FEE_INCOME)])
-    bad = ~out.alarm.astype(str).isin(["0", "1"])
-    if bad.any():
-        _fail(raw, where, bad, "alarm", "is not 0 or 1", "0 or 1")
-    out["alarm"] = out.alarm.astype(str) == "1"
-    _months(raw, where)
-    _one_row_per_person_month(out, where)
-    if not has_room:
+    """An analyst's person-month extract for the fee question (carepay/schemas/home_care_fee_person_months.json);
+    the headroom given, or computed from its parts with the minimum allowance (kr/month)."""
+    out = schemas.validate(raw, "home_care_fee_person_months", where)
+    out["alarm"] = out.alarm == 1
+    if "fee_headroom" not in out.columns:
         from carepay.fees import fee_headroom
 
         out["minimum_allowance"] = minimum_allowance
@@ -428,21 +336,10 @@ def synthetic_home_care_clients(
     )
 
 
-def validate_client_extract(raw: pd.DataFrame, where: str, extension_margin: float, levels) -> pd.DataFrame:
-    """An analyst's person-month extract for provider payment: person_id, period, provision, granted_hours,
-    executed_hours, level. Executed hours above granted are allowed only within the temporary-extension margin."""
-    need = ["person_id", "period", "provision", "granted_hours", "executed_hours", "level"]
-    missing = [c for c in need if c not in raw.columns]
-    if missing:
-        raise ExtractError(f"{where}: missing column(s) {', '.join(missing)}; the schema is {', '.join(need)}")
-    out = raw.copy()
-    _non_negative(out, raw, where, ("granted_hours", "executed_hours"), "hours >= 0")
-    bad = ~out.provision.isin(["in_house", "external"])
-    if bad.any():
-        _fail(raw, where, bad, "provision", "is not a provision", "in_house or external")
-    bad = ~out.level.astype(str).isin([str(x) for x in levels])
-    if bad.any():
-        _fail(raw, where, bad, "level", "is not a level", ", ".join(map(str, levels)))
+def validate_client_extract(raw: pd.DataFrame, where: str, extension_margin: float, levels: Iterable[int]) -> pd.DataFrame:
+    """An analyst's person-month extract for provider payment (carepay/schemas/home_care_client_person_months.json).
+    Executed hours above granted are allowed only within the temporary-extension margin (share 0-1)."""
+    out = schemas.validate(raw, "home_care_client_person_months", where, {"level": list(levels)})
     over = out.executed_hours > out.granted_hours * (1 + extension_margin) + 1e-9
     if over.any():
         _fail(
@@ -453,7 +350,6 @@ def validate_client_extract(raw: pd.DataFrame, where: str, extension_margin: flo
             f"exceeds granted hours by more than the temporary-extension margin ({extension_margin:.0%})",
             f"at most granted x {1 + extension_margin:g}",
         )
-    _months(raw, where)
-    _one_row_per_person_month(out, where)
+    out["level"] = out.level.astype(str)
     out["synthetic"] = False
     return out

@@ -33,6 +33,10 @@ class SourceDataError(ValueError):
     """A data file does not match its descriptor."""
 
 
+class ExtractError(SourceDataError):
+    """An analyst's extract does not fit its schema (carepay.schemas); the message says where and why."""
+
+
 def _allowed(spec: dict) -> str:
     c = spec.get("constraints", {})
     kind = {"integer": "a whole number", "number": "a number", "string": "text"}[spec["type"]]
@@ -50,17 +54,21 @@ def _allowed(spec: dict) -> str:
     return " ".join(parts)
 
 
-def _parse_column(raw: pd.Series, spec: dict, where: str) -> pd.Series:
-    """Convert one column of strings to its declared type, checking constraints."""
+def _parse_column(
+    raw: pd.Series, spec: dict, where: str, error: type[SourceDataError] = SourceDataError, fix: str = "its descriptor"
+) -> pd.Series:
+    """Convert one column of strings to its declared type, checking constraints (Frictionless field: type,
+    required, minimum, maximum, enum, pattern, unique). error: the exception to raise; fix: what to fix
+    besides the file, named in the message."""
     name, type_ = spec["name"], spec["type"]
     c = spec.get("constraints", {})
     required = c.get("required", False)
 
     def fail(row: int, value: str, problem: str) -> None:
         # row numbers as a spreadsheet shows them: header is row 1
-        raise SourceDataError(
+        raise error(
             f"{where}, row {row + 2}, field '{name}': value {value!r} {problem}; "
-            f"allowed: {_allowed(spec)}. Fix the file or its descriptor (datapackage.json)."
+            f"allowed: {_allowed(spec)}. Fix the file or {fix}."
         )
 
     empty = raw.str.strip() == ""
@@ -130,18 +138,24 @@ def read_resource(folder: Path, resource: dict) -> pd.DataFrame:
             + (f"; missing: {missing}" if missing else "")
             + (f"; not described: {extra}" if extra else "")
         )
-    table = pd.DataFrame({f["name"]: _parse_column(raw[f["name"]], f, where) for f in fields})
-    key = resource["schema"].get("primaryKey")
-    if key and len(table):
-        dup = table.duplicated(subset=key)
-        if dup.any():
-            row = int(dup.to_numpy().nonzero()[0][0])
-            values = "/".join(str(table.iloc[row][k]) for k in key)
-            raise SourceDataError(
-                f"{where}, row {row + 2}: the key ({', '.join(key)}) = {values} appears twice; each must be unique"
-            )
+    fix = "its descriptor (datapackage.json)"
+    table = pd.DataFrame({f["name"]: _parse_column(raw[f["name"]], f, where, SourceDataError, fix) for f in fields})
+    check_key(table, resource["schema"].get("primaryKey"), where, SourceDataError)
     table.attrs["resource"] = resource["name"]
     return table
+
+
+def check_key(table: pd.DataFrame, key: list[str] | None, where: str, error: type[SourceDataError]) -> None:
+    """Each row's primary key (one or more fields) must be unique."""
+    if not key or not len(table):
+        return
+    dup = table.duplicated(subset=key)
+    if dup.any():
+        row = int(dup.to_numpy().nonzero()[0][0])
+        values = "/".join(str(table.iloc[row][k]) for k in key)
+        raise error(
+            f"{where}, row {row + 2}: the key ({', '.join(key)}) = {values} appears twice; allowed: one row per {', '.join(key)}"
+        )
 
 
 def sha256(path: Path) -> str:

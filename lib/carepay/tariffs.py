@@ -159,51 +159,12 @@ def flows_monotone(
     return pd.DataFrame(rows, columns=["housing_form", "old_level", "new_level", "persons"])
 
 
-INDIVIDUAL_COLUMNS = {
-    "person_id": "text",
-    "housing_form": "service_housing or group_housing",
-    "points": "whole number of assessment points",
-}
-OPTIONAL_COLUMNS = {"residence_id": "text", "district_board": "text", "provider": "text"}
+def validate_individuals(df: pd.DataFrame, where: str) -> pd.DataFrame:
+    """An analyst's file of individual points, one row per person, checked against its schema
+    (carepay/schemas/individual_points.json); ExtractError naming file, row, field, value and what is allowed."""
+    from carepay import schemas
 
-
-def validate_individuals(df: pd.DataFrame, top: int, where: str, forms: Iterable[str]) -> pd.DataFrame:
-    """An analyst's file of individual points: one row per person (schema in README). Clear errors."""
-    missing = [c for c in INDIVIDUAL_COLUMNS if c not in df.columns]
-    if missing:
-        raise LevelError(
-            f"{where}: missing column(s) {', '.join(missing)}; the file needs "
-            + ", ".join(f"{k} ({v})" for k, v in INDIVIDUAL_COLUMNS.items())
-            + " and may have "
-            + ", ".join(OPTIONAL_COLUMNS)
-        )
-    unknown = [c for c in df.columns if c not in INDIVIDUAL_COLUMNS and c not in OPTIONAL_COLUMNS]
-    if unknown:
-        raise LevelError(
-            f"{where}: unknown column(s) {', '.join(unknown)}; allowed: " + ", ".join([*INDIVIDUAL_COLUMNS, *OPTIONAL_COLUMNS])
-        )
-    out = df.copy()
-    forms = set(forms)
-
-    def fail(mask: pd.Series, field: str, problem: str, allowed: str) -> None:
-        row = int(np.flatnonzero(mask.to_numpy())[0])
-        raise LevelError(f"{where}, row {row + 2}, field '{field}': value {df[field].iloc[row]!r} {problem}; allowed: {allowed}")
-
-    bad_form = ~out.housing_form.isin(forms)
-    if bad_form.any():
-        fail(bad_form, "housing_form", "is not a housing form", " or ".join(sorted(forms)))
-    pts = pd.to_numeric(out.points, errors="coerce")
-    bad = pts.isna() | (pts % 1 != 0)
-    if bad.any():
-        fail(bad, "points", "is not a whole number", f"0-{top}")
-    out_of_range = (pts < 0) | (pts > top)
-    if out_of_range.any():
-        fail(out_of_range, "points", "is outside the scale", f"0-{top}")
-    out["points"] = pts.astype("int64")
-    dup = out.person_id.duplicated()
-    if dup.any():
-        fail(dup, "person_id", "appears twice", "one row per person")
-    return out
+    return schemas.validate(df, "individual_points", where)
 
 
 def flows_individual(

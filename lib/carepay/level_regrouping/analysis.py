@@ -58,7 +58,7 @@ def load_individuals(path: str) -> pd.DataFrame:
     from carepay.population import read_extract
 
     df, where = read_extract(path)
-    return tariffs.validate_individuals(df, TOP_POINTS, where, FORMS)
+    return tariffs.validate_individuals(df, where)
 
 
 def _new_levels(params: LevelRegroupingParams, pkg: DataPackage) -> pd.DataFrame:
