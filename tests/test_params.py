@@ -175,3 +175,14 @@ def test_figure_references_resolve_show_and_fail_clearly(project):
     with pytest.raises(ParameterError) as err:
         params.load("capitation_fairness", "bad")
     assert "bad.yaml" in str(err.value) and "'hourly_rate'" in str(err.value) and "hourly_rate_2022" in str(err.value)
+
+
+def test_params_describe_prints_every_parameter(capsys):
+    assert cli.main(["params", "--describe", "capitation_fairness"]) == 0
+    out = capsys.readouterr().out
+    for row in params.metadata("capitation_fairness"):
+        assert row["parameter"] in out
+    assert "hourly_rate  [kr/hour]  default: 436 (from vasteras_housing_support_2022/hourly_rate_2022)" in out
+    assert "    rate.budget  [kr/year]  default: 29439000" in out
+    assert cli.main(["params", "--describe", "no_such_notebook"]) == 2
+    assert "no notebook no_such_notebook" in capsys.readouterr().err

@@ -2,7 +2,7 @@
 
     carepay reports [SELECTION ...] [--jobs N] [--show-code] [--no-progress]
     carepay check-data [--all]
-    carepay params [NOTEBOOK ...]
+    carepay params [NOTEBOOK ...] [--describe]
     carepay pin [SELECTION ...] [--from-reports]
 
 Errors in data or parameters print a message naming the file, field and value,
@@ -75,6 +75,12 @@ def _params(args: argparse.Namespace) -> int:
     from carepay import batch, params
 
     names = args.notebooks or batch.notebook_names()
+    unknown = [n for n in names if n not in batch.notebook_names()]
+    if unknown:
+        raise params.ParameterError(f"no notebook {', '.join(unknown)}; notebooks: {', '.join(batch.notebook_names())}")
+    if args.describe:
+        print("\n\n".join(params.describe(nb) for nb in names))
+        return 0
     bad = 0
     for nb in names:
         for f in params.scenario_files(nb):
@@ -122,8 +128,9 @@ def main(argv: list[str] | None = None) -> int:
     c = sub.add_parser("check-data", help="cross-check the identities in the source tables")
     c.add_argument("--all", action="store_true", help="list every check, not only discrepancies")
     c.set_defaults(func=_check_data)
-    p = sub.add_parser("params", help="validate every scenario file")
-    p.add_argument("notebooks", nargs="*")
+    p = sub.add_parser("params", help="validate every scenario file, or describe every parameter")
+    p.add_argument("notebooks", nargs="*", help="notebook names (default: all)")
+    p.add_argument("--describe", action="store_true", help="print every parameter: name, unit, default, source and description")
     p.set_defaults(func=_params)
     n = sub.add_parser("pin", help="render scenarios and rewrite their pinned key results (tests/pinned/), printing what moved")
     n.add_argument("selection", nargs="*", help="notebook names, notebook/scenario, or params files (default: all)")

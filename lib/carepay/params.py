@@ -389,4 +389,50 @@ def pattern_of(path: str, rows: list[dict[str, Any]]) -> dict[str, Any] | None:
     return None
 
 
+def describe(notebook: str) -> str:
+    """Every parameter of a notebook, nested ones included: name, unit, default, source and description, as
+    ``carepay params --describe`` prints it (after papermill's --help-notebook)."""
+    import textwrap
+
+    default = load(notebook)
+    rows = metadata(notebook)
+    leaves = flatten(default.values())
+    refs = default.references()
+    lines = [
+        f"Parameters of notebooks/{notebook}.ipynb; defaults from params/{notebook}/default.yaml.",
+        "A scenario lists only what it changes; a block may be given whole or left out.",
+        "",
+    ]
+    for row in rows:
+        name = row["parameter"]
+        depth = name.replace(".*", "").count(".")
+        values = [(path, v) for path, v in leaves if pattern_of(path, rows) is row]
+        shown = ", ".join(
+            f"{path if path != name else ''}{'=' if path != name else ''}{json_value(v)}"
+            + (f" (from {refs[path]})" if path in refs else "")
+            for path, v in values
+        )
+        pad = "    " * depth
+        lines.append(f"{pad}{name}  [{row['unit']}]" + (f"  default: {shown}" if shown else ""))
+        for text in (row["description"] or "", f"source: {row['source']}"):
+            lines.extend(textwrap.wrap(text, 100, initial_indent=pad + "    ", subsequent_indent=pad + "    "))
+    return "\n".join(lines)
+
+
+def json_value(value: Any) -> str:
+    """A value as it would be written in a scenario file."""
+    import json
+
+    def whole(v: Any) -> Any:
+        if isinstance(v, float) and v.is_integer():
+            return int(v)
+        if isinstance(v, list):
+            return [whole(x) for x in v]
+        if isinstance(v, dict):
+            return {k: whole(x) for k, x in v.items()}
+        return v
+
+    return json.dumps(whole(value), ensure_ascii=False)
+
+
 __all__ = ["ParameterError", "PopulationSource", "ScenarioParams", "param", "load", "resolve", "validate", "model_for"]

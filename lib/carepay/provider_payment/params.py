@@ -128,7 +128,7 @@ class ProviderPaymentParams(ScenarioParams):
     staff: StaffSpec = param(
         unit="kr/hour, shares",
         source=f"{LEKSAND} 5.2-5.3 (375 kr incl. 25 % indirect time; 482 kr at nearly 60 %)",
-        description="price (kr/hour), indirect_time (share), reading ('on_top' or 'of_total'), own_cost (kr/hour).",
+        description="The Leksand–Rättvik price and own cost per hour, and how its indirect time is read.",
     )
     premium: PremiumSpec | None = param(
         unit="shares",
