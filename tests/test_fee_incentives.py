@@ -195,3 +195,30 @@ def test_fee_extract_replaces_synthetic_data(project, default):
     assert not r.synthetic and not r.person_months.synthetic.any()
     same = r.revenue.set_index("result").value
     assert same["Change in fee revenue"] == pytest.approx(default.revenue.set_index("result").value["Change in fee revenue"])
+
+
+def test_rules_are_applied_month_by_month_in_a_year_with_a_change():
+    """The fee cap changed on 1 July 2016 (0,48 -> 0,5392 of the price base amount), the minimum allowance on
+    1 August 2022: each month gets the coefficient in force on its first day."""
+    rules = sources.load(fi.RULES)
+    pba = rules.table("price_base_amounts").set_index("year").price_base_amount
+    y2016 = fees.rules_by_month(rules, [f"2016-{m:02d}" for m in range(1, 13)])
+    assert (y2016.loc["2016-01":"2016-06", "fee_cap"] == fees.monthly_amount(0.48, pba[2016])).all()
+    assert (y2016.loc["2016-07":"2016-12", "fee_cap"] == fees.monthly_amount(0.5392, pba[2016])).all()
+    y2022 = fees.rules_by_month(rules, ["2022-07", "2022-08"])
+    assert y2022.minimum_allowance_single_coefficient.tolist() == [1.3546, 1.4541]
+    assert fees.rules_for_year(rules, 2022)["minimum_allowance_single_coefficient"] == 1.4541  # December's
+    with pytest.raises(ValueError, match="no price base amount for 1999"):
+        fees.rules_by_month(rules, ["1999-01"])
+
+
+def test_a_straddling_year_charges_each_month_its_own_cap_and_allowance():
+    p = params.load("fee_incentives").model_copy(update={"year": 2016})
+    r = fi.analyse(p, sources.load(fi.PACKAGE), sources.load(fi.RULES))
+    caps = r.person_months.groupby("period").fee_cap.first()
+    assert caps["2016-01"] < caps["2016-12"] and caps.nunique() == 2
+    assert (r.person_months.fee_today <= r.person_months.fee_cap + 1e-9).all()
+    p = params.load("fee_incentives").model_copy(update={"year": 2022})
+    r = fi.analyse(p, sources.load(fi.PACKAGE), sources.load(fi.RULES))
+    allowance = r.person_months.groupby("period").minimum_allowance.first()
+    assert allowance["2022-07"] < allowance["2022-08"]

@@ -7,7 +7,11 @@ runs on a million person-months at once; each cites where the rule comes from.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 import numpy as np
+import pandas as pd
 from numpy.typing import ArrayLike
 
 from carepay.sources import DataPackage
@@ -18,21 +22,39 @@ def monthly_amount(coefficient: float, price_base_amount: float) -> float:
     return float(np.floor(coefficient * price_base_amount / 12 + 0.5))
 
 
-def rules_for_year(pkg: DataPackage, year: int) -> dict[str, float]:
-    """The fee cap and minimum allowances (kr/month) for a year, from data/national_fee_rules."""
+def rules_by_month(pkg: DataPackage, periods: Iterable[str]) -> pd.DataFrame:
+    """For each month (YYYY-MM): its year's price base amount and every rule in kr/month, each with the
+    coefficient in force on the month's first day (data/national_fee_rules; SoL 8 kap. 5 and 7 §§). A year that
+    straddles a change (the fee cap on 1 July 2016, the minimum allowance on 1 August 2022) gets both amounts."""
     pba = pkg.table("price_base_amounts").set_index("year").price_base_amount
-    if year not in pba.index:
-        raise ValueError(
-            f"no price base amount for {year} in data/national_fee_rules/price_base_amounts.csv; "
-            f"years: {pba.index.min()}-{pba.index.max()}"
-        )
-    rules = pkg.table("fee_rules")
-    out = {"year": year, "price_base_amount": float(pba[year])}
-    for rule, part in rules.groupby("rule"):
-        valid = part[part.valid_from <= f"{year}-12-31"].sort_values("valid_from")
-        if valid.empty:
-            raise ValueError(f"no {rule} coefficient in force in {year}")
-        out[rule] = monthly_amount(float(valid.coefficient.iloc[-1]), float(pba[year]))
+    rules = pkg.table("fee_rules").sort_values("valid_from")
+    rows = []
+    for period in sorted(set(periods)):
+        year = int(period[:4])
+        if year not in pba.index:
+            raise ValueError(
+                f"no price base amount for {year} in data/national_fee_rules/price_base_amounts.csv; "
+                f"years: {pba.index.min()}-{pba.index.max()}"
+            )
+        row: dict[str, Any] = {"period": period, "price_base_amount": float(pba[year])}
+        for rule, part in rules.groupby("rule"):
+            valid = part[part.valid_from <= f"{period}-01"]
+            if valid.empty:
+                raise ValueError(f"no {rule} coefficient in force in {period} (data/national_fee_rules/fee_rules.csv)")
+            row[f"{rule}_coefficient"] = float(valid.coefficient.iloc[-1])
+            row[rule] = monthly_amount(row[f"{rule}_coefficient"], float(pba[year]))
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("period")
+
+
+def rules_for_year(pkg: DataPackage, year: int) -> dict[str, float]:
+    """The fee cap and minimum allowances (kr/month) in force in December of a year, with the year's price base
+    amount: the headline amounts. Months before a change within the year differ: see rules_by_month."""
+    december = rules_by_month(pkg, [f"{year}-12"]).iloc[0]
+    out: dict[str, float] = {"year": year, "price_base_amount": float(december.price_base_amount)}
+    for rule in sorted(set(pkg.table("fee_rules").rule)):
+        out[rule] = float(december[rule])
+        out[f"{rule}_coefficient"] = float(december[f"{rule}_coefficient"])
     return out
 
 
@@ -48,7 +70,7 @@ def fee_headroom(income_after_tax, housing_supplement, minimum_allowance, housin
     return np.maximum(room, 0.0)
 
 
-def hourly_fee(hours, headroom, hourly_rate: float, cap: float, other_fees=0.0):
+def hourly_fee(hours, headroom, hourly_rate: float, cap: ArrayLike, other_fees=0.0):
     """Today's fee, kr/month: hourly rate x executed hours plus other parts (safety alarm ...),
     limited by the fee cap and by the individual's fee headroom (Örebro 5.3.2, 7.4.1)."""
     gross = np.asarray(hours, float) * hourly_rate + np.asarray(other_fees, float)
@@ -68,7 +90,7 @@ def fee_levels(hours, alarm, thresholds: ArrayLike) -> np.ndarray:
     return np.where(h > 0, level, np.where(alarm, 0, -1))
 
 
-def level_fee(levels, headroom, shares: ArrayLike, cap: float):
+def level_fee(levels, headroom, shares: ArrayLike, cap: ArrayLike):
     """Fee under the proposal, kr/month: the level's share of the headroom, the headroom counted up to the cap
     (Örebro 7.4.1: the fee in kr is the share of 2 044 kr for those whose headroom is at least the cap)."""
     by_level = np.asarray(shares, float)
@@ -77,7 +99,7 @@ def level_fee(levels, headroom, shares: ArrayLike, cap: float):
     return share * np.minimum(np.asarray(headroom, float), cap)
 
 
-def marginal_price_today(hours, headroom, hourly_rate: float, cap: float, other_fees=0.0):
+def marginal_price_today(hours, headroom, hourly_rate: float, cap: ArrayLike, other_fees=0.0):
     """What one more hour costs the individual today, kr/hour: the hourly rate until the fee reaches the cap
     or the headroom, then nothing (the fee for the next whole hour, as the individual meets it)."""
     now = hourly_fee(hours, headroom, hourly_rate, cap, other_fees)
@@ -85,7 +107,7 @@ def marginal_price_today(hours, headroom, hourly_rate: float, cap: float, other_
     return more - now
 
 
-def band_price(hours, alarm, headroom, thresholds: ArrayLike, shares: ArrayLike, cap: float):
+def band_price(hours, alarm, headroom, thresholds: ArrayLike, shares: ArrayLike, cap: ArrayLike):
     """What an hour costs the individual under the proposal, kr/hour: the step to the next level spread over
     the hours of the current level's band (zero in the top level). A smooth measure of the proposal's
     marginal price; the fee itself moves in steps at the thresholds."""

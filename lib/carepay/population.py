@@ -195,7 +195,7 @@ def synthetic_fee_population(
     housing_sigma: float,
     supplement_income_limit: float,
     supplement_share: float,
-    minimum_allowance: float,
+    minimum_allowance: float | pd.Series,
     alarm_share: float,
     seed: int,
     year: int = 2018,
@@ -208,7 +208,8 @@ def synthetic_fee_population(
     persons are placed at evenly spaced quantiles (then shuffled) so the share is met closely, and all
     hours are scaled so the year's total is exact. Months vary around the person's average (sigma_month).
     Income after tax and housing cost are lognormal; persons under supplement_income_limit get a housing
-    supplement of supplement_share x housing cost. Fee headroom follows the national rule."""
+    supplement of supplement_share x housing cost. Fee headroom follows the national rule, with the minimum allowance (kr/month)
+    given, or in force in each month (a Series by period, YYYY-MM)."""
     from scipy.stats import norm
 
     from carepay.fees import fee_headroom
@@ -236,8 +237,10 @@ def synthetic_fee_population(
             "income_after_tax": rep(income),
             "housing_supplement": rep(supplement),
             "housing_cost": rep(housing),
-            "minimum_allowance": minimum_allowance,
         }
+    )
+    df["minimum_allowance"] = (
+        df.period.map(minimum_allowance) if isinstance(minimum_allowance, pd.Series) else float(minimum_allowance)
     )
     df["fee_headroom"] = fee_headroom(df.income_after_tax, df.housing_supplement, df.minimum_allowance, df.housing_cost)
     df["synthetic"] = True
@@ -273,16 +276,27 @@ def fee_calibration_report(
     return out
 
 
-def validate_fee_extract(raw: pd.DataFrame, where: str, minimum_allowance: float) -> pd.DataFrame:
+MONTHS = {f"{m:02d}" for m in range(1, 13)}
+
+
+def is_month(text: object) -> bool:
+    """YYYY-MM with a month 01-12."""
+    return isinstance(text, str) and len(text) == 7 and text[4] == "-" and text[:4].isdigit() and text[5:] in MONTHS
+
+
+def validate_fee_extract(raw: pd.DataFrame, where: str, minimum_allowance: float | pd.Series) -> pd.DataFrame:
     """An analyst's person-month extract for the fee question (carepay/schemas/home_care_fee_person_months.json);
-    the headroom given, or computed from its parts with the minimum allowance (kr/month)."""
+    the headroom given, or computed from its parts with the minimum allowance (kr/month; a Series by period
+    gives the one in force in each month)."""
     out = schemas.validate(raw, "home_care_fee_person_months", where)
     out["alarm"] = out.alarm == 1
     if "fee_headroom" not in out.columns:
         from carepay.fees import fee_headroom
 
-        out["minimum_allowance"] = minimum_allowance
-        out["fee_headroom"] = fee_headroom(out.income_after_tax, out.housing_supplement, minimum_allowance, out.housing_cost)
+        out["minimum_allowance"] = (
+            out.period.map(minimum_allowance) if isinstance(minimum_allowance, pd.Series) else float(minimum_allowance)
+        )
+        out["fee_headroom"] = fee_headroom(out.income_after_tax, out.housing_supplement, out.minimum_allowance, out.housing_cost)
     out["synthetic"] = False
     return out
 

@@ -14,7 +14,7 @@ from numpy.typing import ArrayLike
 
 from carepay import behaviour, fees, population
 from carepay.fee_incentives.params import FeeIncentivesParams
-from carepay.sources import DataPackage
+from carepay.sources import DataPackage, ExtractError
 from carepay.units import Columns, annotate_result
 
 PACKAGE = "orebro_home_care_2018"
@@ -108,7 +108,7 @@ def revenue_table(df: pd.DataFrame, pkg: DataPackage, cph: float) -> pd.DataFram
 
 
 def _apply(
-    df: pd.DataFrame, hours: ArrayLike, params: FeeIncentivesParams, shares: ArrayLike, cap: float
+    df: pd.DataFrame, hours: ArrayLike, params: FeeIncentivesParams, shares: ArrayLike, cap: ArrayLike
 ) -> tuple[np.ndarray, np.ndarray]:
     """Fees today and under the proposal for given hours (kr/month per person-month)."""
     today = fees.hourly_fee(hours, df.fee_headroom, params.hourly_fee, cap, np.where(df.alarm, params.alarm_fee, 0.0))
@@ -117,7 +117,7 @@ def _apply(
 
 
 def response_inputs(
-    df: pd.DataFrame, params: FeeIncentivesParams, shares: ArrayLike, cap: float
+    df: pd.DataFrame, params: FeeIncentivesParams, shares: ArrayLike, cap: ArrayLike
 ) -> tuple[np.ndarray, np.ndarray, float]:
     """What every elasticity shares: the price of one more hour today and under the proposal (kr/hour) and
     today's fee revenue (kr/year). Computed once, then reused for every elasticity tried."""
@@ -132,7 +132,7 @@ def behaviour_band(
     df: pd.DataFrame,
     params: FeeIncentivesParams,
     shares: ArrayLike,
-    cap: float,
+    cap: ArrayLike,
     cph: float,
     elasticities: Iterable[float],
     inputs: tuple[np.ndarray, np.ndarray, float] | None = None,
@@ -185,13 +185,22 @@ def person_months(
     params: FeeIncentivesParams, rules: dict, rules_pkg: DataPackage
 ) -> tuple[pd.DataFrame, bool, pd.DataFrame, list[str]]:
     """Step 1: home-care person-months (hours/month, fee headroom kr/month): the analyst's extract, or synthetic ones
-    calibrated to the report's aggregates (with the calibration report)."""
+    calibrated to the report's aggregates (with the calibration report). Each month carries the fee cap and
+    minimum allowance in force in it (kr/month)."""
     notes: list[str] = []
     pop = params.population
     cap = rules["fee_cap"]
     if pop.source == "extract":
         raw, where = population.read_extract(pop.extract_file)
-        return population.validate_fee_extract(raw, where, rules["minimum_allowance_single"]), False, pd.DataFrame(), notes
+        periods = raw.period.unique() if "period" in raw.columns else []
+        try:
+            monthly = fees.rules_by_month(rules_pkg, [p for p in periods if population.is_month(p)])
+        except ValueError as err:
+            raise ExtractError(f"{where}: {err}") from None
+        df = population.validate_fee_extract(raw, where, monthly.minimum_allowance_single)
+        df["fee_cap"] = df.period.map(monthly.fee_cap)
+        return df, False, pd.DataFrame(), notes
+    monthly = fees.rules_by_month(rules_pkg, [f"{params.year}-{m:02d}" for m in range(1, 13)])
     cap_hours = cap / params.hourly_fee
     index = rules["price_base_amount"] / fees.rules_for_year(rules_pkg, pop.income_year)["price_base_amount"]
     if index != 1:
@@ -211,18 +220,19 @@ def person_months(
         pop.housing_sigma,
         pop.supplement_income_limit * index,
         pop.supplement_share,
-        rules["minimum_allowance_single"],
+        monthly.minimum_allowance_single,
         pop.alarm_share,
         pop.seed,
         year=params.year,
     )
+    df["fee_cap"] = df.period.map(monthly.fee_cap)
     calibration = population.fee_calibration_report(
         df, pop.individuals, pop.hours_per_year, pop.individuals_above_cap_hours, cap_hours, cap
     )
     return df, True, calibration, notes
 
 
-def fees_and_prices(params: FeeIncentivesParams, df: pd.DataFrame, shares: np.ndarray, cap: float) -> pd.DataFrame:
+def fees_and_prices(params: FeeIncentivesParams, df: pd.DataFrame, shares: np.ndarray, cap: ArrayLike) -> pd.DataFrame:
     """Step 2: each person-month's fee today and under the proposal (kr/month), its level, and the price of one
     more hour under each (kr/hour)."""
     h = df.executed_hours.to_numpy()
@@ -252,7 +262,7 @@ def zero_price_table(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def threshold_sensitivity(
-    params: FeeIncentivesParams, df: pd.DataFrame, shares: np.ndarray, cap: float, cph: float
+    params: FeeIncentivesParams, df: pd.DataFrame, shares: np.ndarray, cap: ArrayLike, cph: float
 ) -> pd.DataFrame:
     """Step 4: the revenue change (kr/year) and break-even hours under other choices of the unprinted thresholds."""
     h = df.executed_hours.to_numpy()
@@ -275,7 +285,7 @@ BREAK_EVEN_SEARCH = (-20.0, 0.0)
 
 
 def behaviour_results(
-    params: FeeIncentivesParams, df: pd.DataFrame, shares: np.ndarray, cap: float, cph: float
+    params: FeeIncentivesParams, df: pd.DataFrame, shares: np.ndarray, cap: ArrayLike, cph: float
 ) -> tuple[pd.DataFrame, float | None, pd.DataFrame]:
     """Step 5: hours, cost and revenue (kr/year) over the elasticity band, the break-even elasticity (None when none
     in BREAK_EVEN_SEARCH), and the result's dependence on the non-fee cost of an hour."""
@@ -357,8 +367,9 @@ def analyse(params: FeeIncentivesParams, pkg: DataPackage, rules_pkg: DataPackag
     cph = cost_per_hour(params, pkg)
     shares = shares_of(params, pkg)
     df, synthetic, calibration, notes = person_months(params, rules, rules_pkg)
-    df = fees_and_prices(params, df, shares, cap)
-    band, be, nonfee = behaviour_results(params, df, shares, cap, cph)
+    caps = df.fee_cap.to_numpy()  # the cap in force in each person-month
+    df = fees_and_prices(params, df, shares, caps)
+    band, be, nonfee = behaviour_results(params, df, shares, caps, cph)
     result = FeeIncentives(
         rules=rules,
         cost_per_hour=cph,
@@ -369,7 +380,7 @@ def analyse(params: FeeIncentivesParams, pkg: DataPackage, rules_pkg: DataPackag
         calibration=calibration,
         revenue=revenue_table(df, pkg, cph),
         zero_price=zero_price_table(df),
-        threshold_sensitivity=threshold_sensitivity(params, df, shares, cap, cph),
+        threshold_sensitivity=threshold_sensitivity(params, df, shares, caps, cph),
         behaviour=band,
         break_even_elasticity=be,
         break_even_search=BREAK_EVEN_SEARCH,

@@ -131,21 +131,23 @@ def orebro_text(pkg: DataPackage, _corrected: bool) -> Iterator[Row]:
 
 
 def national_fee_caps(pkg: DataPackage, _corrected: bool) -> Iterator[Row]:
-    """The fee cap rule (0,5392 x price base amount / 12) reproduces the published caps."""
+    """The fee cap rule in force (coefficient x price base amount / 12) reproduces the published caps."""
     from carepay.fees import rules_for_year
 
     for fig in pkg.figures.itertuples():
         if fig.figure.startswith("fee_cap_"):
             year = int(fig.figure.rsplit("_", 1)[1])
+            rules = rules_for_year(pkg, year)
+            coefficient = f"{rules['fee_cap_coefficient']:g}".replace(".", ",")
             yield compare(
                 "national.fee_cap",
                 "figures",
                 fig.figure,
                 fig.value,
-                rules_for_year(pkg, year)["fee_cap"],
+                rules["fee_cap"],
                 0.5,
                 "kr/month",
-                f"published fee cap {year} = 0,5392 x price base amount / 12",
+                f"published fee cap {year} = {coefficient} x price base amount / 12",
             )
 
 
