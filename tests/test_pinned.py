@@ -32,8 +32,9 @@ def test_default_tolerance_by_unit():
     assert pinned.default_tolerance(300e6, "kr/year") == 0.5
     assert pinned.default_tolerance(1.0, "hours/year") == 0.005
     assert pinned.default_tolerance(0.5, "%") == 1e-6
-    assert pinned.default_tolerance(1709.0, "persons") == 1709.0 * pinned.RELATIVE_TOLERANCE
-    assert pinned.default_tolerance(3e12, "kr") == 3e12 * pinned.RELATIVE_TOLERANCE
+    assert pinned.default_tolerance(1709, "persons") == 0.0
+    assert pinned.default_tolerance(1709.5, "persons") == 2e-6
+    assert pinned.default_tolerance(3e12, "kr") == 3e3
 
 
 @dataclass

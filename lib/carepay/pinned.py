@@ -58,7 +58,9 @@ def default_tolerance(value: Any, unit: str) -> float:
         return 0.0
     kind = unit.split("/")[0].split(" ")[0] if unit else ""
     base = UNIT_TOLERANCE.get(kind, 0.0)
-    return max(base, RELATIVE_TOLERANCE * abs(float(value)))
+    if isinstance(value, int) and not base:
+        return 0.0  # a count of whole things matches exactly
+    return max(base, float(f"{RELATIVE_TOLERANCE * abs(float(value)):.1g}"))
 
 
 def read(notebook: str, folder: Path | None = None) -> dict[str, dict[str, dict[str, Any]]]:
