@@ -1,7 +1,7 @@
 """Capitation fairness at scale: payments under the three models and every fairness measure
 for about 1 000 000 person-months.
 
-    .venv/bin/python benchmarks/bench_capitation.py [--scale 160]
+    .venv/bin/python benchmarks/bench_capitation_fairness.py [--scale 160]
 
 The Västerås persons per provider and month are multiplied by --scale (160 gives 1 005 760
 person-months) and a synthetic population is drawn to match them.

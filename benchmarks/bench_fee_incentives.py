@@ -1,6 +1,6 @@
 """User fees at scale: both fee schedules for 1 000 000 person-months, and a sweep of 1 000 elasticity values.
 
-    .venv/bin/python benchmarks/bench_fees.py [--person-months 1000000] [--elasticities 1000]
+    .venv/bin/python benchmarks/bench_fee_incentives.py [--person-months 1000000] [--elasticities 1000]
 
 The sweep runs on the default scenario's population (2 700 persons x 12 months): for each elasticity
 the hours respond, the proposal's fees are recomputed, and the net budget effect is summed.

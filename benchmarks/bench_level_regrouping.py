@@ -1,7 +1,7 @@
 """Level regrouping at scale: mapping, neutrality and winners/losers for 1 000 000 persons,
 and 100 000 simulated residences.
 
-    .venv/bin/python benchmarks/bench_tariffs.py [--persons 1000000] [--residences 100000]
+    .venv/bin/python benchmarks/bench_level_regrouping.py [--persons 1000000] [--residences 100000]
 
 Persons get random points on the Stockholm scale (0-110) in both housing forms; the level
 systems and amounts are the document's (Tables 1 and 2).

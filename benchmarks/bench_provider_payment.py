@@ -1,6 +1,6 @@
 """Provider payment at scale: every payment basis for about 1 000 000 person-months.
 
-.venv/bin/python benchmarks/bench_payment.py [--clients 83334]
+.venv/bin/python benchmarks/bench_provider_payment.py [--clients 83334]
 """
 
 from __future__ import annotations
