@@ -206,8 +206,8 @@ def test_rules_are_applied_month_by_month_in_a_year_with_a_change():
     assert (y2016.loc["2016-01":"2016-06", "fee_cap"] == fees.monthly_amount(0.48, pba[2016])).all()
     assert (y2016.loc["2016-07":"2016-12", "fee_cap"] == fees.monthly_amount(0.5392, pba[2016])).all()
     y2022 = fees.rules_by_month(rules, ["2022-07", "2022-08"])
-    assert y2022.minimum_allowance_single_coefficient.tolist() == [1.3546, 1.4541]
-    assert fees.rules_for_year(rules, 2022)["minimum_allowance_single_coefficient"] == 1.4541  # December's
+    assert y2022.minimum_allowance_single_coefficient.tolist() == [1.3546, 1.4789]
+    assert fees.rules_for_year(rules, 2022)["minimum_allowance_single_coefficient"] == 1.4789  # December's
     with pytest.raises(ValueError, match="no price base amount for 1999"):
         fees.rules_by_month(rules, ["1999-01"])
 

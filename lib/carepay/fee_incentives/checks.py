@@ -130,29 +130,32 @@ def orebro_text(pkg: DataPackage, _corrected: bool) -> Iterator[Row]:
     )
 
 
-def national_fee_caps(pkg: DataPackage, _corrected: bool) -> Iterator[Row]:
-    """The fee cap rule in force (coefficient x price base amount / 12) reproduces the published caps."""
+def national_amounts(pkg: DataPackage, _corrected: bool) -> Iterator[Row]:
+    """The rules in force (coefficient x price base amount / 12) reproduce the published fee caps and minimum
+    allowances (figures named <rule>_<year>)."""
     from carepay.fees import rules_for_year
 
     for fig in pkg.figures.itertuples():
-        if fig.figure.startswith("fee_cap_"):
-            year = int(fig.figure.rsplit("_", 1)[1])
-            rules = rules_for_year(pkg, year)
-            coefficient = f"{rules['fee_cap_coefficient']:g}".replace(".", ",")
-            yield compare(
-                "national.fee_cap",
-                "figures",
-                fig.figure,
-                fig.value,
-                rules["fee_cap"],
-                0.5,
-                "kr/month",
-                f"published fee cap {year} = {coefficient} x price base amount / 12",
-            )
+        rule, _, year_text = fig.figure.rpartition("_")
+        if rule not in ("fee_cap", "minimum_allowance_single", "minimum_allowance_spouse"):
+            continue
+        year = int(year_text)
+        rules = rules_for_year(pkg, year)
+        coefficient = f"{rules[f'{rule}_coefficient']:g}".replace(".", ",")
+        yield compare(
+            f"national.{rule}",
+            "figures",
+            fig.figure,
+            fig.value,
+            rules[rule],
+            0.5,
+            "kr/month",
+            f"published {rule.replace('_', ' ')} {year} = {coefficient} x price base amount / 12",
+        )
 
 
 #: The checks of each data package this question uses (run by carepay.checks.run_checks).
 CHECKS = {
     "orebro_home_care_2018": [orebro_fee_table, orebro_text],
-    "national_fee_rules": [national_fee_caps],
+    "national_fee_rules": [national_amounts],
 }
