@@ -158,3 +158,16 @@ def test_analysts_individual_points(project, pkg):
     (project / "points.csv").write_text("person_id,housing_form,points\na,service_housing,-1\n", encoding="utf-8")
     with pytest.raises(ExtractError, match=r"points.csv, row 2, field 'points': value '-1' is below the minimum 0"):
         regrouping.analyse(p, pkg)
+
+
+def test_discrepancies_name_the_printed_value_as_printed(pkg):
+    """'printed' is what the document prints, 'computed' what the other figures imply (Table 3 prints 4 persons
+    and 81-100 points; the old levels give 64 and Table 1 prints 110)."""
+    from carepay import checks
+
+    table = checks.discrepancy_table(checks.run_checks({pkg.name: pkg})).set_index("where")
+    low = table.loc["stockholm_lss_housing_2023: level_costs, proposed/service_housing/1 (printed)"]
+    persons = low[low.unit == "persons"].iloc[0]
+    assert (persons.printed, persons.computed) == (4, 64)
+    points = table.loc["stockholm_lss_housing_2023: level_costs, current/service_housing/8 points_max (printed)"]
+    assert (points.printed, points.computed) == (100, 110)

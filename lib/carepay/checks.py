@@ -69,13 +69,16 @@ def compare(
     description: str,
     relation: str = "equal",
 ) -> Row:
-    """One comparison. relation: 'equal' (|printed - computed| <= tolerance), 'at_least'
-    (computed >= printed - tolerance) or 'below' (computed < printed)."""
+    """One comparison of a printed figure with what other figures imply (computed). relation: 'equal'
+    (|printed - computed| <= tolerance), 'at_least' (computed >= printed - tolerance), 'at_most' (computed <=
+    printed + tolerance) or 'below' (computed < printed)."""
     diff = computed - printed
     if relation == "equal":
         ok = abs(diff) <= tolerance + 1e-9
     elif relation == "at_least":
         ok = diff >= -tolerance - 1e-9
+    elif relation == "at_most":
+        ok = diff <= tolerance + 1e-9
     elif relation == "below":
         ok = diff < 0
     else:
@@ -164,7 +167,12 @@ def summary(results: pd.DataFrame) -> pd.DataFrame:
 
 
 def format_discrepancy(row: pd.Series) -> str:
-    rel = {"equal": "computed", "at_least": "computed (must be at least printed)", "below": "computed (must be below printed)"}
+    rel = {
+        "equal": "computed",
+        "at_least": "computed (must be at least printed)",
+        "at_most": "computed (must be at most printed)",
+        "below": "computed (must be below printed)",
+    }
 
     def num(v: float) -> str:
         return f"{v:,.2f}".rstrip("0").rstrip(".") if not math.isnan(v) else "-"

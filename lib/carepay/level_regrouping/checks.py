@@ -67,8 +67,8 @@ def stockholm_table3_ranges(pkg: DataPackage, corrected: bool) -> Iterator[Row]:
                     "stockholm.table3_points",
                     "level_costs",
                     f"{system}/{r.housing_form}/{r.level} {end}",
-                    ref[end],
-                    getattr(r, end),
+                    getattr(r, end),  # Table 3 as printed
+                    ref[end],  # what Table 1 (or 2) prints for the level
                     0,
                     "points",
                     f"Table 3 prints the same point range as Table {1 if system == 'current' else 2}",
@@ -161,7 +161,7 @@ def stockholm_mapping(pkg: DataPackage, corrected: bool) -> Iterator[Row]:
             f"persons in new level {new.level} ({new.points_min}-{new.points_max} p) lie between the old levels "
             f"inside it ({low}) and those plus the straddling ones ({high})"
         )
-        yield compare("stockholm.mapping_low", "level_costs", cell, low, n, 0, "persons", desc, relation="at_least")
+        yield compare("stockholm.mapping_low", "level_costs", cell, n, low, 0, "persons", desc, relation="at_most")
         yield compare("stockholm.mapping_high", "level_costs", cell, n, high, 0, "persons", desc, relation="at_least")
 
 
