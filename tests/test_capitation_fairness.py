@@ -204,3 +204,14 @@ def test_constrained_weights_equal_statsmodels_fit_constrained():
     r = np.vstack([x.sum(axis=0), x[mask.to_numpy()].sum(axis=0)])
     fit = sm.GLM(y, x, family=sm.families.Gaussian()).fit_constrained((r, np.array([y.sum() * 0.97, y[mask].sum()])))
     assert ours.to_numpy() == pytest.approx(np.asarray(fit.params), rel=1e-6)
+
+
+def test_pilot_margin_follows_the_providers_cost(pkg):
+    """The pilot scenario's point: the provider's margin under both models depends on its cost per hour."""
+    at_rate = cf.analyse(params.load("capitation_fairness"), pkg).pilot.set_index("model").iloc[:2]
+    below = cf.analyse(params.load("capitation_fairness", "pilot"), pkg)
+    p = params.load("capitation_fairness", "pilot")
+    hourly = below.pilot.iloc[1]
+    assert hourly.margin == pytest.approx(hourly.hours * (p.hourly_rate - p.cost_per_hour))
+    assert at_rate.margin.iloc[1] == pytest.approx(0)  # at a cost equal to the rate, hourly payment leaves nothing
+    assert below.pilot.margin.iloc[0] > at_rate.margin.iloc[0]

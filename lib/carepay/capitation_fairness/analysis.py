@@ -334,7 +334,13 @@ RESULT_COLUMNS: dict[str, Columns] = {
         "flat capitation": ("kr/month", ""),
         "risk-adjusted": ("kr/month", ""),
     },
-    "pilot": {"person_months": ("person-months", ""), "hours": ("hours", ""), "payment": ("kr", "")},
+    "pilot": {
+        "person_months": ("person-months", ""),
+        "hours": ("hours", "executed hours"),
+        "payment": ("kr", ""),
+        "cost": ("kr", "provider's cost"),
+        "margin": ("kr", "provider's margin"),
+    },
 }
 
 
@@ -384,46 +390,52 @@ def analyse(params: CapitationFairnessParams, pkg: DataPackage) -> CapitationFai
 
 
 def pilot_table(params: CapitationFairnessParams, monthly: pd.DataFrame, hourly_rate: float) -> pd.DataFrame:
-    """The pilot: capitation for its persons and months against hourly payment on the provider's 2021 pattern."""
+    """The pilot: capitation for its persons and months against hourly payment on the provider's 2021 pattern, and
+    the provider's margin under each (payment minus executed hours at the provider's cost per hour, kr). Under
+    capitation the provider is assumed to go on delivering its 2021 hours per person-month."""
     pl = params.pilot
     own = monthly[monthly.provider == pl.provider]
     if own.empty:
         raise ValueError(f"pilot: provider {pl.provider!r} has no activity in the tables")
     hours_per_pm = own.executed_hours.sum() / own.persons.sum()
     months = own.sort_values("period").tail(pl.months)
-    cap = pl.persons * pl.months * pl.yearly_rate / 12
+    pilot_pm, own_pm = pl.persons * pl.months, float(months.persons.sum())
+    rate = f"{pl.yearly_rate:,.0f}".replace(",", " ")
     rows = [
-        {
-            "comparison": f"{pl.persons} persons, {pl.months} months, capitation at {pl.yearly_rate:,.0f} kr/year".replace(
-                ",", " "
-            ),
-            "person_months": pl.persons * pl.months,
-            "hours": np.nan,
-            "payment": cap,
-        },
-        {
-            "comparison": f"{pl.persons} persons at the provider's 2021 hours per person-month, hourly payment",
-            "person_months": pl.persons * pl.months,
-            "hours": pl.persons * pl.months * hours_per_pm,
-            "payment": pl.persons * pl.months * hours_per_pm * hourly_rate,
-        },
-        {
-            "comparison": f"the provider's own last {pl.months} months of 2021 as they were, hourly payment",
-            "person_months": months.persons.sum(),
-            "hours": months.executed_hours.sum(),
-            "payment": months.executed_hours.sum() * hourly_rate,
-        },
-        {
-            "comparison": f"the provider's own last {pl.months} months of 2021, capitation at {pl.yearly_rate:,.0f} kr/year".replace(
-                ",", " "
-            ),
-            "person_months": months.persons.sum(),
-            "hours": np.nan,
-            "payment": months.persons.sum() * pl.yearly_rate / 12,
-        },
+        (
+            "capitation",
+            f"{pl.persons} persons, {pl.months} months, capitation at {rate} kr/year",
+            pilot_pm,
+            pilot_pm * hours_per_pm,
+            pilot_pm * pl.yearly_rate / 12,
+        ),
+        (
+            "hourly",
+            f"{pl.persons} persons at the provider's 2021 hours per person-month, hourly payment",
+            pilot_pm,
+            pilot_pm * hours_per_pm,
+            pilot_pm * hours_per_pm * hourly_rate,
+        ),
+        (
+            "hourly",
+            f"the provider's own last {pl.months} months of 2021 as they were, hourly payment",
+            own_pm,
+            float(months.executed_hours.sum()),
+            float(months.executed_hours.sum()) * hourly_rate,
+        ),
+        (
+            "capitation",
+            f"the provider's own last {pl.months} months of 2021, capitation at {rate} kr/year",
+            own_pm,
+            float(months.executed_hours.sum()),
+            own_pm * pl.yearly_rate / 12,
+        ),
     ]
-    out = pd.DataFrame(rows)
+    out = pd.DataFrame(rows, columns=["model", "comparison", "person_months", "hours", "payment"])
+    out["cost"] = out.hours * params.cost_per_hour
+    out["margin"] = out.payment - out.cost
     out.attrs["hours_per_person_month"] = hours_per_pm
+    out.attrs["all_providers_hours_per_person_month"] = float(monthly.executed_hours.sum() / monthly.persons.sum())
     return out
 
 
