@@ -117,3 +117,17 @@ def test_client_extract_replaces_synthetic_data(project, default):
     r = pp.analyse(params.load("provider_payment", "mine"), sources.load(pp.OREBRO))
     assert not r.synthetic and not r.person_months.synthetic.any()
     assert r.bases.payment.sum() == pytest.approx(default.bases.payment.sum())
+
+
+def test_leksand_rattvik_pays_375_against_todays_300():
+    """The scenario compares what Örebro pays today (300 mnkr at the hourly rate its totals imply) with paying
+    375 kr per executed hour: today stays today, the change is the price difference on the same hours."""
+    orebro = sources.load(pp.OREBRO)
+    p = params.load("provider_payment", "leksand_rattvik")
+    r = pp.analyse(p, orebro)
+    today = r.person_months.payment_today.sum()
+    assert r.hourly_rate == pytest.approx(orebro.figure("payment_total") / orebro.figure("executed_hours_year"))
+    assert today == pytest.approx(orebro.figure("payment_total"), rel=1e-6)
+    row = r.bases.set_index(["basis", "provision"]).loc[("executed_hours", "all")]
+    assert row.payment == pytest.approx(today * p.proposed_hourly_rate / r.hourly_rate)
+    assert row.change_vs_today == pytest.approx(row.payment - today) and row.change_vs_today > 0

@@ -181,8 +181,12 @@ def bases_compared(
     params: ProviderPaymentParams, df: pd.DataFrame, rate: float, amounts: pd.Series
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Step 4: each payment basis with its execution ratios: executed hours, payment (kr/year) and change against
-    today, by provision and in all; and what the guaranteed-execution rule saves under each."""
+    today (today's executed hours at today's hourly rate), by provision and in all; and what the guaranteed-execution
+    rule saves under each. Hours are paid at the proposed hourly rate where the scenario sets one."""
     granted = float(df.granted_hours.sum())
+    today = df.groupby("provision").payment_today.sum()
+    today["all"] = today.sum()
+    proposed = rate if params.proposed_hourly_rate is None else float(params.proposed_hourly_rate)
     cap_rate = params.payment_total / len(df)
     rows, guarantee = [], []
     base_ratio = df.provision.map(
@@ -192,7 +196,7 @@ def bases_compared(
         r_now = df.provision.map({"in_house": ratios.in_house, "external": ratios.external})
         exec_b = df.executed_hours * r_now / base_ratio
         frame = df.assign(executed_hours=exec_b)
-        pay = payment.revenue(frame, basis, hourly_rate=rate, level_amounts=amounts, capitation_rate=cap_rate)
+        pay = payment.revenue(frame, basis, hourly_rate=proposed, level_amounts=amounts, capitation_rate=cap_rate)
         if params.guaranteed_share is not None and basis != "executed_hours":
             guaranteed = payment.guaranteed_execution(pay, exec_b, df.granted_hours, params.guaranteed_share)
             guarantee.append(
@@ -220,9 +224,7 @@ def bases_compared(
     tot["execution_ratio"] = tot.executed_hours / granted
     bases = pd.concat([bases, tot], ignore_index=True)
     bases["payment_per_executed_hour"] = bases.payment / bases.executed_hours
-    bases["change_vs_today"] = bases.apply(
-        lambda r: r.payment - bases[(bases.basis == "executed_hours") & (bases.provision == r.provision)].payment.iloc[0], axis=1
-    )
+    bases["change_vs_today"] = bases.payment - bases.provision.map(today)
     bases["chosen"] = bases.basis == params.basis
     return bases, pd.DataFrame(guarantee)
 

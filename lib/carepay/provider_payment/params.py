@@ -88,7 +88,15 @@ class ProviderPaymentParams(ScenarioParams):
     hourly_rate: Literal["document"] | float = param(
         unit="kr/hour",
         source=f"{OREBRO} 7.4.1-7.4.2: about 300 mnkr for about 1 000 000 executed hours",
-        description="Payment per executed (or granted) hour; 'document' derives it from the report's totals.",
+        description="Today's payment per executed hour; 'document' derives it from the report's totals (300 mnkr for "
+        "1 000 000 hours).",
+    )
+    proposed_hourly_rate: float | None = param(
+        None,
+        unit="kr/hour",
+        source=f"analyst's choice; {LEKSAND} 5.2 pays 375 kr",
+        description="Payment per executed (or granted) hour under the proposal; null: today's hourly rate.",
+        gt=0,
     )
     payment_total: float = param(
         unit="kr/year",
