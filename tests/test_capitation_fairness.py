@@ -215,3 +215,15 @@ def test_pilot_margin_follows_the_providers_cost(pkg):
     assert hourly.margin == pytest.approx(hourly.hours * (p.hourly_rate - p.cost_per_hour))
     assert at_rate.margin.iloc[1] == pytest.approx(0)  # at a cost equal to the rate, hourly payment leaves nothing
     assert below.pilot.margin.iloc[0] > at_rate.margin.iloc[0]
+
+
+def test_risk_adjusted_constrains_a_risk_group_and_the_provider_constraint_is_an_illustration(pkg):
+    """The risk_adjusted scenario constrains a need group and keeps a sensible fit; constraining a provider
+    (provider_constrained) needs negative weights and fits worse than a flat rate, which is why it is labelled an
+    illustration."""
+    group = cf.analyse(params.load("capitation_fairness", "risk_adjusted"), pkg)
+    provider = cf.analyse(params.load("capitation_fairness", "provider_constrained"), pkg)
+    r2 = lambda r: r.fit.set_index(["target", "model"]).r_squared[("cost_at_hourly_rate", "fairness-constrained")]  # noqa: E731
+    assert (group.weights.constrained > 0).all() and r2(group) > 0.5
+    assert (provider.weights.constrained < 0).any() and r2(provider) < 0
+    assert provider.notes and "negative weights" in provider.notes[0]

@@ -80,7 +80,10 @@ class FairGroupSpec(Spec):
     """The group whose predictive ratio the constrained model holds at 1."""
 
     by: Literal["provider", "provision", "need_group"] = param(
-        unit="choice", source="carepay.capitation.estimate_constrained", description="The grouping the group belongs to."
+        unit="choice",
+        source="carepay.capitation.estimate_constrained; risk groups as in van Kleef et al. 2017, Zink and Rose 2020",
+        description="The grouping the group belongs to: a need group, as risk adjustment does it; a provider or "
+        "provision only to illustrate why not (the report labels it so).",
     )
     value: str = param(unit="group id", source="analyst's choice", description="The group paid exactly its cost.")
 
