@@ -171,3 +171,19 @@ def test_discrepancies_name_the_printed_value_as_printed(pkg):
     assert (persons.printed, persons.computed) == (4, 64)
     points = table.loc["stockholm_lss_housing_2023: level_costs, current/service_housing/8 points_max (printed)"]
     assert (points.printed, points.computed) == (100, 110)
+
+
+def test_floors_apply_per_channel_and_amounts_rise_with_the_level(pkg, project):
+    r = regrouping.analyse(params.load("level_regrouping", "base_staffing_floors"), pkg)
+    lv = r.new_levels.sort_values(["housing_form", "points_min"])
+    channels = ["standard_amount", "daily_rate_municipal", "daily_rate_contracted", "daily_rate_private"]
+    for _, form in lv.groupby("housing_form"):
+        assert (form[channels].diff().dropna() > 0).all().all(), form
+        first = form.iloc[0]
+        assert first.daily_rate_municipal < first.daily_rate_contracted < first.daily_rate_private
+    _scenario(
+        project,
+        "tariff_method: floors\nfloors:\n  - {housing_form: group_housing, level: 1, amount: 1000000}\n",
+    )
+    with pytest.raises(LevelError, match="group housing: level 2 would pay .* less than level 1"):
+        regrouping.analyse(params.load("level_regrouping", "mine"), pkg)

@@ -161,20 +161,28 @@ def amounts_by_channel(
     params: LevelRegroupingParams, pop: Population, floors: pd.Series
 ) -> tuple[dict[str, pd.Series], dict[str, pd.Series], pd.DataFrame, list[str]]:
     """Step 2: old and new amounts (kr/person-year) in every channel, the tariff method applied to each alike;
-    with the solver's factor and the change before and after rounding (kr/year)."""
+    with the solver's factor and the change before and after rounding (kr/year). Floors are set in the standard
+    amount's terms; each daily-rate channel gets them scaled by its own relation to the standard amount at that
+    level, so a floor keeps the differences between provision forms. Amounts must rise with the level in every
+    channel (LevelError otherwise)."""
     notes: list[str] = []
     occupancy = params.occupancy
     old_amounts, new_amounts, solver_rows = {}, {}, []
+    standard = _given(pop.new, "standard_amount")
     for ch in CHANNELS:
         oa = tariffs.yearly_amounts(pop.old, ch, occupancy)
         given = _given(pop.new, ch)
         given = None if given is None else given * (1.0 if ch == "standard_amount" else occupancy)
         if given is None and params.tariff_method != "mean_preserving":
             notes.append(f"No {ch} amounts were given for the new levels: they are mean-preserving in that channel.")
-        raw, solved = _solve(params.tariff_method, pop.flows, oa, given, floors, params.neutrality_scope)
+        channel_floors = floors
+        if len(floors) and given is not None and standard is not None and ch != "standard_amount":
+            channel_floors = floors * (given / standard).reindex(floors.index)
+        raw, solved = _solve(params.tariff_method, pop.flows, oa, given, channel_floors, params.neutrality_scope)
         step = params.rounding_step * (1.0 if ch == "standard_amount" else tariffs.DAYS_PER_YEAR * occupancy)
         na = raw if params.tariff_method == "as_given" else tariffs.rounded(raw, step)
         old_amounts[ch], new_amounts[ch] = oa, na
+        _increasing_by_level(na, pop.new, ch)
         exact = tariffs.neutrality(pop.flows, oa, raw)
         after = tariffs.neutrality(pop.flows, oa, na)
         for form in [*FORMS, "all"]:
@@ -192,6 +200,19 @@ def amounts_by_channel(
                 }
             )
     return old_amounts, new_amounts, pd.DataFrame(solver_rows), notes
+
+
+def _increasing_by_level(amounts: pd.Series, levels: pd.DataFrame, channel: str) -> None:
+    """A higher level (more points) must not pay less than a lower one in any channel."""
+    for form in FORMS:
+        order = levels[levels.housing_form == form].sort_values("points_min").level
+        values = amounts.reindex([(form, lv) for lv in order]).to_numpy()
+        for (lo, hi), (a, b) in zip(zip(order, order[1:]), zip(values, values[1:])):
+            if b < a - 1e-6:
+                raise LevelError(
+                    f"{channel}, {form.replace('_', ' ')}: level {hi} would pay {b:,.0f} kr a year, less than level {lo} "
+                    f"({a:,.0f} kr); amounts must rise with the level. Lower the floor or change the grouping's amounts."
+                )
 
 
 def split_sensitivity(
