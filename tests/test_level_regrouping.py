@@ -187,3 +187,15 @@ def test_floors_apply_per_channel_and_amounts_rise_with_the_level(pkg, project):
     )
     with pytest.raises(LevelError, match="group housing: level 2 would pay .* less than level 1"):
         regrouping.analyse(params.load("level_regrouping", "mine"), pkg)
+
+
+def test_losers_are_the_groups_that_receive_one_amount(default):
+    """Split old levels count on each side: service-housing old level 3 gains where it moves to new level 3 and
+    loses where it moves to new level 2, and that part is the largest loss in the proposal."""
+    losing = regrouping.losers(default.changes)
+    worst = losing.iloc[0]
+    assert (worst.housing_form, worst.old_level, worst.new_level) == ("service_housing", 3, 2)
+    split = default.changes[(default.changes.housing_form == "service_housing") & (default.changes.old_level == 3)]
+    assert (split.change > 0).any() and (split.change < 0).any()
+    assert regrouping.losers(default.changes.assign(change=1.0)).empty  # nobody loses: nothing to name
+    assert list(regrouping.pair_label(default.changes.head(1))) == ["old 0 → new 1"]

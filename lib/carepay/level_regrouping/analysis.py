@@ -334,7 +334,13 @@ RESULT_COLUMNS: dict[str, Columns] = {
         "points_min": ("points", ""),
         "points_max": ("points", ""),
     },
-    "changes": {**_NEUTRALITY, "old_amount": ("kr/year", ""), "new_amount": ("kr/year", "")},
+    "changes": {
+        **_NEUTRALITY,
+        "old_amount": ("kr/year", ""),
+        "new_amount": ("kr/year", ""),
+        "old_level": ("", "old level"),
+        "new_level": ("", "new level"),
+    },
     "changes_by_level": {**_NEUTRALITY, "old_amount": ("kr/year", ""), "new_amount": ("kr/year", "")},
     "residences": {**_NEUTRALITY, "residents": ("persons", "")},
     "groups": {**_NEUTRALITY, "residents": ("persons", "")},
@@ -366,6 +372,18 @@ RESULT_COLUMNS: dict[str, Columns] = {
         "within_rounding": ("", "within rounding"),
     },
 }
+
+
+def losers(changes: pd.DataFrame) -> pd.DataFrame:
+    """The groups that receive one amount and lose by it (a whole old level, or the part of a split old level that
+    moves to one new level), the largest loss as a share of today's amount first."""
+    out = changes[changes.change < 0].sort_values("change_share").reset_index(drop=True)
+    return out
+
+
+def pair_label(changes: pd.DataFrame) -> pd.Series:
+    """'old 3 → new 2' for each row of the changes table."""
+    return "old " + changes.old_level.astype(str) + " → new " + changes.new_level.astype(str)
 
 
 def residence_change_distribution(residences: pd.DataFrame) -> pd.DataFrame:
