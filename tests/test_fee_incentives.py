@@ -174,10 +174,11 @@ def test_fee_extract_computes_headroom():
 
 
 def test_price_by_hours_band(default):
-    t = fi.price_by_hours_band(default.person_months)
+    p = params.load("fee_incentives")
+    t = fi.price_by_hours_band(default.person_months, p.hour_bands, default.rules["fee_cap"] / p.hourly_fee)
     today = t[t.schedule == "today"].set_index("hours band").price
-    assert list(today.index)[:2] == ["0-4", "4-6"]
-    assert today["0-4"] > today["130+"] == 0  # above the cap's hours an hour is free today
+    assert list(today.index)[:2] == ["0–4", "4–6,3"]
+    assert today["0–4"] > today["130+"] == 0  # above the cap's hours an hour is free today
 
 
 def test_fee_extract_replaces_synthetic_data(project, default):
@@ -222,3 +223,19 @@ def test_a_straddling_year_charges_each_month_its_own_cap_and_allowance():
     r = fi.analyse(p, sources.load(fi.PACKAGE), sources.load(fi.RULES))
     allowance = r.person_months.groupby("period").minimum_allowance.first()
     assert allowance["2022-07"] < allowance["2022-08"]
+
+
+def test_price_bands_follow_the_scenarios_cap(default):
+    """The band edge where today's fee reaches the cap comes from the scenario's rules (6,3 hours in 2018, 8,2 in
+    2026), not a fixed number."""
+    p = params.load("fee_incentives")
+    bands = fi.price_by_hours_band(default.person_months, p.hour_bands, default.rules["fee_cap"] / p.hourly_fee)
+    assert "4–6,3" in set(bands["hours band"]) and "6,3–10" in set(bands["hours band"])
+    assert list(fi.price_by_hours_band(default.person_months, [0, 4], 8.2)["hours band"].unique()) == ["0–4", "4–8,2", "8,2+"]
+
+
+def test_who_pays_more_and_less(default):
+    pays = fi.who_pays(default.person_months)
+    assert pays["persons"] == 2700 and 0 < pays["share_pay_more"] < pays["share_pay_less"] <= 1
+    same = default.person_months.assign(fee_proposal=default.person_months.fee_today)
+    assert fi.who_pays(same)["share_pay_more"] == 0 and fi.who_pays(same)["share_pay_less"] == 0

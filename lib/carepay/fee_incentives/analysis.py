@@ -394,6 +394,29 @@ def analyse(params: FeeIncentivesParams, pkg: DataPackage, rules_pkg: DataPackag
     return result
 
 
+def _band_label(low: float, high: float) -> str:
+    """'4–6,3' (hours, Swedish decimal comma); '130+' for the open top band."""
+    text = lambda v: f"{v:g}".replace(".", ",")  # noqa: E731
+    return f"{text(low)}+" if not np.isfinite(high) else f"{text(low)}–{text(high)}"
+
+
+def who_pays(person_months: pd.DataFrame) -> dict[str, float]:
+    """Persons (year averages) with zero fee headroom, and among the others the shares (0-1) who pay more and less
+    under the proposal (by more than 0,50 kr a month)."""
+    per = person_months.groupby("person_id").agg(
+        headroom=("fee_headroom", "mean"), today=("fee_today", "mean"), proposal=("fee_proposal", "mean")
+    )
+    zero = per.headroom <= 0
+    rest = per[~zero]
+    change = rest.proposal - rest.today
+    return {
+        "persons": float(len(per)),
+        "zero_headroom": float(zero.sum()),
+        "share_pay_more": float((change > 0.5).mean()) if len(rest) else 0.0,
+        "share_pay_less": float((change < -0.5).mean()) if len(rest) else 0.0,
+    }
+
+
 def _share_zero(df: pd.DataFrame, column: str) -> float:
     per = df.groupby("person_id")[column].mean()
     return float((per <= 1e-9).mean())
@@ -407,14 +430,13 @@ def _threshold_sets(chosen: list[float]) -> list[tuple[str, list[float]]]:
     return [("this scenario", list(chosen)), ("geometric", geometric), ("even", linear), ("dense at low hours", low_heavy)]
 
 
-def price_by_hours_band(
-    person_months: pd.DataFrame,
-    edges: tuple[float, ...] = (0, 4, 6.3, 10, 25, 60, 130, np.inf),
-    labels: tuple[str, ...] = ("0-4", "4-6", "6-10", "10-25", "25-60", "60-130", "130+"),
-) -> pd.DataFrame:
-    """Average price of one more hour (kr/hour) today and under the proposal, by band of a person's average hours."""
+def price_by_hours_band(person_months: pd.DataFrame, bands: Iterable[float], cap_hours: float) -> pd.DataFrame:
+    """Average price of one more hour (kr/hour) today and under the proposal, by band of a person's average hours:
+    the scenario's hour bands (hours/month) with the hours at which today's fee reaches the cap as one more edge."""
+    edges = sorted({float(b) for b in bands} | {round(float(cap_hours), 1)}) + [np.inf]
+    labels = [_band_label(a, b) for a, b in zip(edges, edges[1:])]
     pm = person_months.groupby("person_id")[["price_today", "price_proposal", "executed_hours"]].mean()
-    band = pd.cut(pm.executed_hours, list(edges), labels=list(labels), right=False)
+    band = pd.cut(pm.executed_hours, edges, labels=labels, right=False)
     out = pm.groupby(band, observed=True)[["price_today", "price_proposal"]].mean()
     out = out.rename(columns={"price_today": "today", "price_proposal": "proposal"}).rename_axis("hours band")
     long = out.reset_index().melt(id_vars="hours band", var_name="schedule", value_name="price")
