@@ -161,3 +161,35 @@ def test_failed_run_keeps_last_good_report(rendered, capsys):
         path.write_text(original, encoding="utf-8")
     assert cli.main(["reports", "sources", "--no-progress", "--jobs", "1"]) == 0
     assert not (home / "reports" / "sources" / "default.failed.ipynb").exists()
+
+
+@pytest.mark.notebooks
+def test_index_opens_with_the_answers(rendered):
+    from carepay.registry import QUESTIONS
+
+    home, outcomes = rendered
+    index = (home / "reports" / "index.html").read_text(encoding="utf-8")
+    assert index.index("The answers") < index.index("Every report")
+    for name, question in QUESTIONS.items():
+        if name != "sources":
+            assert outcomes[f"{name}/default"].answer, f"{name}/default shows no answer"
+            assert html_escape(question.title) in index[: index.index("Every report")]
+
+
+@pytest.mark.notebooks
+def test_a_deleted_scenario_leaves_the_index(rendered):
+    home, _ = rendered
+    extra = home / "params" / "sources" / "gone.yaml"
+    extra.write_text("title: Soon gone\ndescription: rendered, then deleted\n", encoding="utf-8")
+    (outcome,) = batch.run(batch.discover(["sources/gone"]), n_jobs=1, progress=False)
+    assert outcome.ok and "Soon gone" in (home / "reports" / "index.html").read_text(encoding="utf-8")
+    extra.unlink()
+    batch.write_index()
+    assert "Soon gone" not in (home / "reports" / "index.html").read_text(encoding="utf-8")
+    assert not list((home / "reports" / "sources").glob("gone.*"))
+
+
+def html_escape(text: str) -> str:
+    import html
+
+    return html.escape(text)

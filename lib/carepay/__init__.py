@@ -8,3 +8,6 @@ __version__ = "0.1.0"
 
 #: Output type the batch reads key results from (carepay.report.key_results writes it).
 KEY_RESULTS_MIME = "application/vnd.carepay.key-results+json"
+
+#: Output type the batch reads the answer section from (carepay.report.answer writes it).
+ANSWER_MIME = "application/vnd.carepay.answer+json"

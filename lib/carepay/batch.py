@@ -35,7 +35,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-from carepay import KEY_RESULTS_MIME, paths
+from carepay import ANSWER_MIME, KEY_RESULTS_MIME, paths
 from carepay.params import ParameterError, load, scenario_files
 
 CELL_TIMEOUT_S = 900
@@ -65,6 +65,7 @@ class Outcome:
     description: str = ""
     seconds: float = 0.0
     key_results: list[dict[str, Any]] = field(default_factory=list)
+    answer: list[str] = field(default_factory=list)
     error: str = ""
     failing_cell: int | None = None
     executed: str = ""
@@ -130,14 +131,19 @@ def _atomic_write(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def _key_results(nb: Any) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = []
+def _emitted(nb: Any, mime: str) -> list[Any]:
+    """Everything the notebook's cells displayed under one carepay output type, in order."""
+    found: list[Any] = []
     for cell in nb.cells:
         for output in cell.get("outputs", []):
             data = output.get("data", {})
-            if KEY_RESULTS_MIME in data:
-                found.extend(data[KEY_RESULTS_MIME])
+            if mime in data:
+                found.extend(data[mime])
     return found
+
+
+def _key_results(nb: Any) -> list[dict[str, Any]]:
+    return _emitted(nb, KEY_RESULTS_MIME)
 
 
 _SOCKETS: list[str] = []
@@ -227,6 +233,7 @@ def run_job(job: Job, show_code: bool = False) -> Outcome:
         job.out(".failed.ipynb").unlink(missing_ok=True)
         outcome.ok = True
         outcome.key_results = _key_results(nb)
+        outcome.answer = _emitted(nb, ANSWER_MIME)
         outcome.executed = paths.relative(job.out(".ipynb"))
         outcome.html = paths.relative(job.out(".html"))
     except Exception as err:  # a failing report must not stop the batch; the reason is recorded
@@ -261,7 +268,7 @@ def write_status(outcome: Outcome) -> None:
         old = json.loads(previous.read_text(encoding="utf-8"))
         last_good = old if old.get("ok") else old.get("last_good")
         if last_good:
-            record["last_good"] = {k: last_good.get(k) for k in ("key_results", "finished", "html", "title")}
+            record["last_good"] = {k: last_good.get(k) for k in ("key_results", "answer", "finished", "html", "title")}
     _atomic_write(previous, json.dumps(record, indent=2, ensure_ascii=False))
 
 
@@ -327,13 +334,47 @@ def outcomes_from_reports(selection: list[str] | None = None) -> list[Outcome]:
 
 
 def _statuses() -> list[dict[str, Any]]:
+    """The status of every report whose scenario still exists; the outputs of deleted scenarios are removed."""
     records = []
+    notebooks = set(notebook_names())
     for f in sorted(paths.reports_dir().glob("*/*.json")):
         try:
-            records.append(json.loads(f.read_text(encoding="utf-8")))
+            record = json.loads(f.read_text(encoding="utf-8"))
         except json.JSONDecodeError:
             continue
+        params_file = record.get("params_file") or ""
+        source = Path(params_file) if Path(params_file).is_absolute() else paths.project_root() / params_file
+        if record.get("notebook") not in notebooks or not params_file or not source.exists():
+            for suffix in (".json", ".html", ".ipynb", ".failed.ipynb"):
+                f.with_name(f.stem + suffix).unlink(missing_ok=True)
+            continue
+        records.append(record)
     return records
+
+
+def _answers(records: list[dict[str, Any]], rel: Any) -> str:
+    """One block per question, the default scenario's answer, in the registry's order."""
+    from carepay.registry import QUESTIONS
+    from carepay.report import inline_html
+
+    blocks = []
+    for name, question in QUESTIONS.items():
+        r = next((r for r in records if r["notebook"] == name and r["scenario"] == "default"), None)
+        if r is None:
+            continue
+        last = r.get("last_good") or {}
+        answer = r.get("answer") or last.get("answer")
+        if not answer:
+            continue
+        stale = "" if r.get("ok") else ' <span class="failed">(last good report; the latest run failed)</span>'
+        link = r.get("html") or last.get("html") or ""
+        blocks.append(
+            f'<section class="answer"><h2>{html.escape(question.title)}{stale}</h2>'
+            + "".join(f"<p>{inline_html(s)}</p>" for s in answer)
+            + (f'<p class="small"><a href="{html.escape(rel(link))}">The full report</a></p>' if link else "")
+            + "</section>"
+        )
+    return "".join(blocks)
 
 
 def _fmt_result(r: dict[str, Any]) -> str:
@@ -357,10 +398,13 @@ def write_index() -> Path:
     root.mkdir(parents=True, exist_ok=True)
     records = _statuses()
     sections = []
+
+    def rel(p: str) -> str:
+        return os.path.relpath(paths.project_root() / p, root) if p else ""
+
     for nb in sorted({r["notebook"] for r in records}):
         rows = []
         for r in sorted((r for r in records if r["notebook"] == nb), key=lambda r: (r["scenario"] != "default", r["scenario"])):
-            rel = lambda p: os.path.relpath(paths.project_root() / p, root) if p else ""  # noqa: E731
             if r["ok"]:
                 status = '<span class="ok">rendered</span>'
                 results = r.get("key_results", [])
@@ -378,7 +422,13 @@ def write_index() -> Path:
                     if last.get("html")
                     else title
                 )
-                extra = f"<pre>{html.escape(r['error'])}</pre>" + (
+                error = r["error"]
+                first = error.strip().splitlines()[0] if error.strip() else "failed"
+                extra = (
+                    f"<details><summary>{html.escape(first[:160])}</summary><pre>{html.escape(error)}</pre></details>"
+                    if len(error) > 160 or "\n" in error.strip()
+                    else f"<pre>{html.escape(error)}</pre>"
+                ) + (
                     f'<a class="small" href="{html.escape(rel(r["executed"]))}">failed notebook</a>' if r.get("executed") else ""
                 )
             items = "".join(_fmt_result(x) for x in results)
@@ -392,6 +442,7 @@ def write_index() -> Path:
             f"<th>Status</th><th>Headline results</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
         )
     n_fail = sum(not r["ok"] for r in records)
+    answers = _answers(records, rel)
     page = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>carepay reports</title>
 <style>
@@ -400,12 +451,17 @@ table {{ border-collapse: collapse; width: 100%; margin-bottom: 2rem; font-size:
 th {{ text-align: left; border-bottom: 2px solid #333; padding: 6px; }} td {{ border-bottom: 1px solid #ddd; padding: 6px; vertical-align: top; }}
 td ul {{ margin: 0; padding-left: 1.1rem; }} .small {{ font-size: 12px; color: #555; }}
 .ok {{ color: #1b7a3a; font-weight: bold; }} .failed {{ color: #b00020; font-weight: bold; }}
-pre {{ white-space: pre-wrap; font-size: 12px; background: #fff4f4; padding: 4px; }}
+pre {{ white-space: pre-wrap; overflow-wrap: anywhere; font-size: 12px; background: #fff4f4; padding: 4px; }}
+td {{ overflow-wrap: anywhere; }} details summary {{ cursor: pointer; font-size: 12px; }}
+.answer {{ border-left: 4px solid #1f4e79; background: #f3f7fb; padding: 0.4rem 1rem; margin: 0 0 1rem 0; }}
+.answer h2 {{ font-size: 1.1rem; margin: 0.4rem 0; }} .answer p {{ margin: 0.4rem 0; line-height: 1.45; }}
+.synthetic {{ background: #7a3b00; color: #fff; font-size: 11px; padding: 1px 4px; border-radius: 3px; }}
 </style></head><body>
 <h1>carepay reports</h1>
 <p>{len(records)} reports, {n_fail} failed. Each report was computed by the carepay library from data/ and the scenario's
 parameters in params/; its last section records the parameters, data checksums and versions used.</p>
-{"".join(sections) or "<p>No reports yet: run <code>python3 tasks.py reports</code>.</p>"}
+{('<h2 class="answers">The answers</h2>' + answers) if answers else ""}
+{('<h2 class="answers">Every report</h2>' if answers else "") + "".join(sections) or "<p>No reports yet: run <code>python3 tasks.py reports</code>.</p>"}
 </body></html>
 """
     index = root / "index.html"

@@ -17,9 +17,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from carepay import KEY_RESULTS_MIME, __version__, paths
+from carepay import ANSWER_MIME, KEY_RESULTS_MIME, __version__, paths
 
 NBSP = "\u00a0"
+MINUS = "\u2212"
 RESULT_ID = re.compile(r"[a-z][a-z0-9_]*")
 
 
@@ -31,7 +32,7 @@ def setup() -> None:
 
 
 def number(value: Any, decimals: int = 0) -> str:
-    """29439000 -> '29 439 000'; 0.512 with decimals=1 -> '0,5'; missing -> ''."""
+    """29439000 -> '29 439 000'; 0.512 with decimals=1 -> '0,5'; -3 -> '−3' (a true minus sign); missing -> ''."""
     if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
         return ""
     if isinstance(value, (bool, str)):
@@ -41,7 +42,7 @@ def number(value: Any, decimals: int = 0) -> str:
     text = f"{value:,.{decimals}f}"
     if text.startswith("-") and not any(c in "123456789" for c in text):
         text = text[1:]  # -0,00 reads as a loss; it is nothing
-    return text.replace(",", NBSP).replace(".", ",")
+    return text.replace(",", NBSP).replace(".", ",").replace("-", MINUS)
 
 
 def auto_decimals(value: float) -> int:
@@ -62,6 +63,12 @@ def percent(share: float, decimals: int = 1) -> str:
 
 def kr(value: float, decimals: int = 0) -> str:
     return f"{number(value, decimals)}{NBSP}kr"
+
+
+def signed_kr(value: float, decimals: int = 0) -> str:
+    """A change in kronor with its sign: '+109 134 kr', '−55 716 kr', '0 kr'."""
+    text = kr(value, decimals)
+    return text if text.startswith(MINUS) or number(value, decimals) == "0" else "+" + text
 
 
 def _header(name: str, units: Mapping[str, str], labels: Mapping[str, str]) -> str:
@@ -196,6 +203,25 @@ def key_results(results: Sequence[tuple[str, str, Any, str]], title: str = "Key 
         {**r, "value": float(r["value"]) if isinstance(r["value"], (int, float, np.number)) else str(r["value"])} for r in rows
     ]
     display({"text/html": f'<div class="key-results">{body}</div>', KEY_RESULTS_MIME: payload}, raw=True)
+
+
+def inline_html(text: str) -> str:
+    """A sentence as HTML: everything escaped, then **bold** and the [SYNTHETIC] label; no other markup passes."""
+    out = html.escape(text)
+    out = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", out)
+    return out.replace("[SYNTHETIC]", '<span class="synthetic">SYNTHETIC</span>')
+
+
+def answer(sentences: Sequence[str], title: str = "The answer") -> None:
+    """The section a board member reads first: a few sentences (Markdown), computed from the results by the
+    question's answer module. Also handed to the batch, which opens the index with it."""
+    from IPython.display import display
+
+    body = "".join(f"<p>{inline_html(s)}</p>" for s in sentences)
+    display(
+        {"text/html": f'<section class="answer"><h2>{html.escape(title)}</h2>{body}</section>', ANSWER_MIME: list(sentences)},
+        raw=True,
+    )
 
 
 def _git(*args: str) -> str:

@@ -1,0 +1,60 @@
+"""The answer a board member reads first (capitation fairness): every figure and claim computed from the result."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from carepay.capitation_fairness.analysis import CapitationFairness
+from carepay.report import kr, number, percent, signed_kr
+
+
+def sentences(r: CapitationFairness, names: Mapping[str, str]) -> list[str]:
+    t = r.totals.set_index("provider")
+    hourly, capitation = t.hourly_payment.sum(), t.capitation_payment.sum()
+    change = capitation - hourly
+    name = lambda p: names.get(p, p)  # noqa: E731
+    out = [
+        f"At {kr(r.rate, 2)} a person-month, capitation would have paid the providers {kr(capitation)} for 2021's "
+        f"activity against {kr(hourly)} paid per executed hour: {signed_kr(change)} ({percent(change / hourly, 1)})."
+    ]
+    winner, loser = t.change.idxmax(), t.change.idxmin()
+    if t.change.max() > 0 and t.change.min() < 0:
+        out.append(
+            f"It is not neutral between providers: {name(winner)} would gain {kr(t.change.max())} "
+            f"({percent(t.change_share[winner], 0)} of its hourly payment) and {name(loser)} lose {kr(-t.change.min())} "
+            f"({percent(-t.change_share[loser], 0)})."
+        )
+    else:
+        out.append("Every provider moves in the same direction: " + ("all gain." if t.change.min() >= 0 else "all lose."))
+    known = t.dropna(subset=["execution_ratio"]).sort_values("execution_ratio")
+    if len(known) >= 2:
+        low, high = known.iloc[0], known.iloc[-1]
+        if low.change_share > high.change_share:
+            out.append(
+                f"The difference follows how much of the ordered time a provider delivers: {name(low.name)}, which "
+                f"delivers {percent(low.execution_ratio, 0)} of it, gains; {name(high.name)}, at "
+                f"{percent(high.execution_ratio, 0)}, {'loses' if high.change < 0 else 'gains less'}. Capitation pays "
+                "for persons, not for time delivered."
+            )
+        else:
+            out.append(
+                f"How much of the ordered time a provider delivers does not explain the difference here: "
+                f"{name(low.name)} delivers {percent(low.execution_ratio, 0)} and {name(high.name)} "
+                f"{percent(high.execution_ratio, 0)}."
+            )
+    fit = r.fit.set_index(["target", "model"]).r_squared
+    out.append(
+        f"Paying by need group instead of a flat rate explains {percent(max(fit[('cost_at_hourly_rate', 'risk-adjusted')], 0), 0)} "
+        "of the variation in cost between person-months (a flat rate: none)"
+        + (" on [SYNTHETIC] person-months." if r.synthetic else ".")
+    )
+    rates = r.rates.set_index("reading").rate
+    used = r.rates.loc[r.rates.used, "reading"].iloc[0]
+    other = "budget" if used != "budget" else "implied_by_tables"
+    months = t.person_months.sum()
+    out.append(
+        f"The answer rests most on the rate, which the document gives two ways: at {kr(rates[other], 2)} "
+        f"({'the text' if other == 'budget' else 'the tables'}) instead, capitation for the same {number(months)} "
+        f"person-months would change by {signed_kr((rates[other] - r.rate) * months)}."
+    )
+    return out

@@ -1,0 +1,51 @@
+"""The answer a board member reads first (fee incentives): every figure and claim computed from the result."""
+
+from __future__ import annotations
+
+from carepay.fee_incentives.analysis import FeeIncentives, who_pays
+from carepay.fee_incentives.params import FeeIncentivesParams
+from carepay.report import kr, number, percent, signed_kr
+from carepay.sources import DataPackage
+
+
+def sentences(r: FeeIncentives, params: FeeIncentivesParams, pkg: DataPackage) -> list[str]:
+    rev = r.revenue.set_index("result").value
+    change, today = rev["Change in fee revenue"], rev["Fee revenue today"]
+    out = [
+        f"The 11-level fee would collect {kr(abs(change))} {'less' if change < 0 else 'more'} a year than today's "
+        f"{kr(params.hourly_fee)} an hour up to the cap ({percent(abs(change) / today, 0)} of today's {kr(today)}), "
+        "if people used as much help as today."
+    ]
+    if change < 0:
+        out.append(
+            f"To pay for that, executed hours would have to fall by {number(rev['Executed hours that pay for the loss'])} "
+            f"a year ({percent(rev['... as share of all executed hours'], 1)}), at {kr(r.cost_per_hour)} an hour; the report "
+            f"expects {number(pkg.figure('break_even_hours'))} ({percent(pkg.figure('break_even_reduction_share'), 1)})."
+        )
+    band = r.behaviour.set_index("elasticity")
+    e = params.elasticity.central
+    net = band.loc[e, "net_budget_effect"]
+    lo, hi = r.break_even_search
+    verdict = (
+        f"no elasticity between {number(lo)} and {number(hi)} makes it pay for itself"
+        if r.break_even_elasticity is None
+        else f"it pays for itself at an elasticity of {number(r.break_even_elasticity, 2)}"
+    )
+    out.append(
+        f"At an elasticity of {number(e, 1)}, hours change by {percent(band.loc[e, 'hours_change_share'], 2)} and the "
+        f"net budget effect is **{signed_kr(net)}** a year: {verdict}."
+    )
+    pays = who_pays(r.person_months)
+    out.append(
+        f"Of those who can pay a fee, {percent(pays['share_pay_less'], 0)} would pay less and "
+        f"{percent(pays['share_pay_more'], 0)} more; {number(pays['zero_headroom'])} of {number(pays['persons'])} pay "
+        "nothing either way" + (" ([SYNTHETIC] population)." if r.synthetic else ".")
+    )
+    nonfee = r.nonfee_sensitivity.set_index("nonfee_cost")
+    cheapest = nonfee.index.min()
+    out.append(
+        f"The answer rests most on the non-fee cost of an hour of help ({kr(params.elasticity.nonfee_cost)}, an "
+        f"assumption the documents do not give): at {kr(cheapest)} the net effect would be "
+        f"{signed_kr(nonfee.loc[cheapest, 'net_budget_effect'])}."
+    )
+    return out
