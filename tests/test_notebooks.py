@@ -193,3 +193,13 @@ def html_escape(text: str) -> str:
     import html
 
     return html.escape(text)
+
+
+@pytest.mark.notebooks
+def test_a_scenario_shows_what_it_changes_and_its_results_beside_the_defaults(rendered):
+    home, outcomes = rendered
+    page = (home / outcomes["capitation_fairness/risk_adjusted"].html).read_text(encoding="utf-8")
+    assert "What this scenario changes" in page and "need_groups.thresholds" in page and "8, 16, 30" in page
+    assert "Default scenario" in page and "Difference" in page
+    default = (home / outcomes["capitation_fairness/default"].html).read_text(encoding="utf-8")
+    assert "What this scenario changes" not in default and "Default scenario" not in default

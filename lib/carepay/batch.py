@@ -455,7 +455,7 @@ pre {{ white-space: pre-wrap; overflow-wrap: anywhere; font-size: 12px; backgrou
 td {{ overflow-wrap: anywhere; }} details summary {{ cursor: pointer; font-size: 12px; }}
 .answer {{ border-left: 4px solid #1f4e79; background: #f3f7fb; padding: 0.4rem 1rem; margin: 0 0 1rem 0; }}
 .answer h2 {{ font-size: 1.1rem; margin: 0.4rem 0; }} .answer p {{ margin: 0.4rem 0; line-height: 1.45; }}
-.synthetic {{ background: #7a3b00; color: #fff; font-size: 11px; padding: 1px 4px; border-radius: 3px; }}
+.synthetic {{ background: #E69F00; color: #000; font-weight: bold; font-size: 11px; padding: 1px 4px; border-radius: 3px; }}
 </style></head><body>
 <h1>carepay reports</h1>
 <p>{len(records)} reports, {n_fail} failed. Each report was computed by the carepay library from data/ and the scenario's

@@ -289,6 +289,12 @@ def resolve(notebook: str, scenario: str, namespace: Mapping[str, Any]) -> Scena
     return validated
 
 
+def default_for(notebook: str, params: ScenarioParams) -> ScenarioParams | None:
+    """The default scenario's parameters when params differ from them in anything but the header; else None."""
+    default = load(notebook, "default")
+    return None if default.values() == params.values() else default
+
+
 def changes_from_default(notebook: str, params: ScenarioParams) -> dict[str, tuple[Any, Any]]:
     """Parameters whose value differs from default.yaml: name -> (default, this scenario)."""
     default = load(notebook, "default").values()

@@ -165,12 +165,26 @@ def note(markdown: str) -> None:
     display(Markdown(markdown))
 
 
-def key_results(results: Sequence[tuple[str, str, Any, str]], title: str = "Key results") -> None:
+def headline(value: Any, unit: str) -> str:
+    """A headline figure as text: shares as percent, numbers with their decimals, text as it is."""
+    if isinstance(value, (int, float, np.number)) and not isinstance(value, bool):
+        if unit == "%":
+            return percent(float(value), auto_percent_decimals(float(value)))
+        return number(value, auto_decimals(float(value)) if unit else 3)
+    return str(value)
+
+
+def key_results(
+    results: Sequence[tuple[str, str, Any, str]],
+    title: str = "Key results",
+    compare_with: Sequence[tuple[str, str, Any, str]] | None = None,
+) -> None:
     """Show the headline figures and hand them to the batch (index page, pinned results).
 
     results: (id, label, value, unit) tuples. The id is stable (snake_case, the same in every scenario, whatever
     the parameter values); the label is what readers see and may carry values. value: a number (kr, shares 0-1
-    with unit '%') or text.
+    with unit '%') or text. compare_with: the default scenario's results; each is shown beside this scenario's,
+    with the difference.
     """
     from IPython.display import display
 
@@ -182,27 +196,58 @@ def key_results(results: Sequence[tuple[str, str, Any, str]], title: str = "Key 
     ids = [r["id"] for r in rows]
     if len(set(ids)) != len(ids):
         raise ValueError(f"key result ids must be unique: {ids}")
-    shown = pd.DataFrame(
-        {
-            "Result": [r["result"] for r in rows],
-            "Value": [
-                percent(r["value"], auto_percent_decimals(r["value"]))
-                if r["unit"] == "%"
-                else (
-                    number(r["value"], auto_decimals(float(r["value"])))
-                    if isinstance(r["value"], (int, float, np.number))
-                    else str(r["value"])
-                )
-                for r in rows
-            ],
-            "Unit": ["" if r["unit"] == "%" else r["unit"] for r in rows],
-        }
-    )
-    body = f"<h3>{html.escape(title)}</h3>" + table_html(shown)
+    columns: dict[str, list[str]] = {
+        "Result": [r["result"] for r in rows],
+        ("This scenario" if compare_with is not None else "Value"): [headline(r["value"], r["unit"]) for r in rows],
+    }
+    if compare_with is not None:
+        base = {rid: value for rid, _, value, _ in compare_with}
+        columns["Default scenario"] = [headline(base[r["id"]], r["unit"]) if r["id"] in base else "" for r in rows]
+        differences = []
+        for r in rows:
+            before, now = base.get(r["id"]), r["value"]
+            numeric = all(isinstance(v, (int, float, np.number)) and not isinstance(v, bool) for v in (before, now))
+            if not numeric:
+                differences.append("" if before == now else "differs")
+                continue
+            diff = float(now) - float(before)  # type: ignore[arg-type]
+            text = headline(diff, r["unit"]) if r["unit"] != "%" else f"{number(diff * 100, 2)} points"
+            differences.append("same" if abs(diff) < 1e-9 else (text if text.startswith(MINUS) else "+" + text))
+        columns["Difference"] = differences
+    columns["Unit"] = ["" if r["unit"] == "%" else r["unit"] for r in rows]
+    body = f"<h3>{html.escape(title)}</h3>" + table_html(pd.DataFrame(columns))
     payload = [
         {**r, "value": float(r["value"]) if isinstance(r["value"], (int, float, np.number)) else str(r["value"])} for r in rows
     ]
     display({"text/html": f'<div class="key-results">{body}</div>', KEY_RESULTS_MIME: payload}, raw=True)
+
+
+def scenario_changes(notebook: str, params: Any, default: Any) -> None:
+    """What a scenario changes from the default, parameter by parameter (nested ones by their dotted name), with
+    both values and units. Shows nothing for the default scenario itself."""
+    from IPython.display import HTML, display
+
+    from carepay.params import flatten, metadata, pattern_of
+
+    if default is None:
+        return
+    meta = metadata(notebook)
+    before, now = dict(flatten(default.values())), dict(flatten(params.values()))
+    rows = []
+    for path in [*now, *(k for k in before if k not in now)]:
+        if before.get(path) == now.get(path):
+            continue
+        unit = (pattern_of(path, meta) or {}).get("unit") or ""
+        rows.append(
+            {
+                "parameter": path,
+                "default": _plain(before.get(path), unit),
+                "this scenario": _plain(now.get(path), unit),
+                "unit": unit,
+            }
+        )
+    if rows:
+        display(HTML("<h3>What this scenario changes</h3>" + table_html(pd.DataFrame(rows))))
 
 
 def inline_html(text: str) -> str:

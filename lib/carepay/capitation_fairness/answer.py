@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from carepay.capitation_fairness.analysis import CapitationFairness
+from carepay.capitation_fairness.params import CapitationFairnessParams
 from carepay.report import kr, number, percent, signed_kr
 
 
@@ -58,3 +59,37 @@ def sentences(r: CapitationFairness, names: Mapping[str, str]) -> list[str]:
         f"person-months would change by {signed_kr((rates[other] - r.rate) * months)}."
     )
     return out
+
+
+KeyResult = tuple[str, str, float | str, str]
+
+
+def key_results(r: CapitationFairness, params: CapitationFairnessParams, names: Mapping[str, str]) -> list[KeyResult]:
+    """The headline figures, with stable ids (pinned in tests/pinned/capitation_fairness.yaml)."""
+    t = r.totals.set_index("provider")
+    winner, loser = t.change.idxmax(), t.change.idxmin()
+    fit = r.fit.set_index(["target", "model"]).r_squared
+    group = f"{params.fair_group.by.replace('_', ' ')} {params.fair_group.value}"
+    return [
+        ("capitation_rate", "Capitation rate used", r.rate, "kr/person-month"),
+        ("hourly_payment", "Hourly payment for 2021 at the 2022 rate", t.hourly_payment.sum(), "kr/year"),
+        ("capitation_payment", "Capitation for 2021's persons", t.capitation_payment.sum(), "kr/year"),
+        ("change_all_providers", "Change for all providers", t.change.sum(), "kr/year"),
+        ("largest_gain", f"Largest gain: {names.get(winner, winner)}", t.change.max(), "kr/year"),
+        ("largest_loss", f"Largest loss: {names.get(loser, loser)}", t.change.min(), "kr/year"),
+        (
+            "pilot_capitation_minus_hourly",
+            "Pilot: capitation minus hourly payment",
+            r.pilot.payment.iloc[0] - r.pilot.payment.iloc[1],
+            "kr",
+        ),
+        ("pilot_margin_capitation", "Pilot provider's margin under capitation", r.pilot.margin.iloc[0], "kr"),
+        ("pilot_margin_hourly", "Pilot provider's margin under hourly payment", r.pilot.margin.iloc[1], "kr"),
+        ("r_squared_risk_adjusted", "Risk-adjusted weights: R² against cost", fit[("cost_at_hourly_rate", "risk-adjusted")], ""),
+        (
+            "r_squared_constrained",
+            f"Constrained weights ({group} paid its cost): R² against cost",
+            fit[("cost_at_hourly_rate", "fairness-constrained")],
+            "",
+        ),
+    ]

@@ -49,3 +49,27 @@ def sentences(r: FeeIncentives, params: FeeIncentivesParams, pkg: DataPackage) -
         f"{signed_kr(nonfee.loc[cheapest, 'net_budget_effect'])}."
     )
     return out
+
+
+KeyResult = tuple[str, str, float | str, str]
+
+
+def key_results(r: FeeIncentives, params: FeeIncentivesParams) -> list[KeyResult]:
+    """The headline figures, with stable ids (pinned in tests/pinned/fee_incentives.yaml)."""
+    rev = r.revenue.set_index("result").value
+    band = r.behaviour.set_index("elasticity")
+    e = params.elasticity.central
+    return [
+        ("fee_cap", f"Fee cap {params.year}", r.rules["fee_cap"], "kr/month"),
+        ("fee_revenue_today", "Fee revenue today", rev["Fee revenue today"], "kr/year"),
+        ("fee_revenue_proposal", "Fee revenue under the proposal", rev["Fee revenue under the proposal"], "kr/year"),
+        ("fee_revenue_change", "Change in fee revenue (no change in hours)", rev["Change in fee revenue"], "kr/year"),
+        ("break_even_hours", "Executed hours that would pay for it", rev["Executed hours that pay for the loss"], "hours/year"),
+        ("net_budget_effect", f"Net budget effect at elasticity {number(e, 1)}", band.loc[e, "net_budget_effect"], "kr/year"),
+        (
+            "zero_marginal_price_share_today",
+            "Persons facing a zero price for one more hour today",
+            r.zero_price.persons_zero_marginal_price.iloc[0],
+            "%",
+        ),
+    ]

@@ -66,3 +66,20 @@ def sentences(r: Regrouping, params: LevelRegroupingParams) -> list[str]:
             f"{signed_kr(alt.change)} ({percent(alt.change_share, 2)})."
         )
     return out
+
+
+KeyResult = tuple[str, str, float | str, str]
+
+
+def key_results(r: Regrouping) -> list[KeyResult]:
+    """The headline figures, with stable ids (pinned in tests/pinned/level_regrouping.yaml)."""
+    total = r.neutrality.set_index("housing_form").loc["all"]
+    return [
+        ("cost_current_levels", "Cost with the current levels", total.before, "kr/year"),
+        ("cost_new_levels", "Cost with the new levels", total.after, "kr/year"),
+        ("cost_change", "Change", total.change, "kr/year"),
+        ("cost_change_share", "Change as share of today's cost", total.change_share, "%"),
+        ("persons", "Persons (same population before and after)", total.persons, "persons"),
+        ("persons_gaining", "Persons whose amount rises", r.changes.loc[r.changes.change > 0, "persons"].sum(), "persons"),
+        ("persons_losing", "Persons whose amount falls", r.changes.loc[r.changes.change < 0, "persons"].sum(), "persons"),
+    ]

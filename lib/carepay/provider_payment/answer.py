@@ -59,3 +59,21 @@ def sentences(r: ProviderPayment, params: ProviderPaymentParams) -> list[str]:
 def signed_hours(value: float) -> str:
     text = number(value)
     return (text if text.startswith("\u2212") else "+" + text) + " hours"
+
+
+KeyResult = tuple[str, str, float | str, str]
+
+
+def key_results(r: ProviderPayment, params: ProviderPaymentParams) -> list[KeyResult]:
+    """The headline figures, with stable ids (pinned in tests/pinned/provider_payment.yaml)."""
+    chosen = r.bases.set_index(["basis", "provision"]).loc[(params.basis, "all")]
+    today = float(r.person_months.payment_today.sum())
+    premium = float(r.premium.expected_cost.sum()) if len(r.premium) else 0.0
+    return [
+        ("payment_proposed_basis", f"Payment basis proposed: {BASIS_NAMES[params.basis]}", chosen.payment, "kr/year"),
+        ("payment_today", "Payment per executed hour today", today, "kr/year"),
+        ("payment_change", "Change in the municipality's payment", chosen.payment - today + premium, "kr/year"),
+        ("execution_ratio", "Executed share of granted time under it", chosen.execution_ratio, "%"),
+        ("executed_hours", "Executed hours under it", chosen.executed_hours, "hours/year"),
+        ("outcome_premiums", "Outcome premiums", premium, "kr/year"),
+    ]
