@@ -199,3 +199,12 @@ def test_losers_are_the_groups_that_receive_one_amount(default):
     assert (split.change > 0).any() and (split.change < 0).any()
     assert regrouping.losers(default.changes.assign(change=1.0)).empty  # nobody loses: nothing to name
     assert list(regrouping.pair_label(default.changes.head(1))) == ["old 0 → new 1"]
+
+
+def test_a_grouping_of_ones_own_needs_a_split_that_can_divide_it(project):
+    levels = (project / "params" / "level_regrouping" / "six_levels.yaml").read_text(encoding="utf-8")
+    text = levels.replace("split: uniform", "split: document")
+    assert text != levels
+    (project / "params" / "level_regrouping" / "mine.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(ParameterError, match="a grouping of your own \\(new_levels\\) needs split 'uniform' or 'individual'"):
+        params.load("level_regrouping", "mine")

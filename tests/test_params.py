@@ -57,7 +57,7 @@ def test_out_of_range_value_names_field_value_and_rule(project):
     with pytest.raises(ParameterError) as err:
         params.load("sources", "bad")
     msg = str(err.value)
-    assert "'rows_per_table': value 0 is not allowed: input should be greater than or equal to 1" in msg
+    assert "'rows_per_table': input should be greater than or equal to 1 (the value given: 0)" in msg  # reason first
     assert "unit: rows" in msg
 
 
@@ -66,7 +66,8 @@ def test_wrong_type_and_unknown_choice(project):
     with pytest.raises(ParameterError) as err:
         params.load("sources", "bad2")
     msg = str(err.value)
-    assert "2 problems" in msg and "'show_passing_checks': value 'perhaps'" in msg
+    assert "2 problems" in msg and "'show_passing_checks': input should be a valid boolean" in msg
+    assert "(the value given: 'perhaps')" in msg
     assert "unknown data package(s) stockholm; known: leksand_rattvik_home_care_2010" in msg
 
 
@@ -186,3 +187,33 @@ def test_params_describe_prints_every_parameter(capsys):
     assert "    rate.budget  [kr/year]  default: 29439000" in out
     assert cli.main(["params", "--describe", "no_such_notebook"]) == 2
     assert "no notebook no_such_notebook" in capsys.readouterr().err
+
+
+def test_a_scenario_may_set_one_value_of_a_block(project):
+    (project / "params" / "fee_incentives" / "central.yaml").write_text(
+        "title: t\ndescription: d\nelasticity:\n  central: -0.35\n", encoding="utf-8"
+    )
+    p = params.load("fee_incentives", "central")
+    default = params.load("fee_incentives")
+    assert p.elasticity.central == -0.35 and p.elasticity.nonfee_cost == default.elasticity.nonfee_cost
+    assert p.population == default.population
+
+
+def test_a_typo_in_a_nested_key_suggests_the_blocks_own_key(project):
+    (project / "params" / "fee_incentives" / "typo.yaml").write_text(
+        "title: t\ndescription: d\nelasticity:\n  centrl: -0.35\n", encoding="utf-8"
+    )
+    with pytest.raises(ParameterError) as err:
+        params.load("fee_incentives", "typo")
+    msg = str(err.value)
+    assert "'elasticity.centrl': unknown parameter. Did you mean 'central'? Allowed here: central, low, high, nonfee_cost" in msg
+
+
+def test_block_errors_name_the_reason_first_without_dumping_the_block(project):
+    (project / "params" / "fee_incentives" / "order.yaml").write_text(
+        "title: t\ndescription: d\nelasticity:\n  central: -0.1\n  low: -0.05\n", encoding="utf-8"
+    )
+    with pytest.raises(ParameterError) as err:
+        params.load("fee_incentives", "order")
+    line = str(err.value).splitlines()[1]
+    assert line.startswith("  - 'elasticity': need low <= central <= high") and "nonfee_cost" not in line.split("(")[0]

@@ -155,24 +155,46 @@ def _describe_field(model: type[BaseModel], name: str) -> str:
     return " (" + "; ".join(b for b in bits if b) + ")"
 
 
+def _block_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel]:
+    """The parameter block that holds the last part of an error's location (for suggestions and descriptions)."""
+    current: type[BaseModel] = model
+    for part in loc[:-1]:
+        field = current.model_fields.get(str(part))
+        if field is None:
+            continue  # a dict key or list index inside a block
+        nested, _ = _nested_model(field.annotation)
+        if nested is None:
+            break
+        current = nested
+    return current
+
+
+def _short(value: Any, limit: int = 80) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def _format_errors(model: type[BaseModel], err: ValidationError, where: str) -> str:
     lines = []
     for e in err.errors():
-        loc = ".".join(str(x) for x in e["loc"]) or "(file)"
-        top = str(e["loc"][0]) if e["loc"] else ""
+        loc = ".".join(str(x) for x in e["loc"]) or "(the scenario as a whole)"
+        block = _block_at(model, tuple(e["loc"]))
+        name = str(e["loc"][-1]) if e["loc"] else ""
         if e["type"] == "extra_forbidden":
-            close = difflib.get_close_matches(top, list(model.model_fields), n=1)
+            close = difflib.get_close_matches(name, list(block.model_fields), n=1)
             hint = f" Did you mean '{close[0]}'?" if close else ""
-            lines.append(f"  - '{loc}': unknown parameter.{hint} Allowed parameters: {', '.join(model.model_fields)}.")
+            allowed = ", ".join(n for n in block.model_fields if block is not model or n not in HEADER_KEYS)
+            lines.append(f"  - '{loc}': unknown parameter.{hint} Allowed here: {allowed}.")
             continue
         if e["type"] == "missing":
-            lines.append(f"  - '{loc}': missing; every scenario needs it{_describe_field(model, top)}.")
+            lines.append(f"  - '{loc}': missing; every scenario needs it{_describe_field(block, name)}.")
             continue
-        value = e.get("input")
         msg = e["msg"]
         msg = msg[0].lower() + msg[1:] if msg else msg
         msg = msg.replace("value error, ", "")
-        lines.append(f"  - '{loc}': value {value!r} is not allowed: {msg}{_describe_field(model, top)}.")
+        value = e.get("input")
+        shown = "" if isinstance(value, (dict, list)) and len(repr(value)) > 80 else f" (the value given: {_short(value)})"
+        lines.append(f"  - '{loc}': {msg}{shown}{_describe_field(block, name)}.")
     n = len(lines)
     return f"{where}: {n} problem{'s' if n > 1 else ''} with the parameters\n" + "\n".join(lines)
 
@@ -256,7 +278,18 @@ def merged_values(notebook: str, scenario: str | Path = "default") -> tuple[dict
         if key not in data:
             raise ParameterError(f"{paths.relative(path)}: starts with a '{key}' (every scenario says what it is)")
     base = read_yaml(default_path)
-    return {**base, **data}, path
+    return merge(base, data), path
+
+
+def merge(base: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
+    """A scenario's values on top of the default's: blocks (mappings) are merged key by key, so a scenario may set
+    only `elasticity.central`; lists, plain values and figure references replace what the default has."""
+    out = dict(base)
+    for key, value in changes.items():
+        old = out.get(key)
+        is_block = lambda v: isinstance(v, dict) and set(v) != {REFERENCE_KEY}  # noqa: E731
+        out[key] = merge(old, value) if isinstance(old, dict) and is_block(old) and is_block(value) else value
+    return out
 
 
 def load(notebook: str, scenario: str | Path = "default") -> ScenarioParams:

@@ -219,6 +219,11 @@ class LevelRegroupingParams(ScenarioParams):
 
     @model_validator(mode="after")
     def _consistent(self) -> LevelRegroupingParams:
+        if self.new_levels != "document" and self.split == "document":
+            raise ValueError(
+                "split 'document' divides straddling levels as the document's counts for its own 5 levels imply; "
+                "a grouping of your own (new_levels) needs split 'uniform' or 'individual' (with individuals_file)"
+            )
         if self.split == "individual" and not self.individuals_file:
             raise ValueError("split 'individual' needs individuals_file (a CSV of individual points)")
         needs_amounts = self.tariff_method in ("as_given", "scaled", "floors")
