@@ -41,11 +41,16 @@ def provider_comparison(hours: pd.DataFrame, persons: pd.DataFrame, hourly_rate:
     return df
 
 
-def provider_totals(monthly: pd.DataFrame, execution_ratio: pd.Series | None = None) -> pd.DataFrame:
+def provider_totals(
+    monthly: pd.DataFrame, execution_ratio: pd.Series | None = None, hourly_year: pd.Series | None = None
+) -> pd.DataFrame:
     """Year totals by provider with the fairness figures: payment per person-month, per executed hour and,
-    where the execution ratio (executed / ordered) is known, per ordered hour."""
+    where the execution ratio (executed / ordered) is known, per ordered hour. hourly_year: each provider's year
+    of hourly payment where it is known better than the sum of the months (a document's year row, kr)."""
     g = monthly.groupby("provider", sort=False)[["executed_hours", "persons", "hourly_payment", "capitation_payment"]].sum()
     g = g.rename(columns={"persons": "person_months"})
+    if hourly_year is not None:
+        g["hourly_payment"] = hourly_year.reindex(g.index).astype(float)
     g["change"] = g.capitation_payment - g.hourly_payment
     g["change_share"] = g.change / g.hourly_payment
     g["hours_per_person_month"] = g.executed_hours / g.person_months

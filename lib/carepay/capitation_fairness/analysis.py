@@ -141,16 +141,17 @@ def reproduce(pkg: DataPackage, monthly: pd.DataFrame) -> pd.DataFrame:
 
 
 def provider_totals(
-    params: CapitationFairnessParams, monthly: pd.DataFrame, provision: pd.Series
+    params: CapitationFairnessParams, monthly: pd.DataFrame, provision: pd.Series, hourly_year: pd.Series | None = None
 ) -> tuple[pd.DataFrame, pd.Series, float]:
-    """Step 2: totals by provider (kr/year, hours) with the known execution ratios, and the pooled ratio of those."""
+    """Step 2: totals by provider (kr/year, hours) with the known execution ratios, and the pooled ratio of those;
+    hourly_year: the printed year of hourly payment per provider, where the scenario reproduces the document."""
     known = pd.Series(params.execution_ratios, dtype=float)
     unknown_providers = sorted(set(known.index) - set(provision.index))
     if unknown_providers:
         raise ValueError(
             f"execution_ratios names unknown provider(s) {', '.join(unknown_providers)}; providers: {', '.join(provision.index)}"
         )
-    totals = capitation.provider_totals(monthly, known)
+    totals = capitation.provider_totals(monthly, known, hourly_year)
     totals.insert(1, "provision", totals.provider.map(provision))
     kt = totals.dropna(subset=["execution_ratio"])
     reference = float(kt.executed_hours.sum() / kt.ordered_hours.sum()) if len(kt) else 0.6
@@ -350,15 +351,44 @@ def change_row(reproduction: pd.DataFrame) -> pd.DataFrame:
     return annotate(rows.copy(), {c: ("kr", "") for c in ("printed", "computed", "difference", "tolerance")})
 
 
+def printed_hourly_payment(pkg: DataPackage) -> pd.Series:
+    """The document's hourly payment per provider-month (kr), as printed: computed by the document from unrounded
+    hours, so it sums to the printed total (29 707 519 kr) where printed hours x 436 kr does not."""
+    providers = pkg.table("providers").provider
+    t = pkg.table("hourly_payment")
+    t = t[(t.period != "2021") & t.provider.isin(providers)]
+    return t.set_index(["period", "provider"]).hourly_payment.astype(float)
+
+
+def printed_hourly_year(pkg: DataPackage) -> pd.Series:
+    """The document's year row of hourly payment per provider (kr), as printed; it adds up to the printed total."""
+    providers = pkg.table("providers").provider
+    t = pkg.table("hourly_payment")
+    t = t[(t.period == "2021") & t.provider.isin(providers)]
+    return t.set_index("provider").hourly_payment.astype(float)
+
+
+def with_hourly_payment(monthly: pd.DataFrame, payment: pd.Series) -> pd.DataFrame:
+    """The provider-month comparison with the hourly payment replaced by given amounts (kr), the change recomputed."""
+    out = monthly.copy()
+    out["hourly_payment"] = payment.reindex(pd.MultiIndex.from_frame(out[["period", "provider"]])).fillna(0.0).to_numpy()
+    out["change"] = out.capitation_payment - out.hourly_payment
+    return out
+
+
 def analyse(params: CapitationFairnessParams, pkg: DataPackage) -> CapitationFairness:
     """Run the whole question for one scenario: the document's tables (step 1), then the steps above."""
     p = params.hourly_rate
     hours, persons = document_cells(pkg)
-    rates = rate_table(params, pkg, float(hours.executed_hours.sum() * p), float(persons.persons.sum()))
+    printed = printed_hourly_payment(pkg) if p == pkg.figure("hourly_rate_2022") else None
+    hourly_total = float(printed_hourly_year(pkg).sum()) if printed is not None else float(hours.executed_hours.sum() * p)
+    rates = rate_table(params, pkg, hourly_total, float(persons.persons.sum()))
     rate = float(rates.loc[rates.used, "rate"].iloc[0])
-    monthly = capitation.provider_comparison(hours, persons, p, rate)
+    recomputed = capitation.provider_comparison(hours, persons, p, rate)
+    monthly = recomputed if printed is None else with_hourly_payment(recomputed, printed)
     provision = pkg.table("providers").set_index("provider").provision
-    totals, known, reference = provider_totals(params, monthly, provision)
+    year = printed_hourly_year(pkg) if printed is not None else None
+    totals, known, reference = provider_totals(params, monthly, provision, year)
     assumed = params.assumed_execution_ratio or reference
     ratios_all = pd.Series({pr: known.get(pr, assumed) for pr in provision.index})
     pm, synthetic, calibration = person_months(params, hours, persons, provision, ratios_all)
@@ -371,7 +401,7 @@ def analyse(params: CapitationFairnessParams, pkg: DataPackage) -> CapitationFai
         rates=rates,
         monthly=monthly,
         totals=totals,
-        reproduction=reproduce(pkg, monthly),
+        reproduction=reproduce(pkg, recomputed),
         decomposition=capitation.decompose_change(totals, p, rate, reference),
         reference_ratio=reference,
         person_months=pm,
