@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from carepay import behaviour, fees, params, population, sources
+from carepay import behaviour, fees, params, payment, population, sources
 from carepay.fee_incentives import analysis as fi
 from carepay.params import ParameterError
 from carepay.population import ExtractError
@@ -105,7 +105,13 @@ def test_document_figures(default):
     pkg = sources.load(fi.PACKAGE)
     cap_hours = default.rules["fee_cap"] / params.load("fee_incentives").hourly_fee
     assert cap_hours == pytest.approx(pkg.figure("fee_cap_reached_after"), abs=0.5)
-    assert default.cost_per_hour == 400
+    costs = payment.orebro_hourly_costs(pkg).set_index("reading").kr_per_hour
+    assert costs["break_even"] == 400 and costs["payment"] == 300  # two readings of the document, both recorded
+    assert default.cost_per_hour == costs["payment"]  # the default's named assumption
+    readings = default.hourly_costs.set_index("reading")
+    assert readings.loc["break_even", "break_even_hours"] == pytest.approx(
+        -default.revenue.set_index("result").value["Change in fee revenue"] / 400
+    )
     cal = default.calibration.set_index("target")
     assert cal.loc["individuals", "population"] == 2700
     assert cal.loc["executed hours a year", "population"] == pytest.approx(1e6)
@@ -118,7 +124,7 @@ def test_revenue_change_is_of_the_documents_order(default):
     rev = default.revenue.set_index("result").value
     # the report: about 10 mnkr less a year; depends on unprinted thresholds and headroom, so a wide band
     assert -15e6 < rev["Change in fee revenue"] < -7e6
-    assert rev["Executed hours that pay for the loss"] == pytest.approx(-rev["Change in fee revenue"] / 400)
+    assert rev["Executed hours that pay for the loss"] == pytest.approx(-rev["Change in fee revenue"] / default.cost_per_hour)
 
 
 def test_zero_headroom_unaffected(default):

@@ -12,6 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from carepay.sources import DataPackage
+
 BASES = ("executed_hours", "granted_hours", "capitation", "level_month")
 
 
@@ -28,6 +30,36 @@ def per_granted_hour(granted_hours, hourly_rate: float):
 def per_person_month(person_months, rate: float):
     """Capitation: a fixed amount per person and month (kr/person-month)."""
     return np.asarray(person_months, dtype=float) * rate
+
+
+def orebro_hourly_costs(orebro: DataPackage) -> pd.DataFrame:
+    """The two hourly costs the Örebro document implies (kr per executed hour), one row per reading: 'payment'
+    (what the municipality pays providers: payment total / executed hours, 7.4.1-7.4.2) and 'break_even' (the
+    report's 10 mnkr / 25 000 hours, 7.4.1, which the premiums 12 kr = 3 % also imply, 5.1.4). The document does
+    not say which it means; both are recorded in data/orebro_home_care_2018/known_discrepancies.csv."""
+    f = orebro.figure
+    return pd.DataFrame(
+        [
+            {
+                "reading": "payment",
+                "kr_per_hour": f("payment_total") / f("executed_hours_year"),
+                "how": "payment to providers, cirka 300 mnkr, over cirka 1 000 000 executed hours (7.4.1-7.4.2)",
+            },
+            {
+                "reading": "break_even",
+                "kr_per_hour": f("revenue_loss") / f("break_even_hours"),
+                "how": "the report's break-even, 10 mnkr = 25 000 hours (7.4.1); also 12 kr = 3 % (5.1.4)",
+            },
+        ]
+    )
+
+
+def hourly_cost(orebro: DataPackage, choice: str | float) -> float:
+    """The scenario's hourly cost (kr per executed hour): a reading of orebro_hourly_costs, or a number."""
+    if isinstance(choice, str):
+        readings = orebro_hourly_costs(orebro).set_index("reading").kr_per_hour
+        return float(readings[choice])
+    return float(choice)
 
 
 def per_level_month(levels, amounts: pd.Series):

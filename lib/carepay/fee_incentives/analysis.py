@@ -12,10 +12,10 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from carepay import behaviour, fees, population
+from carepay import behaviour, fees, payment, population
 from carepay.fee_incentives.params import FeeIncentivesParams
 from carepay.sources import DataPackage, ExtractError
-from carepay.units import Columns, annotate_result
+from carepay.units import Columns, annotate, annotate_result
 
 PACKAGE = "orebro_home_care_2018"
 RULES = "national_fee_rules"
@@ -32,6 +32,7 @@ class FeeIncentives:
     synthetic: bool
     calibration: pd.DataFrame
     revenue: pd.DataFrame  # today, proposal, difference; break-even hours
+    hourly_costs: pd.DataFrame  # the document's two hourly costs side by side
     zero_price: pd.DataFrame  # who faces a zero marginal price today and under the proposal
     threshold_sensitivity: pd.DataFrame
     behaviour: pd.DataFrame  # per elasticity in the band: hours, cost, revenue, net
@@ -51,10 +52,27 @@ def shares_of(params: FeeIncentivesParams, pkg: DataPackage) -> np.ndarray:
 
 
 def cost_per_hour(params: FeeIncentivesParams, pkg: DataPackage) -> float:
-    """kr/hour: the scenario's, or the one the report's break-even implies (10 mnkr / 25 000 hours)."""
-    if params.cost_per_hour == "document":
-        return pkg.figure("revenue_loss") / pkg.figure("break_even_hours")
-    return float(params.cost_per_hour)
+    """kr per executed hour: the scenario's hourly_cost, a reading of payment.orebro_hourly_costs or a number."""
+    return payment.hourly_cost(pkg, params.hourly_cost)
+
+
+def hourly_cost_readings(df: pd.DataFrame, pkg: DataPackage, chosen: float) -> pd.DataFrame:
+    """Both hourly costs the document implies side by side: the executed hours (a year, and as a share) that would
+    pay for the revenue change at each, against the report's 25 000 hours."""
+    readings = payment.orebro_hourly_costs(pkg)
+    loss = float(df.fee_proposal.sum() - df.fee_today.sum())
+    hours = float(df.executed_hours.sum())
+    readings["break_even_hours"] = -loss / readings.kr_per_hour
+    readings["break_even_share"] = readings.break_even_hours / hours
+    readings["used"] = (readings.kr_per_hour - chosen).abs() < 1e-9
+    return annotate(
+        readings,
+        {
+            "kr_per_hour": ("kr/hour", "cost of an executed hour"),
+            "break_even_hours": ("hours/year", "executed hours that pay for the loss"),
+            "break_even_share": ("%", "as share of all executed hours"),
+        },
+    )
 
 
 def schedule_table(params: FeeIncentivesParams, pkg: DataPackage, cap: float) -> pd.DataFrame:
@@ -379,6 +397,7 @@ def analyse(params: FeeIncentivesParams, pkg: DataPackage, rules_pkg: DataPackag
         synthetic=synthetic,
         calibration=calibration,
         revenue=revenue_table(df, pkg, cph),
+        hourly_costs=hourly_cost_readings(df, pkg, cph),
         zero_price=zero_price_table(df),
         threshold_sensitivity=threshold_sensitivity(params, df, shares, caps, cph),
         behaviour=band,

@@ -106,6 +106,17 @@ def orebro_text(pkg: DataPackage, _corrected: bool) -> Iterator[Row]:
             "the hourly cost behind the premiums (12 kr = 3 %, 8 kr = 2 %) equals the one behind "
             "the break-even (10 mnkr / 25 000 h)",
         )
+    yield compare(
+        "orebro.hourly_cost",
+        "figures",
+        "payment_total per executed hour",
+        cost_per_hour,
+        f("payment_total") / f("executed_hours_year"),
+        approx_tolerance(f("payment_total")) / 2 / f("executed_hours_year"),  # cirka 300 mnkr: 250-350
+        "kr/hour",
+        "the hourly cost behind the break-even (10 mnkr / 25 000 h) equals what the municipality pays per executed "
+        "hour (300 mnkr / 1 000 000 h)",
+    )
     extra = f("payment_total") / f("execution_ratio") - f("payment_total")
     yield compare(
         "orebro.full_granted",

@@ -135,10 +135,13 @@ class FeeIncentivesParams(ScenarioParams):
         source=f"{OREBRO}, 7.4.1 prints only 4 (level 1) and 130 (level X); the 7 between are assumed",
         description="The 9 boundaries between levels 1|2, 2|3, ..., 8|9, 9|X.",
     )
-    cost_per_hour: Literal["document"] | float = param(
+    hourly_cost: Literal["payment", "break_even"] | float = param(
         unit="kr/hour",
-        source=f"{OREBRO}, 7.4.1: 10 mnkr = 25 000 hours; 5.1.4: 12 kr = 3 % of the hourly cost",
-        description="The municipality's cost of an executed hour; 'document' derives it from the break-even figures.",
+        source=f"{OREBRO}, 7.4.1-7.4.2 (300 mnkr for 1 000 000 executed hours: 300 kr) and 7.4.1, 5.1.4 (10 mnkr = 25 000 "
+        "hours, 12 kr = 3 %: 400 kr); the two readings are a recorded discrepancy",
+        description="The municipality's cost of an executed hour, which fewer hours save: the reading 'payment' (what "
+        "it pays providers per hour), 'break_even' (what the report's break-even implies), or a number. The same "
+        "named assumption as provider_payment's.",
     )
     population: FeePopulationSpec = param(
         unit="persons, hours, kr/month",

@@ -44,9 +44,8 @@ class ProviderPayment:
 
 
 def hourly_rate(params: ProviderPaymentParams, orebro: DataPackage) -> float:
-    if params.hourly_rate == "document":
-        return orebro.figure("payment_total") / orebro.figure("executed_hours_year")
-    return float(params.hourly_rate)
+    """Today's payment per executed hour (kr): the scenario's hourly_cost, a reading of payment.orebro_hourly_costs."""
+    return payment.hourly_cost(orebro, params.hourly_cost)
 
 
 def in_house_share(orebro: DataPackage) -> float:

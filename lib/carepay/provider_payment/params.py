@@ -85,11 +85,12 @@ class ProviderPaymentParams(ScenarioParams):
         source=f"{OREBRO} 7.4.2; {LEKSAND} 5.4",
         description="The payment basis this scenario proposes (compared with all the others).",
     )
-    hourly_rate: Literal["document"] | float = param(
+    hourly_cost: Literal["payment", "break_even"] | float = param(
         unit="kr/hour",
-        source=f"{OREBRO} 7.4.1-7.4.2: about 300 mnkr for about 1 000 000 executed hours",
-        description="Today's payment per executed hour; 'document' derives it from the report's totals (300 mnkr for "
-        "1 000 000 hours).",
+        source=f"{OREBRO}, 7.4.1-7.4.2 (300 mnkr for 1 000 000 executed hours: 300 kr) and 7.4.1, 5.1.4 (10 mnkr = 25 000 "
+        "hours, 12 kr = 3 %: 400 kr); the two readings are a recorded discrepancy",
+        description="Today's payment per executed hour: the reading 'payment' (300 mnkr for 1 000 000 hours), "
+        "'break_even' (the report's break-even), or a number. The same named assumption as fee_incentives'.",
     )
     proposed_hourly_rate: float | None = param(
         None,
