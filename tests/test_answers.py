@@ -73,3 +73,14 @@ def test_provider_answer_same_total_or_a_change():
 
 def test_answer_html_passes_no_markup_but_bold_and_the_synthetic_label():
     assert inline_html("**a** <b onclick=x>[SYNTHETIC]") == '<b>a</b> &lt;b onclick=x&gt;<span class="synthetic">SYNTHETIC</span>'
+
+
+def test_reproduction_sections_know_when_the_document_applies():
+    vpkg = sources.load(cf.PACKAGE)
+    assert cf.departures_from_document(params.load("capitation_fairness"), vpkg) == []
+    assert cf.departures_from_document(params.load("capitation_fairness", "pilot"), vpkg) == []
+    assert "the capitation rate" in cf.departures_from_document(params.load("capitation_fairness", "budget_raised"), vpkg)[0]
+    assert lr.departures_from_document(params.load("level_regrouping")) == []
+    assert lr.departures_from_document(params.load("level_regrouping", "mean_preserving"))[0].startswith("the amounts")
+    r = cf.analyse(params.load("capitation_fairness", "budget_raised"), vpkg)
+    assert r.reproduction.within_rounding.all()  # the model with the document's inputs reproduces its tables

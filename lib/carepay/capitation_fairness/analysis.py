@@ -345,6 +345,42 @@ RESULT_COLUMNS: dict[str, Columns] = {
 }
 
 
+def departures_from_document(params: CapitationFairnessParams, pkg: DataPackage) -> list[str]:
+    """The inputs the document's printed tables rest on that this scenario changes (empty: the tables apply)."""
+    out = []
+    if params.rate.basis != "implied_by_tables":
+        out.append(f"the capitation rate (reading '{params.rate.basis}', not the one the tables use)")
+    if params.hourly_rate != pkg.figure("hourly_rate_2022"):
+        out.append(f"the hourly rate ({params.hourly_rate:g} kr, not the document's {pkg.figure('hourly_rate_2022'):g} kr)")
+    return out
+
+
+def compared_with_default(r: CapitationFairness, default: CapitationFairness) -> pd.DataFrame:
+    """Payment by provider in this scenario against the default scenario (kr/year), for scenarios whose inputs
+    are not the document's."""
+    now = r.totals.set_index("provider")
+    base = default.totals.set_index("provider")
+    out = pd.DataFrame(
+        {
+            "hourly_default": base.hourly_payment,
+            "hourly_scenario": now.hourly_payment,
+            "capitation_default": base.capitation_payment,
+            "capitation_scenario": now.capitation_payment,
+        }
+    )
+    out["capitation_difference"] = out.capitation_scenario - out.capitation_default
+    return annotate(
+        out.rename_axis("provider").reset_index(),
+        {
+            "hourly_default": ("kr/year", "hourly payment, default"),
+            "hourly_scenario": ("kr/year", "hourly payment, this scenario"),
+            "capitation_default": ("kr/year", "capitation, default"),
+            "capitation_scenario": ("kr/year", "capitation, this scenario"),
+            "capitation_difference": ("kr/year", "capitation, difference"),
+        },
+    )
+
+
 def change_row(reproduction: pd.DataFrame) -> pd.DataFrame:
     """The document's row of changes (Förändring, kr/year per provider) against the model, from reproduce()."""
     rows = reproduction[reproduction.table == "change"]
@@ -401,7 +437,12 @@ def analyse(params: CapitationFairnessParams, pkg: DataPackage) -> CapitationFai
         rates=rates,
         monthly=monthly,
         totals=totals,
-        reproduction=reproduce(pkg, recomputed),
+        reproduction=reproduce(  # always with the document's inputs: does the model reproduce its tables?
+            pkg,
+            capitation.provider_comparison(
+                hours, persons, pkg.figure("hourly_rate_2022"), float(rates.set_index("reading").rate["implied_by_tables"])
+            ),
+        ),
         decomposition=capitation.decompose_change(totals, p, rate, reference),
         reference_ratio=reference,
         person_months=pm,

@@ -374,6 +374,44 @@ RESULT_COLUMNS: dict[str, Columns] = {
 }
 
 
+def departures_from_document(params: LevelRegroupingParams) -> list[str]:
+    """The inputs Table 3 rests on that this scenario changes (empty: Table 3 applies)."""
+    out = []
+    if params.new_levels != "document":
+        out.append("the grouping (new_levels)")
+    if params.tariff_method != "as_given":
+        out.append(f"the amounts (tariff_method '{params.tariff_method}', not the proposal's as printed)")
+    if params.split != "document":
+        out.append(f"the split of straddling levels ('{params.split}')")
+    if params.individuals_file:
+        out.append("the population (an individual-points file)")
+    return out
+
+
+def compared_with_default(r: Regrouping, default: Regrouping) -> pd.DataFrame:
+    """Cost before and after by housing form in this scenario against the default scenario (kr/year)."""
+    now, base = r.neutrality.set_index("housing_form"), default.neutrality.set_index("housing_form")
+    out = pd.DataFrame(
+        {
+            "before": now.before,
+            "after_default": base.after,
+            "after_scenario": now.after,
+            "change_default": base.change,
+            "change_scenario": now.change,
+        }
+    )
+    return annotate(
+        out.rename_axis("housing_form").reset_index(),
+        {
+            "before": ("kr/year", "cost today"),
+            "after_default": ("kr/year", "new levels, default"),
+            "after_scenario": ("kr/year", "new levels, this scenario"),
+            "change_default": ("kr/year", "change, default"),
+            "change_scenario": ("kr/year", "change, this scenario"),
+        },
+    )
+
+
 def losers(changes: pd.DataFrame) -> pd.DataFrame:
     """The groups that receive one amount and lose by it (a whole old level, or the part of a split old level that
     moves to one new level), the largest loss as a share of today's amount first."""
