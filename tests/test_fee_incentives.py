@@ -117,7 +117,7 @@ def test_document_figures(default):
     assert cal.loc["executed hours a year", "population"] == pytest.approx(1e6)
     above = cal.iloc[2]
     assert abs(above.population - 1700) <= 10  # calibration tolerance: 10 persons of 2 700
-    assert cal.loc["headroom 1-2 044 kr ('de allra flesta')", "population"] > 0.5
+    assert cal.loc["headroom 1–2\u00a0044\u00a0kr ('de allra flesta')", "population"] > 0.5
 
 
 def test_revenue_change_is_of_the_documents_order(default):

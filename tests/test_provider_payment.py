@@ -69,7 +69,7 @@ def test_granted_time_with_guarantee():
 
 def test_premium_close_to_the_pilots_4_mnkr():
     r = pp.analyse(params.load("provider_payment", "premium"), sources.load(pp.OREBRO))
-    assert any("4.6 mnkr" in n for n in r.notes)  # 300 mnkr x (3 % x 12 % + 2 % x 59 %)
+    assert any("4,6\u00a0mnkr" in n for n in r.notes)  # 300 mnkr x (3 % x 12 % + 2 % x 59 %), Swedish decimal comma
 
 
 @pytest.mark.parametrize(

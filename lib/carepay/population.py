@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from carepay import paths, schemas
+from carepay.formats import decimal, kr
 from carepay.sources import ExtractError
 
 
@@ -257,14 +258,14 @@ def fee_calibration_report(
         {"target": "individuals", "document": individuals, "population": df.person_id.nunique(), "unit": "persons"},
         {"target": "executed hours a year", "document": hours_per_year, "population": df.executed_hours.sum(), "unit": "hours"},
         {
-            "target": f"individuals above {cap_hours:.2f} h/month (the fee cap's hours)",
+            "target": f"individuals above {decimal(cap_hours, 2)} h/month (the fee cap's hours)",
             "document": above_cap,
             "population": int((per_person > cap_hours).sum()),
             "unit": "persons",
         },
         {"target": "headroom 0 (pay nothing)", "document": np.nan, "population": float((room <= 0).mean()), "unit": "share"},
         {
-            "target": f"headroom 1-{cap:,.0f} kr ('de allra flesta')".replace(",", " "),
+            "target": f"headroom 1–{kr(cap)} ('de allra flesta')",
             "document": np.nan,
             "population": float(((room > 0) & (room <= cap)).mean()),
             "unit": "share",

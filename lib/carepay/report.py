@@ -18,9 +18,19 @@ import numpy as np
 import pandas as pd
 
 from carepay import ANSWER_MIME, KEY_RESULTS_MIME, __version__, paths
+from carepay.formats import (  # noqa: F401  (notebooks import these from carepay.report)
+    MINUS,
+    NBSP,
+    coefficient,
+    decimal,
+    kr,
+    mnkr,
+    number,
+    percent,
+    signed_kr,
+    year,
+)
 
-NBSP = "\u00a0"
-MINUS = "\u2212"
 RESULT_ID = re.compile(r"[a-z][a-z0-9_]*")
 
 
@@ -29,20 +39,6 @@ def setup() -> None:
     from carepay import charts
 
     charts.setup()
-
-
-def number(value: Any, decimals: int = 0) -> str:
-    """29439000 -> '29 439 000'; 0.512 with decimals=1 -> '0,5'; -3 -> '−3' (a true minus sign); missing -> ''."""
-    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
-        return ""
-    if isinstance(value, (bool, str)):
-        return str(value)
-    if isinstance(value, (int, np.integer)):
-        decimals = 0
-    text = f"{value:,.{decimals}f}"
-    if text.startswith("-") and not any(c in "123456789" for c in text):
-        text = text[1:]  # -0,00 reads as a loss; it is nothing
-    return text.replace(",", NBSP).replace(".", ",").replace("-", MINUS)
 
 
 def auto_decimals(value: float) -> int:
@@ -54,21 +50,6 @@ def auto_percent_decimals(share: float) -> int:
     """Decimals that keep a small share from reading as 0 %: 1 by default, up to 3 below 0,1 %."""
     share = abs(float(share))
     return 1 if share >= 0.001 or share == 0 else (2 if share >= 0.0001 else 3)
-
-
-def percent(share: float, decimals: int = 1) -> str:
-    """0.512 -> '51,2 %'."""
-    return "" if share is None or pd.isna(share) else f"{number(share * 100, decimals)}{NBSP}%"
-
-
-def kr(value: float, decimals: int = 0) -> str:
-    return f"{number(value, decimals)}{NBSP}kr"
-
-
-def signed_kr(value: float, decimals: int = 0) -> str:
-    """A change in kronor with its sign: '+109 134 kr', '−55 716 kr', '0 kr'."""
-    text = kr(value, decimals)
-    return text if text.startswith(MINUS) or number(value, decimals) == "0" else "+" + text
 
 
 def _header(name: str, units: Mapping[str, str], labels: Mapping[str, str]) -> str:
@@ -87,12 +68,44 @@ def label(value: object) -> str:
     return text
 
 
-def _formatter(unit: str | None, decimals: int):
+COUNT_UNITS = {
+    "persons", "person-months", "residents", "residences", "checks", "documents", "tables", "levels", "rows",
+    "months", "points", "problems", "staff", "days/year",
+}  # fmt: skip
+
+
+def _meaning(unit: str | None, column: object, values: pd.Series) -> str:
+    """How a column's numbers read, by what they mean: year, share, coefficient, count, or amount."""
+    name = str(column)
+    if unit == "year" or name == "year":
+        return "year"
+    if unit in ("%", "share", "share 0-1"):
+        return "share"
+    if (unit or "").startswith("x ") or name == "coefficient":
+        return "coefficient"
+    numeric = pd.to_numeric(values, errors="coerce").dropna()
+    if unit in COUNT_UNITS and len(numeric) and (numeric % 1 == 0).all():
+        return "count"
+    return "amount"
+
+
+def _formatter(decimals: int | None, meaning: str = "amount"):
+    """A cell's text: shares as percent, years and coefficients as written, other numbers with the given decimals
+    (none given: whole numbers without decimals, others with up to three)."""
+
     def fmt(v: object) -> str:
         if v is None or (isinstance(v, float) and pd.isna(v)) or v is pd.NA:
             return ""
         if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_)):
-            return percent(float(v), decimals) if unit == "%" else number(v, decimals)
+            if meaning == "share":
+                return percent(float(v), 1 if decimals is None else decimals)
+            if meaning == "year":
+                return year(v)
+            if meaning == "coefficient":
+                return coefficient(v)
+            if meaning == "count" or (decimals is None and float(v).is_integer()):
+                return number(v, 0)
+            return number(v, decimals) if decimals is not None else decimal(v, 3 if abs(float(v)) < 100 else 0)
         return html.escape(label(v))
 
     return fmt
@@ -102,7 +115,7 @@ def table_html(
     df: pd.DataFrame,
     units: Mapping[str, str] | None = None,
     labels: Mapping[str, str] | None = None,
-    decimals: int | Mapping[str, int] = 0,
+    decimals: int | Mapping[str, int] | None = None,
     caption: str | None = None,
     max_rows: int | None = None,
     synthetic: bool = False,
@@ -117,12 +130,15 @@ def table_html(
     labels = {**df.attrs.get("labels", {}), **(labels or {})}
     shown = df if max_rows is None or len(df) <= max_rows else df.head(max_rows)
     head = "".join(f"<th>{html.escape(_header(c, units, labels))}</th>" for c in shown.columns)
+    formatters = {}
+    for col in shown.columns:
+        d = decimals.get(col) if isinstance(decimals, Mapping) else decimals
+        formatters[col] = _formatter(d, _meaning(units.get(col), col, shown[col]))
     body = []
     for row in shown.itertuples(index=False):
         cells = []
         for col, v in zip(shown.columns, row):
-            d = decimals.get(col, 0) if isinstance(decimals, Mapping) else decimals
-            text = _formatter(units.get(col), d)(v)
+            text = formatters[col](v)
             numeric = isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_))
             kind = "num" if numeric else ("txt long" if len(text) > 80 else "txt")
             cells.append(f'<td class="{kind}">{text}</td>')
@@ -145,16 +161,27 @@ def show_table(df: pd.DataFrame, **kwargs: Any) -> None:
     display(HTML(table_html(df, **kwargs)))
 
 
+def cell_by_unit(value: Any, unit: str) -> str:
+    """One value by its own unit: shares as percent, years as written, whole numbers without decimals, others with
+    as many decimals as they need (up to three)."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    if unit in ("%", "share"):
+        return percent(float(value), auto_percent_decimals(float(value)))
+    if unit == "year":
+        return year(value)
+    if float(value).is_integer() or abs(float(value)) >= 100:
+        return number(value, 0)
+    return decimal(value, 3)
+
+
 def show_results(df: pd.DataFrame, value_columns: list[str], unit_column: str = "unit", **kwargs: Any) -> None:
     """A table whose rows have different units (a unit column): each value formatted by its row's unit
-    ('%' for shares 0-1 shown as percent)."""
+    ('%' or 'share' for shares 0-1, shown as percent)."""
     out = df.copy()
     for col in value_columns:
-        out[col] = [
-            ("" if pd.isna(v) else (percent(v, auto_percent_decimals(v)) if u == "%" else number(v, auto_decimals(v))))
-            for v, u in zip(df[col], df[unit_column])
-        ]
-    out[unit_column] = out[unit_column].replace("%", "")
+        out[col] = [cell_by_unit(v, u) for v, u in zip(df[col], df[unit_column])]
+    out[unit_column] = out[unit_column].replace({"%": "", "share": ""})
     show_table(out, **kwargs)
 
 

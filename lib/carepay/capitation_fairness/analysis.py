@@ -13,6 +13,7 @@ import pandas as pd
 
 from carepay import capitation, payment, population
 from carepay.capitation_fairness.params import CapitationFairnessParams
+from carepay.formats import decimal, kr, number
 from carepay.sources import DataPackage
 from carepay.units import Columns, annotate, annotate_result
 
@@ -63,7 +64,7 @@ def rate_table(params: CapitationFairnessParams, pkg: DataPackage, hourly_total:
         },
         {
             "reading": "budget",
-            "how": f"budget {r.budget:,.0f} kr / ({r.persons:g} persons x {r.months} months)".replace(",", " "),
+            "how": f"budget {kr(r.budget)} / ({decimal(r.persons)} persons × {r.months} months)",
             "rate": capitation.rate_from_budget(r.budget, r.persons, r.months),
         },
         {
@@ -351,7 +352,7 @@ def departures_from_document(params: CapitationFairnessParams, pkg: DataPackage)
     if params.rate.basis != "implied_by_tables":
         out.append(f"the capitation rate (reading '{params.rate.basis}', not the one the tables use)")
     if params.hourly_rate != pkg.figure("hourly_rate_2022"):
-        out.append(f"the hourly rate ({params.hourly_rate:g} kr, not the document's {pkg.figure('hourly_rate_2022'):g} kr)")
+        out.append(f"the hourly rate ({kr(params.hourly_rate)}, not the document's {kr(pkg.figure('hourly_rate_2022'))})")
     return out
 
 
@@ -471,7 +472,7 @@ def pilot_table(params: CapitationFairnessParams, monthly: pd.DataFrame, hourly_
     hours_per_pm = own.executed_hours.sum() / own.persons.sum()
     months = own.sort_values("period").tail(pl.months)
     pilot_pm, own_pm = pl.persons * pl.months, float(months.persons.sum())
-    rate = f"{pl.yearly_rate:,.0f}".replace(",", " ")
+    rate = number(pl.yearly_rate)
     rows = [
         (
             "capitation",

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from carepay.capitation_fairness.analysis import CapitationFairness
 from carepay.capitation_fairness.params import CapitationFairnessParams
-from carepay.report import kr, number, percent, signed_kr
+from carepay.formats import kr, number, percent, signed_kr
 
 
 def sentences(r: CapitationFairness, names: Mapping[str, str]) -> list[str]:

@@ -14,6 +14,7 @@ from numpy.typing import ArrayLike
 
 from carepay import behaviour, fees, payment, population
 from carepay.fee_incentives.params import FeeIncentivesParams
+from carepay.formats import decimal, kr
 from carepay.sources import DataPackage, ExtractError
 from carepay.units import Columns, annotate, annotate_result
 
@@ -79,10 +80,10 @@ def schedule_table(params: FeeIncentivesParams, pkg: DataPackage, cap: float) ->
     shares = shares_of(params, pkg)
     printed = pkg.table("fee_levels_proposed")
     t = np.asarray(params.thresholds, float)
-    lower = ["alarm only", "0"] + [f"{v:g}" for v in t]
-    upper = ["", f"< {t[0]:g}"] + [f"< {v:g}" for v in t[1:]] + [""]
+    lower = ["alarm only", "0"] + [decimal(v, 1) for v in t]
+    upper = ["", f"< {decimal(t[0], 1)}"] + [f"< {decimal(v, 1)}" for v in t[1:]] + [""]
     hours = [f"{lo} – {hi[2:]}" if hi.startswith("<") and lo not in ("alarm only",) else lo for lo, hi in zip(lower, upper)]
-    hours[-1] = f"> {t[-1]:g}"
+    hours[-1] = f"> {decimal(t[-1], 1)}"
     return pd.DataFrame(
         {
             "level": LEVEL_NAMES,
@@ -103,7 +104,7 @@ def fee_curves(
     rows = []
     for room in headrooms:
         r = cap * 2 if room is None else float(room)
-        label = "headroom at or above the cap" if room is None else f"headroom {room:,.0f} kr".replace(",", " ")
+        label = "headroom at or above the cap" if room is None else f"headroom {kr(room)}"
         today = fees.hourly_fee(hours, r, params.hourly_fee, cap)
         prop = fees.level_fee(fees.fee_levels(hours, np.zeros_like(hours, bool), params.thresholds), r, shares, cap)
         rows.append(pd.DataFrame({"hours": hours, "fee": today, "schedule": "today", "headroom": label}))
@@ -186,7 +187,10 @@ def by_band(df: pd.DataFrame, column: str, bands: list[float], unit: str) -> pd.
     )
     per["change"] = per.proposal - per.today
     edges = list(bands) + [np.inf]
-    labels = [f"{a:g}–{b:g} {unit}" if np.isfinite(b) else f"{a:g}+ {unit}" for a, b in zip(edges, edges[1:])]
+    labels = [
+        f"{decimal(a, 1)}–{decimal(b, 1)} {unit}" if np.isfinite(b) else f"{decimal(a, 1)}+ {unit}"
+        for a, b in zip(edges, edges[1:])
+    ]
     per["band"] = pd.cut(per[column], edges, right=False, labels=labels)
     g = per.groupby("band", observed=False).agg(
         persons=("change", "size"),
@@ -224,7 +228,7 @@ def person_months(
     if index != 1:
         notes.append(
             f"Incomes, housing costs and the housing-supplement limit are in {pop.income_year} kronor, "
-            f"raised by the price base amount to {params.year} (x {index:.3f})."
+            f"raised by the price base amount to {params.year} (× {decimal(index, 3)})."
         )
     df = population.synthetic_fee_population(
         pop.individuals,
@@ -291,7 +295,7 @@ def threshold_sensitivity(
         rows.append(
             {
                 "thresholds": name,
-                "values": ", ".join(f"{v:g}" for v in thresholds),
+                "values": "; ".join(decimal(v, 1) for v in thresholds),
                 "revenue_change": prop.sum() - df.fee_today.sum(),
                 "break_even_hours": -(prop.sum() - df.fee_today.sum()) / cph,
             }
@@ -415,8 +419,7 @@ def analyse(params: FeeIncentivesParams, pkg: DataPackage, rules_pkg: DataPackag
 
 def _band_label(low: float, high: float) -> str:
     """'4–6,3' (hours, Swedish decimal comma); '130+' for the open top band."""
-    text = lambda v: f"{v:g}".replace(".", ",")  # noqa: E731
-    return f"{text(low)}+" if not np.isfinite(high) else f"{text(low)}–{text(high)}"
+    return f"{decimal(low, 1)}+" if not np.isfinite(high) else f"{decimal(low, 1)}–{decimal(high, 1)}"
 
 
 def who_pays(person_months: pd.DataFrame) -> dict[str, float]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from carepay.fee_incentives.analysis import FeeIncentives, who_pays
 from carepay.fee_incentives.params import FeeIncentivesParams
-from carepay.report import kr, number, percent, signed_kr
+from carepay.formats import kr, number, percent, signed_kr
 from carepay.sources import DataPackage
 
 

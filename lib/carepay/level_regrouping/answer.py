@@ -3,9 +3,9 @@ claim computed from the result; a sentence whose truth depends on the numbers is
 
 from __future__ import annotations
 
+from carepay.formats import kr, number, percent, signed_kr
 from carepay.level_regrouping.analysis import Regrouping, losers
 from carepay.level_regrouping.params import LevelRegroupingParams
-from carepay.report import kr, number, percent, signed_kr
 
 #: A change within this share of today's cost counts as cost-neutral (the document's own 0,1 mnkr on 1 949 mnkr
 #: is 0,006 %; rounding amounts to the krona moves the total by a few thousand kronor).

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from carepay import payment, population
+from carepay.formats import mnkr
 from carepay.provider_payment.params import ProviderPaymentParams
 from carepay.sources import DataPackage
 from carepay.units import Columns, annotate_result
@@ -253,8 +254,8 @@ def premiums(params: ProviderPaymentParams, orebro: DataPackage, bases: pd.DataF
     pilot_base = orebro.figure("payment_total")
     note = (
         f"On the report's 300 mnkr, the pilot's premiums would cost about "
-        f"{pilot_base * (pr.prevention_share * pr.prevention_goal_share + pr.quality_share * pr.quality_goal_share) / 1e6:.1f} "
-        "mnkr a year (the report: 'cirka 4 miljoner i tillskott')."
+        f"{mnkr(pilot_base * (pr.prevention_share * pr.prevention_goal_share + pr.quality_share * pr.quality_goal_share))} "
+        "a year (the report: 'cirka 4 miljoner i tillskott')."
     )
     return pd.DataFrame(rows), [note]
 

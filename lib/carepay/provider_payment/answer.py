@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from carepay.formats import kr, number, percent, signed_kr
 from carepay.provider_payment.analysis import BASIS_NAMES, ProviderPayment
 from carepay.provider_payment.params import ProviderPaymentParams
-from carepay.report import kr, number, percent, signed_kr
 
 
 def sentences(r: ProviderPayment, params: ProviderPaymentParams) -> list[str]:

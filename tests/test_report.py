@@ -1,0 +1,40 @@
+"""Numbers as Swedish readers write them (carepay.formats, Babel's CLDR sv_SE), and tables formatted by what each
+column means: years, counts, shares, coefficients, amounts."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from carepay import formats, report
+from carepay.units import annotate
+
+NB, MINUS = "\u00a0", "\u2212"
+
+
+def test_swedish_numbers():
+    assert formats.number(29439000) == f"29{NB}439{NB}000"
+    assert formats.number(-3.25, 1) == f"{MINUS}3,2" or formats.number(-3.25, 1) == f"{MINUS}3,3"
+    assert formats.number(-0.001, 2) == "0,00"
+    assert formats.percent(0.512) == f"51,2{NB}%"
+    assert formats.year(2009) == "2009" and formats.coefficient(0.5392) == "0,5392" and formats.coefficient(1.0) == "1"
+    assert formats.decimal(6.3, 1) == "6,3" and formats.mnkr(4_620_000) == f"4,6{NB}mnkr"
+    assert formats.signed_kr(5) == f"+5{NB}kr" and formats.signed_kr(-5) == f"{MINUS}5{NB}kr"
+
+
+def test_tables_format_by_meaning():
+    df = annotate(
+        pd.DataFrame({"year": [2009], "coefficient": [1.3546], "persons": [23.0], "share": [0.6], "amount": [1234.5]}),
+        {"year": ("year", ""), "coefficient": ("x price base amount", ""), "persons": ("persons", ""), "share": ("%", ""),
+         "amount": ("kr", "")},
+    )  # fmt: skip
+    page = report.table_html(df)
+    import re
+
+    cells = re.findall(r'<td class="[^"]*">([^<]*)</td>', page)
+    assert cells == ["2009", "1,3546", "23", f"60,0{NB}%", f"1{NB}234"], cells  # amounts of 100 and more: to the krona
+
+
+def test_rows_with_their_own_units():
+    assert report.cell_by_unit(0.6, "share") == f"60,0{NB}%"
+    assert report.cell_by_unit(23.0, "persons") == "23" and report.cell_by_unit(2018, "year") == "2018"
+    assert report.cell_by_unit(0.25, "kr/hour") == "0,25"
