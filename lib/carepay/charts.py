@@ -7,8 +7,12 @@ DataFrames and return Altair charts; they never compute results.
 
 from __future__ import annotations
 
+from typing import Any
+
 import altair as alt
 import pandas as pd
+
+from carepay.formats import readable
 
 #: Colour-blind-safe categorical palette (Okabe–Ito), used in this order.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -49,6 +53,30 @@ def setup() -> None:
     alt.data_transformers.disable_max_rows()
 
 
+def _readable(data: pd.DataFrame, *columns: str | None) -> pd.DataFrame:
+    """Code ids shown as words in legends, axes and facet titles (group_housing -> group housing)."""
+    out = data.copy()
+    for col in columns:
+        if col and col in out.columns and (out[col].dtype == object or str(out[col].dtype) in ("string", "str", "category")):
+            out[col] = out[col].map(lambda v: readable(v) if isinstance(v, str) else v)
+    return out
+
+
+def _axis(fmt: str, **kwargs: Any) -> alt.Axis:
+    """An axis in Swedish style; shares ('%' formats) as '30 %', with a space, as Swedish writes them."""
+    if fmt.endswith("%"):
+        decimals = int(fmt[fmt.index(".") + 1]) if "." in fmt else 0
+        return alt.Axis(labelExpr=f"format(datum.value * 100, ',.{decimals}f') + '\u00a0%'", tickCount=8, **kwargs)
+    return alt.Axis(format=fmt, **kwargs)
+
+
+def _angle(data: pd.DataFrame, column: str, width: float) -> int:
+    """Axis labels stay level unless they would not fit side by side."""
+    labels = data[column].astype(str).unique() if column in data.columns else []
+    needed = sum(len(x) * 7 + 8 for x in labels)
+    return 0 if needed <= width else -40
+
+
 def synthetic_title(title: str, synthetic: bool) -> str | list[str]:
     """Chart title, marked when the data behind it are synthetic."""
     return f"{title} (SYNTHETIC DATA)" if synthetic else title
@@ -66,13 +94,14 @@ def bars(
     fmt: str = ",.0f",
 ) -> alt.Chart:
     """Horizontal bars, one per category, labelled with their value."""
+    data = _readable(data, category)
     base = alt.Chart(data, title=title)
     colour = (
         alt.condition(f"datum['{value}'] >= 0", alt.value(GAIN), alt.value(LOSS)) if colour_by_sign else alt.value(PALETTE[0])
     )
     bar = base.mark_bar().encode(
         y=alt.Y(f"{category}:N", sort=None, title=category_title),
-        x=alt.X(f"{value}:Q", title=value_title, axis=alt.Axis(format=fmt)),
+        x=alt.X(f"{value}:Q", title=value_title, axis=_axis(fmt)),
         color=colour,
         tooltip=[category, alt.Tooltip(value, format=fmt)],
     )
@@ -124,6 +153,7 @@ def step_amounts(
     """Amount against assessment points as steps, one line per level system, a panel per housing form.
 
     levels: rows with points_min, points_max, the amount column, the colour column and the facet column."""
+    levels = _readable(levels, colour, facet)
     rows = []
     for r in levels.to_dict("records"):
         for x in (r["points_min"], r["points_max"] + 1):
@@ -134,7 +164,7 @@ def step_amounts(
         .mark_line(interpolate="step-after")
         .encode(
             x=alt.X("points:Q", title="assessment points", scale=alt.Scale(domain=[0, int(data.points.max())])),
-            y=alt.Y(f"{amount}:Q", title=value_title, axis=alt.Axis(format=fmt)),
+            y=alt.Y(f"{amount}:Q", title=value_title, axis=_axis(fmt)),
             color=alt.Color(f"{colour}:N", title=None),
             strokeDash=alt.StrokeDash(f"{colour}:N", title=None),
         )
@@ -155,12 +185,18 @@ def signed_bars(
     category_title: str = "",
 ) -> alt.Chart:
     """Vertical bars coloured by sign (gain green, loss orange-red), optionally a panel per facet."""
+    data = _readable(data, category, facet)
     chart = (
         alt.Chart(data)
         .mark_bar()
         .encode(
-            x=alt.X(f"{category}:O", title=category_title, sort=None),
-            y=alt.Y(f"{value}:Q", title=value_title, axis=alt.Axis(format=fmt)),
+            x=alt.X(
+                f"{category}:O",
+                title=category_title,
+                sort=None,
+                axis=alt.Axis(labelAngle=_angle(data, category, (WIDTH - 80) // 2 if facet else WIDTH)),
+            ),
+            y=alt.Y(f"{value}:Q", title=value_title, axis=_axis(fmt)),
             color=alt.condition(f"datum['{value}'] >= 0", alt.value(GAIN), alt.value(LOSS)),
             tooltip=[category, alt.Tooltip(value, format=fmt)],
         )
@@ -175,11 +211,12 @@ def histogram(
     data: pd.DataFrame, value: str, *, title: str, value_title: str, facet: str | None = None, bins: int = 40, fmt: str = ".0%"
 ) -> alt.Chart:
     """Distribution of a value (count of rows per bin), optionally a panel per facet."""
+    data = _readable(data, facet)
     chart = (
         alt.Chart(data)
         .mark_bar(color=PALETTE[0])
         .encode(
-            x=alt.X(f"{value}:Q", bin=alt.Bin(maxbins=bins), title=value_title, axis=alt.Axis(format=fmt)),
+            x=alt.X(f"{value}:Q", bin=alt.Bin(maxbins=bins), title=value_title, axis=_axis(fmt)),
             y=alt.Y("count():Q", title="number"),
         )
         .properties(width=(WIDTH - 80) // 2 if facet else WIDTH, height=220)
@@ -202,20 +239,26 @@ def grouped_bars(
     category_title: str = "",
 ) -> alt.Chart:
     """Bars side by side per category, one colour per group."""
+    data = _readable(data, category, group, facet)
     chart = (
         alt.Chart(data)
         .mark_bar()
         .encode(
-            x=alt.X(f"{category}:O", title=category_title, sort=None),
+            x=alt.X(
+                f"{category}:O",
+                title=category_title,
+                sort=None,
+                axis=alt.Axis(labelAngle=_angle(data, category, (WIDTH - 80) // 2 if facet else WIDTH)),
+            ),
             xOffset=alt.XOffset(f"{group}:N"),
-            y=alt.Y(f"{value}:Q", title=value_title, axis=alt.Axis(format=fmt)),
+            y=alt.Y(f"{value}:Q", title=value_title, axis=_axis(fmt)),
             color=alt.Color(f"{group}:N", title=None),
             tooltip=[category, group, alt.Tooltip(value, format=fmt)],
         )
         .properties(width=(WIDTH - 80) // 2 if facet else WIDTH, height=240)
     )
-    if facet:
-        return chart.facet(column=alt.Column(f"{facet}:N", title=None), title=title).resolve_scale(x="independent")
+    if facet:  # a shared x scale: with xOffset an independent one collapses the bars to slivers (Vega-Lite)
+        return chart.facet(column=alt.Column(f"{facet}:N", title=None), title=title)
     return chart.properties(title=title)
 
 
@@ -223,6 +266,7 @@ def mix_frontier(
     mixes: pd.DataFrame, x: str, y: str, *, title: str, colour: str = "system", facet: str = "housing_form"
 ) -> alt.Chart:
     """Minimal resident mixes: residents at one level against the other, a line per level system."""
+    mixes = _readable(mixes, colour, facet)
     base = alt.Chart(mixes).encode(
         x=alt.X(f"{x}:Q", title=x.replace("_", " ") + " (residents)"),
         y=alt.Y(f"{y}:Q", title=y.replace("_", " ") + " (residents)"),
@@ -235,17 +279,20 @@ def mix_frontier(
 def ratio_dots(
     data: pd.DataFrame, group: str, value: str, colour: str, *, title: str, value_title: str, facet: str | None = None
 ) -> alt.Chart:
-    """Predictive ratios as dots per group and model, with the fair line at 1."""
+    """Predictive ratios as dots per group and model (side by side within a group, so none hides another), with
+    the fair line at 1."""
+    data = _readable(data, group, colour, facet)
     base = alt.Chart(data)
-    dots = base.mark_point(size=80, filled=True).encode(
+    dots = base.mark_point(size=70, filled=True).encode(
         y=alt.Y(f"{group}:N", title=None, sort=None),
+        yOffset=alt.YOffset(f"{colour}:N"),
         x=alt.X(f"{value}:Q", title=value_title, scale=alt.Scale(zero=False)),
         color=alt.Color(f"{colour}:N", title=None),
         shape=alt.Shape(f"{colour}:N", title=None),
         tooltip=[group, colour, alt.Tooltip(value, format=".3f")],
     )
     one = base.mark_rule(color="#333", strokeDash=[4, 3]).encode(x=alt.datum(1.0))
-    chart = (one + dots).properties(width=(WIDTH - 120) // 2 if facet else WIDTH - 160, height=alt.Step(22))
+    chart = (one + dots).properties(width=(WIDTH - 120) // 2 if facet else WIDTH - 160, height=alt.Step(30))
     if facet:
         return chart.facet(column=alt.Column(f"{facet}:N", title=None), title=title).resolve_scale(y="independent")
     return chart.properties(title=title)
@@ -255,12 +302,13 @@ def stacked_bars(
     data: pd.DataFrame, category: str, value: str, part: str, *, title: str, value_title: str, fmt: str = ",.0f"
 ) -> alt.Chart:
     """Horizontal bars split into signed parts (a decomposition), one row per category."""
+    data = _readable(data, category, part)
     return (
         alt.Chart(data, title=title)
         .mark_bar()
         .encode(
             y=alt.Y(f"{category}:N", title=None, sort=None),
-            x=alt.X(f"sum({value}):Q", title=value_title, axis=alt.Axis(format=fmt)),
+            x=alt.X(f"sum({value}):Q", title=value_title, axis=_axis(fmt)),
             color=alt.Color(f"{part}:N", title=None),
             tooltip=[category, part, alt.Tooltip(value, format=fmt)],
         )
@@ -283,12 +331,13 @@ def lines(
     columns: int = 2,
 ) -> alt.Chart:
     """Lines of y against x, one per colour group, optionally a panel per facet (wrapped)."""
+    data = _readable(data, colour, facet)
     chart = (
         alt.Chart(data)
         .mark_line(interpolate="step-after" if step else "linear")
         .encode(
             x=alt.X(f"{x}:Q", title=x_title),
-            y=alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format=fmt)),
+            y=alt.Y(f"{y}:Q", title=y_title, axis=_axis(fmt)),
             color=alt.Color(f"{colour}:N", title=None),
             strokeDash=alt.StrokeDash(f"{colour}:N", title=None),
         )
@@ -317,7 +366,7 @@ def curve_with_points(
         base.transform_filter(alt.datum[label] == curve_label)
         .mark_line(color=PALETTE[0])
         .encode(
-            x=alt.X(f"{x}:Q", title=x_title, axis=alt.Axis(format=x_fmt)),
+            x=alt.X(f"{x}:Q", title=x_title, axis=_axis(x_fmt)),
             y=alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format=",.0f")),
         )
     )
@@ -326,9 +375,15 @@ def curve_with_points(
         .mark_point(size=90, filled=True, color=PALETTE[5])
         .encode(x=f"{x}:Q", y=f"{y}:Q", tooltip=[label, alt.Tooltip(x, format=".0%"), alt.Tooltip(y, format=",.0f")])
     )
-    text = (
-        base.transform_filter(alt.datum[label] != curve_label)
-        .mark_text(align="left", dx=8, dy=-6, fontSize=11)
+    middle = float(data[x].min() + data[x].max()) / 2
+    left = (
+        base.transform_filter((alt.datum[label] != curve_label) & (alt.datum[x] <= middle))
+        .mark_text(align="left", dx=8, dy=-8, fontSize=11)
         .encode(x=f"{x}:Q", y=f"{y}:Q", text=f"{label}:N")
     )
-    return (line + points + text).properties(title=title, width=WIDTH - 60, height=300)
+    right = (
+        base.transform_filter((alt.datum[label] != curve_label) & (alt.datum[x] > middle))
+        .mark_text(align="right", dx=-8, dy=-8, fontSize=11)
+        .encode(x=f"{x}:Q", y=f"{y}:Q", text=f"{label}:N")
+    )
+    return (line + points + left + right).properties(title=title, width=WIDTH - 60, height=300)

@@ -81,3 +81,10 @@ def signed_kr(value: Any, decimals: int = 0) -> str:
 def mnkr(value: Any, decimals: int = 1) -> str:
     """Kronor shown in millions: 4 620 000 -> '4,6 mnkr'."""
     return f"{number(float(value) / 1e6, decimals)}{NBSP}mnkr"
+
+
+def readable(text: str) -> str:
+    """A code id as words: group_housing -> 'group housing', very_high -> 'very high'; other text as it is."""
+    if "_" in text and " " not in text and "/" not in text and "." not in text:
+        return text.replace("_", " ")
+    return text

@@ -27,6 +27,7 @@ from carepay.formats import (  # noqa: F401  (notebooks import these from carepa
     mnkr,
     number,
     percent,
+    readable,
     signed_kr,
     year,
 )
@@ -62,10 +63,7 @@ def label(value: object) -> str:
     """How a value reads in a table: glossary ids with spaces (group_housing -> group housing), yes/no for booleans."""
     if isinstance(value, (bool, np.bool_)):
         return "yes" if value else "no"
-    text = str(value)
-    if "_" in text and " " not in text and "/" not in text and "." not in text:
-        return text.replace("_", " ")
-    return text
+    return readable(str(value))
 
 
 COUNT_UNITS = {

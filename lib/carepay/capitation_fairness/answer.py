@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from carepay.capitation_fairness.analysis import CapitationFairness
 from carepay.capitation_fairness.params import CapitationFairnessParams
-from carepay.formats import kr, number, percent, signed_kr
+from carepay.formats import kr, number, percent, readable, signed_kr
 
 
 def sentences(r: CapitationFairness, names: Mapping[str, str]) -> list[str]:
@@ -69,7 +69,7 @@ def key_results(r: CapitationFairness, params: CapitationFairnessParams, names: 
     t = r.totals.set_index("provider")
     winner, loser = t.change.idxmax(), t.change.idxmin()
     fit = r.fit.set_index(["target", "model"]).r_squared
-    group = f"{params.fair_group.by.replace('_', ' ')} {params.fair_group.value}"
+    group = f"{readable(params.fair_group.by)} {readable(params.fair_group.value)}"
     return [
         ("capitation_rate", "Capitation rate used", r.rate, "kr/person-month"),
         ("hourly_payment", "Hourly payment for 2021 at the 2022 rate", t.hourly_payment.sum(), "kr/year"),
