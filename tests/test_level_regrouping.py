@@ -208,3 +208,12 @@ def test_a_grouping_of_ones_own_needs_a_split_that_can_divide_it(project):
     (project / "params" / "level_regrouping" / "mine.yaml").write_text(text, encoding="utf-8")
     with pytest.raises(ParameterError, match="a grouping of your own \\(new_levels\\) needs split 'uniform' or 'individual'"):
         params.load("level_regrouping", "mine")
+
+
+def test_base_staffing_compared_on_the_same_points_in_every_channel(default):
+    sc = default.staffing_channels
+    assert set(sc.channel) == {"standard_amount", "daily_rate_municipal", "daily_rate_contracted", "daily_rate_private"}
+    row = sc[(sc.housing_form == "group_housing") & (sc.old_level == 2) & (sc.channel == "daily_rate_municipal")].iloc[0]
+    assert row.points == "31–40" and row.new_level == 2 and row.straddles  # old level 2 straddles the new 35/36 boundary
+    cost = float(default.base_staffing.loc[default.base_staffing.used, "cost"].iloc[0])
+    assert row.residents_new == -(-cost // row.amount_new) and row.residents_new > row.residents_today

@@ -47,6 +47,7 @@ class Regrouping:
     residences_synthetic: bool
     base_staffing: pd.DataFrame
     mixes: pd.DataFrame
+    staffing_channels: pd.DataFrame  # residents on the same points needed for base staffing, today and new, per channel
     channels: pd.DataFrame
     table3: pd.DataFrame | None
     groups: dict[str, pd.DataFrame] = field(default_factory=dict)
@@ -352,6 +353,15 @@ RESULT_COLUMNS: dict[str, Columns] = {
         "share_residences_only_high": ("%", "residences with only such residents"),
     },
     "base_staffing": {"hours": ("hours/year", ""), "cost": ("kr/year", "")},
+    "staffing_channels": {
+        "points": ("points", "residents' points"),
+        "old_level": ("", "old level"),
+        "new_level": ("", "new level"),
+        "amount_today": ("kr/year", "amount a resident brings today"),
+        "amount_new": ("kr/year", "with the new amounts"),
+        "residents_today": ("residents", "residents needed today"),
+        "residents_new": ("residents", "with the new amounts"),
+    },
     "mixes": {"residents": ("", ""), "revenue": ("kr/year", ""), "surplus": ("kr/year", "")},
     "channels": {
         "points_min": ("points", ""),
@@ -433,6 +443,44 @@ def residence_change_distribution(residences: pd.DataFrame) -> pd.DataFrame:
     return annotate(q, {c: ("%", "") for c in ["min", "5%", "50%", "95%", "max"]})
 
 
+def staffing_by_channel(
+    params: LevelRegroupingParams,
+    pop: Population,
+    old_amounts: dict[str, pd.Series],
+    new_amounts: dict[str, pd.Series],
+    staffing_cost: float,
+) -> pd.DataFrame:
+    """Step 8: for residents on the same points (those of each of the lowest ordinary old levels), how many a
+    residence needs to cover base staffing today and with the new amounts, in every payment channel: the district
+    boards' yearly standard amount and the providers' daily rates by type of provision (x 365 x occupancy)."""
+    rows = []
+    for form in FORMS:
+        old = pop.old[(pop.old.housing_form == form) & (pop.old.level >= 1)].sort_values("points_min").head(params.mix_levels)
+        new = pop.new[pop.new.housing_form == form]
+        for lv in old.itertuples():
+            inside = new[(new.points_min <= lv.points_min) & (new.points_max >= lv.points_min)]
+            new_level = int(inside.level.iloc[0])
+            straddles = bool(lv.points_max > inside.points_max.iloc[0])
+            for ch in CHANNELS:
+                today = float(old_amounts[ch][(form, lv.level)])
+                after = float(new_amounts[ch][(form, new_level)])
+                rows.append(
+                    {
+                        "housing_form": form,
+                        "points": f"{lv.points_min}–{lv.points_max}",
+                        "old_level": int(lv.level),
+                        "new_level": new_level,
+                        "straddles": straddles,
+                        "channel": ch,
+                        "amount_today": today,
+                        "amount_new": after,
+                        "residents_today": int(np.ceil(staffing_cost / today - 1e-9)),
+                        "residents_new": int(np.ceil(staffing_cost / after - 1e-9)),
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
 def analyse(params: LevelRegroupingParams, pkg: DataPackage) -> Regrouping:
     """Run the whole question for one scenario: the steps above, in order."""
     pop = population(params, pkg)
@@ -479,6 +527,7 @@ def analyse(params: LevelRegroupingParams, pkg: DataPackage) -> Regrouping:
         residences_synthetic=synthetic,
         base_staffing=staffing,
         mixes=resident_mixes(params, pop, old_amounts[ch], new_amounts[ch], staffing_cost),
+        staffing_channels=staffing_by_channel(params, pop, old_amounts, new_amounts, staffing_cost),
         channels=tariffs.channel_comparison(pop.old, params.occupancy),
         table3=table3,
         groups=groups,
