@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from carepay import paths, schemas
-from carepay.formats import decimal, kr
+from carepay.formats import decimal, kr, percent
 from carepay.sources import ExtractError
 
 
@@ -177,10 +177,10 @@ def lognormal_for(share_above: float, threshold: float, mean: float) -> tuple[fl
     gap = np.log(mean) - np.log(threshold)
     disc = z * z + 2 * gap
     if disc < 0:
-        raise ValueError(f"no lognormal has mean {mean} with {share_above:.0%} above {threshold}")
+        raise ValueError(f"no lognormal has mean {decimal(mean, 2)} with {percent(share_above, 0)} above {decimal(threshold, 2)}")
     sigma = z + np.sqrt(disc)
     if sigma <= 0:
-        raise ValueError(f"no lognormal has mean {mean} with {share_above:.0%} above {threshold}")
+        raise ValueError(f"no lognormal has mean {decimal(mean, 2)} with {percent(share_above, 0)} above {decimal(threshold, 2)}")
     return float(np.exp(np.log(mean) - sigma**2 / 2)), float(sigma)
 
 
@@ -362,7 +362,7 @@ def validate_client_extract(raw: pd.DataFrame, where: str, extension_margin: flo
             where,
             over,
             "executed_hours",
-            f"exceeds granted hours by more than the temporary-extension margin ({extension_margin:.0%})",
+            f"exceeds granted hours by more than the temporary-extension margin ({percent(extension_margin, 0)})",
             f"at most granted x {1 + extension_margin:g}",
         )
     out["level"] = out.level.astype(str)

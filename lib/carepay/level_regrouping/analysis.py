@@ -439,8 +439,16 @@ def residence_change_distribution(residences: pd.DataFrame) -> pd.DataFrame:
     residence's budget (shares 0-1 of its budget today)."""
     q = residences.groupby("housing_form").change_share.describe(percentiles=[0.05, 0.5, 0.95]).reset_index()
     q["count"] = q["count"].astype(int)
-    q = q[["housing_form", "count", "min", "5%", "50%", "95%", "max"]].rename(columns={"count": "residences"})
-    return annotate(q, {c: ("%", "") for c in ["min", "5%", "50%", "95%", "max"]})
+    names = {
+        "count": "residences",
+        "min": "smallest",
+        "5%": "5th percentile",
+        "50%": "median",
+        "95%": "95th percentile",
+        "max": "largest",
+    }
+    q = q[["housing_form", "count", "min", "5%", "50%", "95%", "max"]].rename(columns=names)
+    return annotate(q, {c: ("%", "") for c in ["smallest", "5th percentile", "median", "95th percentile", "largest"]})
 
 
 def staffing_by_channel(
