@@ -70,6 +70,12 @@ def _axis(fmt: str, **kwargs: Any) -> alt.Axis:
     return alt.Axis(format=fmt, **kwargs)
 
 
+def _category_x(data: pd.DataFrame, category: str, title: str, facet: str | None) -> alt.X:
+    """An ordinal x axis in the data's order, its labels level unless they would not fit."""
+    width = (WIDTH - 80) // 2 if facet else WIDTH
+    return alt.X(f"{category}:O", title=title, sort=None, axis=alt.Axis(labelAngle=_angle(data, category, width)))
+
+
 def _angle(data: pd.DataFrame, column: str, width: float) -> int:
     """Axis labels stay level unless they would not fit side by side."""
     labels = data[column].astype(str).unique() if column in data.columns else []
@@ -190,12 +196,7 @@ def signed_bars(
         alt.Chart(data)
         .mark_bar()
         .encode(
-            x=alt.X(
-                f"{category}:O",
-                title=category_title,
-                sort=None,
-                axis=alt.Axis(labelAngle=_angle(data, category, (WIDTH - 80) // 2 if facet else WIDTH)),
-            ),
+            x=_category_x(data, category, category_title, facet),
             y=alt.Y(f"{value}:Q", title=value_title, axis=_axis(fmt)),
             color=alt.condition(f"datum['{value}'] >= 0", alt.value(GAIN), alt.value(LOSS)),
             tooltip=[category, alt.Tooltip(value, format=fmt)],
@@ -244,12 +245,7 @@ def grouped_bars(
         alt.Chart(data)
         .mark_bar()
         .encode(
-            x=alt.X(
-                f"{category}:O",
-                title=category_title,
-                sort=None,
-                axis=alt.Axis(labelAngle=_angle(data, category, (WIDTH - 80) // 2 if facet else WIDTH)),
-            ),
+            x=_category_x(data, category, category_title, facet),
             xOffset=alt.XOffset(f"{group}:N"),
             y=alt.Y(f"{value}:Q", title=value_title, axis=_axis(fmt)),
             color=alt.Color(f"{group}:N", title=None),
