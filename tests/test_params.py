@@ -217,3 +217,14 @@ def test_block_errors_name_the_reason_first_without_dumping_the_block(project):
         params.load("fee_incentives", "order")
     line = str(err.value).splitlines()[1]
     assert line.startswith("  - 'elasticity': need low <= central <= high") and "nonfee_cost" not in line.split("(")[0]
+
+
+def test_a_value_that_fits_no_choice_is_one_problem(project):
+    (project / "params" / "fee_incentives" / "bad.yaml").write_text(
+        "title: t\ndescription: d\nhourly_cost: 400kr\n", encoding="utf-8"
+    )
+    with pytest.raises(ParameterError) as err:
+        params.load("fee_incentives", "bad")
+    msg = str(err.value)
+    assert "1 problem" in msg and "  - 'hourly_cost': input should be 'payment' or 'break_even', or a valid number" in msg
+    assert "literal[" not in msg

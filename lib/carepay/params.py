@@ -174,9 +174,26 @@ def _short(value: Any, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+UNION_MEMBERS = {"float", "int", "str", "bool", "list", "dict", "none"}
+
+
+def _clean_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """An error's location without pydantic's union-member tags ('literal[...]', 'float', 'function-after[...]')."""
+    return tuple(p for p in loc if not (isinstance(p, str) and ("[" in p or p in UNION_MEMBERS or p.startswith("function-"))))
+
+
 def _format_errors(model: type[BaseModel], err: ValidationError, where: str) -> str:
+    # a value that fits none of a union's members gives one error per member: say it once, the choices joined
+    merged: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for error in err.errors():
+        where_at = _clean_loc(tuple(error["loc"]))
+        if where_at in merged and error["type"] not in ("extra_forbidden", "missing"):
+            extra = error["msg"].replace("Input should be", "").replace("input should be", "").strip()
+            merged[where_at]["msg"] += ", or " + extra
+            continue
+        merged.setdefault(where_at, {**error, "loc": where_at})
     lines = []
-    for e in err.errors():
+    for e in merged.values():
         loc = ".".join(str(x) for x in e["loc"]) or "(the scenario as a whole)"
         block = _block_at(model, tuple(e["loc"]))
         name = str(e["loc"][-1]) if e["loc"] else ""
