@@ -60,3 +60,72 @@ def test_report_opens_offline_with_charts_drawn(tmp_path, project):
     shot = tmp_path / "report.png"
     open_offline(page, tmp_path / "profile2", "--window-size=1100,1600", f"--screenshot={shot}")
     assert shot.exists() and shot.stat().st_size > 20_000
+
+
+PAYLOADS = [
+    "<script>document.documentElement.setAttribute('data-pwned','script')</script>",
+    "<img src=x onerror=\"document.documentElement.setAttribute('data-pwned','img')\">",
+    '<iframe src="https://example.org/"></iframe>',
+    "[click](javascript:document.documentElement.setAttribute('data-pwned','link'))",
+    "<svg onload=\"document.documentElement.setAttribute('data-pwned','svg')\"></svg>",
+    '<a href="https://example.org/">away</a> <link rel=stylesheet href="https://example.org/x.css">',
+]
+
+
+def test_text_from_a_scenario_and_an_extract_runs_nothing_in_a_reader_s_browser(tmp_path, project):
+    """Payloads in a scenario's title and description and in an extract's need-group names (which reach a note):
+    in the DOM the browser builds, nothing ran and nothing outside the file is referenced."""
+    import pandas as pd
+
+    from carepay import batch, params, sources
+    from carepay.capitation_fairness import analysis as cf
+
+    pm = cf.analyse(params.load("capitation_fairness", "provider_constrained"), sources.load(cf.PACKAGE)).person_months
+    names = {g: f"{g} {PAYLOADS[i % len(PAYLOADS)]}" for i, g in enumerate(sorted(pm.need_group.unique()))}
+    extract = pm[["person_id", "provider", "period", "executed_hours", "ordered_hours"]].assign(
+        need_group=pm.need_group.map(names)
+    )
+    extract.to_csv(project / "mine.csv", index=False)
+    title = "Payloads " + PAYLOADS[0] + PAYLOADS[1]
+    description = " ".join(PAYLOADS)
+    (project / "params" / "capitation_fairness" / "payloads.yaml").write_text(
+        "title: " + pd.io.json.ujson_dumps(title) + "\ndescription: " + pd.io.json.ujson_dumps(description) + "\n"
+        "population: {source: extract, extract_file: mine.csv}\n"
+        "fair_group: {by: provider, value: vard_och_omsorg}\n",
+        encoding="utf-8",
+    )
+    (outcome,) = batch.run(batch.discover(["capitation_fairness/payloads"]), n_jobs=1, progress=False)
+    assert outcome.ok, outcome.error
+    for page in (project / outcome.html, project / "reports" / "index.html"):
+        dom = open_offline(page, tmp_path / f"profile-{page.stem}", "--dump-dom")
+        problems = _active_markup(dom)
+        assert not problems, f"{page.name}: {problems[:5]}"
+        assert "Payloads" in dom  # the text is there, as text
+
+
+def _active_markup(dom: str) -> list[str]:
+    """Elements and attributes in the DOM the browser built that could run or load something (text that merely
+    looks like markup, escaped, is harmless and not counted)."""
+    from html.parser import HTMLParser
+
+    found: list[str] = []
+
+    class Scan(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            if tag in {"script", "iframe", "img", "link", "object", "embed", "frame", "meta"} and not (
+                tag == "meta" and all(k in {"charset", "name", "content"} for k, _ in attrs)
+            ):
+                found.append(f"<{tag}>")
+            for key, value in attrs:
+                value = (value or "").strip().lower()
+                if key.startswith("on"):
+                    found.append(f"<{tag} {key}=...>")
+                if key in {"src", "href", "xlink:href", "action", "formaction"} and (
+                    value.startswith(("http:", "https:", "//", "javascript:", "data:text/html"))
+                ):
+                    found.append(f"<{tag} {key}={value[:40]}>")
+            if tag == "html" and any(k == "data-pwned" for k, _ in attrs):
+                found.append("a payload ran")
+
+    Scan().feed(dom)
+    return found

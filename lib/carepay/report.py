@@ -141,7 +141,7 @@ def table_html(
             kind = "num" if numeric else ("txt long" if len(text) > 80 else "txt")
             cells.append(f'<td class="{kind}">{text}</td>')
         body.append("<tr>" + "".join(cells) + "</tr>")
-    cap = caption or ""
+    cap = nh3_inline(caption) if caption else ""
     if synthetic:
         cap = f'<span class="synthetic">SYNTHETIC DATA</span> {cap}'
     more = f'<p class="more">Showing {len(shown)} of {len(df)} rows.</p>' if len(shown) < len(df) else ""
@@ -150,6 +150,13 @@ def table_html(
         + (f"<caption>{cap}</caption>" if cap else "")
         + f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>{more}"
     )
+
+
+def nh3_inline(text: str) -> str:
+    """A caption as HTML: markup other than the SYNTHETIC label and emphasis removed, the rest kept as text."""
+    import nh3
+
+    return nh3.clean(text, tags={"b", "i", "em", "strong", "span"}, attributes=SAFE_ATTRIBUTES, url_schemes=set(), link_rel=None)
 
 
 def show_table(df: pd.DataFrame, **kwargs: Any) -> None:
@@ -183,11 +190,27 @@ def show_results(df: pd.DataFrame, value_columns: list[str], unit_column: str = 
     show_table(out, **kwargs)
 
 
-def note(markdown: str) -> None:
-    """A paragraph of plain words in the report."""
-    from IPython.display import Markdown, display
+#: What a note or caption may contain once rendered: text structure and the SYNTHETIC label, nothing that runs,
+#: loads or links (a scenario's title or an extract's names reach notes; nh3, bleach's successor, keeps it so).
+SAFE_TAGS = {"p", "b", "strong", "em", "i", "code", "span", "h1", "h2", "h3", "h4", "ul", "ol", "li", "br", "sub", "sup"}
+SAFE_ATTRIBUTES = {"span": {"class"}}
 
-    display(Markdown(markdown))
+
+def safe_html(markdown: str) -> str:
+    """Markdown rendered to HTML and sanitised: no scripts, event handlers, frames, images, links or styles."""
+    import mistune
+    import nh3
+
+    rendered = str(mistune.create_markdown(escape=False)(markdown))
+    return nh3.clean(rendered, tags=SAFE_TAGS, attributes=SAFE_ATTRIBUTES, url_schemes=set(), link_rel=None)
+
+
+def note(markdown: str) -> None:
+    """A paragraph of plain words in the report (Markdown; sanitised, so text from a scenario or an extract cannot
+    run or load anything in a reader's browser)."""
+    from IPython.display import HTML, display
+
+    display(HTML(safe_html(markdown)))
 
 
 def headline(value: Any, unit: str) -> str:
