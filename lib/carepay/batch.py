@@ -21,6 +21,7 @@ import functools
 import html
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -39,6 +40,8 @@ from carepay import ANSWER_MIME, KEY_RESULTS_MIME, paths
 from carepay.params import ParameterError, load, scenario_files
 
 CELL_TIMEOUT_S = 900
+#: Notebook and scenario names: they become file names under reports/, so nothing that could leave it.
+SAFE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*")
 
 
 @dataclass
@@ -87,12 +90,21 @@ def discover(selection: list[str] | None = None) -> list[Job]:
     for item in wanted:
         p = Path(item)
         if p.suffix in {".yaml", ".yml"}:
-            p = p if p.is_absolute() else (Path.cwd() / p)
-            if not p.exists():
+            p = (p if p.is_absolute() else (Path.cwd() / p)).resolve()
+            if not p.is_file():
                 raise ParameterError(f"{item}: params file not found")
-            jobs.append(Job(notebook=p.resolve().parent.name, scenario=p.stem, params_path=str(p.resolve())))
+            folder = paths.params_dir().resolve()
+            if p.parent.parent != folder or not SAFE_NAME.fullmatch(p.stem):
+                raise ParameterError(
+                    f"{item}: a params file is rendered only from params/<notebook>/, with a name of letters, digits, "
+                    "'_' and '-' (its report goes to reports/<notebook>/<name>.html and must not replace another "
+                    "scenario's); copy it there"
+                )
+            jobs.append(Job(notebook=p.parent.name, scenario=p.stem, params_path=str(p)))
         elif "/" in item:
             nb, scenario = item.split("/", 1)
+            if not (SAFE_NAME.fullmatch(nb) and SAFE_NAME.fullmatch(scenario)):
+                raise ParameterError(f"{item!r}: write notebook/scenario with names of letters, digits, '_' and '-' (no paths)")
             jobs.append(Job(notebook=nb, scenario=scenario, params_path=str(paths.params_dir() / nb / f"{scenario}.yaml")))
         elif item in names:
             files = scenario_files(item)

@@ -89,6 +89,8 @@ class PopulationSource(Spec):
     def _file(self) -> PopulationSource:
         if self.source == "extract" and not self.extract_file:
             raise ValueError("source 'extract' needs extract_file")
+        if self.source == "extract" and self.extract_file:
+            paths.extract_path(self.extract_file)  # where it may come from, what it may be, how large
         return self
 
 
@@ -110,12 +112,38 @@ def model_for(notebook: str) -> type[ScenarioParams]:
 # --- reading files -------------------------------------------------------------------------
 
 
+class ScenarioLoader(yaml.SafeLoader):
+    """YAML for scenario files: no aliases (a few hundred bytes of nested aliases can expand to gigabytes) and no
+    key given twice in one mapping (YAML would keep the last one without a word)."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.constructor.ConstructorError(
+                None, None, "aliases (*name) are not allowed in scenario files; write the value out", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"the key {str(key)[:60]!r} is given twice in one block; keep one", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
 def read_yaml(path: Path) -> dict[str, Any]:
     where = paths.relative(path)
-    if not Path(path).exists():
+    if not Path(path).is_file():
         raise ParameterError(f"{where}: file not found")
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        data = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=ScenarioLoader)  # noqa: S506 (a SafeLoader)
+    except UnicodeDecodeError:
+        raise ParameterError(f"{where}: not UTF-8 text; save the file as UTF-8") from None
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         line = f", line {mark.line + 1}" if mark else ""

@@ -58,3 +58,37 @@ def data_package_names(data: Path | None = None) -> list[str]:
     """Names of the data packages under data/ (folders with a datapackage.json)."""
     root = Path(data) if data else data_dir()
     return sorted(p.parent.name for p in root.glob("*/datapackage.json"))
+
+
+#: Folders besides the project folder from which extracts may be read (os.pathsep between them).
+EXTRACT_DIRS_VARIABLE = "CAREPAY_EXTRACT_DIRS"
+#: The largest extract read, in MiB; an analyst can raise it.
+EXTRACT_MAX_MB_VARIABLE = "CAREPAY_EXTRACT_MAX_MB"
+EXTRACT_MAX_MB = 500
+
+
+def extract_path(value: str) -> Path:
+    """The file an analyst's extract names, checked: a regular file (after following links) under the project
+    folder or a folder named in CAREPAY_EXTRACT_DIRS, and no larger than CAREPAY_EXTRACT_MAX_MB (500 MiB).
+    ValueError saying which rule is broken."""
+    import stat
+
+    given = Path(value).expanduser()
+    path = (given if given.is_absolute() else project_root() / given).resolve()
+    allowed = [project_root().resolve()]
+    allowed += [Path(d).expanduser().resolve() for d in os.environ.get(EXTRACT_DIRS_VARIABLE, "").split(os.pathsep) if d]
+    if not any(path == a or a in path.parents for a in allowed):
+        raise ValueError(
+            f"{value}: extracts are read only from the project folder or a folder named in {EXTRACT_DIRS_VARIABLE}; "
+            f"this resolves to {path}"
+        )
+    if not path.exists():
+        raise ValueError(f"{value}: file not found")
+    mode = path.stat().st_mode
+    if not stat.S_ISREG(mode):
+        raise ValueError(f"{value}: not a regular file (a folder, device or pipe cannot be an extract)")
+    limit = float(os.environ.get(EXTRACT_MAX_MB_VARIABLE) or EXTRACT_MAX_MB)
+    size = path.stat().st_size / 2**20
+    if size > limit:
+        raise ValueError(f"{value}: {size:.0f} MiB, larger than the {limit:g} MiB allowed; raise {EXTRACT_MAX_MB_VARIABLE}")
+    return path

@@ -24,11 +24,11 @@ def read_extract(path: str | Path | None) -> tuple[pd.DataFrame, str]:
     """An analyst's CSV file as text columns, and how to name it in messages (relative to the project folder)."""
     if not path:
         raise ExtractError("population: source 'extract' needs extract_file (a CSV path relative to the project folder)")
-    p = Path(path)
-    p = p if p.is_absolute() else paths.project_root() / p
+    try:
+        p = paths.extract_path(str(path))
+    except ValueError as err:
+        raise ExtractError(str(err)) from None
     where = paths.relative(p)
-    if not p.exists():
-        raise ExtractError(f"{where}: file not found")
     return pd.read_csv(p, dtype=str, keep_default_na=False), where
 
 

@@ -226,6 +226,10 @@ class LevelRegroupingParams(ScenarioParams):
             )
         if self.split == "individual" and not self.individuals_file:
             raise ValueError("split 'individual' needs individuals_file (a CSV of individual points)")
+        if self.individuals_file:
+            from carepay.paths import extract_path
+
+            extract_path(self.individuals_file)  # where it may come from, what it may be, how large
         needs_amounts = self.tariff_method in ("as_given", "scaled", "floors")
         if needs_amounts and self.new_levels != "document":
             missing = [f"{lv.housing_form} level {lv.level}" for lv in self.new_levels if getattr(lv, self.channel) is None]

@@ -1,0 +1,95 @@
+"""Hardening: extracts are read only from where an analyst means, scenario files cannot exhaust memory, reports are
+written only under reports/ (issue 11's security faults 2-4; the first, script in a report, is in test_browser)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from carepay import batch, params
+from carepay.params import ParameterError
+
+
+def _scenario(project, text, name="mine"):
+    path = project / "params" / "fee_incentives" / f"{name}.yaml"
+    path.write_text("title: t\ndescription: d\n" + text, encoding="utf-8")
+    return path
+
+
+EXTRACT = "population: {{source: extract, extract_file: {}}}\n"
+
+
+@pytest.mark.parametrize(
+    "where, message",
+    [
+        ("/etc/passwd", "read only from the project folder or a folder named in CAREPAY_EXTRACT_DIRS"),
+        ("../outside.csv", "read only from the project folder"),
+        ("/dev/zero", "read only from the project folder"),
+        ("missing.csv", "missing.csv: file not found"),
+        ("data", "not a regular file"),
+    ],
+)
+def test_extracts_come_only_from_allowed_regular_files(project, where, message):
+    _scenario(project, EXTRACT.format(where))
+    with pytest.raises(ParameterError, match=message):
+        params.load("fee_incentives", "mine")
+
+
+def test_a_link_out_of_the_project_is_followed_and_refused(project, tmp_path_factory):
+    outside = tmp_path_factory.mktemp("elsewhere") / "secret.csv"
+    outside.write_text("person_id\n1\n", encoding="utf-8")
+    (project / "link.csv").symlink_to(outside)
+    _scenario(project, EXTRACT.format("link.csv"))
+    with pytest.raises(ParameterError, match="read only from the project folder"):
+        params.load("fee_incentives", "mine")
+
+
+def test_an_analysts_own_folder_and_size_limit(project, tmp_path_factory, monkeypatch):
+    folder = tmp_path_factory.mktemp("analyst")
+    (folder / "big.csv").write_text("x" * 2_000_000, encoding="utf-8")
+    _scenario(project, EXTRACT.format(folder / "big.csv"))
+    monkeypatch.setenv("CAREPAY_EXTRACT_DIRS", str(folder))
+    monkeypatch.setenv("CAREPAY_EXTRACT_MAX_MB", "1")
+    with pytest.raises(ParameterError, match="larger than the 1 MiB allowed; raise CAREPAY_EXTRACT_MAX_MB"):
+        params.load("fee_incentives", "mine")
+    monkeypatch.setenv("CAREPAY_EXTRACT_MAX_MB", "5")
+    assert params.load("fee_incentives", "mine").population.extract_file == str(folder / "big.csv")
+
+
+def test_yaml_aliases_are_refused_before_they_expand(project):
+    laughs = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n" for p, c in zip("abcdefgh", "bcdefghi")
+    )
+    _scenario(project, laughs)
+    with pytest.raises(ParameterError, match="aliases \\(\\*name\\) are not allowed"):
+        params.load("fee_incentives", "mine")
+
+
+def test_a_key_given_twice_and_a_file_not_in_utf8(project):
+    _scenario(project, "year: 2018\nyear: 2026\n")
+    with pytest.raises(ParameterError, match="line 4.*the key 'year' is given twice"):
+        params.load("fee_incentives", "mine")
+    (project / "params" / "fee_incentives" / "latin.yaml").write_bytes(
+        "title: Avgift för äldre\ndescription: d\n".encode("latin-1")
+    )
+    with pytest.raises(ParameterError, match="latin.yaml: not UTF-8 text"):
+        params.load("fee_incentives", "latin")
+
+
+@pytest.mark.usefixtures("project")
+@pytest.mark.parametrize("selection", ["fee_incentives/../../x", "../reports/default", "fee_incentives/a b"])
+def test_a_selection_cannot_write_outside_reports(selection):
+    with pytest.raises(ParameterError, match="no paths|neither a notebook"):
+        batch.discover([selection])
+
+
+def test_a_params_file_outside_params_is_refused(project, tmp_path_factory):
+    elsewhere = tmp_path_factory.mktemp("other") / "fee_incentives"
+    elsewhere.mkdir()
+    (elsewhere / "default.yaml").write_text("title: t\ndescription: d\n", encoding="utf-8")
+    with pytest.raises(ParameterError, match="rendered only from params/<notebook>/"):
+        batch.discover([str(elsewhere / "default.yaml")])
+    inside = _scenario(project, "")
+    (job,) = batch.discover([os.path.relpath(inside)])
+    assert job.out(".html").parent.resolve() == (project / "reports" / "fee_incentives").resolve()
