@@ -93,3 +93,35 @@ def test_a_params_file_outside_params_is_refused(project, tmp_path_factory):
     inside = _scenario(project, "")
     (job,) = batch.discover([os.path.relpath(inside)])
     assert job.out(".html").parent.resolve() == (project / "reports" / "fee_incentives").resolve()
+
+
+def test_refused_scenario_exits_2_and_bad_csv_files_say_what_is_wrong(project, capsys):
+    from carepay import cli
+    from carepay.sources import ExtractError, read_csv_text
+
+    _scenario(project, "hourly_fee: .inf\n")
+    assert cli.main(["reports", "fee_incentives/mine", "--no-progress"]) == 2
+    assert "'hourly_fee': input should be a finite number" in capsys.readouterr().err
+    _scenario(project, "hourly_fee: true\n")
+    assert cli.main(["params", "fee_incentives"]) == 2
+    assert "'hourly_fee': input should be a valid number" in capsys.readouterr().out
+    for content, message in (
+        (b"", "the file is empty"),
+        (b"person_id;period\n1;2021-01\n", "the file is separated by ';'"),
+        ("person_id,period\nÅsa,2021-01\n".encode("latin-1"), "not UTF-8 text"),
+    ):
+        path = project / "x.csv"
+        path.write_bytes(content)
+        with pytest.raises(ExtractError, match=f"x.csv: {message}"):
+            read_csv_text(path, "x.csv", "utf-8", ExtractError)
+
+
+def test_two_renders_are_the_same_but_for_the_run_time(project):
+    import re
+
+    first = batch.run(batch.discover(["sources/default"]), n_jobs=1, progress=False)[0]
+    page = (project / first.html).read_text(encoding="utf-8")
+    second = batch.run(batch.discover(["sources/default"]), n_jobs=1, progress=False)[0]
+    again = (project / second.html).read_text(encoding="utf-8")
+    strip = lambda text: re.sub(r"<b>Run:</b> [^<]*", "", text)  # noqa: E731
+    assert strip(page) == strip(again)

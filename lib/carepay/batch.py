@@ -239,6 +239,8 @@ def run_job(job: Job, show_code: bool = False) -> Outcome:
             execution_timeout=CELL_TIMEOUT_S,
             kernel_manager_class=_ipc_kernel_manager(),
         )
+        for i, cell in enumerate(nb.cells):  # papermill gives its injected cell a random id: make every id stable
+            cell["id"] = f"cell-{i:03d}"
         body, _ = _exporter(show_code).from_notebook_node(nb, resources={"metadata": {"name": outcome.title}})
         _atomic_write(job.out(".html"), body)
         os.replace(tmp_nb, job.out(".ipynb"))
@@ -277,7 +279,10 @@ def write_status(outcome: Outcome) -> None:
     record = asdict(outcome)
     if not outcome.ok and previous.exists():
         # keep what the last good run said, so the index can still show it (marked out of date)
-        old = json.loads(previous.read_text(encoding="utf-8"))
+        try:
+            old = json.loads(previous.read_text(encoding="utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            old = {}  # a corrupt status file from an interrupted run: nothing to keep
         last_good = old if old.get("ok") else old.get("last_good")
         if last_good:
             record["last_good"] = {k: last_good.get(k) for k in ("key_results", "answer", "finished", "html", "title")}

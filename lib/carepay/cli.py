@@ -6,7 +6,7 @@
     carepay pin [SELECTION ...] [--from-reports]
 
 Errors in data or parameters print a message naming the file, field and value,
-without a traceback, and exit with status 2.
+without a traceback, and exit with status 2; a report that fails while running exits with status 1.
 """
 
 from __future__ import annotations
@@ -38,7 +38,8 @@ def _reports(args: argparse.Namespace) -> int:
             kept = f"\n    last good report kept: {o.html}" if o.html else ""
             error = textwrap.indent(o.error, "    ")
             print(f"  {o.notebook}/{o.scenario} ({o.params_file}{cell}):\n{error}{where}{kept}", file=sys.stderr)
-        return 1
+        # 2: a scenario was refused before running (bad input); 1: a report failed while running
+        return 1 if any(o.executed for o in failed) else 2
     return 0
 
 

@@ -44,7 +44,7 @@ def param(default: Any = ..., *, unit: str, source: str, description: str, **con
 class ScenarioParams(BaseModel):
     """Base of every notebook's parameter model: a scenario says what it is."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
     title: str = Field(description="Title of the scenario, shown on the report and in the index.", min_length=1)
     description: str = Field(description="What the scenario is and what it changes from the default.", min_length=1)
@@ -67,7 +67,7 @@ class ScenarioParams(BaseModel):
 class Spec(BaseModel):
     """Base of the nested parameter blocks: unknown keys are errors, values cannot change after validation."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
 
 class PopulationSource(Spec):

@@ -17,7 +17,7 @@ import pandas as pd
 
 from carepay import paths, schemas
 from carepay.formats import decimal, kr, percent
-from carepay.sources import ExtractError
+from carepay.sources import ExtractError, read_csv_text
 
 
 def read_extract(path: str | Path | None) -> tuple[pd.DataFrame, str]:
@@ -29,7 +29,7 @@ def read_extract(path: str | Path | None) -> tuple[pd.DataFrame, str]:
     except ValueError as err:
         raise ExtractError(str(err)) from None
     where = paths.relative(p)
-    return pd.read_csv(p, dtype=str, keep_default_na=False), where
+    return read_csv_text(p, where, "utf-8", ExtractError), where
 
 
 def _fail(raw: pd.DataFrame, where: str, mask, field: str, problem: str, allowed: str) -> None:

@@ -118,16 +118,32 @@ def _parse_column(
     return values
 
 
+def read_csv_text(path: Path, where: str, encoding: str, error: type[SourceDataError]) -> pd.DataFrame:
+    """A CSV file as text columns, or an error that says what is wrong with the file as a whole: empty, not in the
+    encoding, or separated by ';' or tabs instead of commas."""
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding=encoding)
+    except pd.errors.EmptyDataError:
+        raise error(f"{where}: the file is empty; allowed: a header row and at least one row of data") from None
+    except UnicodeDecodeError:
+        raise error(f"{where}: not {encoding.upper()} text; save the file as {encoding.upper()}") from None
+    except pd.errors.ParserError as err:
+        raise error(f"{where}: cannot be read as CSV ({str(err).strip()[:120]})") from None
+    if len(raw.columns) == 1:
+        header = str(raw.columns[0])
+        for sep, name in ((";", "';'"), ("\t", "tabs")):
+            if sep in header:
+                raise error(f"{where}: the file is separated by {name}; allowed: commas (save it as CSV with ',')")
+    return raw
+
+
 def read_resource(folder: Path, resource: dict) -> pd.DataFrame:
     """Read and validate one CSV resource of a data package."""
     path = folder / resource["path"]
     where = paths.relative(path)
     if not path.exists():
         raise SourceDataError(f"{where}: file not found (listed in {paths.relative(folder / 'datapackage.json')})")
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding=resource.get("encoding", "utf-8"))
-    except (pd.errors.ParserError, UnicodeDecodeError) as err:
-        raise SourceDataError(f"{where}: cannot be read as CSV: {err}") from err
+    raw = read_csv_text(path, where, resource.get("encoding", "utf-8"), SourceDataError)
     fields = resource["schema"]["fields"]
     declared = [f["name"] for f in fields]
     if list(raw.columns) != declared:

@@ -23,7 +23,7 @@ ELASTICITY = (
 class FeePopulationSpec(PopulationSource):
     """Home-care person-months: synthetic (calibrated to the Örebro aggregates, seeded) or an analyst's extract."""
 
-    individuals: int = param(unit="persons", source=AGGREGATES, description="Persons with home care.", ge=1)
+    individuals: int = param(unit="persons", source=AGGREGATES, description="Persons with home care.", ge=1, le=1_000_000)
     hours_per_year: float = param(unit="hours/year", source=AGGREGATES, description="Executed hours a year.", gt=0)
     individuals_above_cap_hours: int = param(
         unit="persons", source=AGGREGATES, description="Persons with more hours than reach the fee cap.", ge=0

@@ -29,7 +29,7 @@ class ProvisionRatios(Spec):
 class ClientPopulationSpec(PopulationSource):
     """Home-care clients by person-month: synthetic or an analyst's extract."""
 
-    clients: int = param(unit="persons", source=f"{OREBRO} 7.4.1", description="Clients with home care.", ge=1)
+    clients: int = param(unit="persons", source=f"{OREBRO} 7.4.1", description="Clients with home care.", ge=1, le=1_000_000)
     executed_hours_per_year: float = param(unit="hours/year", source=f"{OREBRO} 7.4.1", description="Executed hours.", gt=0)
     sigma_person: float = param(
         unit="log scale", source="assumption", description="Spread of granted hours between clients.", ge=0, le=3
