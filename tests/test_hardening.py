@@ -125,3 +125,21 @@ def test_two_renders_are_the_same_but_for_the_run_time(project):
     again = (project / second.html).read_text(encoding="utf-8")
     strip = lambda text: re.sub(r"<b>Run:</b> [^<]*", "", text)  # noqa: E731
     assert strip(page) == strip(again)
+
+
+def test_one_batch_at_a_time_and_leftovers_removed(project):
+    import fcntl
+
+    reports = project / "reports" / "sources"
+    reports.mkdir(parents=True)
+    (reports / ".default.html.tmp123").write_text("half", encoding="utf-8")
+    (reports / "default.running999.ipynb").write_text("{}", encoding="utf-8")
+    with (project / "reports" / ".lock").open("a+") as other:  # another batch holds the lock
+        fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        other.write("4242")
+        other.flush()
+        with pytest.raises(batch.BatchBusyError, match="another carepay batch \\(process 4242\\) is writing reports/"):
+            batch.run(batch.discover(["sources/default"]), n_jobs=1, progress=False)
+    (outcome,) = batch.run(batch.discover(["sources/default"]), n_jobs=1, progress=False)  # the holder is gone
+    assert outcome.ok
+    assert not list(reports.glob(".*.tmp*")) and not list(reports.glob("*.running*.ipynb"))

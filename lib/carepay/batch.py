@@ -17,6 +17,7 @@ all status files after every batch.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import functools
 import html
 import json
@@ -29,7 +30,9 @@ import tempfile
 import time
 import traceback
 import uuid
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from multiprocessing import get_context
@@ -139,8 +142,59 @@ def prepare(jobs: list[Job]) -> tuple[list[Job], list[Outcome]]:
 
 def _atomic_write(path: Path, text: str) -> None:
     tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)  # a failed write leaves nothing behind
+
+
+class BatchBusyError(RuntimeError):
+    """Another batch is writing the same reports/ folder."""
+
+
+@contextlib.contextmanager
+def batch_lock() -> Iterator[None]:
+    """One batch at a time writes reports/: a lock the system drops when its holder dies, however it dies; the
+    holder first removes what an interrupted run left (temporary and half-written files, stale socket folders)."""
+    import fcntl
+
+    root = paths.reports_dir()
+    root.mkdir(parents=True, exist_ok=True)
+    handle = (root / ".lock").open("a+", encoding="utf-8")
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "unknown"
+            raise BatchBusyError(
+                f"another carepay batch (process {holder}) is writing {paths.relative(root)}/; wait for it to finish"
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        clean_leftovers()
+        yield
+    finally:
+        handle.close()
+
+
+def clean_leftovers() -> list[Path]:
+    """Remove what an interrupted batch left: temporary writes, running notebooks, kernel socket folders of
+    processes that no longer exist. Returns what was removed."""
+    import psutil
+
+    removed = [p for p in paths.reports_dir().glob("*/.*.tmp*")] + list(paths.reports_dir().glob("*/*.running*.ipynb"))
+    for p in removed:
+        p.unlink(missing_ok=True)
+    for folder in Path(tempfile.gettempdir()).glob("carepay-kernels-*"):
+        pid = folder.name.split("-")[2] if folder.name.count("-") >= 3 else ""
+        if pid.isdigit() and not psutil.pid_exists(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
 
 
 def _emitted(nb: Any, mime: str) -> list[Any]:
@@ -170,7 +224,7 @@ def _ipc_kernel_manager():
     from traitlets import default
 
     if not _SOCKETS:
-        _SOCKETS.append(tempfile.mkdtemp(prefix="carepay-kernels-"))
+        _SOCKETS.append(tempfile.mkdtemp(prefix=f"carepay-kernels-{os.getpid()}-"))
         atexit.register(shutil.rmtree, _SOCKETS[0], True)
 
     class IPCKernelManager(AsyncKernelManager):
@@ -289,7 +343,17 @@ def write_status(outcome: Outcome) -> None:
     _atomic_write(previous, json.dumps(record, indent=2, ensure_ascii=False))
 
 
+def _die_with_parent() -> None:
+    """On Linux, end this worker when the batch that started it dies (kill -9 included), instead of writing on."""
+    import ctypes
+    import signal
+
+    with contextlib.suppress(OSError, AttributeError):  # not Linux: workers end when their queue closes
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
 def _init_worker() -> None:
+    _die_with_parent()
     # warm the imports once per worker, not per report
     import nbconvert  # noqa: F401
     import nbformat  # noqa: F401
@@ -297,7 +361,13 @@ def _init_worker() -> None:
 
 
 def run(jobs: list[Job], n_jobs: int = 1, show_code: bool = False, progress: bool = True) -> list[Outcome]:
-    """Run the jobs, n_jobs at a time, with a progress bar; returns one outcome per job."""
+    """Run the jobs, n_jobs at a time, with a progress bar; returns one outcome per job. One batch at a time
+    (batch_lock); a worker that dies fails its reports, and the index is still written."""
+    with batch_lock():
+        return _run(jobs, n_jobs, show_code, progress)
+
+
+def _run(jobs: list[Job], n_jobs: int, show_code: bool, progress: bool) -> list[Outcome]:
     ready, outcomes = prepare(jobs)
     for o in outcomes:
         write_status(o)
@@ -317,7 +387,13 @@ def run(jobs: list[Job], n_jobs: int = 1, show_code: bool = False, progress: boo
                 futures = {pool.submit(run_job, job, show_code): job for job in ready}
                 for future in as_completed(futures):
                     job = futures[future]
-                    outcomes.append(future.result())
+                    try:
+                        outcomes.append(future.result())
+                    except BrokenProcessPool:  # a worker was killed: its reports failed, the others still count
+                        failed = Outcome(job.notebook, job.scenario, ok=False, params_file=paths.relative(Path(job.params_path)))
+                        failed.error = "the worker process running this report was killed before it finished"
+                        write_status(failed)
+                        outcomes.append(failed)
                     bar.set_postfix_str(f"{job.notebook}/{job.scenario}")
                     bar.update()
         bar.close()

@@ -141,12 +141,13 @@ def main(argv: list[str] | None = None) -> int:
     n.set_defaults(func=_pin)
     args = parser.parse_args(argv)
 
+    from carepay.batch import BatchBusyError
     from carepay.params import ParameterError
     from carepay.sources import SourceDataError
 
     try:
         return args.func(args)
-    except (ParameterError, SourceDataError) as err:
+    except (ParameterError, SourceDataError, BatchBusyError) as err:
         print(f"carepay: {err}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
