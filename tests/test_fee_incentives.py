@@ -162,7 +162,7 @@ def test_bad_fee_extract(edit, message):
         "housing_cost": "5000",
     }
     with pytest.raises(ExtractError, match=message):
-        population.validate_fee_extract(pd.DataFrame([{**row, **edit}]), "fees.csv", 5136)
+        population.validate_fee_extract(_year({**row, **edit}), "fees.csv", 5136)
 
 
 def test_fee_extract_computes_headroom():
@@ -175,8 +175,17 @@ def test_fee_extract_computes_headroom():
         "housing_supplement": "1000",
         "housing_cost": "6000",
     }
-    out = population.validate_fee_extract(pd.DataFrame([row]), "fees.csv", 5136)
+    out = population.validate_fee_extract(_year(row), "fees.csv", 5136)
     assert out.fee_headroom.iloc[0] == 1864 and bool(out.alarm.iloc[0])
+    with pytest.raises(ExtractError, match="fees.csv: months of 2018; allowed: the twelve months of 2026"):
+        population.validate_fee_extract(_year(row), "fees.csv", 5136, year=2026)
+    with pytest.raises(ExtractError, match="no rows for month\\(s\\) 2018-12; allowed: all twelve months of 2018"):
+        population.validate_fee_extract(_year(row).iloc[:11], "fees.csv", 5136)
+
+
+def _year(row, year=2018):
+    """One person's row for each month of a year: extracts cover whole years."""
+    return pd.DataFrame([{**row, "period": f"{year}-{m:02d}"} for m in range(1, 13)])
 
 
 def test_price_by_hours_band(default):

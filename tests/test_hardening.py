@@ -143,3 +143,27 @@ def test_one_batch_at_a_time_and_leftovers_removed(project):
     (outcome,) = batch.run(batch.discover(["sources/default"]), n_jobs=1, progress=False)  # the holder is gone
     assert outcome.ok
     assert not list(reports.glob(".*.tmp*")) and not list(reports.glob("*.running*.ipynb"))
+
+
+def test_carepay_params_reads_the_extracts_before_any_report_runs(project, capsys):
+    from carepay import cli
+
+    (project / "fees.csv").write_text(
+        "person_id,period,executed_hours,alarm,fee_headroom\n" + "".join(f"a,2017-{m:02d},3,0,100\n" for m in range(1, 13)),
+        encoding="utf-8",
+    )
+    _scenario(project, EXTRACT.format("fees.csv"))
+    assert cli.main(["params", "fee_incentives"]) == 2
+    out = capsys.readouterr().out
+    assert "INVALID params/fee_incentives/mine.yaml: fees.csv: months of 2017; allowed: the twelve months of 2018" in out
+
+
+def test_data_package_numbers_must_be_finite_and_types_known(project):
+    from carepay import sources
+    from carepay.sources import SourceDataError
+
+    path = project / "data" / "leksand_rattvik_home_care_2010" / "figures.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("hourly_rate_2011,375,", "hourly_rate_2011,inf,"), encoding="utf-8")
+    with pytest.raises(SourceDataError, match="figures.csv, row 2, field 'value': value 'inf' is not a finite number"):
+        sources.load("leksand_rattvik_home_care_2010")

@@ -91,7 +91,7 @@ def test_bad_client_extract(row, message):
         "level": "2",
     }
     with pytest.raises(ExtractError, match=message):
-        population.validate_client_extract(pd.DataFrame([{**base, **row}]), "clients.csv", 0.1, range(1, 10))
+        population.validate_client_extract(_year({**base, **row}), "clients.csv", 0.1, range(1, 10))
 
 
 def test_extension_within_margin_is_allowed():
@@ -103,7 +103,7 @@ def test_extension_within_margin_is_allowed():
         "executed_hours": "10.9",
         "level": "2",
     }
-    assert len(population.validate_client_extract(pd.DataFrame([base]), "clients.csv", 0.1, range(1, 10))) == 1
+    assert len(population.validate_client_extract(_year(base), "clients.csv", 0.1, range(1, 10))) == 12
 
 
 def test_client_extract_replaces_synthetic_data(project, default):
@@ -131,3 +131,8 @@ def test_leksand_rattvik_pays_375_against_todays_300():
     row = r.bases.set_index(["basis", "provision"]).loc[("executed_hours", "all")]
     assert row.payment == pytest.approx(today * p.proposed_hourly_rate / r.hourly_rate)
     assert row.change_vs_today == pytest.approx(row.payment - today) and row.change_vs_today > 0
+
+
+def _year(row, year=2018):
+    """One client's row for each month of a year: extracts cover whole years."""
+    return pd.DataFrame([{**row, "period": f"{year}-{m:02d}"} for m in range(1, 13)])

@@ -74,6 +74,7 @@ def _check_data(args: argparse.Namespace) -> int:
 
 def _params(args: argparse.Namespace) -> int:
     from carepay import batch, params
+    from carepay.sources import SourceDataError
 
     names = args.notebooks or batch.notebook_names()
     unknown = [n for n in names if n not in batch.notebook_names()]
@@ -87,10 +88,14 @@ def _params(args: argparse.Namespace) -> int:
         for f in params.scenario_files(nb):
             try:
                 p = params.load(nb, f)
+                params.check_inputs(nb, p)  # the scenario's extracts too, read as the report would
                 print(f"ok      {paths.relative(f)}: {p.title}")
             except params.ParameterError as err:
                 bad += 1
                 print(f"INVALID {err}")
+            except (SourceDataError, ValueError) as err:  # an extract that does not fit its schema
+                bad += 1
+                print(f"INVALID {paths.relative(f)}: {err}")
     return 2 if bad else 0
 
 

@@ -473,6 +473,19 @@ def pattern_of(path: str, rows: list[dict[str, Any]]) -> dict[str, Any] | None:
     return None
 
 
+def check_inputs(notebook: str, params: ScenarioParams) -> None:
+    """Read and validate a scenario's own files (analysts' extracts) as the report would, before any kernel starts;
+    the question's error (naming file, row, field, value and what is allowed) if one does not fit."""
+    import importlib
+
+    from carepay.registry import QUESTIONS
+
+    target = QUESTIONS[notebook].inputs
+    if target:
+        module_name, _, function = target.partition(":")
+        getattr(importlib.import_module(module_name), function)(params)
+
+
 def describe(notebook: str) -> str:
     """Every parameter of a notebook, nested ones included: name, unit, default, source and description, as
     ``carepay params --describe`` prints it (after papermill's --help-notebook)."""

@@ -160,8 +160,26 @@ def validate_person_months(
             raise ExtractError(
                 f"{where}: no rows for month(s) {', '.join(absent)}; the extract must cover {periods[0]} to {periods[-1]}"
             )
+        extra = sorted(set(out.period) - set(periods))
+        if extra:
+            raise ExtractError(
+                f"{where}: rows for month(s) {', '.join(extra[:6])} outside {periods[0]} to {periods[-1]}; allowed: "
+                "those months only"
+            )
     out["synthetic"] = False
     return out
+
+
+def whole_year(out: pd.DataFrame, where: str, year: int | None = None) -> None:
+    """An extract of person-months covers the twelve months of one year (the scenario's, where it has one)."""
+    years = sorted({p[:4] for p in out.period})
+    if year is not None and years != [str(year)]:
+        raise ExtractError(f"{where}: months of {', '.join(years)}; allowed: the twelve months of {year}, the scenario's year")
+    if len(years) != 1:
+        raise ExtractError(f"{where}: months of {', '.join(years)}; allowed: the twelve months of one year")
+    absent = sorted({f"{years[0]}-{m:02d}" for m in range(1, 13)} - set(out.period))
+    if absent:
+        raise ExtractError(f"{where}: no rows for month(s) {', '.join(absent)}; allowed: all twelve months of {years[0]}")
 
 
 # --- home-care individuals for the fee question -------------------------------------------------
@@ -285,11 +303,14 @@ def is_month(text: object) -> bool:
     return isinstance(text, str) and len(text) == 7 and text[4] == "-" and text[:4].isdigit() and text[5:] in MONTHS
 
 
-def validate_fee_extract(raw: pd.DataFrame, where: str, minimum_allowance: float | pd.Series) -> pd.DataFrame:
+def validate_fee_extract(
+    raw: pd.DataFrame, where: str, minimum_allowance: float | pd.Series, year: int | None = None
+) -> pd.DataFrame:
     """An analyst's person-month extract for the fee question (carepay/schemas/home_care_fee_person_months.json);
     the headroom given, or computed from its parts with the minimum allowance (kr/month; a Series by period
     gives the one in force in each month)."""
     out = schemas.validate(raw, "home_care_fee_person_months", where)
+    whole_year(out, where, year)
     out["alarm"] = out.alarm == 1
     if "fee_headroom" not in out.columns:
         from carepay.fees import fee_headroom
@@ -355,6 +376,7 @@ def validate_client_extract(raw: pd.DataFrame, where: str, extension_margin: flo
     """An analyst's person-month extract for provider payment (carepay/schemas/home_care_client_person_months.json).
     Executed hours above granted are allowed only within the temporary-extension margin (share 0-1)."""
     out = schemas.validate(raw, "home_care_client_person_months", where, {"level": list(levels)})
+    whole_year(out, where)
     over = out.executed_hours > out.granted_hours * (1 + extension_margin) + 1e-9
     if over.any():
         _fail(

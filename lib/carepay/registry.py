@@ -17,25 +17,34 @@ class Question:
     title: str
     params: str  # "module:ParameterModel"
     documents: tuple[str, ...]  # the data packages under data/ it reads
+    inputs: str = ""  # "module:function" checking a scenario's own files (extracts) before a kernel starts
 
 
 QUESTIONS: dict[str, Question] = {
     "sources": Question("Sources and their checks", "carepay.sources:SourcesParams", ()),
     "capitation_fairness": Question(
-        "Capitation fairness", "carepay.capitation_fairness.params:CapitationFairnessParams", ("vasteras_housing_support_2022",)
+        "Capitation fairness",
+        "carepay.capitation_fairness.params:CapitationFairnessParams",
+        ("vasteras_housing_support_2022",),
+        "carepay.capitation_fairness.analysis:check_inputs",
     ),
     "level_regrouping": Question(
-        "Level regrouping neutrality", "carepay.level_regrouping.params:LevelRegroupingParams", ("stockholm_lss_housing_2023",)
+        "Level regrouping neutrality",
+        "carepay.level_regrouping.params:LevelRegroupingParams",
+        ("stockholm_lss_housing_2023",),
+        "carepay.level_regrouping.analysis:check_inputs",
     ),
     "fee_incentives": Question(
         "Fee incentive effect: the user fee",
         "carepay.fee_incentives.params:FeeIncentivesParams",
         ("orebro_home_care_2018", "national_fee_rules"),
+        "carepay.fee_incentives.analysis:check_inputs",
     ),
     "provider_payment": Question(
         "Fee incentive effect: the provider payment basis",
         "carepay.provider_payment.params:ProviderPaymentParams",
         ("orebro_home_care_2018", "leksand_rattvik_home_care_2010"),
+        "carepay.provider_payment.analysis:check_inputs",
     ),
 }
 

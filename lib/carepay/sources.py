@@ -39,7 +39,7 @@ class ExtractError(SourceDataError):
 
 def _allowed(spec: dict) -> str:
     c = spec.get("constraints", {})
-    kind = {"integer": "a whole number", "number": "a number", "string": "text"}[spec["type"]]
+    kind = {"integer": "a whole number", "number": "a number", "string": "text"}.get(spec["type"], spec["type"])
     parts = [kind]
     if "unit" in spec:
         parts.append(f"in {spec['unit']}")
@@ -75,10 +75,19 @@ def _parse_column(
     if required and empty.any():
         row = int(empty.to_numpy().nonzero()[0][0])
         fail(row, "", "is missing")
+    if type_ not in ("string", "number", "integer"):
+        raise error(
+            f"{where}: field '{name}' has type {type_!r} in its descriptor; carepay reads string, number and integer "
+            "fields (write a date as a string with a pattern)"
+        )
     if type_ == "string":
         values = raw.astype(object)
     else:
         numeric = pd.to_numeric(raw.where(~empty), errors="coerce")
+        infinite = numeric.abs() == float("inf")
+        if infinite.any():
+            row = int(infinite.to_numpy().nonzero()[0][0])
+            fail(row, raw.iloc[row], "is not a finite number")
         bad = numeric.isna() & ~empty
         if bad.any():
             row = int(bad.to_numpy().nonzero()[0][0])

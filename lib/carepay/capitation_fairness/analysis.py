@@ -524,3 +524,15 @@ def wide_ratios(ratios: pd.DataFrame, target: str, value: str, need_order: list[
     cols = [c for c in ["person_months", *models] if c in wide.columns]
     unit = "kr" if value == "net_compensation" else ""  # predictive ratios have none
     return annotate(wide[cols].reset_index(), {"person_months": ("person-months", ""), **{m: (unit, "") for m in models}})
+
+
+def check_inputs(params: CapitationFairnessParams) -> None:
+    """What `carepay params` can check before a kernel starts: the analyst's extract, read and validated."""
+    if params.population.source != "extract":
+        return
+    from carepay.sources import load
+
+    pkg = load(PACKAGE)
+    hours, _ = document_cells(pkg)
+    providers = pkg.table("providers").provider
+    population.read_person_months(params.population.extract_file, providers, sorted(hours.period.unique()))

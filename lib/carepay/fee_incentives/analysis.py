@@ -219,7 +219,7 @@ def person_months(
             monthly = fees.rules_by_month(rules_pkg, [p for p in periods if population.is_month(p)])
         except ValueError as err:
             raise ExtractError(f"{where}: {err}") from None
-        df = population.validate_fee_extract(raw, where, monthly.minimum_allowance_single)
+        df = population.validate_fee_extract(raw, where, monthly.minimum_allowance_single, params.year)
         df["fee_cap"] = df.period.map(monthly.fee_cap)
         return df, False, pd.DataFrame(), notes
     monthly = fees.rules_by_month(rules_pkg, [f"{params.year}-{m:02d}" for m in range(1, 13)])
@@ -464,3 +464,13 @@ def price_by_hours_band(person_months: pd.DataFrame, bands: Iterable[float], cap
     long = out.reset_index().melt(id_vars="hours band", var_name="schedule", value_name="price")
     long["hours band"] = long["hours band"].astype(str)
     return long
+
+
+def check_inputs(params: FeeIncentivesParams) -> None:
+    """What `carepay params` can check before a kernel starts: the analyst's extract, read and validated."""
+    if params.population.source != "extract":
+        return
+    from carepay.sources import load
+
+    rules_pkg = load(RULES)
+    person_months(params, fees.rules_for_year(rules_pkg, params.year), rules_pkg)

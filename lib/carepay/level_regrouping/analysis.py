@@ -637,3 +637,9 @@ def document_examples(pkg: DataPackage, mixes: pd.DataFrame) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+def check_inputs(params: LevelRegroupingParams) -> None:
+    """What `carepay params` can check before a kernel starts: the analyst's file of individual points."""
+    if params.individuals_file:
+        load_individuals(params.individuals_file)

@@ -338,3 +338,12 @@ def analyse(params: ProviderPaymentParams, orebro: DataPackage) -> ProviderPayme
     )
     annotate_result(result, RESULT_COLUMNS)
     return result
+
+
+def check_inputs(params: ProviderPaymentParams) -> None:
+    """What `carepay params` can check before a kernel starts: the analyst's extract, read and validated."""
+    if params.population.source != "extract":
+        return
+    from carepay.sources import load
+
+    _clients(params, load(OREBRO))
