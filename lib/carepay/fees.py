@@ -44,6 +44,9 @@ def rules_by_month(pkg: DataPackage, periods: Iterable[str]) -> pd.DataFrame:
             row[f"{rule}_coefficient"] = float(valid.coefficient.iloc[-1])
             row[rule] = monthly_amount(row[f"{rule}_coefficient"], float(pba[year]))
         rows.append(row)
+    if not rows:
+        columns = ["price_base_amount", *sorted({f"{r}{k}" for r in set(rules.rule) for k in ("", "_coefficient")})]
+        return pd.DataFrame(index=pd.Index([], name="period"), columns=columns, dtype=float)
     return pd.DataFrame(rows).set_index("period")
 
 

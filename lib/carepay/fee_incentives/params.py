@@ -100,6 +100,19 @@ class EstimatorSpec(Spec):
     seed: int = param(unit="seed", source="carepay (any whole number)", description="Seed of the draw.", ge=0)
 
 
+def price_base_amount_years() -> set[int]:
+    """The years data/national_fee_rules has a price base amount for (read with the csv module: no pandas)."""
+    import csv
+
+    from carepay import paths
+
+    path = paths.data_dir() / "national_fee_rules" / "price_base_amounts.csv"
+    if not path.exists():
+        return set()
+    with path.open(encoding="utf-8", newline="") as f:
+        return {int(row["year"]) for row in csv.DictReader(f) if row.get("year", "").isdigit()}
+
+
 def _increasing(values: list[float], what: str) -> list[float]:
     if any(b <= a for a, b in zip(values, values[1:])):
         raise ValueError(f"{what} must increase: {values}")
@@ -166,6 +179,17 @@ class FeeIncentivesParams(ScenarioParams):
         source="presentation choice (0 and the 2018 fee cap as edges)",
         description="Bands of fee headroom for the distribution tables.",
     )
+
+    @field_validator("year")
+    @classmethod
+    def _year_with_rules(cls, value: int) -> int:
+        years = price_base_amount_years()
+        if years and value not in years:
+            raise ValueError(
+                f"no price base amount for {value} in data/national_fee_rules/price_base_amounts.csv; "
+                f"years: {min(years)}-{max(years)}"
+            )
+        return value
 
     @field_validator("shares")
     @classmethod

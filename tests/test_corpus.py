@@ -1,0 +1,44 @@
+"""The corpus of bad inputs: each case with the message it must produce, run through the real entry point
+(`carepay params`), so what once was fixed stays fixed. tests/corpus/*.yaml holds the cases."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+CORPUS = Path(__file__).resolve().parent / "corpus"
+SCENARIOS = yaml.safe_load((CORPUS / "bad_scenarios.yaml").read_text(encoding="utf-8"))
+EXTRACTS = yaml.safe_load((CORPUS / "bad_extracts.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("case", SCENARIOS, ids=[f"{c['notebook']}-{i}" for i, c in enumerate(SCENARIOS)])
+def test_bad_scenario_file(case, project, capsys):
+    from carepay import cli
+
+    header = "title: t\ndescription: d\n" if case.get("header", True) else ""
+    (project / "params" / case["notebook"] / "bad.yaml").write_text(header + case["text"], encoding="utf-8")
+    code = cli.main(["params", case["notebook"]])
+    out = capsys.readouterr()
+    text = out.out + out.err
+    assert code == 2, text
+    invalid = [line for line in text.splitlines() if "bad.yaml" in line] + text.split("bad.yaml", 1)[1:]
+    assert invalid and case["expect"] in text, f"expected {case['expect']!r} in:\n{text}"
+    assert "Traceback" not in text
+
+
+@pytest.mark.parametrize("case", EXTRACTS, ids=[f"{c['notebook']}-{i}" for i, c in enumerate(EXTRACTS)])
+def test_bad_extract(case, project, capsys):
+    from carepay import cli
+
+    months = "".join(case.get("row", "").format(month=f"2018-{m:02d}") + "\n" for m in range(1, 13))
+    (project / "x.csv").write_text(case["csv"].replace("{months}", months), encoding="utf-8")
+    (project / "params" / case["notebook"] / "bad.yaml").write_text(
+        "title: t\ndescription: d\n" + case["scenario"], encoding="utf-8"
+    )
+    code = cli.main(["params", case["notebook"]])
+    out = capsys.readouterr()
+    text = out.out + out.err
+    assert code == 2 and case["expect"] in text, f"expected {case['expect']!r} in:\n{text}"
+    assert "Traceback" not in text
