@@ -11,6 +11,7 @@ import yaml
 CORPUS = Path(__file__).resolve().parent / "corpus"
 SCENARIOS = yaml.safe_load((CORPUS / "bad_scenarios.yaml").read_text(encoding="utf-8"))
 EXTRACTS = yaml.safe_load((CORPUS / "bad_extracts.yaml").read_text(encoding="utf-8"))
+DATA = yaml.safe_load((CORPUS / "bad_data.yaml").read_text(encoding="utf-8"))
 
 
 @pytest.mark.parametrize("case", SCENARIOS, ids=[f"{c['notebook']}-{i}" for i, c in enumerate(SCENARIOS)])
@@ -42,3 +43,22 @@ def test_bad_extract(case, project, capsys):
     text = out.out + out.err
     assert code == 2 and case["expect"] in text, f"expected {case['expect']!r} in:\n{text}"
     assert "Traceback" not in text
+
+
+@pytest.mark.parametrize("case", DATA, ids=[f"{c['file'].split('/')[0]}-{i}" for i, c in enumerate(DATA)])
+def test_bad_data_package(case, project, capsys):
+    from carepay import cli
+
+    path = project / "data" / case["file"]
+    text = path.read_text(encoding="utf-8")
+    if case["old"]:
+        assert case["old"] in text, f"the corpus case no longer matches {case['file']}"
+        text = text.replace(case["old"], case["new"], 1)
+    else:
+        text = case["new"]
+    path.write_text(text, encoding="utf-8")
+    code = cli.main(["check-data"])
+    out = capsys.readouterr()
+    message = out.out + out.err
+    assert code == 2 and case["expect"] in message, f"expected {case['expect']!r} in:\n{message}"
+    assert "Traceback" not in message
