@@ -286,14 +286,9 @@ def scenario_changes(notebook: str, params: Any, default: Any) -> None:
         if before.get(path) == now.get(path):
             continue
         unit = (pattern_of(path, meta) or {}).get("unit") or ""
-        rows.append(
-            {
-                "parameter": path,
-                "default": _plain(before.get(path), unit),
-                "this scenario": _plain(now.get(path), unit),
-                "unit": unit,
-            }
-        )
+        old, new = _plain(before.get(path), unit), _plain(now.get(path), unit)
+        if old != new:  # an empty list and its first entry flatten to different names but say the same
+            rows.append({"parameter": path, "default": old, "this scenario": new, "unit": unit})
     if rows:
         display(HTML("<h3>What this scenario changes</h3>" + table_html(pd.DataFrame(rows))))
 
