@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from carepay.formats import kr, number, percent, signed_kr
 from carepay.provider_payment.analysis import BASIS_NAMES, ProviderPayment
 from carepay.provider_payment.params import ProviderPaymentParams
 
 
-def sentences(r: ProviderPayment, params: ProviderPaymentParams) -> list[str]:
-    b = r.bases.set_index(["basis", "provision"])
-    chosen = b.loc[(params.basis, "all")]
+def totals(r: ProviderPayment, params: ProviderPaymentParams) -> tuple[pd.Series, float, float]:
+    """The proposed basis's row (all providers), today's payment and the outcome premiums (kr/year)."""
+    chosen = r.bases.set_index(["basis", "provision"]).loc[(params.basis, "all")]
     today = float(r.person_months.payment_today.sum())
     premium = float(r.premium.expected_cost.sum()) if len(r.premium) else 0.0
+    return chosen, today, premium
+
+
+def sentences(r: ProviderPayment, params: ProviderPaymentParams) -> list[str]:
+    b = r.bases.set_index(["basis", "provision"])
+    chosen, today, premium = totals(r, params)
     change = chosen.payment + premium - today
     today_hours = float(r.person_months.executed_hours.sum())
     granted = float(r.person_months.granted_hours.sum())
@@ -66,9 +74,7 @@ KeyResult = tuple[str, str, float | str, str]
 
 def key_results(r: ProviderPayment, params: ProviderPaymentParams) -> list[KeyResult]:
     """The headline figures, with stable ids (pinned in tests/pinned/provider_payment.yaml)."""
-    chosen = r.bases.set_index(["basis", "provision"]).loc[(params.basis, "all")]
-    today = float(r.person_months.payment_today.sum())
-    premium = float(r.premium.expected_cost.sum()) if len(r.premium) else 0.0
+    chosen, today, premium = totals(r, params)
     return [
         ("payment_proposed_basis", f"Payment basis proposed: {BASIS_NAMES[params.basis]}", chosen.payment, "kr/year"),
         ("payment_today", "Payment per executed hour today", today, "kr/year"),
