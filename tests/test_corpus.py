@@ -62,3 +62,24 @@ def test_bad_data_package(case, project, capsys):
     message = out.out + out.err
     assert code == 2 and case["expect"] in message, f"expected {case['expect']!r} in:\n{message}"
     assert "Traceback" not in message
+
+
+ACCEPTED = yaml.safe_load((CORPUS / "accepted.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("case", ACCEPTED, ids=[f"{c['kind']}-{i}" for i, c in enumerate(ACCEPTED)])
+def test_accepted_by_design(case, project, capsys):
+    from carepay import cli
+
+    assert case["why"]
+    header = case.get("header", "title: t\ndescription: d\n")
+    scenario = case.get("text", "")
+    if case["kind"] == "extract":
+        months = "".join(case["row"].format(month=f"2018-{m:02d}") + "\n" for m in range(1, 13))
+        (project / "x.csv").write_text(case["csv"].replace("{months}", months), encoding="utf-8", newline="")
+        scenario = "population: {source: extract, extract_file: x.csv}\n"
+    (project / "params" / case["notebook"] / "odd.yaml").write_text(header + scenario, encoding="utf-8")
+    code = cli.main(["params", case["notebook"]])
+    out = capsys.readouterr()
+    text = out.out + out.err
+    assert code == 0 and "odd.yaml" in text and "INVALID" not in text, text

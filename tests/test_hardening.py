@@ -167,3 +167,54 @@ def test_data_package_numbers_must_be_finite_and_types_known(project):
     path.write_text(text.replace("hourly_rate_2011,375,", "hourly_rate_2011,inf,"), encoding="utf-8")
     with pytest.raises(SourceDataError, match="figures.csv, row 2, field 'value': value 'inf' is not a finite number"):
         sources.load("leksand_rattvik_home_care_2010")
+
+
+def test_a_report_set_is_replaced_as_one(project, monkeypatch):
+    """HTML, notebook and status of a report replace the old ones together: an interruption before the journal
+    leaves the old set, one after it is finished by the next run."""
+    (good,) = batch.run(batch.discover(["sources/default"]), n_jobs=1, progress=False)
+    assert good.ok
+    folder = project / "reports" / "sources"
+    names = ["default.html", "default.ipynb", "default.json"]
+    old = {n: (folder / n).read_bytes() for n in names}
+    for n in names:  # written in full, never committed: the run died before its journal
+        (folder / f".{n}.staged").write_text("new", encoding="utf-8")
+    batch.clean_leftovers()
+    assert {n: (folder / n).read_bytes() for n in names} == old
+    assert not list(folder.glob(".*.staged"))
+
+    real_replace = batch.os.replace
+    calls = []
+
+    def dies_after_the_first(src, dst):  # the run dies between two replacements of one set
+        calls.append(dst)
+        if len(calls) == 2 and str(src).endswith(".staged"):
+            raise KeyboardInterrupt
+        real_replace(src, dst)
+
+    monkeypatch.setattr(batch.os, "replace", dies_after_the_first)
+    for n in names:
+        (folder / f".{n}.staged").write_text(f"new {n}", encoding="utf-8")
+    with pytest.raises(KeyboardInterrupt):
+        batch._commit(folder, "default", [folder / n for n in names])
+    monkeypatch.setattr(batch.os, "replace", real_replace)
+    assert (folder / ".default.commit").exists()
+    batch.clean_leftovers()  # what the next run does first
+    assert {n: (folder / n).read_text(encoding="utf-8") for n in names} == {n: f"new {n}" for n in names}
+    assert not list(folder.glob(".*"))
+
+
+def test_a_report_folder_that_cannot_be_written_fails_that_report_only(project, monkeypatch):
+    real = batch._atomic_write
+
+    def read_only(path, text):  # reports/sources/ refuses writes (root ignores chmod, so the refusal is simulated)
+        if path.parent.name == "sources" and path.name.endswith(".staged"):
+            raise PermissionError(13, "Permission denied")
+        real(path, text)
+
+    monkeypatch.setattr(batch, "_atomic_write", read_only)
+    outcomes = batch.run(batch.discover(["sources/default", "level_regrouping/default"]), n_jobs=1, progress=False)
+    assert {o.notebook: o.ok for o in outcomes} == {"sources": False, "level_regrouping": True}
+    failed = next(o for o in outcomes if not o.ok)
+    assert "could not write the report to reports/sources/: Permission denied" in failed.error
+    assert not list((project / "reports").glob("*/.*.staged"))

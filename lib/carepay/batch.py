@@ -149,6 +149,39 @@ def _atomic_write(path: Path, text: str) -> None:
         tmp.unlink(missing_ok=True)  # a failed write leaves nothing behind
 
 
+def _staged(path: Path) -> Path:
+    """Where a report file waits until its whole set (HTML, notebook, status) is ready to replace the old one."""
+    return path.with_name(f".{path.name}.staged")
+
+
+def _journal(folder: Path, scenario: str) -> Path:
+    return folder / f".{scenario}.commit"
+
+
+def _commit(folder: Path, scenario: str, files: list[Path]) -> None:
+    """Replace a report's files as one set. Each file was first written in full next to its target (see _staged);
+    a journal listing the set is written atomically, then each staged file replaces its target, then the journal
+    goes. A run interrupted before the journal exists leaves the old set (the staged files are removed later); one
+    interrupted after it is finished by the next run (`_roll_forward`): a reader never gets a new HTML beside an
+    old notebook or status."""
+    journal = _journal(folder, scenario)
+    _atomic_write(journal, json.dumps([f.name for f in files]))
+    _roll_forward(journal)
+
+
+def _roll_forward(journal: Path) -> None:
+    try:
+        names = json.loads(journal.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        names = []  # a journal is only ever written whole; an unreadable one commits nothing
+    for name in names if isinstance(names, list) else []:
+        target = journal.parent / str(name)
+        staged = _staged(target)
+        if staged.parent == journal.parent and staged.exists():
+            os.replace(staged, target)
+    journal.unlink(missing_ok=True)
+
+
 class BatchBusyError(RuntimeError):
     """Another batch is writing the same reports/ folder."""
 
@@ -186,7 +219,14 @@ def clean_leftovers() -> list[Path]:
     processes that no longer exist. Returns what was removed."""
     import psutil
 
-    removed = [p for p in paths.reports_dir().glob("*/.*.tmp*")] + list(paths.reports_dir().glob("*/*.running*.ipynb"))
+    root = paths.reports_dir()
+    for journal in root.glob("*/.*.commit"):  # a report set whose replacement was under way: finish it
+        _roll_forward(journal)
+    removed = [
+        *root.glob("*/.*.tmp*"),
+        *root.glob("*/.*.staged"),  # written, but never committed: the old set stays
+        *root.glob("*/*.running*.ipynb"),
+    ]
     for p in removed:
         p.unlink(missing_ok=True)
     for folder in Path(tempfile.gettempdir()).glob("carepay-kernels-*"):
@@ -296,9 +336,11 @@ def run_job(job: Job, show_code: bool = False) -> Outcome:
         for i, cell in enumerate(nb.cells):  # papermill gives its injected cell a random id: make every id stable
             cell["id"] = f"cell-{i:03d}"
         body, _ = _exporter(show_code).from_notebook_node(nb, resources={"metadata": {"name": outcome.title}})
-        _atomic_write(job.out(".html"), body)
-        os.replace(tmp_nb, job.out(".ipynb"))
-        job.out(".failed.ipynb").unlink(missing_ok=True)
+        try:
+            _atomic_write(_staged(job.out(".html")), body)
+            os.replace(tmp_nb, _staged(job.out(".ipynb")))
+        except OSError as err:
+            raise _unwritable(job, err) from err
         outcome.ok = True
         outcome.key_results = _key_results(nb)
         outcome.answer = _emitted(nb, ANSWER_MIME)
@@ -314,6 +356,8 @@ def run_job(job: Job, show_code: bool = False) -> Outcome:
         ename = getattr(err, "ename", None)
         if ename:  # papermill's PapermillExecutionError: the cell's exception
             outcome.error = f"{ename}: {getattr(err, 'evalue', '')}"
+        elif isinstance(err, ReportWriteError):
+            outcome.error = str(err)
         else:
             outcome.error = "".join(traceback.format_exception_only(type(err), err)).strip()
         if job.out(".html").exists():
@@ -322,14 +366,38 @@ def run_job(job: Job, show_code: bool = False) -> Outcome:
         tmp_nb.unlink(missing_ok=True)
     outcome.seconds = round(time.perf_counter() - start, 2)
     outcome.finished = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    write_status(outcome)
+    try:
+        if outcome.ok:  # the HTML, the notebook and the status replace the old ones as one set
+            _atomic_write(_staged(job.out(".json")), _status_text(outcome))
+            _commit(job.folder, job.scenario, [job.out(".html"), job.out(".ipynb"), job.out(".json")])
+            job.out(".failed.ipynb").unlink(missing_ok=True)
+        else:
+            write_status(outcome)
+    except OSError as err:  # a read-only or full reports folder: this report failed, the batch goes on
+        outcome.ok = False
+        outcome.error = str(_unwritable(job, err))
+    for suffix in (".html", ".ipynb", ".json"):
+        _staged(job.out(suffix)).unlink(missing_ok=True)
     return outcome
+
+
+class ReportWriteError(OSError):
+    """A report's files could not be written under reports/."""
+
+
+def _unwritable(job: Job, err: OSError) -> ReportWriteError:
+    return ReportWriteError(f"could not write the report to {paths.relative(job.folder)}/: {err.strerror or err}")
 
 
 def write_status(outcome: Outcome) -> None:
     folder = paths.reports_dir() / outcome.notebook
     folder.mkdir(parents=True, exist_ok=True)
-    previous = folder / f"{outcome.scenario}.json"
+    _atomic_write(folder / f"{outcome.scenario}.json", _status_text(outcome))
+
+
+def _status_text(outcome: Outcome) -> str:
+    """The status record beside a report, as JSON; a failed run keeps what the last good run said."""
+    previous = paths.reports_dir() / outcome.notebook / f"{outcome.scenario}.json"
     record = asdict(outcome)
     if not outcome.ok and previous.exists():
         # keep what the last good run said, so the index can still show it (marked out of date)
@@ -340,7 +408,7 @@ def write_status(outcome: Outcome) -> None:
         last_good = old if old.get("ok") else old.get("last_good")
         if last_good:
             record["last_good"] = {k: last_good.get(k) for k in ("key_results", "answer", "finished", "html", "title")}
-    _atomic_write(previous, json.dumps(record, indent=2, ensure_ascii=False))
+    return json.dumps(record, indent=2, ensure_ascii=False)
 
 
 def _die_with_parent() -> None:
