@@ -20,6 +20,8 @@ def test_environment_yml_matches_pyproject(root):
         wanted |= set(extra)
     env = yaml.safe_load((root / "environment.yml").read_text())
     conda = {d for d in env["dependencies"] if isinstance(d, str) and not d.startswith(("python", "pip"))}
+    pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
+    conda |= {d for d in pip if not d.startswith("-e")}  # what conda cannot spell (extras) is installed by pip
     assert {s.replace(" ", "") for s in conda} == {s.replace(" ", "") for s in wanted}
     assert {_name(s) for s in conda} == {_name(s) for s in wanted}
 

@@ -541,16 +541,17 @@ def _answers(records: list[dict[str, Any]], rel: Any) -> str:
 def _fmt_result(r: dict[str, Any]) -> str:
     from carepay.report import auto_decimals, auto_percent_decimals, number, percent
 
-    v = r.get("value")
-    if isinstance(v, (int, float)):
-        text = (
-            percent(v, auto_percent_decimals(v))
-            if r.get("unit") == "%"
-            else number(v, auto_decimals(v)) + "\u00a0" + r.get("unit", "")
-        )
-    else:
-        text = str(v)
-    return f"<li>{html.escape(r.get('result', ''))}: <b>{html.escape(text.strip())}</b></li>"
+    def shown(v: Any, unit: bool = True) -> str:
+        if not isinstance(v, (int, float)):
+            return str(v)
+        if r.get("unit") == "%":
+            return percent(v, auto_percent_decimals(v))
+        return number(v, auto_decimals(v)) + ("\u00a0" + r.get("unit", "") if unit else "")
+
+    text = shown(r.get("value")).strip()
+    low, high = r.get("low"), r.get("high")
+    span = f" (90\u00a0%: {shown(low, unit=False)} to {shown(high).strip()})" if low is not None and high is not None else ""
+    return f"<li>{html.escape(r.get('result', ''))}: <b>{html.escape(text)}</b>{html.escape(span)}</li>"
 
 
 def write_index() -> Path:

@@ -325,14 +325,16 @@ def lines(
     fmt: str = ",.0f",
     step: bool = False,
     columns: int = 2,
+    x_zero: bool = True,
 ) -> alt.Chart:
-    """Lines of y against x, one per colour group, optionally a panel per facet (wrapped)."""
+    """Lines of y against x, one per colour group, optionally a panel per facet (wrapped); x_zero: whether the x
+    axis starts at zero."""
     data = _readable(data, colour, facet)
     chart = (
         alt.Chart(data)
         .mark_line(interpolate="step-after" if step else "linear")
         .encode(
-            x=alt.X(f"{x}:Q", title=x_title),
+            x=alt.X(f"{x}:Q", title=x_title, scale=alt.Scale(zero=x_zero)),
             y=alt.Y(f"{y}:Q", title=y_title, axis=_axis(fmt)),
             color=alt.Color(f"{colour}:N", title=None),
             strokeDash=alt.StrokeDash(f"{colour}:N", title=None),
@@ -383,3 +385,64 @@ def curve_with_points(
         .encode(x=f"{x}:Q", y=f"{y}:Q", text=f"{label}:N")
     )
     return (line + points + left + right).properties(title=title, width=WIDTH - 60, height=300)
+
+
+def tornado(swings: pd.DataFrame, *, title: str, value_title: str, unit: str) -> alt.Chart:
+    """One-at-a-time swings: for each input a bar from the result at its low end to the result at its high end
+    (the others at the scenario's values), widest on top, and a rule at the scenario's own result.
+
+    swings: columns input, low, high, central, value_at_low, value_at_high (carepay.uncertainty.Ranges.swings)."""
+    data = swings.sort_values("width", ascending=False, kind="stable").copy()
+    data["from"] = data.value_at_low.map(_value_text)
+    data["to"] = data.value_at_high.map(_value_text)
+    fmt = ".1%" if unit == "%" else (",.2f" if data[["low", "high"]].abs().max().max() < 10 else ",.0f")
+    order = list(data.input)
+    base = alt.Chart(data, title=title)
+    bar = base.mark_bar(height=18).encode(
+        y=alt.Y("input:N", sort=order, title=None),
+        x=alt.X("low:Q", title=value_title, axis=_axis(fmt), scale=alt.Scale(zero=False)),
+        x2="high:Q",
+        tooltip=["input", "from", "to", alt.Tooltip("low:Q", format=fmt), alt.Tooltip("high:Q", format=fmt)],
+    )
+    rule = alt.Chart(data.head(1)).mark_rule(color="#222", strokeDash=[4, 3]).encode(x="central:Q")
+    return (bar + rule).properties(width=WIDTH - 200, height=max(60, 34 * len(data)))
+
+
+def _value_text(value: object) -> str:
+    from carepay.formats import value as shown
+
+    return shown(value)
+
+
+def band_curve(
+    data: pd.DataFrame,
+    x: str,
+    *,
+    title: str,
+    x_title: str,
+    y_title: str,
+    band_title: str,
+    x_fmt: str = ",.2f",
+    y_fmt: str = ",.0f",
+    zero: bool = True,
+) -> alt.Chart:
+    """A curve (column central) with a shaded 90 % band (low, high) from the other uncertain inputs, and a rule at
+    zero: where the curve crosses it, the answer flips. data: x, central, low, high (carepay.uncertainty.curve)."""
+    data = data.rename(columns={x: "x"})  # a dotted parameter name would read as a nested field in Vega-Lite
+    base = alt.Chart(data.assign(band=band_title, curve="this scenario's values"), title=title)
+    area = base.mark_area(opacity=0.25).encode(
+        x=alt.X("x:Q", title=x_title, axis=_axis(x_fmt)),
+        y=alt.Y("low:Q", title=y_title, axis=_axis(y_fmt)),
+        y2="high:Q",
+        color=alt.Color("band:N", title=None, scale=alt.Scale(range=[PALETTE[1]]), legend=alt.Legend(labelLimit=400)),
+    )
+    line = base.mark_line().encode(
+        x="x:Q",
+        y="central:Q",
+        strokeDash=alt.StrokeDash("curve:N", title=None, legend=alt.Legend(orient="bottom")),
+        tooltip=[alt.Tooltip("x:Q", title=x_title, format=x_fmt), alt.Tooltip("central:Q", format=y_fmt)],
+    )
+    layers = [area, line]
+    if zero:
+        layers.append(alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color="#222").encode(y="y:Q"))
+    return alt.layer(*layers).resolve_scale(color="independent").properties(width=WIDTH - 80)

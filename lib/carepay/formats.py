@@ -88,3 +88,12 @@ def readable(text: str) -> str:
     if "_" in text and " " not in text and "/" not in text and "." not in text:
         return text.replace("_", " ")
     return text
+
+
+def value(item: Any) -> str:
+    """A parameter's value as a reader sees it: numbers with a decimal comma (0.52 -> '0,52'), codes as words."""
+    if isinstance(item, bool) or item is None:
+        return str(item)
+    if isinstance(item, (int, float)):
+        return decimal(item)
+    return readable(str(item))

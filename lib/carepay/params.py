@@ -28,6 +28,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from carepay import paths
+from carepay.uncertainty import UncertaintySpec
 
 HEADER_KEYS = ("title", "description")
 
@@ -62,6 +63,19 @@ class ScenarioParams(BaseModel):
     def references(self) -> dict[str, str]:
         """Parameter path (``rate.budget``, ``level_boundaries[8]``) -> the document figure its value was read from."""
         return dict(self._references)
+
+
+class QuestionParams(ScenarioParams):
+    """Base of the questions' parameter models: a question's headlines can rest on inputs no document gives, which
+    its scenarios declare as uncertain (carepay.uncertainty)."""
+
+    uncertainty: UncertaintySpec = param(
+        UncertaintySpec(),
+        unit="block",
+        source="the analyst, with a reason for each input",
+        description="Inputs the documents do not give, each with a distribution and a reason (carepay.uncertainty); "
+        "their values above stay the central case.",
+    )
 
 
 class Spec(BaseModel):
@@ -248,9 +262,77 @@ def validate(notebook: str, values: Mapping[str, Any], where: str = "parameters"
     """Validate a full set of values against the notebook's model; ParameterError if not valid."""
     model = model_for(notebook)
     try:
-        return model.model_validate(dict(values))
+        validated = model.model_validate(dict(values))
     except ValidationError as err:
         raise ParameterError(_format_errors(model, err, where)) from None
+    if isinstance(validated, QuestionParams) and validated.uncertainty.inputs:
+        validated = _check_uncertain(notebook, validated, where)
+    return validated
+
+
+def _check_uncertain(notebook: str, validated: QuestionParams, where: str) -> QuestionParams:
+    """Every uncertain input names a parameter, and every value its distribution can take is one the parameter
+    allows (checked by validating the scenario with that value); a normal without bounds is truncated to the
+    parameter's allowed range. Returns the parameters with those truncations filled in."""
+    model = type(validated)
+    plain = validated.model_dump()
+    plain.pop("uncertainty")
+    known = [p for p, _ in flatten(plain) if p not in HEADER_KEYS]
+    inputs = dict(validated.uncertainty.inputs)
+    for name, dist in inputs.items():
+        label = f"'uncertainty.inputs.{name[:80]}'"
+        if name not in known:
+            close = difflib.get_close_matches(name, known, n=1)
+            hint = f" Did you mean '{close[0]}'?" if close else " (`carepay params --describe` lists them)"
+            raise ParameterError(f"{where}: {label}: names no parameter of {notebook}.{hint}")
+        # the values to try: a normal's own bounds (its truncation to the allowed range is allowed by construction)
+        tried = dist.ends() if dist.distribution == "choice" else [dist.low, dist.high, dist.mode, dist.mean]
+        if dist.distribution == "normal":
+            dist = inputs[name] = dist.truncated(*_allowed_range(model, name))
+        for value in [v for v in tried if v is not None]:
+            try:
+                model.model_validate(_set(plain, name, value))
+            except ValidationError as err:
+                problems = _format_errors(model, err, where).splitlines()[1:]
+                reason = "; ".join(line.strip().lstrip("- ") for line in problems)
+                raise ParameterError(
+                    f"{where}: {label}: its distribution reaches {str(value)[:80]}, which the parameter does not "
+                    f"allow ({reason[:300]}); keep the distribution inside the allowed range"
+                ) from None
+            except ParameterError as err:
+                raise ParameterError(f"{where}: {label}: its distribution reaches {str(value)[:80]}: {err}") from None
+    spec = validated.uncertainty.model_copy(update={"inputs": inputs})
+    return validated.model_copy(update={"uncertainty": spec})
+
+
+def _set(values: Mapping[str, Any], name: str, value: Any) -> dict[str, Any]:
+    """A copy of nested values with the dotted parameter set."""
+    out = dict(values)
+    head, _, rest = name.partition(".")
+    out[head] = _set(out[head], rest, value) if rest else value
+    return out
+
+
+def _allowed_range(model: type[BaseModel], name: str) -> tuple[float | None, float | None]:
+    """The bounds (ge/gt, le/lt) a parameter's field declares; None where it declares none."""
+    head, _, rest = name.partition(".")
+    field = model.model_fields.get(head)
+    if field is None:
+        return None, None
+    if rest:
+        nested, how = _nested_model(field.annotation)
+        if nested is None:
+            return None, None
+        if how.startswith(".*"):  # a dict of blocks: skip the key
+            rest = rest.partition(".")[2]
+        return _allowed_range(nested, rest) if rest else (None, None)
+    low = high = None
+    for item in field.metadata:
+        low = getattr(item, "ge", None) if getattr(item, "ge", None) is not None else low
+        low = getattr(item, "gt", None) if getattr(item, "gt", None) is not None else low
+        high = getattr(item, "le", None) if getattr(item, "le", None) is not None else high
+        high = getattr(item, "lt", None) if getattr(item, "lt", None) is not None else high
+    return low, high
 
 
 # --- references to document figures --------------------------------------------------------
@@ -328,11 +410,12 @@ def merged_values(notebook: str, scenario: str | Path = "default") -> tuple[dict
 
 def merge(base: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
     """A scenario's values on top of the default's: blocks (mappings) are merged key by key, so a scenario may set
-    only `elasticity.central`; lists, plain values and figure references replace what the default has."""
+    only `elasticity.central`; lists, plain values, figure references and distributions replace what the default has."""
     out = dict(base)
     for key, value in changes.items():
         old = out.get(key)
-        is_block = lambda v: isinstance(v, dict) and set(v) != {REFERENCE_KEY}  # noqa: E731
+        # a figure reference, and an uncertain input's distribution, replace what the default has as a whole
+        is_block = lambda v: isinstance(v, dict) and set(v) != {REFERENCE_KEY} and "distribution" not in v  # noqa: E731
         out[key] = merge(old, value) if isinstance(old, dict) and is_block(old) and is_block(value) else value
     return out
 

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from carepay import ANSWER_MIME, KEY_RESULTS_MIME, __version__, paths
+from carepay import ANSWER_MIME, KEY_RESULTS_MIME, __version__, formats, paths
 from carepay.formats import (  # noqa: F401  (notebooks import these from carepay.report)
     MINUS,
     NBSP,
@@ -226,13 +226,15 @@ def key_results(
     results: Sequence[tuple[str, str, Any, str]],
     title: str = "Key results",
     compare_with: Sequence[tuple[str, str, Any, str]] | None = None,
+    ranges: Any = None,
 ) -> None:
     """Show the headline figures and hand them to the batch (index page, pinned results).
 
     results: (id, label, value, unit) tuples. The id is stable (snake_case, the same in every scenario, whatever
     the parameter values); the label is what readers see and may carry values. value: a number (kr, shares 0-1
     with unit '%') or text. compare_with: the default scenario's results; each is shown beside this scenario's,
-    with the difference.
+    with the difference. ranges: carepay.uncertainty.Ranges; each result the uncertain inputs move gets its 90 %
+    interval (shown, and handed to the batch as low and high).
     """
     from IPython.display import display
 
@@ -262,11 +264,28 @@ def key_results(
             text = headline(diff, r["unit"]) if r["unit"] != "%" else f"{number(diff * 100, 2)} points"
             differences.append("same" if abs(diff) < 1e-9 else (text if text.startswith(MINUS) else "+" + text))
         columns["Difference"] = differences
+    intervals = ranges.intervals.set_index("headline") if ranges is not None else pd.DataFrame()
+    moved = {rid for rid in intervals.index if ranges.moves(rid)}
+    if moved:
+        columns["90 % range"] = [
+            f"{headline(intervals.loc[r['id'], 'low'], r['unit'])} to {headline(intervals.loc[r['id'], 'high'], r['unit'])}"
+            if r["id"] in moved
+            else ""
+            for r in rows
+        ]
     columns["Unit"] = ["" if r["unit"] == "%" else r["unit"] for r in rows]
     body = f"<h3>{html.escape(title)}</h3>" + table_html(pd.DataFrame(columns))
+    if moved:
+        body += (
+            f"<p class='table-note'>90 % range: where 90 % of {number(ranges.draws)} draws of the uncertain inputs "
+            "fall (see How sure is this); blank where no uncertain input moves the result.</p>"
+        )
     payload = [
         {**r, "value": float(r["value"]) if isinstance(r["value"], (int, float, np.number)) else str(r["value"])} for r in rows
     ]
+    for item in payload:
+        if item["id"] in moved:
+            item["low"], item["high"] = (float(intervals.loc[item["id"], k]) for k in ("low", "high"))
     display({"text/html": f'<div class="key-results">{body}</div>', KEY_RESULTS_MIME: payload}, raw=True)
 
 
@@ -358,6 +377,8 @@ def parameter_rows(params: Any, notebook: str) -> pd.DataFrame:
     refs = params.references()
     rows = []
     for path, value in flatten(params.values()):
+        if path.startswith("uncertainty."):
+            continue  # one row per uncertain input, below
         m = pattern_of(path, meta) or {}
         ref = refs.get(path)
         list_refs = [f"[{k[len(path) + 1 : -1]}] {describe_reference(r)}" for k, r in refs.items() if k.startswith(path + "[")]
@@ -368,6 +389,20 @@ def parameter_rows(params: Any, notebook: str) -> pd.DataFrame:
                 "unit": m.get("unit") or "",
                 "source": m.get("source") or "",
                 "read from": describe_reference(ref) if ref else "; ".join(list_refs),
+            }
+        )
+    spec: Any = getattr(params, "uncertainty", None)
+    for name, dist in spec.inputs.items() if spec is not None else ():
+        m = pattern_of(name, meta) or {}
+        prefix = f"uncertainty.inputs.{name}."
+        read = [f"{k[len(prefix) :]}: {describe_reference(r)}" for k, r in refs.items() if k.startswith(prefix)]
+        rows.append(
+            {
+                "parameter": f"{name} (uncertain)",
+                "value": f"{dist.describe()}; {number(spec.draws)} draws, seed {spec.seed}",
+                "unit": m.get("unit") or "",
+                "source": dist.reason,
+                "read from": "; ".join(read),
             }
         )
     return pd.DataFrame(rows)
@@ -407,3 +442,101 @@ def provenance(params: Any, packages: Iterable[Any], notebook: str, extra_files:
             + "</section>"
         )
     )
+
+
+# --- uncertainty ---------------------------------------------------------------------------------
+
+
+def range_sentences(ranges: Any, results: Sequence[tuple[str, str, Any, str]], main: Sequence[str]) -> list[str]:
+    """Answer sentences for the main headlines: their 90 % range, the scenario's own value, and what moves them
+    most. Nothing when the scenario declares no uncertain inputs."""
+    if ranges is None:
+        return []
+    known = {rid: (text, unit) for rid, text, _, unit in results}
+    rows = ranges.intervals.set_index("headline")
+    out = []
+    for rid in main:
+        if rid not in rows.index or rid not in known or not ranges.moves(rid):
+            continue
+        text, unit = known[rid]
+        row = rows.loc[rid]
+        shown = lambda v, unit=unit: headline(v, unit) + (f" {unit}" if unit not in ("", "%") else "")  # noqa: E731
+        drivers = [ranges.label(d) for d in ranges.drivers(rid, 2)]
+        outside = not row.low <= row.central <= row.high
+        sentence = (
+            f"{text}: **between {shown(row.low)} and {shown(row.high)}** in 90 % of {number(ranges.draws)} draws of "
+            f"what the documents do not give; the scenario's own values give {shown(row.central)}"
+            + (" (outside the range: they sit at an edge of what is drawn)" if outside else "")
+            + ". It moves most with "
+            + " and then ".join(drivers)
+            + "."
+        )
+        out.append(sentence)
+    return out
+
+
+def uncertainty(ranges: Any, results: Sequence[tuple[str, str, Any, str]]) -> None:
+    """The report's 'How sure is this' section: the uncertain inputs with their reasons, each moved headline's
+    range and drivers, a tornado chart for each, and Sobol indices where inputs may interact."""
+    from IPython.display import display
+
+    from carepay import charts
+
+    if ranges is None:
+        note("No input of this scenario is declared uncertain: its results are point figures.")
+        return
+    known = {rid: (text, unit) for rid, text, _, unit in results}
+    inputs = ranges.inputs.assign(central=ranges.inputs.central.map(lambda v: formats.value(v)))
+    show_table(
+        inputs[["label", "central", "distribution", "reason"]].rename(
+            columns={"label": "input", "central": "scenario's value", "distribution": "drawn as"}
+        ),
+        caption=f"What the documents do not give: {number(len(inputs))} inputs drawn {number(ranges.draws)} times "
+        f"(seed {ranges.seed})",
+    )
+    rows = []
+    for r in ranges.intervals.itertuples():
+        if r.headline not in known:
+            continue
+        text, unit = known[r.headline]
+        moved = ranges.moves(r.headline)
+        rows.append(
+            {
+                "result": text,
+                "scenario": headline(r.central, unit),
+                "90 % range": f"{headline(r.low, unit)} to {headline(r.high, unit)}" if moved else "not moved",
+                "median": headline(r.median, unit),
+                "Monte Carlo error": headline(r.monte_carlo_error, unit) if moved else "",
+                "moved most by": ", ".join(ranges.label(d) for d in ranges.drivers(r.headline)) or "none of them",
+                "unit": "" if unit == "%" else unit,
+            }
+        )
+    show_table(
+        pd.DataFrame(rows),
+        caption="Each result over the draws: the 90 % range, its median, and the Monte Carlo error of the range's "
+        "ends (the standard error from drawing a finite number of times)",
+    )
+    for r in ranges.intervals.itertuples():
+        if r.headline in known and ranges.moves(r.headline):
+            text, unit = known[r.headline]
+            swings = ranges.swings[ranges.swings.headline == r.headline].copy()
+            swings["input"] = swings.parameter.map(ranges.label)
+            display(
+                charts.tornado(
+                    swings, title=f"What moves it: {text}", value_title=text + (f" ({unit})" if unit else ""), unit=unit
+                )
+            )
+    if len(ranges.indices):
+        idx = ranges.indices[ranges.indices.headline.map(ranges.moves)].copy()
+        idx["result"] = idx.headline.map(lambda h: known.get(h, (h, ""))[0])
+        idx["input"] = idx.parameter.map(ranges.label)
+        idx["interaction"] = (idx.total - idx.first_order).clip(lower=0)
+        table = idx[["result", "input", "first_order", "total", "interaction"]].rename(
+            columns={"first_order": "alone", "total": "with interactions", "interaction": "through interactions"}
+        )
+        show_table(
+            table,
+            units={"alone": "%", "with interactions": "%", "through interactions": "%"},
+            caption="Share of each result's variance due to each input (Sobol indices): alone (first order), with its "
+            "interactions (total), and the difference, which is large only where inputs act together",
+        )

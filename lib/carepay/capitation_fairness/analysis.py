@@ -536,3 +536,32 @@ def check_inputs(params: CapitationFairnessParams) -> None:
     hours, _ = document_cells(pkg)
     providers = pkg.table("providers").provider
     population.read_person_months(params.population.extract_file, providers, sorted(hours.period.unique()))
+
+
+def no_loser_rates(totals: pd.DataFrame) -> pd.DataFrame:
+    """For each provider, the capitation rate (kr/person-month) at which it is paid what hourly payment paid it
+    (its hourly payment per person-month), and the budget (kr/year) that rate gives all providers' person-months;
+    largest first: the first row's rate is the one at which no provider loses."""
+    pm = float(totals.person_months.sum())
+    out = totals[["provider", "person_months", "hourly_payment"]].copy()
+    out["break_even_rate"] = out.hourly_payment / out.person_months
+    out["budget"] = out.break_even_rate * pm
+    out = out.sort_values("break_even_rate", ascending=False, kind="stable").reset_index(drop=True)
+    out.attrs["units"] = {
+        "person_months": "person-months",
+        "hourly_payment": "kr/year",
+        "break_even_rate": "kr/person-month",
+        "budget": "kr/year",
+    }
+    return out
+
+
+def change_by_rate(totals: pd.DataFrame, rates: list[float]) -> pd.DataFrame:
+    """Each provider's change against hourly payment (kr/year) at each capitation rate (kr/person-month): linear in
+    the rate, zero at its break-even rate. Long format: provider, rate, change."""
+    rows = [
+        {"provider": t.provider, "rate": rate, "change": t.person_months * rate - t.hourly_payment}
+        for t in totals.itertuples()
+        for rate in rates
+    ]
+    return pd.DataFrame(rows)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import pandas as pd
+
 from carepay.capitation_fairness.analysis import CapitationFairness
 from carepay.capitation_fairness.params import CapitationFairnessParams
 from carepay.formats import kr, number, percent, readable, signed_kr
@@ -93,3 +95,17 @@ def key_results(r: CapitationFairness, params: CapitationFairnessParams, names: 
             "",
         ),
     ]
+
+
+def no_loser(rates: pd.DataFrame, rate: float, names: Mapping[str, str]) -> str:
+    """The rate and budget at which no provider would lose, against the scenario's (rates: no_loser_rates)."""
+    top = rates.iloc[0]
+    extra = (top.break_even_rate - rate) * float(rates.person_months.sum())
+    who = names.get(top.provider, top.provider)
+    if extra <= 0:
+        return f"At {kr(rate, 2)} a person-month **no provider loses**: the highest break-even rate is {who}'s {kr(top.break_even_rate, 2)}."
+    return (
+        f"**No provider would lose** only at a rate of at least {kr(top.break_even_rate, 2)} a person-month, "
+        f"{who}'s hourly payment per person-month: a budget of {kr(top.budget)} for 2021's person-months, "
+        f"{kr(extra)} more than at this scenario's rate ({kr(rate, 2)}). Every other provider breaks even at a lower rate."
+    )

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import field_validator, model_validator
 
-from carepay.params import PopulationSource, ScenarioParams, Spec, param
+from carepay.params import PopulationSource, QuestionParams, Spec, param
 
 # --- capitation fairness (Västerås housing support) ---------------------------------------------
 
@@ -99,7 +99,7 @@ class PilotSpec(Spec):
     )
 
 
-class CapitationFairnessParams(ScenarioParams):
+class CapitationFairnessParams(QuestionParams):
     """Capitation fairness: a flat amount per person instead of per executed hour (Västerås housing support)."""
 
     hourly_rate: float = param(

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from carepay.fee_incentives.analysis import FeeIncentives, who_pays
 from carepay.fee_incentives.params import FeeIncentivesParams
 from carepay.formats import kr, number, percent, signed_kr
 from carepay.sources import DataPackage
+from carepay.uncertainty import crossing
 
 
 def sentences(r: FeeIncentives, params: FeeIncentivesParams, pkg: DataPackage) -> list[str]:
@@ -73,3 +76,29 @@ def key_results(r: FeeIncentives, params: FeeIncentivesParams) -> list[KeyResult
             "%",
         ),
     ]
+
+
+#: Elasticities over which the report draws whether the proposal pays for itself.
+PAYS_FOR_ITSELF_GRID = [round(-0.1 * i, 1) for i in range(13)]
+
+
+def pays_for_itself(curve: pd.DataFrame) -> str:
+    """Whether and from which elasticity the proposal pays for itself: at the scenario's values, and with the most
+    favourable 5 % of draws of the other uncertain inputs. curve: carepay.uncertainty.curve over elasticity.central
+    of the net budget effect."""
+    x = curve["elasticity.central"]
+    at_central, at_best = crossing(x, curve.central), crossing(x, curve.high)
+    span = f"between an elasticity of {number(x.iloc[0], 1)} and {number(x.iloc[-1], 1)}"
+    if at_central is None and at_best is None:
+        return (
+            f"{span.capitalize()} the proposal **does not pay for itself**: not at this scenario's values, and not in "
+            "the most favourable 5 % of draws of the other uncertain inputs."
+        )
+    if at_central is None:
+        return (
+            f"{span.capitalize()} the proposal does not pay for itself at this scenario's values; in the most "
+            f"favourable 5 % of draws of the other uncertain inputs it would from an elasticity of {number(at_best, 2)}."
+        )
+    return f"The proposal **pays for itself from an elasticity of {number(at_central, 2)}** at this scenario's values" + (
+        f" (from {number(at_best, 2)} in the most favourable 5 % of draws)." if at_best is not None else "."
+    )

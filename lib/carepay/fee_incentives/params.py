@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import field_validator, model_validator
 
-from carepay.params import PopulationSource, ScenarioParams, Spec, param
+from carepay.params import PopulationSource, QuestionParams, Spec, param
 
 # --- fee incentives (Örebro) ---------------------------------------------------------------------
 
@@ -119,7 +119,7 @@ def _increasing(values: list[float], what: str) -> list[float]:
     return values
 
 
-class FeeIncentivesParams(ScenarioParams):
+class FeeIncentivesParams(QuestionParams):
     """Fee incentive effect: today's hourly fee with its cap against the proposed 11-level fee (Örebro)."""
 
     year: int = param(

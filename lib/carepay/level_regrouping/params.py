@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import field_validator, model_validator
 
-from carepay.params import ScenarioParams, Spec, param
+from carepay.params import QuestionParams, Spec, param
 
 # --- level regrouping (Stockholm LSS housing) ------------------------------------------------
 
@@ -115,7 +115,7 @@ class ResidenceSpec(Spec):
     seed: int = param(unit="seed", source="carepay (any whole number)", description="Seed of the draw.", ge=0)
 
 
-class LevelRegroupingParams(ScenarioParams):
+class LevelRegroupingParams(QuestionParams):
     """Level regrouping neutrality: from 8/7 levels plus a base level to 5 (Stockholm LSS housing)."""
 
     reading: Literal["corrected", "printed"] = param(

@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import field_validator
 
 from carepay.fee_incentives.params import OREBRO
-from carepay.params import PopulationSource, ScenarioParams, Spec, param
+from carepay.params import PopulationSource, QuestionParams, Spec, param
 
 # --- provider payment (Örebro; Leksand–Rättvik) --------------------------------------------------
 
@@ -77,7 +77,7 @@ class StaffSpec(Spec):
     )
 
 
-class ProviderPaymentParams(ScenarioParams):
+class ProviderPaymentParams(QuestionParams):
     """How the provider payment basis steers executed time and cost (Örebro 7.4.2; Leksand–Rättvik)."""
 
     basis: Basis = param(

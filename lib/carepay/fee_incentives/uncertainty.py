@@ -1,0 +1,149 @@
+"""Fee incentive effect under uncertainty: the net budget effect and the break-even hours over the scenario's draws
+of the elasticity, the non-fee cost of an hour and the cost of an hour (carepay.uncertainty).
+
+Vectorised over draws: each chunk of draws is a matrix of person-months x draws (hours after the response, their
+fee level and fee), so 1 000 draws cost a few matrix passes instead of 1 000 runs of the question.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from numpy.typing import ArrayLike
+
+from carepay import fees, payment, uncertainty
+from carepay.fee_incentives.analysis import FeeIncentives
+from carepay.fee_incentives.params import FeeIncentivesParams
+from carepay.sources import DataPackage
+
+#: Person-month x draw cells held at once (about 16 MB a matrix).
+CHUNK_CELLS = 2_000_000
+
+
+@dataclass
+class Prepared:
+    """What every draw shares: the person-months with today's and the proposal's prices (kr/hour) and fees."""
+
+    hours: np.ndarray
+    price_today: np.ndarray
+    price_proposal: np.ndarray
+    alarm: np.ndarray
+    headroom: np.ndarray
+    cap: np.ndarray
+    shares: np.ndarray
+    thresholds: np.ndarray
+    revenue_today: float
+    revenue_change: float
+    params: FeeIncentivesParams
+    cost_readings: dict[str, float]
+
+
+def prepare(r: FeeIncentives, params: FeeIncentivesParams, pkg: DataPackage) -> Prepared:
+    df = r.person_months
+    from carepay.fee_incentives.analysis import response_inputs, shares_of
+
+    shares = shares_of(params, pkg)
+    cap = df.fee_cap.to_numpy(float)
+    p0, p1, today = response_inputs(df, params, shares, cap)
+    return Prepared(
+        hours=df.executed_hours.to_numpy(float),
+        price_today=p0,
+        price_proposal=p1,
+        alarm=df.alarm.to_numpy(bool),
+        headroom=df.fee_headroom.to_numpy(float),
+        cap=cap,
+        shares=shares,
+        thresholds=np.asarray(params.thresholds, float),
+        revenue_today=today,
+        revenue_change=float(df.fee_proposal.sum() - df.fee_today.sum()),
+        params=params,
+        cost_readings={k: payment.hourly_cost(pkg, k) for k in ("payment", "break_even")},
+    )
+
+
+def _column(draws: pd.DataFrame, name: str, central: object) -> np.ndarray:
+    return draws[name].to_numpy() if name in draws else np.full(len(draws), central, dtype=object)
+
+
+def headlines(prep: Prepared, draws: pd.DataFrame) -> pd.DataFrame:
+    """Net budget effect (kr/year) and the executed hours that would pay for the proposal (hours/year), one row per
+    draw; columns named by the key results' ids."""
+    e = prep.params.elasticity
+    elasticity = _column(draws, "elasticity.central", e.central).astype(float)
+    nonfee = _column(draws, "elasticity.nonfee_cost", e.nonfee_cost).astype(float)
+    cost = np.array(
+        [
+            prep.cost_readings[v] if isinstance(v, str) else float(v)
+            for v in _column(draws, "hourly_cost", prep.params.hourly_cost)
+        ]
+    )
+    h, p0, p1 = prep.hours, prep.price_today, prep.price_proposal
+    changes = ~np.isclose(p0, p1)
+    net = np.empty(len(draws))
+    for part in uncertainty.chunked(len(draws), max(1, CHUNK_CELLS // max(1, len(h)))):
+        c = nonfee[part, None]
+        ratio = (p1 + c) / (p0 + c)
+        after = np.where(changes, h * ratio ** elasticity[part, None], h)
+        fee = fees.level_fee(fees.fee_levels(after, prep.alarm, prep.thresholds), prep.headroom, prep.shares, prep.cap)
+        hours_change = after.sum(axis=1) - h.sum()
+        net[part] = (fee.sum(axis=1) - prep.revenue_today) - hours_change * cost[part]
+    return pd.DataFrame({"net_budget_effect": net, "break_even_hours": -prep.revenue_change / cost})
+
+
+def elasticity_sweep(prep: Prepared, elasticities: ArrayLike, nonfee_cost: float, cost: float) -> pd.DataFrame:
+    """Hours, fee revenue and the net budget effect (kr/year) against today for many elasticities at one non-fee
+    cost and one cost of an hour: exact, and at the cost of a sort rather than of one pass over the person-months
+    per elasticity.
+
+    The proposal's fee depends on hours only through the level, so a person-month's fee is a step function of the
+    elasticity: it changes where hours x ratio^elasticity crosses a threshold, at elasticity log(t / hours) /
+    log(ratio). Those crossings are found once; the fee revenue at any elasticity is the revenue at zero plus the
+    steps crossed. Hours are summed over the distinct price ratios, which are few (most persons share a cap)."""
+    e = np.asarray(elasticities, float)
+    h, p0, p1 = prep.hours, prep.price_today, prep.price_proposal
+    moves = ~np.isclose(p0, p1) & (h > 0)
+    log_r = np.log((p1[moves] + nonfee_cost) / (p0[moves] + nonfee_cost))
+    hm = h[moves]
+    # hours: sum over distinct ratios of (their hours) x ratio^e
+    ratios, where = np.unique(log_r, return_inverse=True)
+    by_ratio = np.bincount(where, weights=hm)
+    hours_after = h[~moves].sum() + np.exp(np.outer(e, ratios)) @ by_ratio
+    # fee: base x (share of level 1 + the steps of the thresholds at or below the hours)
+    base = np.minimum(prep.headroom, prep.cap)
+    fixed = fees.level_fee(
+        fees.fee_levels(h[~moves], prep.alarm[~moves], prep.thresholds), prep.headroom[~moves], prep.shares, prep.cap[~moves]
+    ).sum()
+    steps = np.diff(prep.shares[1:])  # share of level k+1 minus level k, k = 1..9
+    bm = base[moves]
+    crossing = (np.log(prep.thresholds)[None, :] - np.log(hm)[:, None]) / log_r[:, None]  # rows x thresholds
+    weight = bm[:, None] * steps[None, :]
+    rising = np.broadcast_to(log_r[:, None] > 0, crossing.shape)  # hours rise with e: the step is on for e >= crossing
+    low, high = e.min(), e.max()
+    revenue = np.full(len(e), fixed + float((bm * prep.shares[1]).sum()))
+    for up in (True, False):
+        pick = rising == up
+        c, w = crossing[pick], weight[pick]
+        on_below = c < low if up else c > high  # on everywhere in the swept range
+        revenue += w[on_below].sum()
+        inside = (c >= low) & (c <= high)
+        order = np.argsort(c[inside], kind="stable")
+        cs, cw = c[inside][order], np.cumsum(w[inside][order])
+        total = cw[-1] if len(cw) else 0.0
+        if up:  # on where e >= crossing
+            k = np.searchsorted(cs, e, side="right")
+            revenue += np.where(k > 0, cw[np.maximum(k - 1, 0)], 0.0) if len(cw) else 0.0
+        else:  # on where e <= crossing
+            k = np.searchsorted(cs, e, side="left")
+            revenue += total - (np.where(k > 0, cw[np.maximum(k - 1, 0)], 0.0) if len(cw) else 0.0)
+    hours_change = hours_after - h.sum()
+    revenue_change = revenue - prep.revenue_today
+    return pd.DataFrame(
+        {
+            "elasticity": e,
+            "hours_change": hours_change,
+            "revenue_change": revenue_change,
+            "net_budget_effect": revenue_change - hours_change * cost,
+        }
+    )

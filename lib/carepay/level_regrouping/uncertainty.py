@@ -1,0 +1,52 @@
+"""Level regrouping under uncertainty: the cost and who gains or loses over the scenario's draws of how straddling
+levels split (carepay.uncertainty).
+
+The split is a choice among a few readings, so each distinct one is computed once, with the whole question, and
+every draw reuses it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from carepay import uncertainty
+from carepay.level_regrouping.analysis import Regrouping, analyse
+from carepay.level_regrouping.answer import key_results
+from carepay.level_regrouping.params import LevelRegroupingParams
+from carepay.sources import DataPackage
+
+#: The key results that draws can move (the persons counted do not depend on how levels split).
+HEADLINES = ("cost_new_levels", "cost_change", "cost_change_share", "persons_gaining", "persons_losing")
+
+
+@dataclass
+class Prepared:
+    params: LevelRegroupingParams
+    pkg: DataPackage
+    done: dict[tuple, dict[str, float]] = field(default_factory=dict)  # the draw's values -> its headlines
+
+
+def prepare(r: Regrouping, params: LevelRegroupingParams, pkg: DataPackage) -> Prepared:
+    prep = Prepared(params, pkg)
+    prep.done[()] = _headlines(r)
+    return prep
+
+
+def _headlines(r: Regrouping) -> dict[str, float]:
+    return {rid: float(value) for rid, _, value, _ in key_results(r) if rid in HEADLINES}
+
+
+def headlines(prep: Prepared, draws: pd.DataFrame) -> pd.DataFrame:
+    """Cost with the new levels and its change (kr/year, share 0-1), persons gaining and losing, one row per draw;
+    columns named by the key results' ids."""
+
+    def evaluate(row: dict[str, Any]) -> dict[str, float]:
+        key = tuple(sorted(row.items()))
+        if key not in prep.done:
+            prep.done[key] = _headlines(analyse(uncertainty.with_values(prep.params, row), prep.pkg))
+        return prep.done[key]
+
+    return uncertainty.per_draw(draws, evaluate)
