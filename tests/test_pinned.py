@@ -61,3 +61,23 @@ def test_pin_writes_reports_moves_and_keeps_hand_set_tolerance(tmp_path):
     again = pinned.read("nb", tmp_path)
     assert again == {"default": {"cost": {"label": "cost", "value": 103, "unit": "kr/year", "tolerance": 5.0}}}
     assert (tmp_path / "nb.yaml").read_text().startswith("# Pinned key results of notebooks/nb.ipynb")
+
+
+def test_the_90_percent_range_is_pinned_beside_the_value():
+    ranged = [{**r, "low": 900.0, "high": 1100.0} for r in _results(cost=1000.0)]
+    pins = pinned.updated(None, ranged)
+    assert pins["cost"]["low"] == 900.0 and pins["cost"]["high"] == 1100.0
+    assert pinned.compare("nb", "s", pins, ranged) == []
+    moved = [{**ranged[0], "high": 1102.0}]
+    [problem] = pinned.compare("nb", "s", pins, moved)
+    assert problem.startswith("nb/s: cost (high end of its 90 % range)") and "got 1,102 kr/year" in problem
+    assert pinned.compare("nb", "s", pins, _results(cost=1000.0)) == [
+        "nb/s: cost (low end of its 90 % range) is pinned but not shown",
+        "nb/s: cost (high end of its 90 % range) is pinned but not shown",
+    ]
+    lines = pinned._moves("nb", "s", pins, pinned.updated(pins, moved))
+    assert lines == ["nb/s: cost high end of its 90 % range moved from 1,100 kr/year to 1,102 kr/year"]
+    assert pinned._moves("nb", "s", pinned.updated(None, _results(cost=1000.0)), pins) == [
+        "nb/s: cost low end of its 90 % range pinned at 900 kr/year (new)",
+        "nb/s: cost high end of its 90 % range pinned at 1,100 kr/year (new)",
+    ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from carepay import sources
@@ -119,3 +120,16 @@ def test_descriptor_is_valid_json_with_frictionless_shape(root):
         assert d["profile"] == "data-package" and d["name"] == name
         for r in d["resources"]:
             assert r["path"].endswith(".csv") and "fields" in r["schema"]
+
+
+def test_first_duplicate_finds_the_first_repeated_key():
+    from carepay.sources import first_duplicate
+
+    table = pd.DataFrame({"id": ["a", "b", "c", "b", "a"], "month": ["1", "1", "1", "2", "1"]})
+    assert first_duplicate(table, ["id"]) == 3
+    assert first_duplicate(table, ["id", "month"]) == 4
+    assert first_duplicate(table.iloc[:3], ["id"]) is None
+    assert first_duplicate(table.iloc[:4], ["id", "month"]) is None
+    wide = pd.DataFrame({"a": [str(i) for i in range(3000)], "b": [str(i) for i in range(3000)]})  # sparse key space
+    assert first_duplicate(wide, ["a", "b"]) is None
+    assert first_duplicate(pd.concat([wide, wide.iloc[[5]]], ignore_index=True), ["a", "b"]) == 3000

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from carepay import tariffs
 from carepay import tariffs as t
 from carepay.sources import ExtractError
 from carepay.tariffs import LevelError
@@ -255,3 +257,33 @@ def test_overlapping_ranges_are_rejected(top, starts):
     broken.loc[1, "points_min"] -= 1  # now overlaps the level below
     with pytest.raises(LevelError, match="overlap"):
         t.validate_levels(broken, top)
+
+
+def test_amount_sweep_equals_neutrality_and_person_changes_for_each_variant():
+    from carepay import sources
+
+    pkg = sources.load("stockholm_lss_housing_2023")
+    old, new = pkg.table("levels_current"), pkg.table("levels_proposed")
+    rng = np.random.default_rng(3)
+    people = pd.DataFrame(
+        {
+            "person_id": [f"p{i}" for i in range(500)],
+            "housing_form": np.where(rng.random(500) < 0.4, "service_housing", "group_housing"),
+            "points": rng.integers(0, 111, 500),
+        }
+    )
+    flows, ind = tariffs.flows_individual(people, old, new)
+    oa, na = tariffs.yearly_amounts(old, "standard_amount"), tariffs.yearly_amounts(new, "standard_amount")
+    variants = pd.DataFrame(na.to_numpy()[None, :] * rng.uniform(0.8, 1.2, (5, len(na))), columns=na.index)
+    swept = tariffs.amount_sweep(flows, oa, variants)
+    for i in range(5):
+        amounts = pd.Series(variants.iloc[i].to_numpy(), index=na.index)
+        total = tariffs.neutrality(flows, oa, amounts).set_index("housing_form").loc["all"]
+        per_person = tariffs.changes_per_person(ind, oa, amounts)
+        assert swept.cost_after.iloc[i] == pytest.approx(total.after)
+        assert swept.cost_change.iloc[i] == pytest.approx(total.change)
+        assert swept.persons_gaining.iloc[i] == (per_person.change > 0).sum()
+        assert swept.persons_losing.iloc[i] == (per_person.change < 0).sum()
+    by_board = tariffs.residence_changes(ind.assign(board=ind.points % 7), oa, na, by="board")
+    assert list(by_board.board) == sorted(by_board.board) and by_board.residents.sum() == 500
+    assert by_board.change.sum() == pytest.approx(tariffs.changes_per_person(ind, oa, na).change.sum())

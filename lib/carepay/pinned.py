@@ -43,6 +43,10 @@ UNIT_TOLERANCE = {"kr": 0.5, "hours": 0.005, "%": 1e-6}
 RELATIVE_TOLERANCE = 1e-9
 
 
+#: The ends of a result's 90 % range, pinned beside its value where uncertain inputs move it.
+RANGE = ("low", "high")
+
+
 def pinned_dir() -> Path:
     """tests/pinned/ of the source checkout (not of a throwaway project copy)."""
     return paths.PACKAGE_DIR.parents[1] / "tests" / "pinned"
@@ -64,7 +68,8 @@ def default_tolerance(value: Any, unit: str) -> float:
 
 
 def read(notebook: str, folder: Path | None = None) -> dict[str, dict[str, dict[str, Any]]]:
-    """scenario -> result id -> {label, value, unit, tolerance}; empty when nothing is pinned yet."""
+    """scenario -> result id -> {label, value, unit, tolerance, and low and high where it has a range}; empty when
+    nothing is pinned yet."""
     path = pinned_file(notebook, folder)
     if not path.exists():
         return {}
@@ -99,17 +104,25 @@ def compare(
         if result_id not in got:
             problems.append(f"{where}: result {result_id!r} is pinned but the report no longer shows it")
             continue
-        value, expected = got[result_id]["value"], pin["value"]
-        if isinstance(expected, (int, float)) and isinstance(value, (int, float)):
-            tol = float(pin.get("tolerance", 0.0))
-            unit = pin.get("unit", "")
-            if not math.isfinite(value) or abs(value - expected) > tol:
-                problems.append(
-                    f"{where}: {result_id} ({pin.get('label', '')}) expected {_fmt(expected, unit)} "
-                    f"± {_fmt(tol, unit)}, got {_fmt(value, unit)} (difference {_fmt(value - expected, unit)})"
-                )
-        elif value != expected:
-            problems.append(f"{where}: {result_id} ({pin.get('label', '')}) expected {expected!r}, got {value!r}")
+        for part in ("value", *RANGE):
+            name = result_id if part == "value" else f"{result_id} ({part} end of its 90 % range)"
+            if part != "value" and (part in pin) != (part in got[result_id]):
+                state = "pinned but not shown" if part in pin else "shown but not pinned"
+                problems.append(f"{where}: {name} is {state}")
+                continue
+            if part not in pin:
+                continue
+            value, expected = got[result_id][part], pin[part]
+            if isinstance(expected, (int, float)) and isinstance(value, (int, float)):
+                tol = float(pin.get("tolerance", 0.0))
+                unit = pin.get("unit", "")
+                if not math.isfinite(value) or abs(value - expected) > tol:
+                    problems.append(
+                        f"{where}: {name} ({pin.get('label', '')}) expected {_fmt(expected, unit)} "
+                        f"± {_fmt(tol, unit)}, got {_fmt(value, unit)} (difference {_fmt(value - expected, unit)})"
+                    )
+            elif value != expected:
+                problems.append(f"{where}: {name} ({pin.get('label', '')}) expected {expected!r}, got {value!r}")
     for result_id in got.keys() - pinned.keys():
         problems.append(f"{where}: result {result_id!r} is shown but not pinned")
     return problems
@@ -128,6 +141,9 @@ def updated(old: Mapping[str, Mapping[str, Any]] | None, actual: Iterable[Mappin
         if "tolerance" in prev and prev.get("unit") == r.get("unit"):
             tol = max(tol, float(prev["tolerance"]))
         out[r["id"]] = {"label": r["result"], "value": value, "unit": r.get("unit", ""), "tolerance": tol}
+        for part in RANGE:  # the 90 % range, where uncertain inputs move the result (seeded: reproducible)
+            if part in r:
+                out[r["id"]][part] = r[part]
     return out
 
 
@@ -175,7 +191,19 @@ def _moves(notebook: str, scenario: str, old: Mapping[str, Mapping[str, Any]], n
     for rid, pin_ in new.items():
         if rid not in old:
             lines.append(f"{where}: {rid} pinned at {_fmt(pin_['value'], pin_['unit'])} (new)")
-        elif old[rid].get("value") != pin_["value"]:
+            continue
+        for part in RANGE:
+            before, after = old[rid].get(part), pin_.get(part)
+            if before == after:
+                continue
+            unit, end = pin_["unit"], f"{rid} {part} end of its 90 % range"
+            if before is None:
+                lines.append(f"{where}: {end} pinned at {_fmt(after, unit)} (new)")
+            elif after is None:
+                lines.append(f"{where}: {end} no longer shown, its pin removed")
+            else:
+                lines.append(f"{where}: {end} moved from {_fmt(before, unit)} to {_fmt(after, unit)}")
+        if old[rid].get("value") != pin_["value"]:
             before, after = old[rid].get("value"), pin_["value"]
             unit = pin_["unit"]
             diff = (

@@ -172,12 +172,13 @@ def validate_person_months(
 
 def whole_year(out: pd.DataFrame, where: str, year: int | None = None) -> None:
     """An extract of person-months covers the twelve months of one year (the scenario's, where it has one)."""
-    years = sorted({p[:4] for p in out.period})
+    periods = set(pd.unique(out.period))  # a few distinct months, however many rows
+    years = sorted({str(p)[:4] for p in periods})
     if year is not None and years != [str(year)]:
         raise ExtractError(f"{where}: months of {', '.join(years)}; allowed: the twelve months of {year}, the scenario's year")
     if len(years) != 1:
         raise ExtractError(f"{where}: months of {', '.join(years)}; allowed: the twelve months of one year")
-    absent = sorted({f"{years[0]}-{m:02d}" for m in range(1, 13)} - set(out.period))
+    absent = sorted({f"{years[0]}-{m:02d}" for m in range(1, 13)} - periods)
     if absent:
         raise ExtractError(f"{where}: no rows for month(s) {', '.join(absent)}; allowed: all twelve months of {years[0]}")
 
@@ -200,6 +201,16 @@ def lognormal_for(share_above: float, threshold: float, mean: float) -> tuple[fl
     if sigma <= 0:
         raise ValueError(f"no lognormal has mean {decimal(mean, 2)} with {percent(share_above, 0)} above {decimal(threshold, 2)}")
     return float(np.exp(np.log(mean) - sigma**2 / 2)), float(sigma)
+
+
+def _text(codes: np.ndarray, names: list[str]) -> pd.Series:
+    """A text column from integer codes into a few names: each name made once, not once per row."""
+    return pd.Series(pd.Categorical.from_codes(codes, names)).astype(str)
+
+
+def _months(year: int, months: int, persons: int) -> pd.Categorical:
+    """'YYYY-MM' for each person's months in order: a categorical column (twelve strings, one code per row)."""
+    return pd.Categorical.from_codes(np.tile(np.arange(months), persons), [f"{year}-{m:02d}" for m in range(1, months + 1)])
 
 
 def synthetic_fee_population(
@@ -250,7 +261,7 @@ def synthetic_fee_population(
     df = pd.DataFrame(
         {
             "person_id": rep(np.arange(individuals)),
-            "period": np.tile([f"{year}-{m:02d}" for m in range(1, months + 1)], individuals),
+            "period": _months(year, months, individuals),
             "executed_hours": hours.ravel(),
             "alarm": rep(alarm),
             "income_after_tax": rep(income),
@@ -362,11 +373,11 @@ def synthetic_home_care_clients(
     return pd.DataFrame(
         {
             "person_id": rep(np.arange(clients)),
-            "period": np.tile([f"{year}-{m:02d}" for m in range(1, months + 1)], clients),
-            "provision": rep(np.where(in_house, "in_house", "external")),
+            "period": _months(year, months, clients),
+            "provision": _text(rep(in_house.astype(np.int8)), ["external", "in_house"]),
             "granted_hours": rep(granted),
             "executed_hours": executed.ravel(),
-            "level": rep(level.astype(str)),
+            "level": _text(rep(level - 1), [str(k) for k in range(1, len(bounds) + 1)]),
             "synthetic": True,
         }
     )

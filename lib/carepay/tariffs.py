@@ -17,6 +17,7 @@ Every function takes DataFrames and parameters and returns DataFrames or Series.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -75,10 +76,11 @@ def validate_levels(levels: pd.DataFrame, top: int, where: str = "level system")
 def assign_levels(points: pd.Series | np.ndarray, forms: pd.Series | np.ndarray, levels: pd.DataFrame) -> np.ndarray:
     """Level of each person from their points and housing form (levels must be validated)."""
     points = np.asarray(points)
-    forms = np.asarray(forms)
+    codes, names = pd.factorize(forms if isinstance(forms, pd.Series) else np.asarray(forms), sort=False)
     result = np.full(points.shape, -1, dtype=np.int64)
     for form, lv in levels.groupby("housing_form"):
-        mask = forms == form
+        position = list(names).index(form) if form in set(names) else -2
+        mask = codes == position
         lv = lv.sort_values("points_min")
         idx = np.searchsorted(lv.points_min.to_numpy(), points[mask], side="right") - 1
         result[mask] = lv.level.to_numpy()[np.clip(idx, 0, len(lv) - 1)]
@@ -187,13 +189,24 @@ def counts_by(flows: pd.DataFrame, side: str) -> pd.Series:
 # --- neutrality and tariff solvers ---------------------------------------------------------
 
 
-def _amount(amounts: pd.Series, forms: pd.Series, levels: pd.Series) -> np.ndarray:
-    idx = pd.MultiIndex.from_arrays([forms, levels])
-    missing = ~idx.isin(amounts.index)
-    if missing.any():
-        form, lv = idx[missing][0]
-        raise LevelError(f"no amount for {form} level {lv}")
-    return amounts.reindex(idx).to_numpy(dtype=float)
+def _amount(amounts: pd.Series, forms: pd.Series | tuple[np.ndarray, Any], levels: pd.Series) -> np.ndarray:
+    """The amount of each row's (housing form, level), kr; forms: the column, or its factorisation (codes, names)
+    when the caller looks up several amounts for the same rows."""
+    codes, names = forms if isinstance(forms, tuple) else pd.factorize(forms, sort=False)
+    levels = np.asarray(levels)
+    out = np.empty(len(levels), dtype=float)
+    known = set(amounts.index.get_level_values(0))
+    for i, form in enumerate(names):
+        rows = np.flatnonzero(codes == i)
+        wanted = levels[rows]
+        if form not in known:
+            raise LevelError(f"no amount for {form} level {wanted[0]}")
+        table = amounts.xs(form, level=0)
+        at = table.index.get_indexer(wanted)
+        if (at < 0).any():
+            raise LevelError(f"no amount for {form} level {wanted[at < 0][0]}")
+        out[rows] = table.to_numpy(dtype=float)[at]
+    return out
 
 
 def neutrality(flows: pd.DataFrame, old_amounts: pd.Series, new_amounts: pd.Series) -> pd.DataFrame:
@@ -341,18 +354,43 @@ def simulate_residences(flows: pd.DataFrame, housing_form: str, size: int, numbe
     )
 
 
+def changes_per_person(individuals: pd.DataFrame, old_amounts: pd.Series, new_amounts: pd.Series) -> pd.DataFrame:
+    """Each person's amount before and after (kr/year), the change and its share: one row per person as given
+    (individuals: housing_form, old_level, new_level, from flows_individual). No grouping: linear in the persons."""
+    forms = pd.factorize(individuals.housing_form, sort=False)
+    out = individuals.drop(columns=["points"], errors="ignore").copy()
+    out["before"] = _amount(old_amounts, forms, individuals.old_level)
+    out["after"] = _amount(new_amounts, forms, individuals.new_level)
+    out["change"] = out.after - out.before
+    out["change_share"] = out.change / out.before
+    return out
+
+
+#: Results with at most this many keys are sorted by key (a sort of millions of text ids is not linear).
+SORTED_UP_TO = 100_000
+
+
 def residence_changes(
     residents: pd.DataFrame, old_amounts: pd.Series, new_amounts: pd.Series, by: str = "residence_id"
 ) -> pd.DataFrame:
     """Budget of each residence (or district board, provider) before and after (kr/year), change and share."""
-    r = residents.assign(
-        before=_amount(old_amounts, residents.housing_form, residents.old_level),
-        after=_amount(new_amounts, residents.housing_form, residents.new_level),
+    forms = pd.factorize(residents.housing_form, sort=False)
+    before = _amount(old_amounts, forms, residents.old_level)
+    after = _amount(new_amounts, forms, residents.new_level)
+    # the key factorised once to integer codes, sums by bincount: linear in the residents, text ids included; a
+    # short result (boards, providers, residences) sorted by its key, a long one (persons) left in file order
+    codes, keys = pd.factorize(residents[by], sort=False)
+    g = pd.DataFrame(
+        {
+            by: keys,
+            "residents": np.bincount(codes, minlength=len(keys)),
+            "before": np.bincount(codes, weights=before, minlength=len(keys)),
+            "after": np.bincount(codes, weights=after, minlength=len(keys)),
+        }
     )
-    g = r.groupby(by).agg(residents=("before", "size"), before=("before", "sum"), after=("after", "sum"))
     g["change"] = g.after - g.before
     g["change_share"] = g.change / g.before
-    return g.reset_index()
+    return g.sort_values(by, kind="stable", ignore_index=True) if len(g) <= SORTED_UP_TO else g
 
 
 def homogeneous_shares(residents: pd.DataFrame, low_levels: Iterable[int], high_levels: Iterable[int]) -> pd.Series:
@@ -428,3 +466,31 @@ def channel_comparison(levels: pd.DataFrame, occupancy: float = 1.0) -> pd.DataF
         out[f"{ch}_year"] = levels[ch] * DAYS_PER_YEAR * occupancy
     out["standard_vs_municipal"] = out.standard_amount / out.daily_rate_municipal_year
     return out
+
+
+def amount_sweep(flows: pd.DataFrame, old_amounts: pd.Series, variants: pd.DataFrame) -> pd.DataFrame:
+    """Many candidate tariffs at once: for each variant (a row of new amounts, kr/year, columns (housing_form,
+    level) as in `yearly_amounts`), the total cost before and after for the flows' persons (kr/year), the change,
+    and the persons whose amount rises and falls. A cells x variants matrix: persons with the same old and new
+    level are one cell, so the work does not grow with the persons."""
+    old = _amount(old_amounts, flows.housing_form, flows.old_level)
+    persons = flows.persons.to_numpy(float)
+    columns = pd.MultiIndex.from_arrays([flows.housing_form, flows.new_level])
+    missing = ~columns.isin(variants.columns)
+    if missing.any():
+        form, level = columns[missing][0]
+        raise LevelError(f"the variants have no amount for {form} level {level}")
+    new = variants.reindex(columns=columns).to_numpy(float)  # variants x cells
+    change = new - old[None, :]
+    before = float(old @ persons)
+    after = new @ persons
+    return pd.DataFrame(
+        {
+            "cost_before": before,
+            "cost_after": after,
+            "cost_change": after - before,
+            "persons_gaining": (change > 0) @ persons,
+            "persons_losing": (change < 0) @ persons,
+        },
+        index=variants.index,
+    )

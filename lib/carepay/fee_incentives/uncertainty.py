@@ -20,6 +20,10 @@ from carepay.sources import DataPackage
 
 #: Person-month x draw cells held at once (about 16 MB a matrix).
 CHUNK_CELLS = 2_000_000
+#: Draws per non-fee cost from which the exact elasticity sweep beats a matrix pass per draw.
+SWEEP_FROM = 50
+#: Degree of the Chebyshev interpolant of hours over elasticity in a long sweep (see elasticity_sweep).
+HOURS_DEGREE = 40
 
 
 @dataclass
@@ -79,6 +83,12 @@ def headlines(prep: Prepared, draws: pd.DataFrame) -> pd.DataFrame:
             for v in _column(draws, "hourly_cost", prep.params.hourly_cost)
         ]
     )
+    groups = pd.DataFrame({"nonfee": nonfee, "cost": cost}).groupby(["nonfee", "cost"], sort=False).indices
+    if len(draws) >= SWEEP_FROM * len(groups):  # many elasticities per non-fee cost: the exact sweep
+        net = np.empty(len(draws))
+        for (c, cph), rows in groups.items():
+            net[rows] = elasticity_sweep(prep, elasticity[rows], c, cph).net_budget_effect.to_numpy()
+        return pd.DataFrame({"net_budget_effect": net, "break_even_hours": -prep.revenue_change / cost})
     h, p0, p1 = prep.hours, prep.price_today, prep.price_proposal
     changes = ~np.isclose(p0, p1)
     net = np.empty(len(draws))
@@ -100,16 +110,29 @@ def elasticity_sweep(prep: Prepared, elasticities: ArrayLike, nonfee_cost: float
     The proposal's fee depends on hours only through the level, so a person-month's fee is a step function of the
     elasticity: it changes where hours x ratio^elasticity crosses a threshold, at elasticity log(t / hours) /
     log(ratio). Those crossings are found once; the fee revenue at any elasticity is the revenue at zero plus the
-    steps crossed. Hours are summed over the distinct price ratios, which are few (most persons share a cap)."""
+    steps crossed. Hours are a smooth sum of exponentials over the distinct price ratios: computed exactly at each
+    elasticity when there are few, else at Chebyshev nodes and interpolated, which for exponentials of this size is
+    exact to far below a thousandth of an hour (tests/test_uncertainty.py checks it against the direct sum)."""
     e = np.asarray(elasticities, float)
     h, p0, p1 = prep.hours, prep.price_today, prep.price_proposal
     moves = ~np.isclose(p0, p1) & (h > 0)
     log_r = np.log((p1[moves] + nonfee_cost) / (p0[moves] + nonfee_cost))
     hm = h[moves]
-    # hours: sum over distinct ratios of (their hours) x ratio^e
+    # hours: a smooth sum of exponentials in e over the distinct ratios, exact at the elasticities when they are
+    # few, else at Chebyshev nodes and interpolated (degree HOURS_DEGREE: error far below a thousandth of an hour)
     ratios, where = np.unique(log_r, return_inverse=True)
     by_ratio = np.bincount(where, weights=hm)
-    hours_after = h[~moves].sum() + np.exp(np.outer(e, ratios)) @ by_ratio
+
+    def hours_at(x: np.ndarray) -> np.ndarray:
+        return np.concatenate([np.exp(np.outer(part, ratios)) @ by_ratio for part in np.array_split(x, max(1, len(x) // 16))])
+
+    unique_e = np.unique(e)
+    if len(unique_e) <= 2 * HOURS_DEGREE or e.min() == e.max():
+        hours_moving = hours_at(e)
+    else:
+        chebyshev = np.polynomial.Chebyshev.interpolate(hours_at, HOURS_DEGREE, domain=[float(e.min()), float(e.max())])
+        hours_moving = chebyshev(e)
+    hours_after = h[~moves].sum() + hours_moving
     # fee: base x (share of level 1 + the steps of the thresholds at or below the hours)
     base = np.minimum(prep.headroom, prep.cap)
     fixed = fees.level_fee(

@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from carepay import uncertainty
+from carepay import tariffs, uncertainty
 from carepay.level_regrouping.analysis import Regrouping, analyse
 from carepay.level_regrouping.answer import key_results
 from carepay.level_regrouping.params import LevelRegroupingParams
@@ -50,3 +50,11 @@ def headlines(prep: Prepared, draws: pd.DataFrame) -> pd.DataFrame:
         return prep.done[key]
 
     return uncertainty.per_draw(draws, evaluate)
+
+
+def tariff_sweep(prepared: tuple[pd.DataFrame, pd.Series], variants: pd.DataFrame) -> pd.DataFrame:
+    """Cost before and after, its change (kr/year) and persons gaining and losing for many candidate tariffs at
+    once (rows of new amounts by (housing_form, level), kr/year); prepared: (flows, old amounts). The shape
+    carepay.sweep maps over a cluster."""
+    flows, old_amounts = prepared
+    return tariffs.amount_sweep(flows, old_amounts, variants)
