@@ -217,3 +217,22 @@ def test_base_staffing_compared_on_the_same_points_in_every_channel(default):
     assert row.points == "31–40" and row.new_level == 2 and row.straddles  # old level 2 straddles the new 35/36 boundary
     cost = float(default.base_staffing.loc[default.base_staffing.used, "cost"].iloc[0])
     assert row.residents_new == -(-cost // row.amount_new) and row.residents_new > row.residents_today
+
+
+def test_where_a_residence_covers_base_staffing():
+    from carepay import params, sources
+    from carepay.level_regrouping import analysis, answer
+
+    p = params.load("level_regrouping")
+    r = analysis.analyse(p, sources.load(analysis.PACKAGE))
+    table = analysis.covering_amounts(r, range(3, 13))
+    cost = table.attrs["base_staffing_cost"]
+    row = table[(table.housing_form == "group_housing") & (table.residents == 7)].iloc[0]
+    assert row.amount_needed == pytest.approx(cost / 7)
+    assert row.covered_new == (row.lowest_new * 7 >= cost)
+    text = answer.covering(table, {"group_housing": 6}).replace("\u00a0", " ")
+    needed = int(-(-cost // row.lowest_new))
+    assert f"with the new amounts, {needed} such residents cover it" in text
+    sure = table.assign(covered_today=True, covered_new=True)
+    sure.attrs = table.attrs
+    assert "covers it today and with the new amounts" in answer.covering(sure, {"group_housing": 6})

@@ -447,6 +447,10 @@ def provenance(params: Any, packages: Iterable[Any], notebook: str, extra_files:
 # --- uncertainty ---------------------------------------------------------------------------------
 
 
+#: Units as a sentence says them.
+UNIT_WORDS = {"kr/year": "kr a year", "hours/year": "hours a year", "kr/month": "kr a month"}
+
+
 def range_sentences(ranges: Any, results: Sequence[tuple[str, str, Any, str]], main: Sequence[str]) -> list[str]:
     """Answer sentences for the main headlines: their 90 % range, the scenario's own value, and what moves them
     most. Nothing when the scenario declares no uncertain inputs."""
@@ -460,7 +464,8 @@ def range_sentences(ranges: Any, results: Sequence[tuple[str, str, Any, str]], m
             continue
         text, unit = known[rid]
         row = rows.loc[rid]
-        shown = lambda v, unit=unit: headline(v, unit) + (f" {unit}" if unit not in ("", "%") else "")  # noqa: E731
+        words = UNIT_WORDS.get(unit, unit)
+        shown = lambda v, unit=unit, words=words: headline(v, unit) + (f" {words}" if unit not in ("", "%") else "")  # noqa: E731
         drivers = [ranges.label(d) for d in ranges.drivers(rid, 2)]
         outside = not row.low <= row.central <= row.high
         sentence = (

@@ -95,7 +95,7 @@ def _parse_column(
             "fields (write a date as a string with a pattern)"
         )
     if type_ == "string":
-        values = raw.astype(object)
+        values = raw  # text stays text (Arrow-backed where pandas has pyarrow): no Python object per value
     else:
         numeric = _numbers(raw, empty)
         infinite = numeric.abs() == float("inf")

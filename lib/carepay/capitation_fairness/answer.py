@@ -107,5 +107,6 @@ def no_loser(rates: pd.DataFrame, rate: float, names: Mapping[str, str]) -> str:
     return (
         f"**No provider would lose** only at a rate of at least {kr(top.break_even_rate, 2)} a person-month, "
         f"{who}'s hourly payment per person-month: a budget of {kr(top.budget)} for 2021's person-months, "
-        f"{kr(extra)} more than at this scenario's rate ({kr(rate, 2)}). Every other provider breaks even at a lower rate."
+        f"{kr(extra)} more than at this scenario's rate ({kr(rate, 2)}). Every other provider breaks even at a lower rate. "
+        "These rates rest on the document's tables alone, so no uncertain input widens them."
     )

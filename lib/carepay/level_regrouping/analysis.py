@@ -8,6 +8,7 @@ The rules themselves are in carepay.tariffs; this module only wires them to the 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -643,3 +644,36 @@ def check_inputs(params: LevelRegroupingParams) -> None:
     """What `carepay params` can check before a kernel starts: the analyst's file of individual points."""
     if params.individuals_file:
         load_individuals(params.individuals_file)
+
+
+def covering_amounts(r: Regrouping, sizes: Iterable[int]) -> pd.DataFrame:
+    """Where the answer flips for a residence: the amount per resident (kr/year, the headline channel) at which a
+    residence of a given size covers base staffing, against the lowest level's amount today and with the new
+    levels. One row per housing form and size; covered_today / covered_new say whether the lowest level reaches it."""
+    cost = float(r.base_staffing.loc[r.base_staffing.used, "cost"].iloc[0])
+    rows = []
+    for form in sorted(set(r.old_levels.housing_form)):
+        lowest_today = float(r.old_amounts[r.channel].xs(form, level=0).sort_index().iloc[0])
+        lowest_new = float(r.new_amounts[r.channel].xs(form, level=0).sort_index().iloc[0])
+        for size in sizes:
+            needed = cost / size
+            rows.append(
+                {
+                    "housing_form": form,
+                    "residents": size,
+                    "amount_needed": needed,
+                    "lowest_today": lowest_today,
+                    "lowest_new": lowest_new,
+                    "covered_today": lowest_today >= needed,
+                    "covered_new": lowest_new >= needed,
+                }
+            )
+    out = pd.DataFrame(rows)
+    out.attrs["units"] = {
+        "residents": "residents",
+        "amount_needed": "kr/person-year",
+        "lowest_today": "kr/person-year",
+        "lowest_new": "kr/person-year",
+    }
+    out.attrs["base_staffing_cost"] = cost
+    return out

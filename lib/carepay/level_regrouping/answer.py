@@ -3,6 +3,11 @@ claim computed from the result; a sentence whose truth depends on the numbers is
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
 from carepay.formats import kr, number, percent, signed_kr
 from carepay.level_regrouping.analysis import Regrouping, losers
 from carepay.level_regrouping.params import LevelRegroupingParams
@@ -83,3 +88,25 @@ def key_results(r: Regrouping) -> list[KeyResult]:
         ("persons_gaining", "Persons whose amount rises", r.changes.loc[r.changes.change > 0, "persons"].sum(), "persons"),
         ("persons_losing", "Persons whose amount falls", r.changes.loc[r.changes.change < 0, "persons"].sum(), "persons"),
     ]
+
+
+def covering(table: pd.DataFrame, sizes: Mapping[str, int]) -> str:
+    """For each housing form's typical residence (sizes: form -> residents), whether residents at the lowest level
+    cover base staffing, today and with the new amounts (table: analysis.covering_amounts)."""
+    cost = table.attrs["base_staffing_cost"]
+    parts = []
+    for form, size in sizes.items():
+        row = table[(table.housing_form == form) & (table.residents == size)].iloc[0]
+        verdict = {
+            (True, True): "covers it today and with the new amounts",
+            (False, True): "**covers it only with the new amounts**",
+            (True, False): "**covers it today but not with the new amounts**",
+            (False, False): "covers it neither today nor with the new amounts",
+        }[(bool(row.covered_today), bool(row.covered_new))]
+        needed_new = int(np.ceil(cost / row.lowest_new))
+        parts.append(
+            f"a {form.replace('_', ' ')} residence of {size} residents at the lowest level needs {kr(row.amount_needed)} "
+            f"a resident; the lowest level pays {kr(row.lowest_new)} with the new amounts ({kr(row.lowest_today)} "
+            f"today), so it {verdict} (with the new amounts, {needed_new} such residents cover it)"
+        )
+    return f"Base staffing costs {kr(cost)} a year: " + "; ".join(parts) + "."
