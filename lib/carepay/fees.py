@@ -76,8 +76,9 @@ def fee_headroom(income_after_tax, housing_supplement, minimum_allowance, housin
 def hourly_fee(hours, headroom, hourly_rate: float, cap: ArrayLike, other_fees=0.0):
     """Today's fee, kr/month: hourly rate x executed hours plus other parts (safety alarm ...),
     limited by the fee cap and by the individual's fee headroom (Örebro 5.3.2, 7.4.1)."""
-    gross = np.asarray(hours, float) * hourly_rate + np.asarray(other_fees, float)
-    return np.minimum(gross, np.minimum(cap, np.asarray(headroom, float)))
+    gross = np.asarray(hours, float) * hourly_rate
+    gross += np.asarray(other_fees, float)
+    return np.minimum(gross, np.minimum(cap, np.asarray(headroom, float)), out=gross if gross.ndim else None)
 
 
 def fee_levels(hours, alarm, thresholds: ArrayLike) -> np.ndarray:
@@ -86,11 +87,17 @@ def fee_levels(hours, alarm, thresholds: ArrayLike) -> np.ndarray:
     thresholds: the 9 boundaries in hours/month between levels 1|2, ..., 8|9, 9|X (Örebro 7.4.1 prints
     only the first, 4, and the last, 130). A person-month with no hours and no alarm pays nothing (level -1)."""
     h = np.asarray(hours, float)
+    if h.ndim == 0:  # one person-month
+        return fee_levels(h[None], np.atleast_1d(alarm), thresholds)[0]
     t = np.asarray(thresholds, float)
-    level = 1 + np.searchsorted(t, h, side="right")  # h < 4 -> 1, 4 <= h < t2 -> 2, ..., h >= 130 -> 10
-    level = np.where(h > t[-1], 10, np.minimum(level, 9 + (h > t[-1])))
-    alarm = np.asarray(alarm, bool)
-    return np.where(h > 0, level, np.where(alarm, 0, -1))
+    level = np.searchsorted(t, h, side="right")  # in place from here: one array, not one per step
+    level += 1  # h < 4 -> 1, 4 <= h < t2 -> 2, ...
+    np.minimum(level, 9, out=level)  # ... up to 130 hours, 130 included -> 9
+    level[h > t[-1]] = 10  # above 130 -> level X
+    off = h <= 0
+    if off.any():
+        level = np.where(off, np.where(np.asarray(alarm, bool), 0, -1), level)
+    return level
 
 
 def level_fee(levels, headroom, shares: ArrayLike, cap: ArrayLike):
@@ -98,8 +105,10 @@ def level_fee(levels, headroom, shares: ArrayLike, cap: ArrayLike):
     (Örebro 7.4.1: the fee in kr is the share of 2 044 kr for those whose headroom is at least the cap)."""
     by_level = np.asarray(shares, float)
     lv = np.asarray(levels)
-    share = np.where(lv >= 0, by_level[np.clip(lv, 0, len(by_level) - 1)], 0.0)
-    return share * np.minimum(np.asarray(headroom, float), cap)
+    share = by_level.take(np.clip(lv, 0, len(by_level) - 1))
+    share[lv < 0] = 0.0
+    share *= np.minimum(np.asarray(headroom, float), cap)
+    return share
 
 
 def marginal_price_today(hours, headroom, hourly_rate: float, cap: ArrayLike, other_fees=0.0):

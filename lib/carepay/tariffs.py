@@ -176,7 +176,21 @@ def flows_individual(
     ind = individuals.copy()
     ind["old_level"] = assign_levels(ind.points, ind.housing_form, old_levels)
     ind["new_level"] = assign_levels(ind.points, ind.housing_form, new_levels)
-    flows = ind.groupby(["housing_form", "old_level", "new_level"]).size().rename("persons").astype(float).reset_index()
+    # persons per (form, old level, new level) by a dense count of integer codes: linear, no hash table
+    forms, names = pd.factorize(ind.housing_form, sort=True)
+    old, new = ind.old_level.to_numpy(), ind.new_level.to_numpy()
+    o0, n0 = int(old.min(initial=0)), int(new.min(initial=0))
+    no, nn = int(old.max(initial=0)) - o0 + 1, int(new.max(initial=0)) - n0 + 1
+    counts = np.bincount((forms * no + (old - o0)) * nn + (new - n0), minlength=len(names) * no * nn)
+    cell = np.flatnonzero(counts)
+    flows = pd.DataFrame(
+        {
+            "housing_form": np.asarray(names, dtype=object)[cell // (no * nn)],
+            "old_level": (cell // nn) % no + o0,
+            "new_level": cell % nn + n0,
+            "persons": counts[cell].astype(float),
+        }
+    )
     return flows, ind
 
 
