@@ -100,7 +100,17 @@ def main() -> None:
             ]
         )
         naive.append([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)])
-    batch = [[str(BIN / "carepay"), "reports", *[f"{nb}/{sc}" for nb, sc in jobs], "--jobs", str(args.jobs), "--no-progress"]]
+    batch = [
+        [
+            str(BIN / "carepay"),
+            "reports",
+            *[f"{nb}/{sc}" for nb, sc in jobs],
+            "--jobs",
+            str(args.jobs),
+            "--no-progress",
+            "--force",
+        ]
+    ]
 
     what = "reports (every scenario)" if args.all_scenarios else "default reports"
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; {n} {what} of {', '.join(notebooks)}")

@@ -121,7 +121,8 @@ def test_two_renders_are_the_same_but_for_the_run_time(project):
 
     first = batch.run(batch.discover(["sources/default"]), n_jobs=1, progress=False)[0]
     page = (project / first.html).read_text(encoding="utf-8")
-    second = batch.run(batch.discover(["sources/default"]), n_jobs=1, progress=False)[0]
+    second = batch.run(batch.discover(["sources/default"]), n_jobs=1, progress=False, force=True)[0]
+    assert not second.reused
     again = (project / second.html).read_text(encoding="utf-8")
     strip = lambda text: re.sub(r"<b>Run:</b> [^<]*", "", text)  # noqa: E731
     assert strip(page) == strip(again)
@@ -218,3 +219,29 @@ def test_a_report_folder_that_cannot_be_written_fails_that_report_only(project, 
     failed = next(o for o in outcomes if not o.ok)
     assert "could not write the report to reports/sources/: Permission denied" in failed.error
     assert not list((project / "reports").glob("*/.*.staged"))
+
+
+def test_a_batch_renders_only_what_changed(project):
+    """Reports whose inputs are unchanged are reused; a changed scenario re-renders its report only; a changed data
+    file every report that reads it; --force everything."""
+    selection = ["sources/default", "level_regrouping/default"]
+    first = {o.notebook: o for o in batch.run(batch.discover(selection), n_jobs=1, progress=False)}
+    assert all(o.ok and not o.reused for o in first.values())
+    again = {o.notebook: o for o in batch.run(batch.discover(selection), n_jobs=1, progress=False)}
+    assert all(o.reused for o in again.values())
+    assert again["level_regrouping"].finished == first["level_regrouping"].finished
+    index = (project / "reports" / "index.html").read_text(encoding="utf-8")
+    assert index.count(">reused<") == 2
+
+    scenario = project / "params" / "level_regrouping" / "default.yaml"
+    scenario.write_text(scenario.read_text(encoding="utf-8").replace("rounding_step: 1", "rounding_step: 10"), encoding="utf-8")
+    changed = {o.notebook: o for o in batch.run(batch.discover(selection), n_jobs=1, progress=False)}
+    assert not changed["level_regrouping"].reused and changed["sources"].reused
+
+    data = project / "data" / "stockholm_lss_housing_2023" / "known_discrepancies.csv"
+    data.write_text(data.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    after_data = {o.notebook: o for o in batch.run(batch.discover(selection), n_jobs=1, progress=False)}
+    assert not any(o.reused for o in after_data.values())  # the sources report reads every package
+
+    forced = batch.run(batch.discover(selection), n_jobs=1, progress=False, force=True)
+    assert not any(o.reused for o in forced)

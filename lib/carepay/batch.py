@@ -19,6 +19,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import functools
+import hashlib
 import html
 import json
 import os
@@ -39,7 +40,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-from carepay import ANSWER_MIME, KEY_RESULTS_MIME, paths
+from carepay import ANSWER_MIME, KEY_RESULTS_MIME, __version__, paths
 from carepay.params import ParameterError, load, scenario_files
 
 CELL_TIMEOUT_S = 900
@@ -53,6 +54,7 @@ class Job:
     scenario: str
     params_path: str
     values: dict[str, Any] = field(default_factory=dict)
+    inputs: str = ""  # fingerprint of everything the report reads (see fingerprint)
 
     @property
     def folder(self) -> Path:
@@ -78,6 +80,8 @@ class Outcome:
     html: str = ""
     finished: str = ""
     params_file: str = ""
+    inputs: str = ""
+    reused: bool = False
 
 
 def notebook_names() -> list[str]:
@@ -138,6 +142,66 @@ def prepare(jobs: list[Job]) -> tuple[list[Job], list[Outcome]]:
                 Outcome(job.notebook, job.scenario, ok=False, error=str(err), params_file=paths.relative(Path(job.params_path)))
             )
     return ready, failed
+
+
+@functools.lru_cache(maxsize=1)
+def _library_digest() -> str:
+    """The carepay library as installed here (its modules, schemas and templates): a change re-renders everything."""
+    root = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _packages(notebook: str) -> list[str]:
+    """The data packages a notebook reads: its question's documents; the sources notebook reads them all."""
+    from carepay.registry import QUESTIONS
+
+    question = QUESTIONS.get(notebook)
+    return list(question.documents) if question and question.documents else paths.data_package_names()
+
+
+def fingerprint(job: Job, show_code: bool = False) -> str:
+    """A digest of everything a report's content depends on: the notebook, the scenario file and the default it
+    merges onto, the validated values, every file of the data packages it reads, the analyst's extracts it
+    names, the library, and how it is shown. Equal fingerprints: the report on disk is up to date."""
+    from carepay.params import flatten
+
+    digest = hashlib.sha256()
+
+    def add(label: str, data: bytes) -> None:
+        digest.update(label.encode() + b"\0" + hashlib.sha256(data).digest())
+
+    add("notebook", (paths.notebooks_dir() / f"{job.notebook}.ipynb").read_bytes())
+    add("scenario", Path(job.params_path).read_bytes())
+    default = paths.params_dir() / job.notebook / "default.yaml"
+    add("default", default.read_bytes() if default.exists() else b"")
+    add("values", json.dumps(job.values, sort_keys=True, default=str).encode())
+    for package in _packages(job.notebook):
+        folder = paths.data_dir() / package
+        for path in sorted(f for f in folder.rglob("*") if f.is_file()):
+            add(f"data/{package}/{path.relative_to(folder).as_posix()}", path.read_bytes())
+    for name, value in flatten(job.values):
+        if name.endswith(("extract_file", "individuals_file")) and value:
+            add(f"extract {name}", paths.extract_path(str(value)).read_bytes())
+    add("library", f"{__version__} {_library_digest()}".encode())
+    add("show", f"show_code={show_code}".encode())
+    return digest.hexdigest()
+
+
+def up_to_date(job: Job) -> Outcome | None:
+    """The outcome on disk when the report there was rendered from exactly these inputs, else None."""
+    status = job.out(".json")
+    if not (status.exists() and job.out(".html").exists() and job.out(".ipynb").exists()):
+        return None
+    try:
+        record = json.loads(status.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not (isinstance(record, dict) and record.get("ok") and record.get("inputs") == job.inputs):
+        return None
+    return Outcome(**{k: v for k, v in record.items() if k in Outcome.__dataclass_fields__})
 
 
 def _atomic_write(path: Path, text: str) -> None:
@@ -313,6 +377,7 @@ def run_job(job: Job, show_code: bool = False) -> Outcome:
         title=job.values.get("title", ""),
         description=job.values.get("description", ""),
         params_file=paths.relative(Path(job.params_path)),
+        inputs=job.inputs,
     )
     # the kernel inherits this process's environment: the project root, and this Python first on PATH
     os.environ["CAREPAY_HOME"] = str(paths.project_root())
@@ -428,17 +493,29 @@ def _init_worker() -> None:
     import papermill  # noqa: F401
 
 
-def run(jobs: list[Job], n_jobs: int = 1, show_code: bool = False, progress: bool = True) -> list[Outcome]:
-    """Run the jobs, n_jobs at a time, with a progress bar; returns one outcome per job. One batch at a time
-    (batch_lock); a worker that dies fails its reports, and the index is still written."""
+def run(jobs: list[Job], n_jobs: int = 1, show_code: bool = False, progress: bool = True, force: bool = False) -> list[Outcome]:
+    """Run the jobs, n_jobs at a time, with a progress bar; returns one outcome per job. A report whose inputs have
+    not changed since it was rendered (fingerprint) is reused, unless force. One batch at a time (batch_lock); a
+    worker that dies fails its reports, and the index is still written."""
     with batch_lock():
-        return _run(jobs, n_jobs, show_code, progress)
+        return _run(jobs, n_jobs, show_code, progress, force)
 
 
-def _run(jobs: list[Job], n_jobs: int, show_code: bool, progress: bool) -> list[Outcome]:
+def _run(jobs: list[Job], n_jobs: int, show_code: bool, progress: bool, force: bool = False) -> list[Outcome]:
     ready, outcomes = prepare(jobs)
     for o in outcomes:
         write_status(o)
+    stale = []
+    for job in ready:
+        job.inputs = fingerprint(job, show_code)
+        kept = None if force else up_to_date(job)
+        if kept is None:
+            stale.append(job)
+            continue
+        kept.reused = True
+        write_status(kept)  # the index says it was reused, and when it was rendered
+        outcomes.append(kept)
+    ready = stale
     if ready:
         from tqdm import tqdm
 
@@ -568,7 +645,7 @@ def write_index() -> Path:
         rows = []
         for r in sorted((r for r in records if r["notebook"] == nb), key=lambda r: (r["scenario"] != "default", r["scenario"])):
             if r["ok"]:
-                status = '<span class="ok">rendered</span>'
+                status = '<span class="ok">reused</span>' if r.get("reused") else '<span class="ok">rendered</span>'
                 results = r.get("key_results", [])
                 link = f'<a href="{html.escape(rel(r["html"]))}">{html.escape(r["title"] or r["scenario"])}</a>'
                 extra = f'<a class="small" href="{html.escape(rel(r["executed"]))}">executed notebook</a>'
@@ -596,7 +673,7 @@ def write_index() -> Path:
             items = "".join(_fmt_result(x) for x in results)
             rows.append(
                 f"<tr><td>{link}<div class='small'>{html.escape(r['scenario'])} · {html.escape(r.get('params_file', ''))}</div></td>"
-                f"<td>{html.escape(r.get('description', ''))}</td><td>{status}<div class='small'>{html.escape(r.get('finished', ''))}"
+                f"<td>{html.escape(r.get('description', ''))}</td><td>{status}<div class='small'>{'rendered ' if r.get('reused') else ''}{html.escape(r.get('finished', ''))}"
                 f"{' · ' + str(r['seconds']) + ' s' if r.get('seconds') else ''}</div>{extra}</td><td><ul>{items}</ul></td></tr>"
             )
         sections.append(

@@ -24,11 +24,17 @@ def _reports(args: argparse.Namespace) -> int:
 
     jobs = batch.discover(args.selection)
     n_jobs = args.jobs if args.jobs else min(os.cpu_count() or 1, 2)
-    outcomes = batch.run(jobs, n_jobs=n_jobs, show_code=args.show_code, progress=not args.no_progress)
+    outcomes = batch.run(jobs, n_jobs=n_jobs, show_code=args.show_code, progress=not args.no_progress, force=args.force)
     failed = [o for o in outcomes if not o.ok]
     for o in outcomes:
+        if o.reused:  # inputs unchanged since it was rendered
+            print(f"reused {o.notebook}/{o.scenario}  (rendered {o.finished})  {o.html or ''}")
+            continue
         mark = "ok    " if o.ok else "FAILED"
         print(f"{mark} {o.notebook}/{o.scenario}  {o.seconds:6.1f} s  {o.html or ''}")
+    reused = sum(o.reused for o in outcomes)
+    if reused:
+        print(f"{reused} of {len(outcomes)} reports reused: their inputs have not changed (--force renders them again)")
     print(f"index: {paths.relative(paths.reports_dir() / 'index.html')}")
     if failed:
         print(f"\n{len(failed)} of {len(outcomes)} reports failed:", file=sys.stderr)
@@ -106,7 +112,7 @@ def _pin(args: argparse.Namespace) -> int:
         outcomes = batch.outcomes_from_reports(args.selection)
     else:
         jobs = batch.discover(args.selection)
-        outcomes = batch.run(jobs, n_jobs=args.jobs or min(os.cpu_count() or 1, 2), progress=not args.no_progress)
+        outcomes = batch.run(jobs, n_jobs=args.jobs or min(os.cpu_count() or 1, 2), progress=not args.no_progress, force=True)
     failed = [o for o in outcomes if not o.ok]
     for o in failed:
         print(f"not pinned: {o.notebook}/{o.scenario} did not render:\n{textwrap.indent(o.error, '    ')}", file=sys.stderr)
@@ -130,6 +136,7 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--jobs", "-j", type=int, default=0, help="reports run at once (default: 2, or fewer cores)")
     r.add_argument("--show-code", action="store_true", help="show the notebooks' code in the reports")
     r.add_argument("--no-progress", action="store_true", help="no progress bar")
+    r.add_argument("--force", action="store_true", help="render every selected report, also those whose inputs have not changed")
     r.set_defaults(func=_reports)
     c = sub.add_parser("check-data", help="cross-check the identities in the source tables")
     c.add_argument("--all", action="store_true", help="list every check, not only discrepancies")
