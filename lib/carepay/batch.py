@@ -397,6 +397,7 @@ def run_job(job: Job, show_code: bool = False) -> Outcome:
             request_save_on_cell_execute=False,
             execution_timeout=CELL_TIMEOUT_S,
             kernel_manager_class=_ipc_kernel_manager(),
+            shutdown_kernel="immediate",  # the report is complete: no graceful wait (about 0,7 s a report)
         )
         for i, cell in enumerate(nb.cells):  # papermill gives its injected cell a random id: make every id stable
             cell["id"] = f"cell-{i:03d}"

@@ -419,14 +419,15 @@ def provenance(params: Any, packages: Iterable[Any], notebook: str, extra_files:
     root = paths.project_root()
     others = [{"file": f, "sha256": sha256(root / f)} for f in extra_files if (root / f).exists()]
     files = pd.concat([files, pd.DataFrame(others, columns=["file", "sha256"])], ignore_index=True)
+    from importlib.metadata import version
+
     import altair
     import numpy  # noqa: E401  (versions for the record)
     import pandas
-    import statsmodels
 
     versions = (
         f"carepay {__version__}; Python {platform.python_version()}; pandas {pandas.__version__}; "
-        f"numpy {numpy.__version__}; statsmodels {statsmodels.__version__}; altair {altair.__version__}"
+        f"numpy {numpy.__version__}; statsmodels {version('statsmodels')}; altair {altair.__version__}"
     )
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
     display(
