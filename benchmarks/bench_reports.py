@@ -1,11 +1,13 @@
-"""Time the batch of all default reports against the naive way, and their peak memory.
+"""Time the batch of reports against the naive way, side by side over several rounds, and their peak memory;
+then a re-run with nothing changed and one after one scenario changed.
 
-    .venv/bin/python benchmarks/bench_reports.py [--jobs 2] [--repeat 1]
+    .venv/bin/python benchmarks/bench_reports.py [--jobs 2] [--rounds 3] [--all-scenarios]
 
-Naive: for each default report, the papermill command-line tool, then `jupyter nbconvert --to html`,
-one after another. Batch: `carepay reports` on the same scenarios (in-process HTML export, parallel
-kernels). Peak memory is the largest total resident memory of the process and all its children,
-sampled every 50 ms. Both write into a scratch folder, not reports/.
+Naive: for each report, the papermill command-line tool, then `jupyter nbconvert --to html`, one after
+another. Batch: `carepay reports --force` on the same scenarios (in-process HTML export, parallel kernels).
+Each round runs both, naive first, and prints the load average before it; the summary gives the minimum and
+the median of each and the ratio of the medians. Peak memory is the largest total resident memory of the
+process and all its children, sampled every 50 ms. Everything is written into a scratch folder, not reports/.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import argparse
 import contextlib
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -65,6 +68,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--all-scenarios", action="store_true", help="every scenario, not only the defaults")
+    ap.add_argument("--rounds", type=int, default=3, help="rounds of naive and batch, side by side")
     args = ap.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="carepay-bench-"))
     for name in ("data", "params", "notebooks"):
@@ -114,13 +118,31 @@ def main() -> None:
 
     what = "reports (every scenario)" if args.all_scenarios else "default reports"
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; {n} {what} of {', '.join(notebooks)}")
-    t_naive, m_naive = measure(naive, env, scratch)
-    t_batch, m_batch = measure(batch, env, scratch)
     mib = 1024 * 1024
-    print(f"{'way':<44}{'total s':>9}{'s/report':>10}{'peak MiB':>10}")
-    print(f"{'naive: papermill CLI + nbconvert CLI, serial':<44}{t_naive:9.1f}{t_naive / n:10.1f}{m_naive / mib:10.0f}")
-    print(f"{f'carepay reports --jobs {args.jobs}':<44}{t_batch:9.1f}{t_batch / n:10.1f}{m_batch / mib:10.0f}")
-    print(f"speed-up: {t_naive / t_batch:.1f}x")
+    times: dict[str, list[float]] = {"naive": [], "batch": []}
+    peaks: dict[str, int] = {"naive": 0, "batch": 0}
+    for round_ in range(1, args.rounds + 1):
+        load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+        for way, commands in (("naive", naive), ("batch", batch)):
+            seconds, peak = measure(commands, env, scratch)
+            times[way].append(seconds)
+            peaks[way] = max(peaks[way], peak)
+            print(f"  round {round_} (load average before: {load}) {way:<6}{seconds:8.1f} s{peak / mib:8.0f} MiB")
+    print(f"{'way':<44}{'min s':>8}{'median s':>10}{'s/report':>10}{'peak MiB':>10}")
+    for way, label in (
+        ("naive", "naive: papermill CLI + nbconvert CLI, serial"),
+        ("batch", f"carepay reports --jobs {args.jobs}"),
+    ):
+        med = statistics.median(times[way])
+        print(f"{label:<44}{min(times[way]):8.1f}{med:10.1f}{med / n:10.1f}{peaks[way] / mib:10.0f}")
+    print(f"speed-up (ratio of medians): {statistics.median(times['naive']) / statistics.median(times['batch']):.1f}x")
+    rerun = [c for c in batch[0] if c != "--force"]
+    seconds, _ = measure([rerun], env, scratch)
+    print(f"re-run with nothing changed: {seconds:.1f} s")
+    changed = scratch / "params" / jobs[0][0] / f"{jobs[0][1]}.yaml"
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    seconds, _ = measure([rerun], env, scratch)
+    print(f"re-run after one scenario changed ({jobs[0][0]}/{jobs[0][1]}): {seconds:.1f} s")
     shutil.rmtree(scratch, ignore_errors=True)
 
 
