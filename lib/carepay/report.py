@@ -537,12 +537,21 @@ def uncertainty(ranges: Any, results: Sequence[tuple[str, str, Any, str]]) -> No
         idx["result"] = idx.headline.map(lambda h: known.get(h, (h, ""))[0])
         idx["input"] = idx.parameter.map(ranges.label)
         idx["interaction"] = (idx.total - idx.first_order).clip(lower=0)
-        table = idx[["result", "input", "first_order", "total", "interaction"]].rename(
-            columns={"first_order": "alone", "total": "with interactions", "interaction": "through interactions"}
+        idx["alone_conf"] = idx.first_order_conf.map(lambda v: f"± {percent(v, 1)}")
+        idx["total_conf"] = idx.total_conf.map(lambda v: f"± {percent(v, 1)}")
+        table = idx[["result", "input", "first_order", "alone_conf", "total", "total_conf", "interaction"]].rename(
+            columns={
+                "first_order": "alone",
+                "alone_conf": "alone, 95 % interval",
+                "total": "with interactions",
+                "total_conf": "with interactions, 95 % interval",
+                "interaction": "through interactions",
+            }
         )
         show_table(
             table,
             units={"alone": "%", "with interactions": "%", "through interactions": "%"},
-            caption="Share of each result's variance due to each input (Sobol indices): alone (first order), with its "
-            "interactions (total), and the difference, which is large only where inputs act together",
+            caption="Share of each result's variance due to each input (Sobol indices, each ± its 95 % interval from "
+            f"{number(ranges.sobol_runs)} runs): alone (first order), with its interactions (total), and the difference, "
+            "which is large only where inputs act together",
         )

@@ -222,6 +222,7 @@ class Ranges:
     seed: int
     spec: UncertaintySpec | None = None
     evaluation: tuple[Mapping[str, Any], Headlines, Any] | None = field(default=None, repr=False)
+    sobol_runs: int = 0  # evaluations behind the Sobol indices: base samples x (inputs + 2)
 
     def curve(self, over: str, grid: Sequence[float], headline: str, draws: int = 100) -> pd.DataFrame:
         """The headline over a grid of one input, the other uncertain inputs as a band (see `curve`)."""
@@ -299,7 +300,8 @@ def ranges(
             for n, d in spec.inputs.items()
         ]
     )
-    return Ranges(intervals, swings, indices, inputs, spec.draws, spec.seed, spec, (values, headlines, prepared))
+    runs = sobol_base * (len(names) + 2) if len(names) >= 2 else 0
+    return Ranges(intervals, swings, indices, inputs, spec.draws, spec.seed, spec, (values, headlines, prepared), runs)
 
 
 def _swings(
@@ -352,12 +354,22 @@ def _sobol(spec: UncertaintySpec, headlines: Headlines, prepared: Any, base: int
     for hid in result.columns:
         y = result[hid].to_numpy(float)
         if np.ptp(y) == 0:
-            s1 = st = np.zeros(len(names))
+            s1 = st = s1_conf = st_conf = np.zeros(len(names))
         else:
             si = analyze.analyze(problem, y, calc_second_order=False, print_to_console=False, seed=spec.seed)
             s1, st = np.clip(si["S1"], 0, 1), np.clip(si["ST"], 0, 1)
+            s1_conf, st_conf = si["S1_conf"], si["ST_conf"]  # half-widths of SALib's 95 % bootstrap intervals
         for i, name in enumerate(names):
-            out.append({"headline": hid, "parameter": name, "first_order": float(s1[i]), "total": float(st[i])})
+            out.append(
+                {
+                    "headline": hid,
+                    "parameter": name,
+                    "first_order": float(s1[i]),
+                    "first_order_conf": float(s1_conf[i]),
+                    "total": float(st[i]),
+                    "total_conf": float(st_conf[i]),
+                }
+            )
     return pd.DataFrame(out)
 
 
