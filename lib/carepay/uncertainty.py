@@ -428,10 +428,15 @@ def with_values(params: Any, updates: Mapping[str, Any]) -> Any:
     return {**params, **update} if isinstance(params, dict) else params.model_copy(update=update)
 
 
-def per_draw(draws: pd.DataFrame, evaluate: Callable[[dict[str, Any]], Mapping[str, float]]) -> pd.DataFrame:
+def per_draw(
+    draws: pd.DataFrame,
+    evaluate: Callable[[dict[str, Any]], Mapping[str, float]],
+    cache: dict[tuple, Mapping[str, float]] | None = None,
+) -> pd.DataFrame:
     """Headlines of draws one by one, each distinct combination once (choices repeat): for questions whose steps
-    do not vectorise over draws, and whose uncertain inputs take few values."""
-    cache: dict[tuple, Mapping[str, float]] = {}
+    do not vectorise over draws, and whose uncertain inputs take few values. cache: kept by the caller to reuse
+    results across calls (the draws, the swings and Sobol's design repeat the same few combinations)."""
+    cache = {} if cache is None else cache
     rows = []
     for row in draws.to_dict("records"):
         key = tuple(sorted((k, repr(v)) for k, v in row.items()))

@@ -7,6 +7,7 @@ every draw reuses it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,13 +27,11 @@ HEADLINES = ("cost_new_levels", "cost_change", "cost_change_share", "persons_gai
 class Prepared:
     params: LevelRegroupingParams
     pkg: DataPackage
-    done: dict[tuple, dict[str, float]] = field(default_factory=dict)  # the draw's values -> its headlines
+    done: dict[tuple, Mapping[str, float]] = field(default_factory=dict)  # a draw's values -> its headlines
 
 
-def prepare(r: Regrouping, params: LevelRegroupingParams, pkg: DataPackage) -> Prepared:
-    prep = Prepared(params, pkg)
-    prep.done[()] = _headlines(r)
-    return prep
+def prepare(_result: Regrouping, params: LevelRegroupingParams, pkg: DataPackage) -> Prepared:
+    return Prepared(params, pkg)
 
 
 def _headlines(r: Regrouping) -> dict[str, float]:
@@ -44,12 +43,9 @@ def headlines(prep: Prepared, draws: pd.DataFrame) -> pd.DataFrame:
     columns named by the key results' ids."""
 
     def evaluate(row: dict[str, Any]) -> dict[str, float]:
-        key = tuple(sorted(row.items()))
-        if key not in prep.done:
-            prep.done[key] = _headlines(analyse(uncertainty.with_values(prep.params, row), prep.pkg))
-        return prep.done[key]
+        return _headlines(analyse(uncertainty.with_values(prep.params, row), prep.pkg))
 
-    return uncertainty.per_draw(draws, evaluate)
+    return uncertainty.per_draw(draws, evaluate, prep.done)
 
 
 def tariff_sweep(prepared: tuple[pd.DataFrame, pd.Series], variants: pd.DataFrame) -> pd.DataFrame:

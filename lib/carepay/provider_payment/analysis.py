@@ -35,6 +35,7 @@ class ProviderPayment:
     calibration: pd.DataFrame
     document_figures: pd.DataFrame
     levels: pd.DataFrame
+    amounts: pd.Series  # the level amounts this scenario pays, kr/month by level
     bases: pd.DataFrame  # per basis (and provision): executed hours, payment, per executed hour
     guarantee: pd.DataFrame
     premium: pd.DataFrame
@@ -328,6 +329,7 @@ def analyse(params: ProviderPaymentParams, orebro: DataPackage) -> ProviderPayme
         calibration=calibration,
         document_figures=document_figures,
         levels=levels,
+        amounts=amounts,
         bases=bases,
         guarantee=guarantee,
         premium=prem,

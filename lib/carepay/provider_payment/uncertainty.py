@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from carepay import payment, uncertainty
-from carepay.provider_payment.analysis import ProviderPayment, level_amounts
+from carepay.provider_payment.analysis import ProviderPayment
 from carepay.provider_payment.answer import totals
 from carepay.provider_payment.params import ProviderPaymentParams
 from carepay.sources import DataPackage
@@ -35,16 +35,15 @@ class Prepared:
     params: ProviderPaymentParams
 
 
-def prepare(r: ProviderPayment, params: ProviderPaymentParams, orebro: DataPackage) -> Prepared:
+def prepare(r: ProviderPayment, params: ProviderPaymentParams, _orebro: DataPackage) -> Prepared:
     df = r.person_months
     execution = params.execution["executed_hours"]
     in_house = (df.provision == "in_house").to_numpy()
     rate = r.hourly_rate if params.proposed_hourly_rate is None else float(params.proposed_hourly_rate)
-    _, amounts = level_amounts(params, orebro, df, r.hourly_rate)
     fixed = None
     if params.basis != "executed_hours":
         fixed = payment.revenue(
-            df, params.basis, hourly_rate=rate, level_amounts=amounts, capitation_rate=params.payment_total / len(df)
+            df, params.basis, hourly_rate=rate, level_amounts=r.amounts, capitation_rate=params.payment_total / len(df)
         )
     _, today, premium = totals(r, params)
     return Prepared(
