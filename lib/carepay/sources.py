@@ -182,10 +182,72 @@ def read_resource(folder: Path, resource: dict) -> pd.DataFrame:
     return table
 
 
+_PARTITION_ROWS = 200_000  # below this one hash table stays in the CPU cache; above it, partition first
+_PARTITION_BITS = 8
+
+
+def _arrow_text(values: pd.Series):
+    """The Arrow string array behind a text column, or None if it is not Arrow-backed."""
+    chunked = getattr(values.array, "_pa_array", None)
+    if chunked is None:
+        return None
+    import pyarrow as pa
+
+    if not (pa.types.is_string(chunked.type) or pa.types.is_large_string(chunked.type)) or chunked.null_count:
+        return None
+    return chunked.combine_chunks()
+
+
+def _text_all_distinct(values: pd.Series) -> bool | None:
+    """Whether every value of a large Arrow-backed text column is distinct, or None where this path does not apply.
+
+    One hash table over 10 M distinct ids outgrows the CPU cache and costs a miss per row. Instead each value is
+    put in one of 256 partitions by a hash of its last four bytes (equal values share a partition), the values
+    are reordered by partition (a radix sort), and each partition, small enough to stay in cache, is checked on
+    its own: linear from 1 M to 10 M rows."""
+    if len(values) < _PARTITION_ROWS:
+        return None
+    text = _arrow_text(values)
+    if text is None:
+        return None
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    offsets_type = np.int64 if pa.types.is_large_string(text.type) else np.int32
+    offsets: np.ndarray = np.frombuffer(text.buffers()[1], dtype=offsets_type)
+    offsets = offsets[text.offset : text.offset + len(text) + 1].astype(np.int64, copy=False)
+    data_buffer = text.buffers()[2]
+    data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None else np.zeros(0, np.uint8)
+    if not len(data):  # every value empty
+        data = np.zeros(1, np.uint8)
+    ends = offsets[1:]
+    lengths = ends - offsets[:-1]
+    mixed = np.zeros(len(text), dtype=np.uint32)
+    short = bool((lengths < 4).any())
+    for back in range(1, 5):
+        byte = data[np.maximum(ends - back, 0)].astype(np.uint32)
+        if short:
+            byte[lengths < back] = 0
+        mixed *= np.uint32(257)
+        mixed += byte
+    mixed *= np.uint32(0x9E3779B1)  # Fibonacci hashing: the top bits depend on every byte
+    part = (mixed >> np.uint32(32 - _PARTITION_BITS)).astype(np.uint16)
+    order = np.argsort(part, kind="stable")
+    grouped = text.take(pa.array(order))
+    edges = np.searchsorted(part[order], np.arange((1 << _PARTITION_BITS) + 1))
+    for start, stop in zip(edges[:-1], edges[1:]):
+        if stop - start > 1 and len(pc.unique(grouped.slice(start, stop - start))) != stop - start:
+            return False
+    return True
+
+
 def first_duplicate(table: pd.DataFrame, key: list[str]) -> int | None:
     """Position of the first row whose key repeats an earlier row's, or None. Each key column is factorised to
     integer codes once; whether any key repeats is then a count over the codes (linear up to tens of millions of
-    text ids), and only a table that has a repeat is searched for the first one."""
+    text ids), and only a table that has a repeat is searched for the first one. A single text key of hundreds of thousands of
+    rows is checked partition by partition instead (see `_text_all_distinct`)."""
+    if len(key) == 1 and _text_all_distinct(table[key[0]]):
+        return None
     combined = np.zeros(len(table), dtype=np.int64)
     span = 1
     for column in key:
