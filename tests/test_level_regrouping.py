@@ -155,6 +155,10 @@ def test_analysts_individual_points(project, pkg):
     assert not r.residences_synthetic and r.residences.residence_id.nunique() == 25
     assert set(r.groups["district_board"].district_board) == {"north", "south"}
     assert r.table3 is None  # the file's population is not the document's: no Table 3 to compare with
+    # the file settles what the default draws (the split and the residents' mix): not drawn, and said so
+    assert set(p.uncertainty.inputs).isdisjoint({"split", "mix_shift"})
+    assert set(p.uncertainty.settled) == {"split", "mix_shift"}
+    assert "counts the residents themselves" in p.uncertainty.settled["mix_shift"]
     (project / "points.csv").write_text("person_id,housing_form,points\na,service_housing,-1\n", encoding="utf-8")
     with pytest.raises(ExtractError, match=r"points.csv, row 2, field 'points': value '-1' is below the minimum 0"):
         regrouping.analyse(p, pkg)
@@ -236,3 +240,58 @@ def test_where_a_residence_covers_base_staffing():
     sure = table.assign(covered_today=True, covered_new=True)
     sure.attrs = table.attrs
     assert "covers it today and with the new amounts" in answer.covering(sure, {"group_housing": 6})
+
+
+def test_mix_shift_moves_a_share_of_each_level_one_level():
+    """Hand-worked: 10, 20, 30 and 0 persons in levels 1-4; 10 % one level up gives 9, 19 (18 + 1), 29 (27 + 2) and
+    3 (0 + 3; the top level would keep its own); 10 % one level down gives 12 (9 + 2 + 1, the lowest keeps its own),
+    21 (18 + 3) and 27. Each old level keeps its split over the new levels; a level that had nobody splits evenly
+    over its points."""
+    from carepay import tariffs
+
+    old = pd.DataFrame({"housing_form": "f", "level": [1, 2, 3, 4], "points_min": [0, 10, 20, 30], "points_max": [9, 19, 29, 39]})
+    new = pd.DataFrame({"housing_form": "f", "level": [1, 2], "points_min": [0, 15], "points_max": [14, 39]})
+    flows = pd.DataFrame(
+        {"housing_form": "f", "old_level": [1, 2, 2, 3], "new_level": [1, 1, 2, 2], "persons": [10.0, 5.0, 15.0, 30.0]}
+    )
+    up = tariffs.shift_mix(flows, old, new, 0.1)
+    assert tariffs.counts_by(up, "old").to_dict() == pytest.approx({("f", 1): 9, ("f", 2): 19, ("f", 3): 29, ("f", 4): 3})
+    split_of_2 = up[up.old_level == 2].set_index("new_level").persons
+    assert split_of_2.to_dict() == pytest.approx({1: 19 * 0.25, 2: 19 * 0.75})
+    assert up[up.old_level == 4].persons.tolist() == pytest.approx([3.0])  # level 4 had nobody: 30-39 lies in new 2
+    down = tariffs.shift_mix(flows, old, new, -0.1)
+    assert tariffs.counts_by(down, "old").to_dict() == pytest.approx({("f", 1): 12, ("f", 2): 21, ("f", 3): 27})
+    assert up.persons.sum() == pytest.approx(60) and down.persons.sum() == pytest.approx(60)
+    assert tariffs.shift_mix(flows, old, new, 0).equals(flows)
+    with pytest.raises(LevelError, match="outside -1..1"):
+        tariffs.shift_mix(flows, old, new, 1.5)
+
+
+@pytest.mark.parametrize("split", ["document", "uniform"])
+@pytest.mark.parametrize("shift", [0.07, -0.04])
+def test_mix_shift_draws_equal_the_whole_question(pkg, split, shift):
+    """The ranges' fast path (totals at shifts 0, +1, -1, weighted) gives what the whole question gives for that
+    shift, to the krona; the amounts stay those set on the August 2022 counts, Table 3 the document's."""
+    from carepay import uncertainty
+    from carepay.level_regrouping import answer
+    from carepay.level_regrouping import uncertainty as level_uncertainty
+
+    p = params.load("level_regrouping")
+    r = regrouping.analyse(uncertainty.with_values(p, {"split": split, "mix_shift": shift}), pkg)
+    whole = {rid: value for rid, _, value, _ in answer.key_results(r)}
+    prep = level_uncertainty.prepare(r, p, pkg)
+    fast = level_uncertainty.headlines(prep, pd.DataFrame({"split": [split], "mix_shift": [shift]})).iloc[0]
+    for rid in level_uncertainty.HEADLINES:
+        assert fast[rid] == pytest.approx(whole[rid], rel=1e-12, abs=1e-6), rid
+    base = regrouping.analyse(uncertainty.with_values(p, {"split": split}), pkg)
+    assert r.new_amounts[r.channel].equals(base.new_amounts[base.channel])
+    assert whole["persons"] == pytest.approx(1688)
+    if split == "document":
+        assert r.table3.equals(base.table3)
+    assert any("one level " in n for n in r.notes)
+
+
+def test_mix_shift_with_an_extract_is_refused(project):
+    _scenario(project, "split: individual\nindividuals_file: points.csv\nmix_shift: 0.05\n")
+    with pytest.raises(ParameterError, match="mix_shift 0.05 moves the document's counts of August 2022"):
+        params.load("level_regrouping", "mine")

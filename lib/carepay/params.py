@@ -77,6 +77,11 @@ class QuestionParams(ScenarioParams):
         "their values above stay the central case.",
     )
 
+    def settled_inputs(self) -> dict[str, str]:
+        """Parameters (dotted names) whose uncertainty this scenario's own data settle, each with why: a declared
+        distribution for them is not drawn, and the report says so. None by default."""
+        return {}
+
 
 class Spec(BaseModel):
     """Base of the nested parameter blocks: unknown keys are errors, values cannot change after validation."""
@@ -279,6 +284,10 @@ def _check_uncertain(notebook: str, validated: QuestionParams, where: str) -> Qu
     plain.pop("uncertainty")
     known = [p for p, _ in flatten(plain) if p not in HEADER_KEYS]
     inputs = dict(validated.uncertainty.inputs)
+    settled = dict(validated.uncertainty.settled)
+    for name, why in validated.settled_inputs().items():
+        if name in inputs:
+            settled[name] = f"{inputs.pop(name).label}: {why}"
     for name, dist in inputs.items():
         label = f"'uncertainty.inputs.{name[:80]}'"
         if name not in known:
@@ -301,7 +310,7 @@ def _check_uncertain(notebook: str, validated: QuestionParams, where: str) -> Qu
                 ) from None
             except ParameterError as err:
                 raise ParameterError(f"{where}: {label}: its distribution reaches {str(value)[:80]}: {err}") from None
-    spec = validated.uncertainty.model_copy(update={"inputs": inputs})
+    spec = validated.uncertainty.model_copy(update={"inputs": inputs, "settled": settled})
     return validated.model_copy(update={"uncertainty": spec})
 
 

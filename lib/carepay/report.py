@@ -481,13 +481,16 @@ def range_sentences(ranges: Any, results: Sequence[tuple[str, str, Any, str]], m
     return out
 
 
-def uncertainty(ranges: Any, results: Sequence[tuple[str, str, Any, str]]) -> None:
+def uncertainty(ranges: Any, results: Sequence[tuple[str, str, Any, str]], settled: Mapping[str, str] | None = None) -> None:
     """The report's 'How sure is this' section: the uncertain inputs with their reasons, each moved headline's
-    range and drivers, a tornado chart for each, and Sobol indices where inputs may interact."""
+    range and drivers, a tornado chart for each, and Sobol indices where inputs may interact. settled: inputs the
+    scenario's own data settle (label and why), named so a reader knows they were not forgotten."""
     from IPython.display import display
 
     from carepay import charts
 
+    if settled:
+        note("Not drawn, because this scenario's own data settle them: " + "; ".join(settled.values()) + ".")
     if ranges is None:
         note("No input of this scenario is declared uncertain: its results are point figures.")
         return

@@ -194,6 +194,39 @@ def flows_individual(
     return flows, ind
 
 
+def shift_mix(flows: pd.DataFrame, old_levels: pd.DataFrame, new_levels: pd.DataFrame, share: float) -> pd.DataFrame:
+    """The same population with a share of each old level's persons one level higher (share > 0) or lower
+    (share < 0): persons by old level become n_i (1 - |share|) + n_(i-1) |share| (going up; the top level keeps its
+    own) and each old level splits over the new levels as before (an old level that had nobody splits evenly over
+    its points). Totals per housing form are unchanged; persons become fractional. Linear in the share on each side
+    of zero. share: -1..1."""
+    if not -1 <= share <= 1:
+        raise LevelError(f"mix shift {share:g} is outside -1..1")
+    if share == 0:
+        return flows.copy()
+    counts = counts_by(flows, "old")
+    moved = abs(share)
+    rows = []
+    for form, old in old_levels.groupby("housing_form", sort=False):
+        levels = old.sort_values("points_min").level.to_numpy()
+        n = np.array([float(counts.get((form, lv), 0.0)) for lv in levels])
+        out = n * (1 - moved)
+        if share > 0:
+            out[1:] += n[:-1] * moved
+            out[-1] += n[-1] * moved
+        else:
+            out[:-1] += n[1:] * moved
+            out[0] += n[0] * moved
+        for lv, before, after in zip(levels, n, out):
+            if before > 0:
+                own = flows[(flows.housing_form == form) & (flows.old_level == lv)]
+                rows.append(own.assign(persons=own.persons * (after / before)))
+            elif after > 0:
+                level = old[old.level == lv]
+                rows.append(flows_uniform(level, pd.Series({(form, lv): after}), new_levels))
+    return pd.concat(rows, ignore_index=True)[list(flows.columns)]
+
+
 def counts_by(flows: pd.DataFrame, side: str) -> pd.Series:
     """Persons by (housing_form, level) on the 'old' or 'new' side of the flows."""
     col = f"{side}_level"

@@ -161,6 +161,11 @@ class UncertaintySpec(BaseModel):
         unit="parameter -> distribution (null: not uncertain in this scenario)",
         description="Parameter (dotted name) -> its distribution; its own value stays central.",
     )
+    settled: dict[str, str] = _field(
+        {},
+        unit="parameter -> why",
+        description="Filled in by carepay: declared inputs this scenario's own data settle (an extract), not drawn.",
+    )
 
     @model_validator(mode="before")
     @classmethod

@@ -102,6 +102,13 @@ class PilotSpec(Spec):
 class CapitationFairnessParams(QuestionParams):
     """Capitation fairness: a flat amount per person instead of per executed hour (Västerås housing support)."""
 
+    def settled_inputs(self) -> dict[str, str]:
+        """An extract gives the persons' own hours, so the synthetic generator's spreads play no part."""
+        if self.population.source != "extract":
+            return {}
+        why = "the extract gives the persons' own hours; the synthetic generator is not used"
+        return {"population.sigma_person": why, "population.sigma_month": why, "population.median_ordered_hours": why}
+
     hourly_rate: float = param(
         unit="kr/hour", source=f"{VASTERAS}, section 4 (436 kr)", gt=0, description="Today's payment per executed hour."
     )

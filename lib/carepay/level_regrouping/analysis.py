@@ -9,7 +9,7 @@ The rules themselves are in carepay.tariffs; this module only wires them to the 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -396,6 +396,8 @@ def departures_from_document(params: LevelRegroupingParams) -> list[str]:
         out.append(f"the split of straddling levels ('{params.split}')")
     if params.individuals_file:
         out.append("the population (an individual-points file)")
+    if params.mix_shift:
+        out.append(f"the residents' mix ({params.mix_shift:+.0%} of each level's residents one level up, mix_shift)")
     return out
 
 
@@ -496,6 +498,17 @@ def analyse(params: LevelRegroupingParams, pkg: DataPackage) -> Regrouping:
     staffing = base_staffing_table(params.base_staffing)
     staffing_cost = float(staffing.loc[staffing.used, "cost"].iloc[0])
     old_amounts, new_amounts, solver, notes = amounts_by_channel(params, pop, staffing_floors(params, staffing_cost))
+    counted = pop  # the amounts and Table 3 rest on the document's count; costs and persons on the residents of 2024
+    if params.mix_shift:
+        shifted = tariffs.shift_mix(pop.flows, pop.old, pop.new, params.mix_shift)
+        pop = replace(pop, flows=shifted, counts_old=tariffs.counts_by(shifted, "old"))
+        direction = "higher" if params.mix_shift > 0 else "lower"
+        notes = [
+            *notes,
+            f"The residents of 2024 differ from those counted in August 2022: {abs(params.mix_shift):.0%} of each "
+            f"level's residents are one level {direction} (mix_shift). The amounts are those set on the August 2022 "
+            "counts; the costs and who gains are counted over the 2024 residents.",
+        ]
     ch = params.channel
     neutral_all = pd.concat(
         [tariffs.neutrality(pop.flows, old_amounts[c], new_amounts[c]).assign(channel=c) for c in CHANNELS], ignore_index=True
@@ -511,7 +524,7 @@ def analyse(params: LevelRegroupingParams, pkg: DataPackage) -> Regrouping:
     res = res.merge(residents.groupby("residence_id").housing_form.first().reset_index(), on="residence_id")
     table3 = (
         reproduce_table3(
-            pkg, pop.flows, old_amounts["standard_amount"], new_amounts["standard_amount"], params.reading == "corrected"
+            pkg, counted.flows, old_amounts["standard_amount"], new_amounts["standard_amount"], params.reading == "corrected"
         )
         if params.new_levels == "document" and pop.individuals is None
         else None
@@ -525,9 +538,9 @@ def analyse(params: LevelRegroupingParams, pkg: DataPackage) -> Regrouping:
         new_amounts=new_amounts,
         neutrality=tariffs.neutrality(pop.flows, old_amounts[ch], new_amounts[ch]),
         neutrality_channels=neutral_all,
-        split_sensitivity=split_sensitivity(params, pop, old_amounts[ch], new_amounts[ch]),
+        split_sensitivity=split_sensitivity(params, counted, old_amounts[ch], new_amounts[ch]),
         solver=solver,
-        amounts_compared=amounts_compared(pop, old_amounts[ch], new_amounts[ch], ch, params.occupancy),
+        amounts_compared=amounts_compared(counted, old_amounts[ch], new_amounts[ch], ch, params.occupancy),
         changes=changes,
         changes_by_level=tariffs.changes_by_old_level(changes),
         residents=residents,

@@ -138,6 +138,16 @@ class LevelRegroupingParams(QuestionParams):
         source="analyst's extract (schema in README)",
         description="One row per person with person_id, housing_form, points (and optionally residence_id, district_board, provider); needed for split 'individual'.",
     )
+    mix_shift: float = param(
+        0.0,
+        unit="share of each level's residents (-0.3 to 0.3)",
+        source=f"assumption: {STOCKHOLM} counts the residents of 26 August 2022; the new levels apply from 1 January 2024",
+        ge=-0.3,
+        le=0.3,
+        description="Net share of each old level's residents one level higher in 2024 than counted in August 2022 "
+        "(negative: lower). The amounts stay those set on the August 2022 counts; costs and who gains are counted "
+        "over the 2024 residents.",
+    )
     tariff_method: Literal["as_given", "mean_preserving", "scaled", "floors"] = param(
         unit="choice",
         source="carepay.tariffs",
@@ -201,6 +211,15 @@ class LevelRegroupingParams(QuestionParams):
         description="A residence is 'only low' when all residents are in this many lowest old levels, 'only high' for the highest.",
     )
 
+    def settled_inputs(self) -> dict[str, str]:
+        """An individual-points file gives each resident's points: the split is exact and the mix is the file's."""
+        out = {}
+        if self.individuals_file:
+            out["mix_shift"] = "the individual-points file counts the residents themselves"
+        if self.split == "individual":
+            out["split"] = "the individual-points file gives each resident's points, so every level splits exactly"
+        return out
+
     @field_validator("new_levels")
     @classmethod
     def _levels_partition(cls, value):
@@ -223,6 +242,12 @@ class LevelRegroupingParams(QuestionParams):
             raise ValueError(
                 "split 'document' divides straddling levels as the document's counts for its own 5 levels imply; "
                 "a grouping of your own (new_levels) needs split 'uniform' or 'individual' (with individuals_file)"
+            )
+        if self.mix_shift and self.individuals_file:
+            raise ValueError(
+                f"mix_shift {self.mix_shift:g} moves the document's counts of August 2022; an individual-points file "
+                "counts the residents themselves, so with individuals_file leave mix_shift at 0 and out of the uncertain "
+                "inputs (uncertainty: inputs: mix_shift: null)"
             )
         if self.split == "individual" and not self.individuals_file:
             raise ValueError("split 'individual' needs individuals_file (a CSV of individual points)")

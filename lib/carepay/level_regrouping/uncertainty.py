@@ -1,51 +1,92 @@
 """Level regrouping under uncertainty: the cost and who gains or loses over the scenario's draws of how straddling
-levels split (carepay.uncertainty).
+levels split and of how the residents' mix moved between August 2022 and 2024 (carepay.uncertainty).
 
-The split is a choice among a few readings, so each distinct one is computed once, with the whole question, and
-every draw reuses it.
+The split is a choice among a few readings, so each distinct one is computed once, with the whole question. The
+mix shift is continuous, but the amounts are set on the August 2022 counts and the shifted persons are linear in
+the shift on each side of zero (tariffs.shift_mix), so every headline total is too: each reading is costed at
+shifts 0, +1 and -1 once and every draw is a weighted sum of those three, exact and vectorised.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from carepay import tariffs, uncertainty
 from carepay.level_regrouping.analysis import Regrouping, analyse
-from carepay.level_regrouping.answer import key_results
 from carepay.level_regrouping.params import LevelRegroupingParams
 from carepay.sources import DataPackage
 
-#: The key results that draws can move (the persons counted do not depend on how levels split).
-HEADLINES = ("cost_new_levels", "cost_change", "cost_change_share", "persons_gaining", "persons_losing")
+#: The key results that draws can move (the number of persons depends on neither the split nor the mix).
+HEADLINES = (
+    "cost_current_levels",
+    "cost_new_levels",
+    "cost_change",
+    "cost_change_share",
+    "persons_gaining",
+    "persons_losing",
+)
+#: The totals every headline is made of, each linear in the persons of the flows.
+_TOTALS = ("cost_current_levels", "cost_new_levels", "persons_gaining", "persons_losing")
+MIX = "mix_shift"
 
 
 @dataclass
 class Prepared:
     params: LevelRegroupingParams
     pkg: DataPackage
-    done: dict[tuple, Mapping[str, float]] = field(default_factory=dict)  # a draw's values -> its headlines
+    done: dict[tuple, np.ndarray] = field(default_factory=dict)  # a draw's other values -> totals at shifts 0, +1, -1
 
 
 def prepare(_result: Regrouping, params: LevelRegroupingParams, pkg: DataPackage) -> Prepared:
     return Prepared(params, pkg)
 
 
-def _headlines(r: Regrouping) -> dict[str, float]:
-    return {rid: float(value) for rid, _, value, _ in key_results(r) if rid in HEADLINES}
+def _totals(flows: pd.DataFrame, old_amounts: pd.Series, new_amounts: pd.Series) -> np.ndarray:
+    """Cost with the current and the new levels (kr/year) and persons gaining and losing, for one population."""
+    changes = tariffs.person_changes(flows, old_amounts, new_amounts)
+    return np.array(
+        [
+            float((changes.persons * changes.old_amount).sum()),
+            float((changes.persons * changes.new_amount).sum()),
+            float(changes.persons[changes.change > 0].sum()),
+            float(changes.persons[changes.change < 0].sum()),
+        ]
+    )
+
+
+def _at_shifts(prep: Prepared, row: dict[str, Any]) -> np.ndarray:
+    """The totals at mix shifts 0, +1 and -1 (3 x 4) for one combination of the other inputs."""
+    r: Regrouping = analyse(uncertainty.with_values(prep.params, {**row, MIX: 0.0}), prep.pkg)
+    old, new = r.old_amounts[r.channel], r.new_amounts[r.channel]
+    return np.array(
+        [
+            _totals(tariffs.shift_mix(r.flows, r.old_levels, r.new_levels, s), old, new) if s else _totals(r.flows, old, new)
+            for s in (0.0, 1.0, -1.0)
+        ]
+    )
 
 
 def headlines(prep: Prepared, draws: pd.DataFrame) -> pd.DataFrame:
-    """Cost with the new levels and its change (kr/year, share 0-1), persons gaining and losing, one row per draw;
-    columns named by the key results' ids."""
-
-    def evaluate(row: dict[str, Any]) -> dict[str, float]:
-        return _headlines(analyse(uncertainty.with_values(prep.params, row), prep.pkg))
-
-    return uncertainty.per_draw(draws, evaluate, prep.done)
+    """Cost with the current and the new levels and its change (kr/year, share 0-1), persons gaining and losing,
+    one row per draw; columns named by the key results' ids."""
+    shift = draws[MIX].to_numpy(dtype=float) if MIX in draws else np.full(len(draws), prep.params.mix_shift)
+    others = draws.drop(columns=[MIX], errors="ignore").to_dict("records")
+    at = np.empty((len(draws), 3, len(_TOTALS)))  # each draw's totals at shifts 0, +1, -1
+    for i, row in enumerate(others):
+        key = tuple(sorted((k, repr(v)) for k, v in row.items()))
+        if key not in prep.done:
+            prep.done[key] = _at_shifts(prep, row)
+        at[i] = prep.done[key]
+    up, down = np.clip(shift, 0, None)[:, None], np.clip(-shift, 0, None)[:, None]
+    totals = at[:, 0] + up * (at[:, 1] - at[:, 0]) + down * (at[:, 2] - at[:, 0])
+    out = pd.DataFrame(totals, columns=list(_TOTALS), index=draws.index)
+    out["cost_change"] = out.cost_new_levels - out.cost_current_levels
+    out["cost_change_share"] = out.cost_change / out.cost_current_levels
+    return out[list(HEADLINES)].reset_index(drop=True)
 
 
 def tariff_sweep(prepared: tuple[pd.DataFrame, pd.Series], variants: pd.DataFrame) -> pd.DataFrame:
