@@ -254,3 +254,17 @@ def test_who_pays_more_and_less(default):
     assert pays["persons"] == 2700 and 0 < pays["share_pay_more"] < pays["share_pay_less"] <= 1
     same = default.person_months.assign(fee_proposal=default.person_months.fee_today)
     assert fi.who_pays(same)["share_pay_more"] == 0 and fi.who_pays(same)["share_pay_less"] == 0
+
+
+def test_fee_levels_by_comparison_equal_a_binary_search():
+    """The comparison per threshold (few thresholds) gives what np.searchsorted gives, boundaries included, for a
+    matrix of draws x person-months as for a column."""
+    rng = np.random.default_rng(3)
+    hours = np.concatenate([rng.lognormal(3, 1.2, 5000), np.asarray(THRESHOLDS, float), [0.0, 1e-9, 130.0, 130.0001]])
+    expected = np.minimum(np.searchsorted(np.asarray(THRESHOLDS, float), hours, side="right") + 1, 9)
+    expected[hours > THRESHOLDS[-1]] = 10
+    expected[hours <= 0] = -1
+    got = fees.fee_levels(hours, np.zeros(len(hours), bool), THRESHOLDS)
+    assert np.array_equal(got, expected)
+    matrix = hours[:5000].reshape(50, 100)
+    assert np.array_equal(fees.fee_levels(matrix, np.zeros(100, bool), THRESHOLDS), expected[:5000].reshape(50, 100))

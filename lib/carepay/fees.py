@@ -90,8 +90,14 @@ def fee_levels(hours, alarm, thresholds: ArrayLike) -> np.ndarray:
     if h.ndim == 0:  # one person-month
         return fee_levels(h[None], np.atleast_1d(alarm), thresholds)[0]
     t = np.asarray(thresholds, float)
-    level = np.searchsorted(t, h, side="right")  # in place from here: one array, not one per step
-    level += 1  # h < 4 -> 1, 4 <= h < t2 -> 2, ...
+    if len(t) <= 16:  # thresholds passed, one comparison each: several times faster than a binary search per value
+        passed = (h >= t[0]).view(np.int8).copy()
+        for step in t[1:]:
+            passed += (h >= step).view(np.int8)
+        level = passed.astype(np.intp)
+    else:
+        level = np.searchsorted(t, h, side="right")
+    level += 1  # in place from here: h < 4 -> 1, 4 <= h < t2 -> 2, ...
     np.minimum(level, 9, out=level)  # ... up to 130 hours, 130 included -> 9
     level[h > t[-1]] = 10  # above 130 -> level X
     off = h <= 0
