@@ -246,8 +246,7 @@ class LevelRegroupingParams(QuestionParams):
         if self.mix_shift and self.individuals_file:
             raise ValueError(
                 f"mix_shift {self.mix_shift:g} moves the document's counts of August 2022; an individual-points file "
-                "counts the residents themselves, so with individuals_file leave mix_shift at 0 and out of the uncertain "
-                "inputs (uncertainty: inputs: mix_shift: null)"
+                "counts the residents themselves, so with individuals_file leave mix_shift at 0"
             )
         if self.split == "individual" and not self.individuals_file:
             raise ValueError("split 'individual' needs individuals_file (a CSV of individual points)")
