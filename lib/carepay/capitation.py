@@ -115,9 +115,22 @@ def cumming_prediction_measure(target, paid) -> float:
     return float(1 - np.abs(y - p).sum() / denom) if denom > 0 else float("nan")
 
 
-def predictive_ratios(frame: pd.DataFrame, by: str, paid: str, target: str) -> pd.DataFrame:
-    """Per group: person-months, sum paid, sum target, predictive ratio and net over/under-compensation (kr)."""
-    g = frame.groupby(by, sort=True, observed=True).agg(person_months=(paid, "size"), paid=(paid, "sum"), target=(target, "sum"))
+def _groups(frame: pd.DataFrame, by: str) -> tuple[np.ndarray, pd.Index, np.ndarray]:
+    """A grouping column factorised once: codes (missing -1), the groups in sorted order, person-months per group."""
+    codes, groups = pd.factorize(frame[by], sort=True)
+    return codes, pd.Index(groups, name=by), np.bincount(codes[codes >= 0], minlength=len(groups))
+
+
+def predictive_ratios(
+    frame: pd.DataFrame, by: str, paid: str, target: str, groups: tuple[np.ndarray, pd.Index, np.ndarray] | None = None
+) -> pd.DataFrame:
+    """Per group: person-months, sum paid, sum target, predictive ratio and net over/under-compensation (kr).
+    groups: the grouping factorised already (`_groups`), when several payments are compared over it."""
+    codes, index, counts = groups if groups is not None else _groups(frame, by)
+    kept = codes >= 0
+    sums = [np.bincount(codes[kept], weights=frame[col].to_numpy(float)[kept], minlength=len(index)) for col in (paid, target)]
+    g = pd.DataFrame({"person_months": counts, "paid": sums[0], "target": sums[1]}, index=index)
+    g = g[g.person_months > 0]  # observed groups only
     g["predictive_ratio"] = g.paid / g.target
     g["net_compensation"] = g.paid - g.target
     return g.reset_index()
@@ -139,9 +152,10 @@ def evaluate(frame: pd.DataFrame, models: dict[str, str], target: str, groups: l
             for name, col in models.items()
         ]
     )
+    factorised = {g: _groups(frame, g) for g in groups}
     ratios = pd.concat(
         [
-            predictive_ratios(frame, g, col, target).rename(columns={g: "group"}).assign(model=name, grouping=g)
+            predictive_ratios(frame, g, col, target, factorised[g]).rename(columns={g: "group"}).assign(model=name, grouping=g)
             for name, col in models.items()
             for g in groups
         ],
