@@ -433,6 +433,11 @@ def with_values(params: Any, updates: Mapping[str, Any]) -> Any:
     return {**params, **update} if isinstance(params, dict) else params.model_copy(update=update)
 
 
+def draw_key(row: Mapping[str, Any]) -> tuple:
+    """A draw's values as a key for caching what they give (the same values, the same key)."""
+    return tuple(sorted((k, repr(v)) for k, v in row.items()))
+
+
 def per_draw(
     draws: pd.DataFrame,
     evaluate: Callable[[dict[str, Any]], Mapping[str, float]],
@@ -444,7 +449,7 @@ def per_draw(
     cache = {} if cache is None else cache
     rows = []
     for row in draws.to_dict("records"):
-        key = tuple(sorted((k, repr(v)) for k, v in row.items()))
+        key = draw_key(row)
         if key not in cache:
             cache[key] = evaluate(row)
         rows.append(cache[key])

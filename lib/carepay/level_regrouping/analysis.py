@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from carepay import tariffs
+from carepay.formats import percent
 from carepay.level_regrouping.params import BaseStaffingSpec, LevelRegroupingParams
 from carepay.sources import DataPackage
 from carepay.tariffs import CHANNELS, KEY, LevelError
@@ -397,7 +398,10 @@ def departures_from_document(params: LevelRegroupingParams) -> list[str]:
     if params.individuals_file:
         out.append("the population (an individual-points file)")
     if params.mix_shift:
-        out.append(f"the residents' mix ({params.mix_shift:+.0%} of each level's residents one level up, mix_shift)")
+        direction = "up" if params.mix_shift > 0 else "down"
+        out.append(
+            f"the residents' mix ({percent(abs(params.mix_shift), 0)} of each level's residents one level {direction}, mix_shift)"
+        )
     return out
 
 
@@ -505,7 +509,7 @@ def analyse(params: LevelRegroupingParams, pkg: DataPackage) -> Regrouping:
         direction = "higher" if params.mix_shift > 0 else "lower"
         notes = [
             *notes,
-            f"The residents of 2024 differ from those counted in August 2022: {abs(params.mix_shift):.0%} of each "
+            f"The residents of 2024 differ from those counted in August 2022: {percent(abs(params.mix_shift), 0)} of each "
             f"level's residents are one level {direction} (mix_shift). The amounts are those set on the August 2022 "
             "counts; the costs and who gains are counted over the 2024 residents.",
         ]

@@ -62,12 +62,7 @@ def _at_shifts(prep: Prepared, row: dict[str, Any]) -> np.ndarray:
     """The totals at mix shifts 0, +1 and -1 (3 x 4) for one combination of the other inputs."""
     r: Regrouping = analyse(uncertainty.with_values(prep.params, {**row, MIX: 0.0}), prep.pkg)
     old, new = r.old_amounts[r.channel], r.new_amounts[r.channel]
-    return np.array(
-        [
-            _totals(tariffs.shift_mix(r.flows, r.old_levels, r.new_levels, s), old, new) if s else _totals(r.flows, old, new)
-            for s in (0.0, 1.0, -1.0)
-        ]
-    )
+    return np.array([_totals(tariffs.shift_mix(r.flows, r.old_levels, r.new_levels, s), old, new) for s in (0.0, 1.0, -1.0)])
 
 
 def headlines(prep: Prepared, draws: pd.DataFrame) -> pd.DataFrame:
@@ -77,7 +72,7 @@ def headlines(prep: Prepared, draws: pd.DataFrame) -> pd.DataFrame:
     others = draws.drop(columns=[MIX], errors="ignore").to_dict("records")
     at = np.empty((len(draws), 3, len(_TOTALS)))  # each draw's totals at shifts 0, +1, -1
     for i, row in enumerate(others):
-        key = tuple(sorted((k, repr(v)) for k, v in row.items()))
+        key = uncertainty.draw_key(row)
         if key not in prep.done:
             prep.done[key] = _at_shifts(prep, row)
         at[i] = prep.done[key]
