@@ -16,6 +16,7 @@ all status files after every batch.
 
 from __future__ import annotations
 
+import ast
 import atexit
 import contextlib
 import functools
@@ -82,6 +83,7 @@ class Outcome:
     params_file: str = ""
     inputs: str = ""
     reused: bool = False
+    kernel_reports_before: int = 0  # reports the kernel had run before this one (0: a fresh kernel)
 
 
 def notebook_names() -> list[str]:
@@ -348,6 +350,140 @@ def _ipc_kernel_manager():
     return IPCKernelManager
 
 
+#: Kernels kept for the next report in this process, by project: (kernel manager, reports it has run). A kernel is
+#: kept only after a report that succeeded and left nothing behind (carepay.kernel_state.reset).
+_KERNELS: dict[tuple[str, str], tuple[Any, int]] = {}
+#: A kernel runs at most this many reports, then a fresh one starts (what a reset cannot see, such as memory held
+#: by reference cycles, cannot build up).
+MAX_REPORTS_PER_KERNEL = 8
+
+
+def _kernel_environment() -> None:
+    """What a report kernel inherits: the project root, and this Python first on PATH."""
+    os.environ["CAREPAY_HOME"] = str(paths.project_root())
+    os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+
+
+def _where() -> tuple[str, str]:
+    return str(paths.project_root()), str(paths.notebooks_dir())
+
+
+def _start_kernel() -> Any:
+    """A kernel started in the notebooks' folder, warmed up (carepay.kernel_state.warm) before its first report."""
+    from jupyter_core.utils import run_sync
+
+    from carepay.kernel_state import EXEC_LINE
+
+    _kernel_environment()
+    km = _ipc_kernel_manager()(kernel_name="python3")
+    # no history database: a report's cells need none, and a reset kernel would reuse its line numbers
+    arguments = [f"--IPKernelApp.exec_lines={EXEC_LINE}", "--HistoryManager.enabled=False"]
+    run_sync(km.start_kernel)(cwd=_where()[1], extra_arguments=arguments)
+    return km
+
+
+def _take_kernel() -> tuple[Any, int]:
+    """This project's kept kernel if it is still alive, else a fresh one; and the reports it has run."""
+    from jupyter_core.utils import run_sync
+
+    km, runs = _KERNELS.pop(_where(), (None, 0))
+    if km is not None and run_sync(km.is_alive)():
+        return km, runs
+    return _start_kernel(), 0
+
+
+def _reset_kernel(km: Any) -> str:
+    """Empty a kernel after a report; '' when it is as it was before its first report, else what differs."""
+    kc = km.blocking_client()
+    kc.start_channels()
+    try:
+        from carepay.kernel_state import RESET_EXPRESSION
+
+        reply = kc.execute_interactive(
+            "", user_expressions={"left": RESET_EXPRESSION}, store_history=False, timeout=60, output_hook=lambda _: None
+        )
+        left = reply["content"].get("user_expressions", {}).get("left", {})
+        if left.get("status") != "ok":
+            return f"the reset failed ({left.get('ename', 'no reply')})"
+        return str(ast.literal_eval(left["data"]["text/plain"]))
+    except Exception as err:  # a kernel that does not answer is not reused
+        return f"the reset failed ({type(err).__name__})"
+    finally:
+        kc.stop_channels()
+
+
+def _shutdown(km: Any) -> None:
+    from jupyter_core.utils import run_sync
+
+    with contextlib.suppress(Exception):
+        run_sync(km.shutdown_kernel)(now=True)
+
+
+def _give_back(km: Any, runs: int, ok: bool) -> None:
+    """Keep the kernel for the next report if the report succeeded, the kernel has run fewer than the maximum and
+    its reset left nothing behind; otherwise shut it down."""
+    if ok and runs + 1 < MAX_REPORTS_PER_KERNEL and not _reset_kernel(km):
+        _KERNELS[_where()] = (km, runs + 1)
+    else:
+        _shutdown(km)
+
+
+def shutdown_kernels() -> None:
+    """Shut down the kernels kept for reports that did not come (the end of a batch, or an interrupted one)."""
+    while _KERNELS:
+        _, (km, _) = _KERNELS.popitem()
+        _shutdown(km)
+
+
+atexit.register(shutdown_kernels)
+
+
+@functools.cache
+def _engine() -> str:
+    """papermill's nbclient engine, run in a kernel carepay started: the same client, which leaves the kernel
+    running for carepay to reset or shut down, and closes its own channels."""
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
+    from papermill.log import logger
+    from papermill.utils import merge_kwargs, remove_args
+
+    class StartedKernelEngine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(
+            cls,
+            nb_man: Any,
+            kernel_name: str,
+            log_output: bool = False,
+            stdout_file: Any = None,
+            stderr_file: Any = None,
+            start_timeout: int = 60,
+            execution_timeout: int | None = None,
+            **kwargs: Any,
+        ) -> Any:
+            kwargs = remove_args(["input_path"], **kwargs)
+            final = merge_kwargs(
+                remove_args(["timeout", "startup_timeout"], **kwargs),
+                timeout=execution_timeout,
+                startup_timeout=start_timeout,
+                kernel_name=kernel_name,
+                log=logger,
+                log_output=log_output,
+                stdout_file=stdout_file,
+                stderr_file=stderr_file,
+            )
+            client = PapermillNotebookClient(nb_man, **final)
+            try:
+                return client.execute(cleanup_kc=False)
+            finally:
+                if client.kc is not None:
+                    client.kc.stop_channels()
+                    client.kc = None
+
+    papermill_engines.register("carepay-started-kernel", StartedKernelEngine)
+    return "carepay-started-kernel"
+
+
 _EXPORTERS: dict[bool, Any] = {}
 
 
@@ -379,13 +515,12 @@ def run_job(job: Job, show_code: bool = False) -> Outcome:
         params_file=paths.relative(Path(job.params_path)),
         inputs=job.inputs,
     )
-    # the kernel inherits this process's environment: the project root, and this Python first on PATH
-    os.environ["CAREPAY_HOME"] = str(paths.project_root())
-    os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
-    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     tmp_nb = job.out(f".running{os.getpid()}.ipynb")
     parameters = {**job.values, "scenario": job.params_path}
+    km, runs = None, 0
     try:
+        km, runs = _take_kernel()
+        outcome.kernel_reports_before = runs
         nb = pm.execute_notebook(
             str(paths.notebooks_dir() / f"{job.notebook}.ipynb"),
             str(tmp_nb),
@@ -396,9 +531,11 @@ def run_job(job: Job, show_code: bool = False) -> Outcome:
             log_output=False,
             request_save_on_cell_execute=False,
             execution_timeout=CELL_TIMEOUT_S,
-            kernel_manager_class=_ipc_kernel_manager(),
-            shutdown_kernel="immediate",  # the report is complete: no graceful wait (about 0,7 s a report)
+            engine_name=_engine(),
+            km=km,
         )
+        _give_back(km, runs, ok=True)  # reset for the next report, or shut down at once (no graceful wait)
+        km = None
         for i, cell in enumerate(nb.cells):  # papermill gives its injected cell a random id: make every id stable
             cell["id"] = f"cell-{i:03d}"
         body, _ = _exporter(show_code).from_notebook_node(nb, resources={"metadata": {"name": outcome.title}})
@@ -430,6 +567,8 @@ def run_job(job: Job, show_code: bool = False) -> Outcome:
             outcome.html = paths.relative(job.out(".html"))
     finally:
         tmp_nb.unlink(missing_ok=True)
+        if km is not None:  # the report failed: its kernel is never reused
+            _give_back(km, runs, ok=False)
     outcome.seconds = round(time.perf_counter() - start, 2)
     outcome.finished = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     try:
@@ -526,6 +665,7 @@ def _run(jobs: list[Job], n_jobs: int, show_code: bool, progress: bool, force: b
                 bar.set_postfix_str(f"{job.notebook}/{job.scenario}")
                 outcomes.append(run_job(job, show_code))
                 bar.update()
+            shutdown_kernels()
         else:
             with ProcessPoolExecutor(
                 max_workers=min(n_jobs, len(ready)), mp_context=get_context("spawn"), initializer=_init_worker

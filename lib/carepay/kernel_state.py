@@ -1,0 +1,156 @@
+"""A report kernel's state, so that carepay.batch runs a second report in a kernel only when the first left nothing
+behind. Runs inside the kernel; carepay.batch calls it over the Jupyter protocol.
+
+`warm()` runs once, when the kernel starts (IPKernelApp.exec_lines): it imports every carepay module and what the
+reports import, calls `report.setup()` (which every report calls first, and which sets the same things each time)
+and draws one throwaway chart (vl-convert's engine starts once per kernel, not once per report). It then records a
+fingerprint of everything a report could change that would outlive its namespace: pandas', numpy's and altair's
+settings, the working folder, the environment, sys.path, the warning filters, the number
+of threads, and every module-level value of every carepay module.
+
+`reset()` runs after a report: it empties the user namespace and the input and output history, sets the
+execution count back to 1, clears carepay's function caches and seeds the global random generators from the
+system's entropy (as a fresh kernel's are), then compares the fingerprint with the one
+`warm()` recorded. It returns what differs; carepay.batch reuses the kernel only when nothing does, and never
+after a report that failed. A report in a reused kernel therefore sees what a report in a fresh kernel sees
+(tests/test_batch.py renders the same scenario both ways and compares the HTML).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import os
+import pkgutil
+import sys
+from typing import Any
+
+_PRISTINE: dict[str, str] = {}
+
+#: Modules the kernel does not need (the batch and the command line run outside the kernels).
+_NOT_IN_KERNELS = ("carepay.batch", "carepay.cli", "carepay.kernel_state")
+
+
+def _carepay_modules() -> list[str]:
+    import carepay
+
+    names = [m.name for m in pkgutil.walk_packages(carepay.__path__, "carepay.")]
+    return sorted(n for n in names if n not in _NOT_IN_KERNELS and not n.endswith(".__main__"))
+
+
+def _hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "backslashreplace")).hexdigest()[:16]
+
+
+def _module_values(name: str) -> str:
+    """A module's top-level names with the identity of each value, and the contents of mutable containers."""
+    module = sys.modules.get(name)
+    if module is None:
+        return "not imported"
+    parts = []
+    for key, value in sorted(vars(module).items()):
+        if key.startswith("__"):
+            continue
+        shown = repr(value) if isinstance(value, (dict, list, set)) else ""
+        parts.append(f"{key}={id(value)}{shown}")
+    return _hash("\n".join(parts))
+
+
+_KERNEL_OWN = ("ipykernel.", "IPython.", "zmq.", "threading._MainThread")
+
+
+def _thread_kind(thread: Any) -> str:
+    """'module.Class' of a thread, or the module and name of the function it runs."""
+    target = getattr(thread, "_target", None)
+    if target is not None:
+        return f"{getattr(target, '__module__', '')}.{getattr(target, '__qualname__', '')}"
+    return f"{type(thread).__module__}.{type(thread).__qualname__}"
+
+
+def fingerprint() -> dict[str, str]:
+    """What a report could change that would outlive its namespace, each aspect as a short hash."""
+    import threading
+    import warnings
+
+    import altair as alt
+    import numpy as np
+    import pandas as pd
+
+    try:
+        pandas_options = repr(pd._config.config._global_config)  # every option and its value
+    except AttributeError:  # a pandas without that table: the options a report may touch
+        pandas_options = repr([pd.get_option(o) for o in ("display.max_rows", "mode.copy_on_write", "future.infer_string")])
+    out = {
+        "pandas options": pandas_options,
+        "numpy settings": repr((np.geterr(), np.get_printoptions())),
+        "altair settings": repr(
+            (
+                alt.theme.active,
+                alt.renderers.active,
+                alt.renderers.options,
+                alt.data_transformers.active,
+                alt.data_transformers.options,
+            )
+        ),
+        "working folder": os.getcwd(),
+        "environment": repr(sorted(os.environ.items())),
+        "sys.path": repr(sys.path),
+        "warning filters": repr(warnings.filters),
+        # threads by kind, apart from the kernel's own (ipykernel's, IPython's, zmq's), which start with the kernel
+        "threads": repr(sorted(_thread_kind(t) for t in threading.enumerate() if not _thread_kind(t).startswith(_KERNEL_OWN))),
+        "carepay modules": repr(_carepay_modules()),
+    }
+    fingerprints = {k: _hash(v) for k, v in out.items()}
+    for name in _carepay_modules():
+        fingerprints[name] = _module_values(name)
+    return fingerprints
+
+
+def warm() -> None:
+    """Import what the reports import, set up as every report does, start vl-convert; then record the fingerprint."""
+    for name in ("pandas", "altair", "vl_convert", "statsmodels.regression.linear_model", "SALib", *_carepay_modules()):
+        importlib.import_module(name)
+    from carepay import report
+
+    report.setup()
+    import vl_convert
+
+    vl_convert.vegalite_to_svg({"mark": "point", "data": {"values": [{"x": 1}]}, "encoding": {"x": {"field": "x"}}})
+    _PRISTINE.clear()
+    _PRISTINE.update(fingerprint())
+
+
+def reset() -> str:
+    """Empty the user namespace and history, clear carepay's caches; '' when the kernel is then as `warm()` left
+    it, else the aspects that differ (the kernel must not run another report)."""
+    if not _PRISTINE:
+        return "the kernel was not warmed"
+    from IPython import get_ipython
+
+    ip: Any = get_ipython()
+    ns = ip.user_ns
+    for key in [k for k in ns if k not in ip.user_ns_hidden]:
+        del ns[key]
+    ip.history_manager.reset(new_session=True)  # kernels run without a history database (batch: HistoryManager)
+    for key in ("_", "__", "___"):
+        ns[key] = ""
+    ip.execution_count = 1
+    # a fresh kernel's global generators are seeded from the system's entropy: so are a reused kernel's
+    import random
+
+    import numpy as np
+
+    random.seed()
+    np.random.seed()
+    for name in _carepay_modules():
+        for value in vars(sys.modules.get(name, object())).values():
+            if callable(value) and hasattr(value, "cache_clear"):
+                value.cache_clear()
+    now = fingerprint()
+    return ", ".join(k for k in sorted(set(now) | set(_PRISTINE)) if now.get(k) != _PRISTINE.get(k))
+
+
+#: What the kernel runs at start-up: no name is left in the user namespace.
+EXEC_LINE = "import importlib as _carepay_i; _carepay_i.import_module('carepay.kernel_state').warm(); del _carepay_i"
+#: The expression carepay.batch evaluates after a report.
+RESET_EXPRESSION = "__import__('carepay.kernel_state').kernel_state.reset()"
