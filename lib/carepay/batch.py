@@ -656,11 +656,15 @@ def _run(jobs: list[Job], n_jobs: int, show_code: bool, progress: bool, force: b
         write_status(kept)  # the index says it was reused, and when it was rendered
         outcomes.append(kept)
     ready = stale
+    serial = n_jobs <= 1 or len(ready) == 1
+    if ready and serial and _where() not in _KERNELS:
+        # the first kernel starts and warms up now, while this process imports papermill and nbconvert
+        _KERNELS[_where()] = (_start_kernel(), 0)
     if ready:
         from tqdm import tqdm
 
         bar = tqdm(total=len(ready), desc="reports", unit="report", disable=not progress, file=sys.stderr)
-        if n_jobs <= 1 or len(ready) == 1:
+        if serial:
             for job in ready:
                 bar.set_postfix_str(f"{job.notebook}/{job.scenario}")
                 outcomes.append(run_job(job, show_code))

@@ -1,11 +1,11 @@
 """A report kernel's state, so that carepay.batch runs a second report in a kernel only when the first left nothing
 behind. Runs inside the kernel; carepay.batch calls it over the Jupyter protocol.
 
-`warm()` runs once, when the kernel starts (IPKernelApp.exec_lines): it imports every carepay module and what the
-reports import, calls `report.setup()` (which every report calls first, and which sets the same things each time)
+`warm()` runs once, when the kernel starts (IPKernelApp.exec_lines): it imports every carepay module, pandas and
+altair, calls `report.setup()` (which every report calls first, and which sets the same things each time)
 and draws one throwaway chart (vl-convert's engine starts once per kernel, not once per report). It then records a
 fingerprint of everything a report could change that would outlive its namespace: pandas', numpy's and altair's
-settings, the working folder, the environment, sys.path, the warning filters, the number
+settings, the working folder, the environment, sys.path, the warning filters, the threads
 of threads, and every module-level value of every carepay module.
 
 `reset()` runs after a report: it empties the user namespace and the input and output history, sets the
@@ -108,7 +108,9 @@ def fingerprint() -> dict[str, str]:
 
 def warm() -> None:
     """Import what the reports import, set up as every report does, start vl-convert; then record the fingerprint."""
-    for name in ("pandas", "altair", "vl_convert", "statsmodels.regression.linear_model", "SALib", *_carepay_modules()):
+    # statsmodels and SALib (with scipy, about 0,6 s) are left to the reports that use them; importing them changes
+    # nothing the fingerprint covers
+    for name in ("pandas", "altair", "vl_convert", *_carepay_modules()):
         importlib.import_module(name)
     from carepay import report
 
