@@ -11,7 +11,7 @@ from carepay import batch
 
 pytestmark = pytest.mark.notebooks
 
-SCENARIOS = ["sources/default", "provider_payment/leksand_rattvik", "level_regrouping/uniform_split"]
+SCENARIOS = ["sources/default", "provider_payment/leksand_rattvik", "capitation_fairness/default"]  # the last: OLS, Sobol
 
 
 def _page(project, outcome) -> str:

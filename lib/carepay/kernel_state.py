@@ -1,8 +1,8 @@
 """A report kernel's state, so that carepay.batch runs a second report in a kernel only when the first left nothing
 behind. Runs inside the kernel; carepay.batch calls it over the Jupyter protocol.
 
-`warm()` runs once, when the kernel starts (IPKernelApp.exec_lines): it imports every carepay module, pandas and
-altair, calls `report.setup()` (which every report calls first, and which sets the same things each time)
+`warm()` runs once, when the kernel starts (IPKernelApp.exec_lines): it imports every carepay module, pandas,
+altair, statsmodels' OLS and SALib, calls `report.setup()` (which every report calls first, and which sets the same things each time)
 and draws one throwaway chart (vl-convert's engine starts once per kernel, not once per report). It then records a
 fingerprint of everything a report could change that would outlive its namespace: pandas', numpy's and altair's
 settings, the working folder, the environment, sys.path, the warning filters, the threads
@@ -108,9 +108,17 @@ def fingerprint() -> dict[str, str]:
 
 def warm() -> None:
     """Import what the reports import, set up as every report does, start vl-convert; then record the fingerprint."""
-    # statsmodels and SALib (with scipy, about 0,6 s) are left to the reports that use them; importing them changes
-    # nothing the fingerprint covers
-    for name in ("pandas", "altair", "vl_convert", *_carepay_modules()):
+    # statsmodels' OLS and SALib's Sobol design too, though not every report uses them: importing them adds warning
+    # filters (scipy's), which after a report would read as something the report left behind
+    warmed = (
+        "pandas",
+        "altair",
+        "vl_convert",
+        "statsmodels.regression.linear_model",
+        "SALib.sample.sobol",
+        "SALib.analyze.sobol",
+    )
+    for name in (*warmed, *_carepay_modules()):
         importlib.import_module(name)
     from carepay import report
 
