@@ -88,3 +88,17 @@ def test_the_kernel_of_a_failed_report_is_not_reused(project):
     failed, good = batch.run(batch.discover(["sources/default", "provider_payment/leksand_rattvik"]), n_jobs=1, progress=False)
     assert not failed.ok and "SourceDataError" in failed.error
     assert good.ok and good.kernel_reports_before == 0
+
+
+@pytest.mark.usefixtures("project")
+def test_a_kept_kernel_that_died_is_replaced():
+    from jupyter_core.utils import run_sync
+
+    km = batch._start_kernel()
+    run_sync(km._kill_kernel)()  # as if it crashed
+    batch._KERNELS[batch._where()] = (km, 3)
+    fresh, runs = batch._take_kernel()
+    try:
+        assert fresh is not km and runs == 0 and run_sync(fresh.is_alive)()
+    finally:
+        batch._shutdown(fresh)

@@ -390,6 +390,8 @@ def _take_kernel() -> tuple[Any, int]:
     km, runs = _KERNELS.pop(_where(), (None, 0))
     if km is not None and run_sync(km.is_alive)():
         return km, runs
+    if km is not None:  # it died while kept: release its sockets and files before starting another
+        _shutdown(km)
     return _start_kernel(), 0
 
 
@@ -414,10 +416,13 @@ def _reset_kernel(km: Any) -> str:
 
 
 def _shutdown(km: Any) -> None:
+    """End a kernel at once (no graceful wait) and remove its connection file and sockets, even if it died."""
     from jupyter_core.utils import run_sync
 
     with contextlib.suppress(Exception):
         run_sync(km.shutdown_kernel)(now=True)
+    with contextlib.suppress(Exception):
+        run_sync(km.cleanup_resources)()
 
 
 def _give_back(km: Any, runs: int, ok: bool) -> None:
