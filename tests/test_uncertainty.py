@@ -177,6 +177,22 @@ def test_provider_headlines_over_draws_equal_the_question_run_with_those_values(
         assert fast[rid] == pytest.approx(whole[rid], rel=1e-9, abs=1e-6), rid
 
 
+def test_capitation_headlines_over_draws_equal_the_question_run_with_those_values():
+    """Drawing the synthetic persons again computes only the payments and their fit, not the whole question."""
+    from carepay.capitation_fairness import answer
+    from carepay.capitation_fairness import uncertainty as cu
+
+    analysis, p, packages, r = _question("capitation_fairness")
+    prep = cu.prepare(r, p, packages[0])
+    draws = pd.DataFrame({"cost_per_hour": [450.0, 450.0], "population.sigma_person": [0.5, 0.9]})
+    fast = cu.headlines(prep, draws)
+    for i in range(len(draws)):
+        changed = uncertainty.with_values(p, draws.iloc[i].to_dict())
+        whole = {rid: v for rid, _, v, _ in answer.key_results(analysis.analyse(changed, *packages), changed, {})}
+        for rid in fast.columns:
+            assert fast[rid].iloc[i] == pytest.approx(whole[rid], rel=1e-12, abs=1e-9), rid
+
+
 def test_a_sweep_gives_the_same_results_in_process_and_on_a_local_cluster():
     pytest.importorskip("distributed")
     from carepay.fee_incentives import uncertainty as fu

@@ -234,12 +234,14 @@ MODELS = {
     "risk-adjusted": "risk_adjusted",
     "fairness-constrained": "fairness_constrained",
 }
+#: What the payments are measured against: the target's name and its column of the person-months (kr).
+TARGETS = {"cost_at_hourly_rate": "hourly", "need_at_hourly_rate": "need_at_hourly_rate"}
 
 
 def fit_measures(pm: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Step 6: how well each payment model fits each target (R², Cumming's measure) and predictive ratios by group."""
     fits, ratios = [], []
-    for tname, tcol in (("cost_at_hourly_rate", "hourly"), ("need_at_hourly_rate", "need_at_hourly_rate")):
+    for tname, tcol in TARGETS.items():
         if tcol not in pm.columns:
             continue
         f, r = capitation.evaluate(pm, MODELS, tcol, ["provider", "need_group", "provision"])
@@ -413,8 +415,28 @@ def with_hourly_payment(monthly: pd.DataFrame, payment: pd.Series) -> pd.DataFra
     return out
 
 
-def analyse(params: CapitationFairnessParams, pkg: DataPackage) -> CapitationFairness:
-    """Run the whole question for one scenario: the document's tables (step 1), then the steps above."""
+@dataclass
+class Paid:
+    """Steps 1 to 5 of one scenario: the document's cells, the rate (kr/person-month), the provider-months and
+    totals, and the person-months with every payment model's payment (kr)."""
+
+    hours: pd.DataFrame
+    persons: pd.DataFrame
+    rates: pd.DataFrame
+    rate: float
+    monthly: pd.DataFrame
+    totals: pd.DataFrame
+    reference: float
+    person_months: pd.DataFrame
+    synthetic: bool
+    calibration: pd.DataFrame
+    weights: pd.DataFrame
+    calibrated: pd.Series
+    notes: list[str]
+
+
+def paid(params: CapitationFairnessParams, pkg: DataPackage) -> Paid:
+    """Steps 1 to 5: what every payment model pays each person-month, without the measures of fit (step 6 on)."""
     p = params.hourly_rate
     hours, persons = document_cells(pkg)
     printed = printed_hourly_payment(pkg) if p == pkg.figure("hourly_rate_2022") else None
@@ -431,6 +453,22 @@ def analyse(params: CapitationFairnessParams, pkg: DataPackage) -> CapitationFai
     pm, synthetic, calibration = person_months(params, hours, persons, provision, ratios_all)
     pm = payments(pm, provision, p, rate)
     weights, calibrated, notes = risk_adjustment(params, pm, rate)
+    return Paid(hours, persons, rates, rate, monthly, totals, reference, pm, synthetic, calibration, weights, calibrated, notes)
+
+
+def analyse(params: CapitationFairnessParams, pkg: DataPackage) -> CapitationFairness:
+    """Run the whole question for one scenario: the document's tables (step 1), then the steps above."""
+    p = params.hourly_rate
+    steps = paid(params, pkg)
+    hours, persons, rates, rate, monthly = steps.hours, steps.persons, steps.rates, steps.rate, steps.monthly
+    totals, reference, pm, synthetic, calibration = (
+        steps.totals,
+        steps.reference,
+        steps.person_months,
+        steps.synthetic,
+        steps.calibration,
+    )
+    weights, calibrated, notes = steps.weights, steps.calibrated, steps.notes
     fit, ratios = fit_measures(pm)
     incentive_table, ends = incentives(params, pm, rate, calibrated, weights.need_group)
     result = CapitationFairness(

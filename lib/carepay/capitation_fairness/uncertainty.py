@@ -13,8 +13,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from carepay import uncertainty
-from carepay.capitation_fairness.analysis import CapitationFairness, analyse
+from carepay import capitation, uncertainty
+from carepay.capitation_fairness.analysis import MODELS, TARGETS, CapitationFairness, paid
 from carepay.capitation_fairness.params import CapitationFairnessParams
 from carepay.sources import DataPackage
 
@@ -42,6 +42,11 @@ def _fit(r: CapitationFairness) -> dict[str, float]:
     return {hid: float(fit[key]) for hid, key in FIT.items()}
 
 
+def _fit_of(pm: pd.DataFrame) -> dict[str, float]:
+    """The fit headlines from the person-months' payments alone (what fit_measures gives, without its other measures)."""
+    return {hid: capitation.r_squared(pm[TARGETS[target]], pm[MODELS[model]]) for hid, (target, model) in FIT.items()}
+
+
 def headlines(prep: Prepared, draws: pd.DataFrame) -> pd.DataFrame:
     """The pilot provider's margins under capitation and hourly payment (kr) and the R² of the risk-adjusted and
     constrained weights against cost (0-1), one row per draw; columns named by the key results' ids."""
@@ -59,6 +64,6 @@ def headlines(prep: Prepared, draws: pd.DataFrame) -> pd.DataFrame:
     for key in keys or [()] * len(draws):
         if key not in prep.fits:
             changed = uncertainty.with_values(prep.params, dict(zip(population, key, strict=True)))
-            prep.fits[key] = _fit(prep.central if not population else analyse(changed, prep.pkg))
+            prep.fits[key] = _fit(prep.central) if not population else _fit_of(paid(changed, prep.pkg).person_months)
         fits.append(prep.fits[key])
     return pd.concat([out, pd.DataFrame(fits, index=out.index)], axis=1)

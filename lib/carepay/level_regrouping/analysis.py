@@ -160,32 +160,43 @@ def staffing_floors(params: LevelRegroupingParams, staffing_cost: float) -> pd.S
     )
 
 
+def channel_amounts(
+    params: LevelRegroupingParams, pop: Population, floors: pd.Series, channel: str
+) -> tuple[pd.Series, pd.Series, pd.Series, dict[str, float], str | None]:
+    """Old amounts, new amounts before and after rounding (kr/person-year) in one channel by the scenario's tariff
+    method, the solver's factor by scope, and a note when the channel had no given amounts. Floors are set in the
+    standard amount's terms; a daily-rate channel gets them scaled by its own relation to the standard amount at
+    that level, so a floor keeps the differences between provision forms. Amounts must rise with the level
+    (LevelError otherwise)."""
+    occupancy = params.occupancy
+    oa = tariffs.yearly_amounts(pop.old, channel, occupancy)
+    given = _given(pop.new, channel)
+    given = None if given is None else given * (1.0 if channel == "standard_amount" else occupancy)
+    note = None
+    if given is None and params.tariff_method != "mean_preserving":
+        note = f"No {channel} amounts were given for the new levels: they are mean-preserving in that channel."
+    channel_floors = floors
+    standard = _given(pop.new, "standard_amount")
+    if len(floors) and given is not None and standard is not None and channel != "standard_amount":
+        channel_floors = floors * (given / standard).reindex(floors.index)
+    raw, solved = _solve(params.tariff_method, pop.flows, oa, given, channel_floors, params.neutrality_scope)
+    step = params.rounding_step * (1.0 if channel == "standard_amount" else tariffs.DAYS_PER_YEAR * occupancy)
+    na = raw if params.tariff_method == "as_given" else tariffs.rounded(raw, step)
+    _increasing_by_level(na, pop.new, channel)
+    return oa, raw, na, solved, note
+
+
 def amounts_by_channel(
     params: LevelRegroupingParams, pop: Population, floors: pd.Series
 ) -> tuple[dict[str, pd.Series], dict[str, pd.Series], pd.DataFrame, list[str]]:
-    """Step 2: old and new amounts (kr/person-year) in every channel, the tariff method applied to each alike;
-    with the solver's factor and the change before and after rounding (kr/year). Floors are set in the standard
-    amount's terms; each daily-rate channel gets them scaled by its own relation to the standard amount at that
-    level, so a floor keeps the differences between provision forms. Amounts must rise with the level in every
-    channel (LevelError otherwise)."""
+    """Step 2: old and new amounts (kr/person-year) in every channel, the tariff method applied to each alike
+    (channel_amounts); with the solver's factor and the change before and after rounding (kr/year)."""
     notes: list[str] = []
-    occupancy = params.occupancy
     old_amounts, new_amounts, solver_rows = {}, {}, []
-    standard = _given(pop.new, "standard_amount")
     for ch in CHANNELS:
-        oa = tariffs.yearly_amounts(pop.old, ch, occupancy)
-        given = _given(pop.new, ch)
-        given = None if given is None else given * (1.0 if ch == "standard_amount" else occupancy)
-        if given is None and params.tariff_method != "mean_preserving":
-            notes.append(f"No {ch} amounts were given for the new levels: they are mean-preserving in that channel.")
-        channel_floors = floors
-        if len(floors) and given is not None and standard is not None and ch != "standard_amount":
-            channel_floors = floors * (given / standard).reindex(floors.index)
-        raw, solved = _solve(params.tariff_method, pop.flows, oa, given, channel_floors, params.neutrality_scope)
-        step = params.rounding_step * (1.0 if ch == "standard_amount" else tariffs.DAYS_PER_YEAR * occupancy)
-        na = raw if params.tariff_method == "as_given" else tariffs.rounded(raw, step)
+        oa, raw, na, solved, note = channel_amounts(params, pop, floors, ch)
+        notes += [note] if note else []
         old_amounts[ch], new_amounts[ch] = oa, na
-        _increasing_by_level(na, pop.new, ch)
         exact = tariffs.neutrality(pop.flows, oa, raw)
         after = tariffs.neutrality(pop.flows, oa, na)
         for form in [*FORMS, "all"]:
@@ -203,6 +214,16 @@ def amounts_by_channel(
                 }
             )
     return old_amounts, new_amounts, pd.DataFrame(solver_rows), notes
+
+
+def headline_inputs(params: LevelRegroupingParams, pkg: DataPackage) -> tuple[Population, pd.Series, pd.Series]:
+    """What the cost and who gains rest on, and no more: the population counted in August 2022 (before any mix
+    shift) and the old and new amounts (kr/person-year) in the scenario's channel, as analyse() sets them."""
+    pop = population(params, pkg)
+    staffing = base_staffing_table(params.base_staffing)
+    staffing_cost = float(staffing.loc[staffing.used, "cost"].iloc[0])
+    oa, _raw, na, _solved, _note = channel_amounts(params, pop, staffing_floors(params, staffing_cost), params.channel)
+    return pop, oa, na
 
 
 def _increasing_by_level(amounts: pd.Series, levels: pd.DataFrame, channel: str) -> None:

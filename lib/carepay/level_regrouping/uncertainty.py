@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from carepay import tariffs, uncertainty
-from carepay.level_regrouping.analysis import Regrouping, analyse
+from carepay.level_regrouping.analysis import Regrouping, headline_inputs
 from carepay.level_regrouping.params import LevelRegroupingParams
 from carepay.sources import DataPackage
 
@@ -60,9 +60,8 @@ def _totals(flows: pd.DataFrame, old_amounts: pd.Series, new_amounts: pd.Series)
 
 def _at_shifts(prep: Prepared, row: dict[str, Any]) -> np.ndarray:
     """The totals at mix shifts 0, +1 and -1 (3 x 4) for one combination of the other inputs."""
-    r: Regrouping = analyse(uncertainty.with_values(prep.params, {**row, MIX: 0.0}), prep.pkg)
-    old, new = r.old_amounts[r.channel], r.new_amounts[r.channel]
-    return np.array([_totals(tariffs.shift_mix(r.flows, r.old_levels, r.new_levels, s), old, new) for s in (0.0, 1.0, -1.0)])
+    pop, old, new = headline_inputs(uncertainty.with_values(prep.params, {**row, MIX: 0.0}), prep.pkg)
+    return np.array([_totals(tariffs.shift_mix(pop.flows, pop.old, pop.new, s), old, new) for s in (0.0, 1.0, -1.0)])
 
 
 def headlines(prep: Prepared, draws: pd.DataFrame) -> pd.DataFrame:
