@@ -42,7 +42,6 @@ from pathlib import Path
 from typing import Any
 
 from carepay import ANSWER_MIME, KEY_RESULTS_MIME, __version__, paths
-from carepay.params import ParameterError, load, scenario_files
 
 CELL_TIMEOUT_S = 900
 #: Notebook and scenario names: they become file names under reports/, so nothing that could leave it.
@@ -92,6 +91,8 @@ def notebook_names() -> list[str]:
 
 def discover(selection: list[str] | None = None) -> list[Job]:
     """Jobs for the selection: notebook names, 'notebook/scenario', or params file paths. Empty: all."""
+    from carepay.params import ParameterError, scenario_files  # here, not at the top: workers need neither pandas nor pydantic
+
     selection = selection or []
     jobs: list[Job] = []
     names = notebook_names()
@@ -133,6 +134,8 @@ def discover(selection: list[str] | None = None) -> list[Job]:
 
 def prepare(jobs: list[Job]) -> tuple[list[Job], list[Outcome]]:
     """Validate every job's scenario before any kernel starts; invalid ones become failed outcomes."""
+    from carepay.params import ParameterError, load
+
     ready, failed = [], []
     for job in jobs:
         try:
@@ -353,9 +356,10 @@ def _ipc_kernel_manager():
 #: Kernels kept for the next report in this process, by project: (kernel manager, reports it has run). A kernel is
 #: kept only after a report that succeeded and left nothing behind (carepay.kernel_state.reset).
 _KERNELS: dict[tuple[str, str], tuple[Any, int]] = {}
-#: A kernel runs at most this many reports, then a fresh one starts (what a reset cannot see, such as memory held
-#: by reference cycles, cannot build up).
-MAX_REPORTS_PER_KERNEL = 8
+#: A kernel runs at most this many reports, then a fresh one starts, so that what a reset cannot give back (the
+#: chart engine's heap grows by about 10 MiB a report) cannot build up. Twelve: every scenario on two workers
+#: (23 reports) starts one kernel per worker, about 500 MiB each at the end.
+MAX_REPORTS_PER_KERNEL = 12
 
 
 def _kernel_environment() -> None:

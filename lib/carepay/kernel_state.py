@@ -11,7 +11,8 @@ of threads, and every module-level value of every carepay module.
 `reset()` runs after a report: it empties the user namespace and the input and output history, sets the
 execution count back to 1, clears carepay's function caches and seeds the global random generators from the
 system's entropy (as a fresh kernel's are), then compares the fingerprint with the one
-`warm()` recorded. It returns what differs; carepay.batch reuses the kernel only when nothing does, and never
+`warm()` recorded, and hands the memory the report freed back to the system (a garbage collection, then glibc's
+malloc_trim). It returns what differs; carepay.batch reuses the kernel only when nothing does, and never
 after a report that failed. A report in a reused kernel therefore sees what a report in a fresh kernel sees
 (tests/test_batch.py renders the same scenario both ways and compares the HTML).
 """
@@ -157,7 +158,20 @@ def reset() -> str:
             if callable(value) and hasattr(value, "cache_clear"):
                 value.cache_clear()
     now = fingerprint()
+    _give_memory_back()
     return ", ".join(k for k in sorted(set(now) | set(_PRISTINE)) if now.get(k) != _PRISTINE.get(k))
+
+
+def _give_memory_back() -> None:
+    """Hand the memory a report freed back to the system (glibc keeps freed heap pages otherwise), so that a kept
+    kernel does not grow report by report. Where there is no glibc, nothing happens."""
+    import contextlib
+    import ctypes
+    import gc
+
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):  # by name: ctypes.util.find_library would fork to run ldconfig
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 #: What the kernel runs at start-up: no name is left in the user namespace.
