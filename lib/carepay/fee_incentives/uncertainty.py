@@ -40,6 +40,10 @@ class Prepared:
     thresholds: np.ndarray
     revenue_today: float
     revenue_change: float
+    fee_unchanged: float  # the proposal's fee (kr) of the person-months whose price does not change
+    changes: np.ndarray  # the person-months whose price changes (as behaviour.respond: not np.isclose)
+    price_pairs: np.ndarray  # 2 x distinct (price today, price under the proposal) among them, kr/hour
+    pair_of: np.ndarray  # each of them: its column in price_pairs
     params: FeeIncentivesParams
     cost_readings: dict[str, float]
 
@@ -51,17 +55,26 @@ def prepare(r: FeeIncentives, params: FeeIncentivesParams, pkg: DataPackage) -> 
     shares = shares_of(params, pkg)
     cap = df.fee_cap.to_numpy(float)
     p0, p1, today = response_inputs(df, params, shares, cap)
+    hours, alarm, headroom = df.executed_hours.to_numpy(float), df.alarm.to_numpy(bool), df.fee_headroom.to_numpy(float)
+    same = np.isclose(p0, p1)
+    pairs, pair_of = np.unique(np.stack([p0[~same], p1[~same]]), axis=1, return_inverse=True)
+    thresholds = np.asarray(params.thresholds, float)
+    unchanged = fees.level_fee(fees.fee_levels(hours[same], alarm[same], thresholds), headroom[same], shares, cap[same])
     return Prepared(
-        hours=df.executed_hours.to_numpy(float),
+        hours=hours,
         price_today=p0,
         price_proposal=p1,
-        alarm=df.alarm.to_numpy(bool),
-        headroom=df.fee_headroom.to_numpy(float),
+        alarm=alarm,
+        headroom=headroom,
         cap=cap,
         shares=shares,
-        thresholds=np.asarray(params.thresholds, float),
+        thresholds=thresholds,
         revenue_today=today,
         revenue_change=float(df.fee_proposal.sum() - df.fee_today.sum()),
+        fee_unchanged=float(unchanged.sum()),
+        changes=~same,
+        price_pairs=pairs,
+        pair_of=pair_of.ravel(),
         params=params,
         cost_readings={k: payment.hourly_cost(pkg, k) for k in ("payment", "break_even")},
     )
@@ -89,17 +102,49 @@ def headlines(prep: Prepared, draws: pd.DataFrame) -> pd.DataFrame:
         for (c, cph), rows in groups.items():
             net[rows] = elasticity_sweep(prep, elasticity[rows], c, cph).net_budget_effect.to_numpy()
         return pd.DataFrame({"net_budget_effect": net, "break_even_hours": -prep.revenue_change / cost})
-    h, p0, p1 = prep.hours, prep.price_today, prep.price_proposal
-    changes = ~np.isclose(p0, p1)
     net = np.empty(len(draws))
-    for part in uncertainty.chunked(len(draws), max(1, CHUNK_CELLS // max(1, len(h)))):
-        c = nonfee[part, None]
-        ratio = (p1 + c) / (p0 + c)
-        after = np.where(changes, h * ratio ** elasticity[part, None], h)
-        fee = fees.level_fee(fees.fee_levels(after, prep.alarm, prep.thresholds), prep.headroom, prep.shares, prep.cap)
-        hours_change = after.sum(axis=1) - h.sum()
-        net[part] = (fee.sum(axis=1) - prep.revenue_today) - hours_change * cost[part]
+    order = np.lexsort((nonfee, elasticity))  # chunks of neighbouring draws: few person-months change level in one
+    for part in uncertainty.chunked(len(draws), max(1, CHUNK_CELLS // max(1, len(prep.hours)))):
+        rows = order[part]
+        hours_change, revenue = _responses(prep, elasticity[rows], nonfee[rows])
+        net[rows] = (revenue - prep.revenue_today) - hours_change * cost[rows]
     return pd.DataFrame({"net_budget_effect": net, "break_even_hours": -prep.revenue_change / cost})
+
+
+def _responses(prep: Prepared, elasticity: np.ndarray, nonfee: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The change in executed hours (hours/month summed) and the proposal's fee revenue (kr) for each pair of an
+    elasticity and a non-fee cost: what behaviour.respond and fees.fee_levels give person-month by person-month,
+    without their cost in every cell.
+
+    A person-month's hours after the response are its hours times ((p1 + c) / (p0 + c)) ** e, where p0 and p1
+    are its prices today and under the proposal: the factor is computed once per distinct pair of prices (a few
+    thousand, not tens of thousands), so the hours are one matrix product. The fee depends on the hours only
+    through the level, and the hours move monotonically with the elasticity and the non-fee cost, so a
+    person-month whose fee is the same at the four corners of this chunk's elasticities and costs (with a margin
+    of a millionth against rounding) keeps it for every draw: it is summed once, and only the others are levelled
+    draw by draw. Which person-months those are depends on the chunk, so the same draw chunked otherwise (a sweep
+    split over a cluster) can differ in the last bits of its sums, never by more."""
+    changes, pair_of, (q0, q1) = prep.changes, prep.pair_of, prep.price_pairs
+    hm = prep.hours[changes]
+
+    def factor(e: np.ndarray, c: np.ndarray) -> np.ndarray:  # draws x price pairs
+        return ((q1 + c[:, None]) / (q0 + c[:, None])) ** e[:, None]
+
+    def fee(hours: np.ndarray, cols: np.ndarray | slice) -> np.ndarray:
+        m = np.flatnonzero(changes)[cols]
+        levels = fees.fee_levels(hours, prep.alarm[m], prep.thresholds)
+        return fees.level_fee(levels, prep.headroom[m], prep.shares, prep.cap[m])
+
+    everyone = slice(None)
+    corners = factor(np.repeat([elasticity.min(), elasticity.max()], 2), np.tile([nonfee.min(), nonfee.max()], 2))
+    after = hm * corners[:, pair_of]
+    low, high = after.min(axis=0) * (1 - 1e-6), after.max(axis=0) * (1 + 1e-6)
+    moving = np.flatnonzero(fee(low, everyone) != fee(high, everyone))
+    settled = np.delete(fee(after[0], everyone), moving).sum()
+    f = factor(elasticity, nonfee)
+    hours_change = f @ np.bincount(pair_of, weights=hm, minlength=len(q0)) - hm.sum()
+    revenue = settled + fee(hm[moving] * f[:, pair_of[moving]], moving).sum(axis=1)
+    return hours_change, revenue + prep.fee_unchanged
 
 
 def elasticity_sweep(prep: Prepared, elasticities: ArrayLike, nonfee_cost: float, cost: float) -> pd.DataFrame:
