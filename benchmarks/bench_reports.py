@@ -1,5 +1,6 @@
 """Time the batch of reports against the naive way, side by side over several rounds, and their peak memory;
-then a re-run with nothing changed and one after one scenario changed.
+then a re-run with nothing changed and re-runs after one scenario changed: twice taking the kernel the batch before
+kept warm (carepay.batch.keep_kernel_seconds), twice with none kept (CAREPAY_KEEP_KERNEL=0).
 
     .venv/bin/python benchmarks/bench_reports.py [--jobs 2] [--rounds 3] [--all-scenarios]
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
 import shutil
 import statistics
@@ -140,9 +142,19 @@ def main() -> None:
     seconds, _ = measure([rerun], env, scratch)
     print(f"re-run with nothing changed: {seconds:.1f} s")
     changed = scratch / "params" / jobs[0][0] / f"{jobs[0][1]}.yaml"
-    changed.write_text(changed.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
-    seconds, _ = measure([rerun], env, scratch)
-    print(f"re-run after one scenario changed ({jobs[0][0]}/{jobs[0][1]}): {seconds:.1f} s")
+    for kept, run_env in (("the kernel the batch before kept", env), ("no kernel kept", {**env, "CAREPAY_KEEP_KERNEL": "0"})):
+        for _ in range(2):
+            changed.write_text(changed.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+            seconds, _ = measure([rerun], run_env, scratch)
+            status = json.loads((scratch / "reports" / jobs[0][0] / f"{jobs[0][1]}.json").read_text(encoding="utf-8"))
+            print(
+                f"re-run after one scenario changed ({jobs[0][0]}/{jobs[0][1]}), {kept}: {seconds:.1f} s "
+                f"(its kernel had run {status.get('kernel_reports_before', 0)} reports before)"
+            )
+    for proc in psutil.process_iter(["cwd"]):  # the kernel kept for a next batch that will not come
+        if str(proc.info.get("cwd") or "").startswith(str(scratch)):
+            with contextlib.suppress(psutil.Error):
+                proc.kill()
     shutil.rmtree(scratch, ignore_errors=True)
 
 

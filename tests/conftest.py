@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+# no test leaves a warm kernel behind for the next batch (tests/test_batch.py turns it on where it is tested)
+os.environ["CAREPAY_KEEP_KERNEL"] = "0"
 
 
 @pytest.fixture()

@@ -3,7 +3,10 @@ report leaves behind (a name, a setting, a changed module value, a thread, an ex
 
 from __future__ import annotations
 
+import contextlib
 import re
+import shutil
+from pathlib import Path
 
 import pytest
 
@@ -102,3 +105,90 @@ def test_a_kept_kernel_that_died_is_replaced():
         assert fresh is not km and runs == 0 and run_sync(fresh.is_alive)()
     finally:
         batch._shutdown(fresh)
+
+
+def _kept() -> dict:
+    import json
+
+    record = Path(batch._kept_folder()) / "kernel.json"
+    return json.loads(record.read_text(encoding="utf-8")) if record.exists() else {}
+
+
+def _alive(record: dict) -> bool:
+    return bool(record) and batch._kernel_alive(record["pid"], record["kernel_file"])
+
+
+def test_a_kept_kernel_serves_the_next_batch_only_if_nothing_changed_and_ends_itself_when_idle(project, monkeypatch):
+    """An analyst's re-run after one change takes the warm kernel the batch before kept (as Quarto's execute-daemon);
+    a changed library (or Python, or environment) does not, and a kept kernel ends itself when idle."""
+    import os
+    import signal
+    import time
+
+    monkeypatch.setenv("CAREPAY_KEEP_KERNEL", "60")
+    scenario = project / "params" / "sources" / "default.yaml"
+    started: list[int] = []
+    try:
+        [first] = batch.run(batch.discover(["sources/default"]), n_jobs=1, progress=False, force=True)
+        kept = _kept()
+        started.append(kept["pid"])
+        assert first.ok and first.kernel_reports_before == 0 and _alive(kept)
+        scenario.write_text(scenario.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+        [second] = batch.run(batch.discover(["sources/default"]), n_jobs=1, progress=False)
+        assert second.ok and not second.reused and second.kernel_reports_before == 1
+        assert _kept()["pid"] == kept["pid"]
+
+        monkeypatch.setattr(batch, "_library_digest", lambda: "another library")
+        [third] = batch.run(batch.discover(["sources/default"]), n_jobs=1, progress=False, force=True)
+        assert third.ok and third.kernel_reports_before == 0  # not the kernel with the old library's modules
+        assert not _alive(kept)
+        started.append(_kept()["pid"])
+
+        monkeypatch.setenv("CAREPAY_KEEP_KERNEL", "2")
+        [fourth] = batch.run(batch.discover(["sources/default"]), n_jobs=1, progress=False, force=True)
+        short = _kept()
+        started.append(short["pid"])
+        assert fourth.ok and fourth.kernel_reports_before == 0 and _alive(short)  # another environment
+        folder = Path(batch._kept_folder())
+        sockets = [p for p in folder.iterdir() if not p.name.endswith(".json")]
+        assert sockets
+        deadline = time.monotonic() + 30
+        while _alive(short) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert not _alive(short), "the kept kernel did not end itself when idle"
+        assert not [p for p in sockets if p.exists()], "its sockets stayed"
+    finally:
+        for pid in started:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        shutil.rmtree(batch._kept_folder(), ignore_errors=True)
+
+
+def test_a_parallel_batch_warms_a_kernel_for_the_next_one_when_a_core_is_free(project, monkeypatch):
+    import os
+    import signal
+
+    monkeypatch.setenv("CAREPAY_KEEP_KERNEL", "60")
+    pids: list[int] = []
+    try:
+        outcomes = batch.run(
+            batch.discover(["sources/default", "provider_payment/leksand_rattvik"]), n_jobs=2, progress=False, force=True
+        )
+        kept = _kept()
+        pids.append(kept["pid"])
+        assert all(o.ok for o in outcomes) and _alive(kept)
+        scenario = project / "params" / "sources" / "default.yaml"
+        scenario.write_text(scenario.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+        [again] = batch.run(batch.discover(["sources/default"]), n_jobs=2, progress=False)
+        assert again.ok and _kept()["pid"] == kept["pid"] and _kept()["runs"] == 1  # taken, used, kept again
+    finally:
+        for pid in pids:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        shutil.rmtree(batch._kept_folder(), ignore_errors=True)
+
+
+def test_keeping_a_kernel_is_refused_with_a_clear_message_for_a_bad_setting(monkeypatch):
+    monkeypatch.setenv("CAREPAY_KEEP_KERNEL", "five minutes")
+    with pytest.raises(ValueError, match=r"CAREPAY_KEEP_KERNEL='five minutes': give whole seconds from 0"):
+        batch.keep_kernel_seconds()

@@ -26,9 +26,11 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import traceback
 import uuid
@@ -343,7 +345,7 @@ def _ipc_kernel_manager():
 
         @default("ip")
         def _default_ip(self) -> str:
-            return os.path.join(_SOCKETS[0], uuid.uuid4().hex[:12])
+            return os.path.join(_kept_folder() if _KEEP_NEXT else _SOCKETS[0], uuid.uuid4().hex[:12])
 
         async def start_kernel(self, **kw: Any) -> None:  # type: ignore[override]  # jupyter_client declares it sync
             kw.setdefault("stdout", subprocess.DEVNULL)
@@ -351,6 +353,159 @@ def _ipc_kernel_manager():
             await super().start_kernel(**kw)
 
     return IPCKernelManager
+
+
+@functools.cache
+def _attached_kernel_manager():
+    """A manager for a kernel another carepay process started and kept (see _claim_kept): it has no process handle,
+    so it knows the kernel by its process id."""
+    from traitlets import Integer, Unicode
+
+    class AttachedKernelManager(_ipc_kernel_manager()):  # type: ignore[misc]
+        pid = Integer(0)
+        kernel_file = Unicode("")  # the connection file the kernel was started with (its command line names it)
+
+        @property
+        def has_kernel(self) -> bool:
+            return _kernel_alive(self.pid, self.kernel_file)
+
+        async def _async_is_alive(self) -> bool:
+            return _kernel_alive(self.pid, self.kernel_file)
+
+        is_alive = _async_is_alive
+
+        async def shutdown_kernel(self, now: bool = False, restart: bool = False) -> None:  # noqa: ARG002 (always at once)
+            with contextlib.suppress(OSError):
+                if _kernel_alive(self.pid, self.kernel_file):
+                    os.kill(self.pid, signal.SIGKILL)
+            Path(self.connection_file).unlink(missing_ok=True)
+
+    return AttachedKernelManager
+
+
+def _kernel_alive(pid: int, connection_file: str) -> bool:
+    """Whether process pid is running and is the kernel started with this connection file (not a reused id)."""
+    try:
+        os.kill(pid, 0)
+    except OSError:
+        return False
+    cmdline = Path(f"/proc/{pid}/cmdline")
+    if not cmdline.exists():  # no /proc: the process id alone
+        return True
+    with contextlib.suppress(OSError):
+        return Path(connection_file).name.encode() in cmdline.read_bytes()
+    return False
+
+
+#: Seconds a warmed kernel is kept after a batch for the next one, unless CAREPAY_KEEP_KERNEL says otherwise.
+KEEP_KERNEL_S = 300
+#: A kept kernel this close to ending itself is not taken (it could end during the report).
+KEEP_MARGIN_S = 10
+#: Whether the kernels this process starts from now on are to be kept after it (independent, in _kept_folder()).
+_KEEP_NEXT: list[bool] = []
+
+
+def keep_kernel_seconds() -> int:
+    """How long a kernel is kept warm after a batch for the next one (an analyst's re-run after changing one
+    scenario), as Quarto's execute-daemon keeps one between renders: CAREPAY_KEEP_KERNEL seconds, 0 for none."""
+    raw = os.environ.get("CAREPAY_KEEP_KERNEL", str(KEEP_KERNEL_S)).strip()
+    if not raw.isdigit() or int(raw) > 86_400:
+        raise ValueError(f"environment variable CAREPAY_KEEP_KERNEL={raw!r}: give whole seconds from 0 (no kernel kept) to 86400")
+    return int(raw)
+
+
+def _kept_folder() -> str:
+    """This user's folder for the project's kept kernel: its record and its sockets (private: mode 0700)."""
+    digest = hashlib.sha256(str(paths.project_root()).encode()).hexdigest()[:12]
+    folder = Path(tempfile.gettempdir()) / f"carepay-kept-{os.getuid()}-{digest}"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    info = folder.stat()
+    if info.st_uid != os.getuid() or info.st_mode & 0o077:
+        raise PermissionError(f"{folder}: not this user's private folder; remove it")
+    return str(folder)
+
+
+def _kernel_identity() -> dict[str, Any]:
+    """What a kept kernel must share with the batch that takes it: project, notebooks, Python, library, environment."""
+    volatile = {"PWD", "OLDPWD", "SHLVL", "_", "COLUMNS", "LINES"}
+    environment = json.dumps(sorted((k, v) for k, v in os.environ.items() if k not in volatile))
+    return {
+        "where": list(_where()),
+        "python": sys.executable,
+        "library": _library_digest(),
+        "environment": hashlib.sha256(environment.encode()).hexdigest(),
+    }
+
+
+def _keep(km: Any, runs: int) -> bool:
+    """Leave a reset kernel running after this process, recorded for the next batch; False if it cannot be."""
+    pid = getattr(getattr(km, "provisioner", None), "pid", None) or getattr(km, "pid", None)
+    if not pid:
+        return False
+    try:
+        folder = Path(_kept_folder())
+        # a copy: the manager removes its connection file when this process ends
+        connection = folder / "connection.json"
+        if Path(km.connection_file) != connection:  # not a kernel that was kept before
+            shutil.copyfile(km.connection_file, connection)
+            connection.chmod(0o600)
+        kernel_file = getattr(km, "kernel_file", "") or Path(km.connection_file).name
+        ends = time.time() + keep_kernel_seconds()  # when its watchdog ends it at the earliest, unless it is taken
+        record = {**_kernel_identity(), "pid": int(pid), "kernel_file": kernel_file, "runs": runs, "ends": ends}
+        _atomic_write(folder / "kernel.json", json.dumps(record))
+    except OSError:
+        return False
+    return True
+
+
+def _kept_waiting() -> bool:
+    """Whether an earlier batch's kernel is kept for this project, alive and of this batch's identity; one that is
+    not is shut down (taken and let go)."""
+    try:
+        record = json.loads((Path(_kept_folder()) / "kernel.json").read_text(encoding="utf-8"))
+        _kernel_environment()
+        if all(record.get(k) == v for k, v in _kernel_identity().items()) and _kernel_alive(
+            int(record["pid"]), str(record["kernel_file"])
+        ):
+            return True
+    except (OSError, ValueError, KeyError):
+        return False
+    if (kept := _claim_kept()) is not None:
+        _shutdown(kept[0])
+    return False
+
+
+def _claim_kept() -> tuple[Any, int] | None:
+    """The kernel an earlier batch kept for this project, if it is alive and shares this batch's identity; it is
+    taken (no other batch can), and any other is shut down."""
+    try:
+        folder = Path(_kept_folder())
+    except OSError:
+        return None
+    claimed = folder / f"kernel.claimed-{os.getpid()}.json"
+    try:
+        os.replace(folder / "kernel.json", claimed)
+        record = json.loads(claimed.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    finally:
+        claimed.unlink(missing_ok=True)
+    _kernel_environment()
+    try:
+        km = _attached_kernel_manager()(kernel_name="python3", connection_file=str(folder / "connection.json"))
+        km.pid, km.kernel_file = int(record["pid"]), str(record["kernel_file"])
+        km.load_connection_file()
+    except Exception:  # a record or connection file that cannot be read: nothing to take
+        (folder / "connection.json").unlink(missing_ok=True)
+        return None
+    identity = _kernel_identity()
+    # another library, Python or environment: the kernel would run stale code; and one about to end itself (it was
+    # reset when it was kept, and nothing else can reach it, so it needs no second reset)
+    fresh = time.time() < float(record.get("ends", 0)) - KEEP_MARGIN_S
+    if any(record.get(k) != v for k, v in identity.items()) or not fresh or not km.has_kernel:
+        _shutdown(km)
+        return None
+    return km, int(record.get("runs", 0))
 
 
 #: Kernels kept for the next report in this process, by project: (kernel manager, reports it has run). A kernel is
@@ -365,7 +520,9 @@ MAX_REPORTS_PER_KERNEL = 12
 def _kernel_environment() -> None:
     """What a report kernel inherits: the project root, and this Python first on PATH."""
     os.environ["CAREPAY_HOME"] = str(paths.project_root())
-    os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
+    here, path = str(Path(sys.executable).parent), os.environ.get("PATH", "")
+    if path.split(os.pathsep)[0] != here:
+        os.environ["PATH"] = here + os.pathsep + path
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
 
 
@@ -383,7 +540,11 @@ def _start_kernel() -> Any:
     km = _ipc_kernel_manager()(kernel_name="python3")
     # no history database: a report's cells need none, and a reset kernel would reuse its line numbers
     arguments = [f"--IPKernelApp.exec_lines={EXEC_LINE}", "--HistoryManager.enabled=False"]
-    run_sync(km.start_kernel)(cwd=_where()[1], extra_arguments=arguments)
+    if _KEEP_NEXT:  # it may outlive this process: it ends itself after the keeping time without a report
+        env = {**os.environ, "CAREPAY_KERNEL_IDLE_S": str(keep_kernel_seconds())}
+        run_sync(km.start_kernel)(cwd=_where()[1], extra_arguments=arguments, independent=True, env=env)
+    else:
+        run_sync(km.start_kernel)(cwd=_where()[1], extra_arguments=arguments)
     return km
 
 
@@ -396,6 +557,8 @@ def _take_kernel() -> tuple[Any, int]:
         return km, runs
     if km is not None:  # it died while kept: release its sockets and files before starting another
         _shutdown(km)
+    if _KEEP_NEXT and (kept := _claim_kept()) is not None:
+        return kept
     return _start_kernel(), 0
 
 
@@ -430,19 +593,21 @@ def _shutdown(km: Any) -> None:
 
 
 def _give_back(km: Any, runs: int, ok: bool) -> None:
-    """Keep the kernel for the next report if the report succeeded, the kernel has run fewer than the maximum and
-    its reset left nothing behind; otherwise shut it down."""
+    """Keep the kernel for the next report if it may run one (ok: the report succeeded and another may follow),
+    the kernel has run fewer than the maximum and its reset left nothing behind; otherwise shut it down."""
     if ok and runs + 1 < MAX_REPORTS_PER_KERNEL and not _reset_kernel(km):
         _KERNELS[_where()] = (km, runs + 1)
     else:
         _shutdown(km)
 
 
-def shutdown_kernels() -> None:
-    """Shut down the kernels kept for reports that did not come (the end of a batch, or an interrupted one)."""
+def shutdown_kernels(keep: bool = False) -> None:
+    """Shut down the kernels kept for reports that did not come (the end of a batch, or an interrupted one); keep:
+    leave this project's reset kernel running for the next batch instead (keep_kernel_seconds)."""
     while _KERNELS:
-        _, (km, _) = _KERNELS.popitem()
-        _shutdown(km)
+        where, (km, runs) = _KERNELS.popitem()
+        if not (keep and _KEEP_NEXT and where == _where() and _keep(km, runs)):
+            _shutdown(km)
 
 
 atexit.register(shutdown_kernels)
@@ -497,20 +662,24 @@ _EXPORTERS: dict[bool, Any] = {}
 
 
 def _exporter(show_code: bool):
-    """One HTML exporter per worker process and setting (building it reads the templates)."""
+    """One HTML exporter per worker process and setting, its templates read and compiled (by exporting an empty
+    notebook): run_job builds it while the kernel warms up, not after the report."""
     if show_code not in _EXPORTERS:
+        import nbformat
         from nbconvert import HTMLExporter
 
         exporter = HTMLExporter(template_name="carepay", extra_template_basedirs=[str(paths.TEMPLATES_DIR)])
         exporter.exclude_input = not show_code
         exporter.exclude_input_prompt = True
         exporter.exclude_output_prompt = True
+        exporter.from_notebook_node(nbformat.v4.new_notebook(), resources={"metadata": {"name": ""}})
         _EXPORTERS[show_code] = exporter
     return _EXPORTERS[show_code]
 
 
-def run_job(job: Job, show_code: bool = False) -> Outcome:
-    """Execute one notebook with one scenario and write its report. Never raises."""
+def run_job(job: Job, show_code: bool = False, last: bool = False) -> Outcome:
+    """Execute one notebook with one scenario and write its report. Never raises. last: no report follows in this
+    process, so the kernel is shut down rather than reset for another."""
     import papermill as pm
 
     start = time.perf_counter()
@@ -528,6 +697,9 @@ def run_job(job: Job, show_code: bool = False) -> Outcome:
     parameters = {**job.values, "scenario": job.params_path}
     km, runs = None, 0
     try:
+        # the HTML exporter is built (its templates read and compiled) while the kernel warms up and runs
+        building = threading.Thread(target=_exporter, args=(show_code,), name="carepay-exporter")
+        building.start()
         km, runs = _take_kernel()
         outcome.kernel_reports_before = runs
         nb = pm.execute_notebook(
@@ -543,10 +715,11 @@ def run_job(job: Job, show_code: bool = False) -> Outcome:
             engine_name=_engine(),
             km=km,
         )
-        _give_back(km, runs, ok=True)  # reset for the next report, or shut down at once (no graceful wait)
+        _give_back(km, runs, ok=not last)  # reset for the next report, or shut down at once (no graceful wait)
         km = None
         for i, cell in enumerate(nb.cells):  # papermill gives its injected cell a random id: make every id stable
             cell["id"] = f"cell-{i:03d}"
+        building.join()
         body, _ = _exporter(show_code).from_notebook_node(nb, resources={"metadata": {"name": outcome.title}})
         try:
             _atomic_write(_staged(job.out(".html")), body)
@@ -666,25 +839,30 @@ def _run(jobs: list[Job], n_jobs: int, show_code: bool, progress: bool, force: b
         outcomes.append(kept)
     ready = stale
     serial = n_jobs <= 1 or len(ready) == 1
+    keep = keep_kernel_seconds() > 0
+    _KEEP_NEXT[:] = [True] if keep else []
     if ready and serial and _where() not in _KERNELS:
-        # the first kernel starts and warms up now, while this process imports papermill and nbconvert
-        _KERNELS[_where()] = (_start_kernel(), 0)
+        # the first kernel: one an earlier batch kept, or one that starts and warms up now, while this process
+        # imports papermill and nbconvert
+        _KERNELS[_where()] = _claim_kept() or (_start_kernel(), 0)
     if ready:
         from tqdm import tqdm
 
         bar = tqdm(total=len(ready), desc="reports", unit="report", disable=not progress, file=sys.stderr)
         if serial:
-            for job in ready:
+            for i, job in enumerate(ready):
                 bar.set_postfix_str(f"{job.notebook}/{job.scenario}")
-                outcomes.append(run_job(job, show_code))
+                outcomes.append(run_job(job, show_code, last=i == len(ready) - 1 and not keep))
                 bar.update()
-            shutdown_kernels()
+            shutdown_kernels(keep=keep)
         else:
-            with ProcessPoolExecutor(
-                max_workers=min(n_jobs, len(ready)), mp_context=get_context("spawn"), initializer=_init_worker
-            ) as pool:
+            workers = min(n_jobs, len(ready))
+            with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"), initializer=_init_worker) as pool:
                 futures = {pool.submit(run_job, job, show_code): job for job in ready}
-                for future in as_completed(futures):
+                for done, future in enumerate(as_completed(futures), start=1):
+                    if keep and len(ready) - done < workers and not _KERNELS and not _kept_waiting():
+                        # a core is free: warm the kernel the next batch takes (an analyst's re-run after one change)
+                        _KERNELS[_where()] = (_start_kernel(), 0)
                     job = futures[future]
                     try:
                         outcomes.append(future.result())
@@ -695,6 +873,7 @@ def _run(jobs: list[Job], n_jobs: int, show_code: bool, progress: bool, force: b
                         outcomes.append(failed)
                     bar.set_postfix_str(f"{job.notebook}/{job.scenario}")
                     bar.update()
+            shutdown_kernels(keep=keep)
         bar.close()
     write_index()
     order = {(j.notebook, j.scenario): i for i, j in enumerate(jobs)}

@@ -127,8 +127,48 @@ def warm() -> None:
     import vl_convert
 
     vl_convert.vegalite_to_svg({"mark": "point", "data": {"values": [{"x": 1}]}, "encoding": {"x": {"field": "x"}}})
+    idle = os.environ.get("CAREPAY_KERNEL_IDLE_S", "")
+    if idle.isdigit() and int(idle) > 0:
+        _end_when_idle(int(idle))
     _PRISTINE.clear()
     _PRISTINE.update(fingerprint())
+
+
+#: When the kernel last finished a cell (time.monotonic()), and whether one is running.
+_ACTIVITY: dict[str, float | bool] = {"last": 0.0, "busy": False}
+
+
+def _end_when_idle(seconds: int) -> None:
+    """A kernel kept between batches (carepay.batch.keep_kernel_seconds) ends itself, removing its connection file
+    and sockets, once no cell has run for `seconds`; a running cell is never cut short."""
+    import threading
+    import time
+
+    from IPython import get_ipython
+
+    def started(*_: Any) -> None:
+        _ACTIVITY["busy"] = True
+
+    def finished(*_: Any) -> None:
+        _ACTIVITY.update(busy=False, last=time.monotonic())
+
+    ip: Any = get_ipython()
+    ip.events.register("pre_run_cell", started)
+    ip.events.register("post_run_cell", finished)
+    finished()
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            if not _ACTIVITY["busy"] and time.monotonic() - float(_ACTIVITY["last"]) > seconds:
+                from ipykernel.kernelapp import IPKernelApp
+
+                app = IPKernelApp.instance()
+                app.cleanup_connection_file()
+                app.cleanup_ipc_files()
+                os._exit(0)
+
+    threading.Thread(target=watch, name="carepay-idle", daemon=True).start()
 
 
 def reset() -> str:
@@ -146,6 +186,10 @@ def reset() -> str:
     for key in ("_", "__", "___"):
         ns[key] = ""
     ip.execution_count = 1
+    if _ACTIVITY["last"]:
+        import time
+
+        _ACTIVITY["last"] = time.monotonic()
     # a fresh kernel's global generators are seeded from the system's entropy: so are a reused kernel's
     import random
 
