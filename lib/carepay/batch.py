@@ -809,7 +809,8 @@ def _die_with_parent() -> None:
 
 def _init_worker() -> None:
     _die_with_parent()
-    # warm the imports once per worker, not per report
+    # the worker's kernel starts and warms up while the worker imports papermill and nbconvert (once, not per report)
+    _KERNELS[_where()] = (_start_kernel(), 0)
     import nbconvert  # noqa: F401
     import nbformat  # noqa: F401
     import papermill  # noqa: F401
@@ -859,10 +860,7 @@ def _run(jobs: list[Job], n_jobs: int, show_code: bool, progress: bool, force: b
             workers = min(n_jobs, len(ready))
             with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"), initializer=_init_worker) as pool:
                 futures = {pool.submit(run_job, job, show_code): job for job in ready}
-                for done, future in enumerate(as_completed(futures), start=1):
-                    if keep and len(ready) - done < workers and not _KERNELS and not _kept_waiting():
-                        # a core is free: warm the kernel the next batch takes (an analyst's re-run after one change)
-                        _KERNELS[_where()] = (_start_kernel(), 0)
+                for future in as_completed(futures):
                     job = futures[future]
                     try:
                         outcomes.append(future.result())
@@ -873,7 +871,11 @@ def _run(jobs: list[Job], n_jobs: int, show_code: bool, progress: bool, force: b
                         outcomes.append(failed)
                     bar.set_postfix_str(f"{job.notebook}/{job.scenario}")
                     bar.update()
-            shutdown_kernels(keep=keep)
+            if keep and not _kept_waiting():
+                # the workers' kernels have ended: one starts for the next batch (an analyst's re-run after one
+                # change) and warms up on its own after this process ends
+                _KERNELS[_where()] = (_start_kernel(), 0)
+                shutdown_kernels(keep=True)
         bar.close()
     write_index()
     order = {(j.notebook, j.scenario): i for i, j in enumerate(jobs)}
