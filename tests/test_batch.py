@@ -115,7 +115,7 @@ def _kept() -> dict:
 
 
 def _alive(record: dict) -> bool:
-    return bool(record) and batch._kernel_alive(record["pid"], record["kernel_file"])
+    return bool(record) and batch._kernel_alive(record["pid"], record["connection_file"])
 
 
 def test_a_kept_kernel_serves_the_next_batch_only_if_nothing_changed_and_ends_itself_when_idle(project, monkeypatch):
@@ -150,7 +150,7 @@ def test_a_kept_kernel_serves_the_next_batch_only_if_nothing_changed_and_ends_it
         started.append(short["pid"])
         assert fourth.ok and fourth.kernel_reports_before == 0 and _alive(short)  # another environment
         folder = Path(batch._kept_folder())
-        sockets = [p for p in folder.iterdir() if not p.name.endswith(".json")]
+        sockets = [p for p in folder.iterdir() if not p.name.endswith(".json")] + [Path(short["connection_file"])]
         assert sockets
         deadline = time.monotonic() + 30
         while _alive(short) and time.monotonic() < deadline:

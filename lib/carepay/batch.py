@@ -332,13 +332,21 @@ def _ipc_kernel_manager():
     console chatter (an interrupt logged at shutdown, for one) does not reach the analyst's terminal:
     what a cell prints or raises is in the executed notebook."""
     from jupyter_client import AsyncKernelManager
-    from traitlets import default
+    from traitlets import Bool, default
 
     if not _SOCKETS:
         _SOCKETS.append(tempfile.mkdtemp(prefix=f"carepay-kernels-{os.getpid()}-"))
         atexit.register(shutil.rmtree, _SOCKETS[0], True)
 
     class IPCKernelManager(AsyncKernelManager):
+        # a kernel kept for the next batch: its connection file stays when this manager goes (the kernel reads it
+        # at start, perhaps after this process has ended, and removes it when it ends; _shutdown removes it too)
+        kept = Bool(False)
+
+        def cleanup_connection_file(self) -> None:
+            if not self.kept:
+                super().cleanup_connection_file()
+
         @default("transport")
         def _default_transport(self) -> str:
             return "ipc"
@@ -359,26 +367,24 @@ def _ipc_kernel_manager():
 def _attached_kernel_manager():
     """A manager for a kernel another carepay process started and kept (see _claim_kept): it has no process handle,
     so it knows the kernel by its process id."""
-    from traitlets import Integer, Unicode
+    from traitlets import Integer
 
     class AttachedKernelManager(_ipc_kernel_manager()):  # type: ignore[misc]
         pid = Integer(0)
-        kernel_file = Unicode("")  # the connection file the kernel was started with (its command line names it)
 
         @property
         def has_kernel(self) -> bool:
-            return _kernel_alive(self.pid, self.kernel_file)
+            return _kernel_alive(self.pid, self.connection_file)
 
         async def _async_is_alive(self) -> bool:
-            return _kernel_alive(self.pid, self.kernel_file)
+            return _kernel_alive(self.pid, self.connection_file)
 
         is_alive = _async_is_alive
 
         async def shutdown_kernel(self, now: bool = False, restart: bool = False) -> None:  # noqa: ARG002 (always at once)
             with contextlib.suppress(OSError):
-                if _kernel_alive(self.pid, self.kernel_file):
+                if _kernel_alive(self.pid, self.connection_file):
                     os.kill(self.pid, signal.SIGKILL)
-            Path(self.connection_file).unlink(missing_ok=True)
 
     return AttachedKernelManager
 
@@ -442,17 +448,12 @@ def _keep(km: Any, runs: int) -> bool:
     pid = getattr(getattr(km, "provisioner", None), "pid", None) or getattr(km, "pid", None)
     if not pid:
         return False
+    if not getattr(km, "kept", False):  # started to end with this process (its connection file goes with it)
+        return False
+    ends = time.time() + keep_kernel_seconds()  # when its watchdog ends it at the earliest, unless it is taken
+    record = {**_kernel_identity(), "pid": int(pid), "connection_file": km.connection_file, "runs": runs, "ends": ends}
     try:
-        folder = Path(_kept_folder())
-        # a copy: the manager removes its connection file when this process ends
-        connection = folder / "connection.json"
-        if Path(km.connection_file) != connection:  # not a kernel that was kept before
-            shutil.copyfile(km.connection_file, connection)
-            connection.chmod(0o600)
-        kernel_file = getattr(km, "kernel_file", "") or Path(km.connection_file).name
-        ends = time.time() + keep_kernel_seconds()  # when its watchdog ends it at the earliest, unless it is taken
-        record = {**_kernel_identity(), "pid": int(pid), "kernel_file": kernel_file, "runs": runs, "ends": ends}
-        _atomic_write(folder / "kernel.json", json.dumps(record))
+        _atomic_write(Path(_kept_folder()) / "kernel.json", json.dumps(record))
     except OSError:
         return False
     return True
@@ -465,7 +466,7 @@ def _kept_waiting() -> bool:
         record = json.loads((Path(_kept_folder()) / "kernel.json").read_text(encoding="utf-8"))
         _kernel_environment()
         if all(record.get(k) == v for k, v in _kernel_identity().items()) and _kernel_alive(
-            int(record["pid"]), str(record["kernel_file"])
+            int(record["pid"]), str(record["connection_file"])
         ):
             return True
     except (OSError, ValueError, KeyError):
@@ -492,11 +493,10 @@ def _claim_kept() -> tuple[Any, int] | None:
         claimed.unlink(missing_ok=True)
     _kernel_environment()
     try:
-        km = _attached_kernel_manager()(kernel_name="python3", connection_file=str(folder / "connection.json"))
-        km.pid, km.kernel_file = int(record["pid"]), str(record["kernel_file"])
+        km = _attached_kernel_manager()(kernel_name="python3", connection_file=str(record["connection_file"]), kept=True)
+        km.pid = int(record["pid"])
         km.load_connection_file()
     except Exception:  # a record or connection file that cannot be read: nothing to take
-        (folder / "connection.json").unlink(missing_ok=True)
         return None
     identity = _kernel_identity()
     # another library, Python or environment: the kernel would run stale code; and one about to end itself (it was
@@ -537,7 +537,7 @@ def _start_kernel() -> Any:
     from carepay.kernel_state import EXEC_LINE
 
     _kernel_environment()
-    km = _ipc_kernel_manager()(kernel_name="python3")
+    km = _ipc_kernel_manager()(kernel_name="python3", kept=bool(_KEEP_NEXT))
     # no history database: a report's cells need none, and a reset kernel would reuse its line numbers
     arguments = [f"--IPKernelApp.exec_lines={EXEC_LINE}", "--HistoryManager.enabled=False"]
     if _KEEP_NEXT:  # it may outlive this process: it ends itself after the keeping time without a report
@@ -590,6 +590,8 @@ def _shutdown(km: Any) -> None:
         run_sync(km.shutdown_kernel)(now=True)
     with contextlib.suppress(Exception):
         run_sync(km.cleanup_resources)()
+    with contextlib.suppress(Exception):  # a kept kernel's manager leaves it (see IPCKernelManager.kept)
+        Path(km.connection_file).unlink(missing_ok=True)
 
 
 def _give_back(km: Any, runs: int, ok: bool) -> None:
