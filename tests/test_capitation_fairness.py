@@ -230,3 +230,72 @@ def test_risk_adjusted_constrains_a_risk_group_and_the_provider_constraint_is_an
     assert (group.weights.constrained > 0).all() and r2(group) > 0.5
     assert (provider.weights.constrained < 0).any() and r2(provider) < 0
     assert provider.notes and "negative weights" in provider.notes[0]
+
+
+# --- payment designs between hourly payment and capitation (hand-worked) ---------------------------------------
+
+
+def test_a_blend_pays_its_share_of_each_and_is_budget_neutral_with_a_neutral_rate():
+    # capitation 1 000 and 3 000, hourly 2 000 and 2 000: 70 % flat -> 0.7 x 1 000 + 0.3 x 2 000 = 1 300; 2 700
+    assert c.blended_payment([1000.0, 3000.0], [2000.0, 2000.0], 0.7).tolist() == pytest.approx([1300.0, 2700.0])
+    assert c.blended_payment([1000.0, 3000.0], [2000.0, 2000.0], 0.7).sum() == pytest.approx(4000.0)
+    with pytest.raises(ValueError, match="flat_share 1.2: must be from 0"):
+        c.blended_payment([1.0], [1.0], 1.2)
+
+
+def test_a_corridor_shares_only_what_lies_beyond_the_band():
+    # hourly 10 000, band 5 % (500 kr), provider keeps 25 % beyond it:
+    # capitation 8 000: change -2 000 -> -500 inside, -1 500 beyond of which 25 % -> 10 000 - 500 - 375 = 9 125
+    # capitation 10 300: change +300, inside -> 10 300; capitation 12 000: +500 + 0.25 x 1 500 -> 10 875
+    paid = c.corridor_payment([8000.0, 10300.0, 12000.0], [10000.0] * 3, 0.05, 0.25)
+    assert paid.tolist() == pytest.approx([9125.0, 10300.0, 10875.0])
+    assert c.corridor_payment([8000.0], [10000.0], 0.05, 1.0).tolist() == pytest.approx([8000.0])  # no corridor
+    assert c.corridor_payment([8000.0], [10000.0], 0.0, 0.0).tolist() == pytest.approx([10000.0])  # hourly again
+
+
+def test_stop_loss_pays_hours_above_the_threshold_and_its_rate_keeps_the_total():
+    hours = np.array([10.0, 20.0, 50.0])  # at 400 kr: hourly total 32 000; above 30 hours: 20 hours = 8 000 kr
+    rate = c.stop_loss_rate(hours, 400.0, 30.0)
+    assert rate == pytest.approx((32000.0 - 8000.0) / 3)
+    paid = c.stop_loss_payment(hours, rate, 400.0, 30.0)
+    assert paid.tolist() == pytest.approx([8000.0, 8000.0, 16000.0])
+    assert paid.sum() == pytest.approx(400.0 * hours.sum())  # budget-neutral
+
+
+def test_the_marginal_revenue_of_an_hour_under_a_corridor():
+    # inside the band nothing; beyond a loss: 400 x (1 - 0.05) x (1 - 0.25) = 285; beyond a gain: 400 x 1.05 x 0.75 = 315
+    assert c.corridor_marginal_revenue(10300.0, 10000.0, 400.0, 0.05, 0.25) == 0.0
+    assert c.corridor_marginal_revenue(8000.0, 10000.0, 400.0, 0.05, 0.25) == pytest.approx(285.0)
+    assert c.corridor_marginal_revenue(12000.0, 10000.0, 400.0, 0.05, 0.25) == pytest.approx(315.0)
+    # checked against the payment itself: one more hour raises hourly payment by 400
+    for cap in (8000.0, 12000.0):
+        step = c.corridor_payment([cap], [10400.0], 0.05, 0.25)[0] - c.corridor_payment([cap], [10000.0], 0.05, 0.25)[0]
+        assert step == pytest.approx(c.corridor_marginal_revenue(cap, 10000.0, 400.0, 0.05, 0.25), rel=0.05)
+
+
+def test_the_design_comparison_for_two_providers_by_hand():
+    pm = pd.DataFrame({"provider": ["A", "A", "B", "B"], "executed_hours": [10.0, 10.0, 30.0, 50.0]})
+    # hourly at 400: A 8 000, B 32 000, total 40 000 over 4 person-months -> neutral rate 10 000
+    t = c.design_comparison(
+        pm, 400.0, 10000.0, flat_share=0.5, band=0.1, provider_share=0.0, threshold_hours=40.0, cost_per_hour=300.0
+    )
+    got = t.set_index(["provider", "design"])
+    assert got.loc[("A", "capitation"), "payment"] == pytest.approx(20000.0)
+    assert got.loc[("B", "capitation"), "change_share"] == pytest.approx((20000.0 - 32000.0) / 32000.0)
+    assert got.loc[("A", "blend"), "payment"] == pytest.approx(14000.0)  # 0.5 x 20 000 + 0.5 x 8 000
+    assert got.loc[("B", "corridor"), "payment"] == pytest.approx(32000.0 * 0.9)  # a hard floor at -10 %
+    # stop-loss above 40 hours: 10 hours of B's 50 paid per hour (4 000); rate (40 000 - 4 000) / 4 = 9 000
+    assert got.loc[("A", "stop_loss"), "payment"] == pytest.approx(18000.0)
+    assert got.loc[("B", "stop_loss"), "payment"] == pytest.approx(22000.0)
+    assert got.xs("stop_loss", level="design").payment.sum() == pytest.approx(40000.0)
+    assert got.loc[("B", "stop_loss"), "revenue_one_more_hour"] == pytest.approx(200.0)  # half its months above 40 h
+    assert got.loc[("A", "blend"), "revenue_one_more_hour"] == pytest.approx(200.0)
+    # an average client of A brings 10 000 a month under capitation and costs 10 h x 300: 7 000 lost if it ends
+    assert got.loc[("A", "capitation"), "margin_per_client_month"] == pytest.approx(7000.0)
+    # both providers lie beyond a hard 10 % corridor, so each hour moves the payment: 400 x 1.1 for A, 400 x 0.9 for B
+    assert got.loc[("A", "corridor"), "revenue_one_more_hour"] == pytest.approx(440.0)
+    assert got.loc[("B", "corridor"), "revenue_one_more_hour"] == pytest.approx(360.0)
+    within = c.designs_within_loss(t, max_loss_share=0.15)
+    assert set(within[within.within_loss].design) == {"hourly", "corridor"}
+    assert within.iloc[0].design == "hourly"  # within the loss, and less incentive to count hours than this corridor
+    assert list(within.design[~within.within_loss]) == ["capitation", "blend", "stop_loss"]  # 0 kr/h, then smaller losses

@@ -217,3 +217,142 @@ def estimate_constrained(frame: pd.DataFrame, group: str, target: str, budget: f
 def pay_by_group(groups: pd.Series, weights: pd.Series) -> np.ndarray:
     """Each person-month's payment from its group's weight."""
     return groups.map(weights).to_numpy(float)
+
+
+# --- payment designs between hourly payment and capitation -------------------------------------
+#
+# Each design pays a provider from what hourly payment and capitation would pay the same person-months (kr). The
+# references: blended payment (a share per person, the rest per activity) as in Cattel et al. 2020, "Bundled and
+# blended payments"; risk corridors and stop-loss (outlier) protection as in the risk-sharing literature after van
+# Barneveld et al. 1998-2001. The parameters are the board's to choose; carepay shows what each does.
+
+
+def blended_payment(capitation_payment, hourly_payment, flat_share: float):
+    """A blend (kr): flat_share of what capitation pays, the rest of what hourly payment pays. Budget-neutral when
+    the capitation rate is (both parts then add up to the hourly total)."""
+    if not 0 <= flat_share <= 1:
+        raise ValueError(f"flat_share {flat_share}: must be from 0 (hourly payment) to 1 (capitation)")
+    return flat_share * np.asarray(capitation_payment, float) + (1 - flat_share) * np.asarray(hourly_payment, float)
+
+
+def corridor_payment(capitation_payment, hourly_payment, band: float, provider_share: float):
+    """A risk corridor around hourly payment (kr): the provider is paid capitation, but a gain or loss against what
+    hourly payment would have paid that exceeds band x the hourly payment is shared, the provider keeping
+    provider_share of the part beyond the band (0: the corridor is a hard floor and ceiling; 1: no corridor)."""
+    if band < 0 or not 0 <= provider_share <= 1:
+        raise ValueError(f"band {band} must be 0 or more and provider_share {provider_share} from 0 to 1")
+    cap, hourly = np.asarray(capitation_payment, float), np.asarray(hourly_payment, float)
+    change = cap - hourly
+    inside = np.clip(change, -band * hourly, band * hourly)
+    return hourly + inside + provider_share * (change - inside)
+
+
+def stop_loss_rate(executed_hours, hourly_rate: float, threshold_hours: float) -> float:
+    """The capitation rate (kr/person-month) at which capitation with stop-loss pays, for these person-months
+    (executed hours each), what hourly payment paid: the hourly total less the hours paid above the threshold,
+    over the person-months."""
+    h = np.asarray(executed_hours, float)
+    above = np.clip(h - threshold_hours, 0, None).sum()
+    return float(hourly_rate * (h.sum() - above) / len(h))
+
+
+def stop_loss_payment(executed_hours, rate: float, hourly_rate: float, threshold_hours: float):
+    """Capitation with outlier protection (kr per person-month): the rate, plus every executed hour above
+    threshold_hours in the month paid at the hourly rate."""
+    if threshold_hours < 0:
+        raise ValueError(f"threshold_hours {threshold_hours}: must be 0 or more")
+    h = np.asarray(executed_hours, float)
+    return rate + hourly_rate * np.clip(h - threshold_hours, 0, None)
+
+
+def corridor_marginal_revenue(
+    capitation_payment: float, hourly_payment: float, hourly_rate: float, band: float, provider_share: float
+) -> float:
+    """What one more executed hour brings a provider under a risk corridor (kr/hour), at its totals: nothing
+    inside the corridor (capitation does not depend on hours); beyond it, hours raise the hourly payment the
+    corridor is measured against, so each brings hourly_rate x (1 -/+ band) x (1 - provider_share)."""
+    change = capitation_payment - hourly_payment
+    if abs(change) <= band * hourly_payment:
+        return 0.0
+    edge = 1 - band if change < 0 else 1 + band
+    return hourly_rate * edge * (1 - provider_share)
+
+
+DESIGNS = ("hourly", "capitation", "blend", "corridor", "stop_loss")
+
+
+def design_comparison(
+    person_months: pd.DataFrame,
+    hourly_rate: float,
+    rate: float,
+    flat_share: float,
+    band: float,
+    provider_share: float,
+    threshold_hours: float,
+    cost_per_hour: float,
+) -> pd.DataFrame:
+    """Every design for every provider: payment and its change against hourly payment (kr, and as a share of the
+    hourly payment), what one more executed hour brings (kr/hour), and the provider's monthly result from an
+    average client of its own, which it loses when that client's support ends (kr/month).
+
+    person_months: one row per person-month with provider and executed_hours. The capitation rate is the
+    scenario's; capitation with stop-loss uses the rate that keeps it budget-neutral (stop_loss_rate)."""
+    pm = person_months
+    hours = pm.executed_hours.to_numpy(float)
+    loss_rate = stop_loss_rate(hours, hourly_rate, threshold_hours)
+    per_pm = pd.DataFrame(
+        {
+            "provider": pm.provider.to_numpy(),
+            "executed_hours": hours,
+            "hourly": hourly_rate * hours,
+            "capitation": np.full(len(pm), rate),
+            "stop_loss": stop_loss_payment(hours, loss_rate, hourly_rate, threshold_hours),
+            "above_threshold": hours > threshold_hours,
+        }
+    )
+    g = per_pm.groupby("provider", sort=True).agg(
+        person_months=("hourly", "size"),
+        executed_hours=("executed_hours", "sum"),
+        hourly=("hourly", "sum"),
+        capitation=("capitation", "sum"),
+        stop_loss=("stop_loss", "sum"),
+        above_threshold=("above_threshold", "mean"),
+    )
+    g["blend"] = blended_payment(g.capitation, g.hourly, flat_share)
+    g["corridor"] = corridor_payment(g.capitation, g.hourly, band, provider_share)
+    hours_per_month = g.executed_hours / g.person_months
+    rows = []
+    for provider, t in g.iterrows():
+        marginal = {
+            "hourly": hourly_rate,
+            "capitation": 0.0,
+            "blend": (1 - flat_share) * hourly_rate,
+            "corridor": corridor_marginal_revenue(t.capitation, t.hourly, hourly_rate, band, provider_share),
+            "stop_loss": hourly_rate * t.above_threshold,  # for an hour in a month drawn from its own
+        }
+        for design in DESIGNS:
+            paid = float(t[design])
+            rows.append(
+                {
+                    "provider": provider,
+                    "design": design,
+                    "payment": paid,
+                    "change": paid - t.hourly,
+                    "change_share": (paid - t.hourly) / t.hourly if t.hourly else np.nan,
+                    "revenue_one_more_hour": marginal[design],
+                    "margin_per_client_month": (paid / t.person_months) - hours_per_month[provider] * cost_per_hour,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def designs_within_loss(comparison: pd.DataFrame, max_loss_share: float) -> pd.DataFrame:
+    """Per design: the largest loss of any provider as a share of its hourly payment, whether every provider stays
+    within max_loss_share, and the largest revenue of one more executed hour (the incentive to count time). The
+    designs that keep every provider within the loss, with the least incentive to count time, come first."""
+    by = comparison.groupby("design", sort=False).agg(
+        worst_change_share=("change_share", "min"), revenue_one_more_hour=("revenue_one_more_hour", "max")
+    )
+    by["within_loss"] = by.worst_change_share >= -max_loss_share - 1e-12
+    order = by.sort_values(["within_loss", "revenue_one_more_hour", "worst_change_share"], ascending=[False, True, False])
+    return order.reset_index()
