@@ -253,15 +253,6 @@ def test_a_corridor_shares_only_what_lies_beyond_the_band():
     assert c.corridor_payment([8000.0], [10000.0], 0.0, 0.0).tolist() == pytest.approx([10000.0])  # hourly again
 
 
-def test_stop_loss_pays_hours_above_the_threshold_and_its_rate_keeps_the_total():
-    hours = np.array([10.0, 20.0, 50.0])  # at 400 kr: hourly total 32 000; above 30 hours: 20 hours = 8 000 kr
-    rate = c.stop_loss_rate(hours, 400.0, 30.0)
-    assert rate == pytest.approx((32000.0 - 8000.0) / 3)
-    paid = c.stop_loss_payment(hours, rate, 400.0, 30.0)
-    assert paid.tolist() == pytest.approx([8000.0, 8000.0, 16000.0])
-    assert paid.sum() == pytest.approx(400.0 * hours.sum())  # budget-neutral
-
-
 def test_the_marginal_revenue_of_an_hour_under_a_corridor():
     # inside the band nothing; beyond a loss: 400 x (1 - 0.05) x (1 - 0.25) = 285; beyond a gain: 400 x 1.05 x 0.75 = 315
     assert c.corridor_marginal_revenue(10300.0, 10000.0, 400.0, 0.05, 0.25) == 0.0
@@ -276,9 +267,18 @@ def test_the_marginal_revenue_of_an_hour_under_a_corridor():
 def test_the_design_comparison_for_two_providers_by_hand():
     pm = pd.DataFrame({"provider": ["A", "A", "B", "B"], "executed_hours": [10.0, 10.0, 30.0, 50.0]})
     # hourly at 400: A 8 000, B 32 000, total 40 000 over 4 person-months -> neutral rate 10 000
-    t = c.design_comparison(
-        pm, 400.0, 10000.0, flat_share=0.5, band=0.1, provider_share=0.0, threshold_hours=40.0, cost_per_hour=300.0
+    totals = pd.DataFrame(
+        {
+            "provider": ["A", "B"],
+            "person_months": [2, 2],
+            "executed_hours": [20.0, 80.0],
+            "hourly_payment": [8000.0, 32000.0],
+            "capitation_payment": [20000.0, 20000.0],
+        }
     )
+    above = c.hours_above(pm, 40.0)
+    assert above.set_index("provider").hours_above.tolist() == [0.0, 10.0]
+    t = c.design_comparison(totals, above, 400.0, flat_share=0.5, band=0.1, provider_share=0.0, cost_per_hour=300.0)
     got = t.set_index(["provider", "design"])
     assert got.loc[("A", "capitation"), "payment"] == pytest.approx(20000.0)
     assert got.loc[("B", "capitation"), "change_share"] == pytest.approx((20000.0 - 32000.0) / 32000.0)
@@ -299,3 +299,22 @@ def test_the_design_comparison_for_two_providers_by_hand():
     assert set(within[within.within_loss].design) == {"hourly", "corridor"}
     assert within.iloc[0].design == "hourly"  # within the loss, and less incentive to count hours than this corridor
     assert list(within.design[~within.within_loss]) == ["capitation", "blend", "stop_loss"]  # 0 kr/h, then smaller losses
+
+
+def test_the_designs_sentence_is_chosen_by_the_board_s_limit():
+    from carepay.capitation_fairness import answer
+    from carepay.formats import kr, percent
+
+    pkg = sources.load(cf.PACKAGE)
+    names = pkg.table("providers").set_index("provider").printed_name
+    p = params.resolve("capitation_fairness", "default", {})
+    r = cf.analyse(p, pkg)
+    worst = r.designs_within.set_index("design").worst_change_share
+    text = answer.designs(r, p, names)
+    assert (worst.drop("hourly") < -p.designs.max_loss_share).all()  # the default: none but hourly within 5 %
+    assert text.startswith("**No design other than hourly payment keeps every provider within")
+    assert "The closest is the blend" in text and f"loses {percent(0.1, 1)} of what hourly payment paid it" in text
+    loose = params.resolve("capitation_fairness", "default", {"designs": {**p.designs.model_dump(), "max_loss_share": 0.12}})
+    text = answer.designs(cf.analyse(loose, pkg), loose, names)
+    assert text.startswith(f"**The blend** keeps every provider within the board's limit of a {percent(0.12, 0)} loss")
+    assert f"{kr(218)} for one more executed hour" in text

@@ -247,24 +247,6 @@ def corridor_payment(capitation_payment, hourly_payment, band: float, provider_s
     return hourly + inside + provider_share * (change - inside)
 
 
-def stop_loss_rate(executed_hours, hourly_rate: float, threshold_hours: float) -> float:
-    """The capitation rate (kr/person-month) at which capitation with stop-loss pays, for these person-months
-    (executed hours each), what hourly payment paid: the hourly total less the hours paid above the threshold,
-    over the person-months."""
-    h = np.asarray(executed_hours, float)
-    above = np.clip(h - threshold_hours, 0, None).sum()
-    return float(hourly_rate * (h.sum() - above) / len(h))
-
-
-def stop_loss_payment(executed_hours, rate: float, hourly_rate: float, threshold_hours: float):
-    """Capitation with outlier protection (kr per person-month): the rate, plus every executed hour above
-    threshold_hours in the month paid at the hourly rate."""
-    if threshold_hours < 0:
-        raise ValueError(f"threshold_hours {threshold_hours}: must be 0 or more")
-    h = np.asarray(executed_hours, float)
-    return rate + hourly_rate * np.clip(h - threshold_hours, 0, None)
-
-
 def corridor_marginal_revenue(
     capitation_payment: float, hourly_payment: float, hourly_rate: float, band: float, provider_share: float
 ) -> float:
@@ -281,66 +263,71 @@ def corridor_marginal_revenue(
 DESIGNS = ("hourly", "capitation", "blend", "corridor", "stop_loss")
 
 
+def hours_above(person_months: pd.DataFrame, threshold_hours: float) -> pd.DataFrame:
+    """By provider: executed hours above threshold_hours in a month, summed (hours), and the share of its
+    person-months that have any (0-1): what capitation with stop-loss pays per hour."""
+    h = person_months.executed_hours.to_numpy(float)
+    frame = pd.DataFrame(
+        {
+            "provider": person_months.provider.to_numpy(),
+            "hours_above": np.clip(h - threshold_hours, 0, None),
+            "any": h > threshold_hours,
+        }
+    )
+    return frame.groupby("provider", sort=True).agg(hours_above=("hours_above", "sum"), share_above=("any", "mean")).reset_index()
+
+
 def design_comparison(
-    person_months: pd.DataFrame,
+    totals: pd.DataFrame,
+    above: pd.DataFrame,
     hourly_rate: float,
-    rate: float,
     flat_share: float,
     band: float,
     provider_share: float,
-    threshold_hours: float,
     cost_per_hour: float,
 ) -> pd.DataFrame:
     """Every design for every provider: payment and its change against hourly payment (kr, and as a share of the
     hourly payment), what one more executed hour brings (kr/hour), and the provider's monthly result from an
     average client of its own, which it loses when that client's support ends (kr/month).
 
-    person_months: one row per person-month with provider and executed_hours. The capitation rate is the
-    scenario's; capitation with stop-loss uses the rate that keeps it budget-neutral (stop_loss_rate)."""
-    pm = person_months
-    hours = pm.executed_hours.to_numpy(float)
-    loss_rate = stop_loss_rate(hours, hourly_rate, threshold_hours)
-    per_pm = pd.DataFrame(
+    totals: by provider, person_months, executed_hours, hourly_payment and capitation_payment (kr), as the
+    question's comparison has them; above: hours_above (see hours_above). Capitation with stop-loss pays the
+    hours above the threshold per hour and the rest at the rate that keeps the total of hourly payment."""
+    t = totals.set_index("provider")
+    a = above.set_index("provider").reindex(t.index).fillna(0.0)
+    paid_per_hour = hourly_rate * a.hours_above
+    loss_rate = (t.hourly_payment.sum() - paid_per_hour.sum()) / t.person_months.sum()
+    pay = pd.DataFrame(
         {
-            "provider": pm.provider.to_numpy(),
-            "executed_hours": hours,
-            "hourly": hourly_rate * hours,
-            "capitation": np.full(len(pm), rate),
-            "stop_loss": stop_loss_payment(hours, loss_rate, hourly_rate, threshold_hours),
-            "above_threshold": hours > threshold_hours,
+            "hourly": t.hourly_payment,
+            "capitation": t.capitation_payment,
+            "blend": blended_payment(t.capitation_payment, t.hourly_payment, flat_share),
+            "corridor": corridor_payment(t.capitation_payment, t.hourly_payment, band, provider_share),
+            "stop_loss": loss_rate * t.person_months + paid_per_hour,
         }
     )
-    g = per_pm.groupby("provider", sort=True).agg(
-        person_months=("hourly", "size"),
-        executed_hours=("executed_hours", "sum"),
-        hourly=("hourly", "sum"),
-        capitation=("capitation", "sum"),
-        stop_loss=("stop_loss", "sum"),
-        above_threshold=("above_threshold", "mean"),
-    )
-    g["blend"] = blended_payment(g.capitation, g.hourly, flat_share)
-    g["corridor"] = corridor_payment(g.capitation, g.hourly, band, provider_share)
-    hours_per_month = g.executed_hours / g.person_months
     rows = []
-    for provider, t in g.iterrows():
+    for provider in t.index:
+        h, c = float(t.hourly_payment[provider]), float(t.capitation_payment[provider])
         marginal = {
             "hourly": hourly_rate,
             "capitation": 0.0,
             "blend": (1 - flat_share) * hourly_rate,
-            "corridor": corridor_marginal_revenue(t.capitation, t.hourly, hourly_rate, band, provider_share),
-            "stop_loss": hourly_rate * t.above_threshold,  # for an hour in a month drawn from its own
+            "corridor": corridor_marginal_revenue(c, h, hourly_rate, band, provider_share),
+            "stop_loss": hourly_rate * float(a.share_above[provider]),  # for an hour in a month drawn from its own
         }
+        hours_per_month = float(t.executed_hours[provider] / t.person_months[provider])
         for design in DESIGNS:
-            paid = float(t[design])
+            paid = float(pay.loc[provider, design])
             rows.append(
                 {
                     "provider": provider,
                     "design": design,
                     "payment": paid,
-                    "change": paid - t.hourly,
-                    "change_share": (paid - t.hourly) / t.hourly if t.hourly else np.nan,
+                    "change": paid - h,
+                    "change_share": (paid - h) / h if h else np.nan,
                     "revenue_one_more_hour": marginal[design],
-                    "margin_per_client_month": (paid / t.person_months) - hours_per_month[provider] * cost_per_hour,
+                    "margin_per_client_month": paid / float(t.person_months[provider]) - hours_per_month * cost_per_hour,
                 }
             )
     return pd.DataFrame(rows)

@@ -39,6 +39,8 @@ class CapitationFairness:
     incentives: pd.DataFrame
     support_ends: pd.DataFrame
     pilot: pd.DataFrame
+    designs: pd.DataFrame  # every payment design for every provider (carepay.capitation.design_comparison)
+    designs_within: pd.DataFrame  # by design: the worst loss, within the board's limit?, the most an hour brings
     notes: list[str] = field(default_factory=list)
 
 
@@ -338,6 +340,21 @@ RESULT_COLUMNS: dict[str, Columns] = {
         "flat capitation": ("kr/month", ""),
         "risk-adjusted": ("kr/month", ""),
     },
+    "designs": {
+        "provider": ("", ""),
+        "design": ("", ""),
+        "payment": ("kr", ""),
+        "change": ("kr", "change against hourly payment"),
+        "change_share": ("%", "change as a share of hourly payment"),
+        "revenue_one_more_hour": ("kr/hour", "what one more executed hour brings"),
+        "margin_per_client_month": ("kr/month", "result from an average client, lost when the support ends"),
+    },
+    "designs_within": {
+        "design": ("", ""),
+        "worst_change_share": ("%", "largest loss of any provider"),
+        "revenue_one_more_hour": ("kr/hour", "most one more executed hour brings any provider"),
+        "within_loss": ("", "every provider within the board's limit"),
+    },
     "pilot": {
         "person_months": ("person-months", ""),
         "hours": ("hours", "executed hours"),
@@ -493,10 +510,22 @@ def analyse(params: CapitationFairnessParams, pkg: DataPackage) -> CapitationFai
         incentives=incentive_table,
         support_ends=ends,
         pilot=pilot_table(params, monthly, p),
+        designs=(designs := design_table(params, totals, pm)),
+        designs_within=capitation.designs_within_loss(designs, params.designs.max_loss_share),
         notes=notes,
     )
     annotate_result(result, RESULT_COLUMNS)
     return result
+
+
+def design_table(params: CapitationFairnessParams, totals: pd.DataFrame, pm: pd.DataFrame) -> pd.DataFrame:
+    """Step 8: every payment design for every provider against hourly payment (carepay.capitation): the year's
+    totals as the comparison above has them, and the hours above the stop-loss threshold from the person-months."""
+    d = params.designs
+    above = capitation.hours_above(pm, d.stop_loss_hours)
+    return capitation.design_comparison(
+        totals, above, params.hourly_rate, d.flat_share, d.corridor_band, d.corridor_provider_share, params.cost_per_hour
+    )
 
 
 def pilot_table(params: CapitationFairnessParams, monthly: pd.DataFrame, hourly_rate: float) -> pd.DataFrame:

@@ -110,3 +110,38 @@ def no_loser(rates: pd.DataFrame, rate: float, names: Mapping[str, str]) -> str:
         f"{kr(extra)} more than at this scenario's rate ({kr(rate, 2)}). Every other provider breaks even at a lower rate. "
         "These rates rest on the document's tables alone, so no uncertain input widens them."
     )
+
+
+DESIGN_NAMES = {
+    "hourly": "hourly payment",
+    "capitation": "capitation",
+    "blend": "the blend",
+    "corridor": "the risk corridor",
+    "stop_loss": "capitation with stop-loss",
+}
+
+
+def designs(r: CapitationFairness, params: CapitationFairnessParams, names: Mapping[str, str]) -> str:
+    """Which design keeps every provider within the board's loss and asks least counting of time; chosen by the
+    numbers (r.designs_within, ordered so)."""
+    limit = params.designs.max_loss_share
+    w = r.designs_within.set_index("design")
+    others = w.drop(index="hourly")
+    fine = others[others.within_loss]
+    if len(fine):
+        best = fine.index[0]
+        return (
+            f"**{DESIGN_NAMES[best].capitalize()}** keeps every provider within the board's limit of a "
+            f"{percent(limit, 0)} loss (the largest loss {percent(-fine.worst_change_share.iloc[0], 1)}) and pays at most "
+            f"{kr(fine.revenue_one_more_hour.iloc[0])} for one more executed hour, against {kr(params.hourly_rate)} today."
+        )
+    closest = others.worst_change_share.idxmax()
+    d = r.designs[r.designs.design == closest].set_index("provider")
+    who = d.change_share.idxmin()
+    return (
+        f"**No design other than hourly payment keeps every provider within the board's limit of a "
+        f"{percent(limit, 0)} loss.** The closest is {DESIGN_NAMES[closest]}, under which {names.get(who, who)} loses "
+        f"{percent(-d.change_share[who], 1)} of what hourly payment paid it; capitation alone costs it "
+        f"{percent(-float(r.designs.set_index(['provider', 'design']).change_share[(who, 'capitation')]), 1)}. "
+        "A transition (a phase-in or a cap on any provider's yearly loss) or a higher rate would be needed."
+    )

@@ -99,6 +99,48 @@ class PilotSpec(Spec):
     )
 
 
+class DesignSpec(Spec):
+    """Payment designs between hourly payment and capitation (carepay.capitation), and the loss the board accepts."""
+
+    flat_share: float = param(
+        unit="share 0-1",
+        source="the analyst; blended payment as in Cattel et al. 2020 (no one share is standard)",
+        description="Blend: the share paid as capitation, the rest per executed hour.",
+        ge=0,
+        le=1,
+    )
+    corridor_band: float = param(
+        unit="share 0-1 of hourly payment",
+        source="the analyst; risk corridors after van Barneveld et al. 2001",
+        description="Corridor: a gain or loss against hourly payment within this share is the provider's alone.",
+        ge=0,
+        le=1,
+    )
+    corridor_provider_share: float = param(
+        unit="share 0-1",
+        source="the analyst; risk corridors after van Barneveld et al. 2001",
+        description="Corridor: the provider's share of a gain or loss beyond the band (0: a hard floor and ceiling).",
+        ge=0,
+        le=1,
+    )
+    stop_loss_hours: float = param(
+        unit="hours/person-month",
+        source="the analyst; the need groups' top band starts at 30 ordered hours a month",
+        description="Stop-loss: executed hours above this in a person's month are paid per hour.",
+        ge=0,
+    )
+    max_loss_share: float = param(
+        unit="share 0-1 of hourly payment",
+        source=(
+            f"the board; {VASTERAS}, sections 1-2: two providers left under LOV in 2021, and capitation may not "
+            "meet providers' need for revenue (a provider on a margin of a few per cent cannot absorb -14 %)"
+        ),
+        description="The largest loss of any provider the board accepts, as a share of what hourly payment paid it.",
+        gt=0,
+        le=1,
+    )
+
+
 class CapitationFairnessParams(QuestionParams):
     """Capitation fairness: a flat amount per person instead of per executed hour (Västerås housing support)."""
 
@@ -154,6 +196,11 @@ class CapitationFairnessParams(QuestionParams):
         unit="persons, months, kr/year",
         source=f"{VASTERAS}, section 5",
         description="The capitation pilot: provider, persons, months and yearly rate.",
+    )
+    designs: DesignSpec = param(
+        unit="shares, hours/person-month",
+        source="the analyst and the board (see each field)",
+        description="Payment designs compared with hourly payment and capitation, and the loss the board accepts.",
     )
 
     @field_validator("execution_ratios")
