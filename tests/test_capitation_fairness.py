@@ -318,3 +318,45 @@ def test_the_designs_sentence_is_chosen_by_the_board_s_limit():
     text = answer.designs(cf.analyse(loose, pkg), loose, names)
     assert text.startswith(f"**The blend** keeps every provider within the board's limit of a {percent(0.12, 0)} loss")
     assert f"{kr(218)} for one more executed hour" in text
+
+
+def test_a_loss_cap_and_a_phase_in_by_hand():
+    comparison = pd.DataFrame(
+        {
+            "provider": ["A", "B"],
+            "design": ["capitation", "capitation"],
+            "payment": [8000.0, 12000.0],  # hourly 10 000 each: A loses 20 %, B gains 20 %
+            "change": [-2000.0, 2000.0],
+            "change_share": [-0.2, 0.2],
+        }
+    )
+    capped = c.loss_cap(comparison, 0.05).set_index("provider")
+    assert capped.capped_payment.tolist() == pytest.approx([9500.0, 12000.0])  # A paid at least 95 % of 10 000
+    assert capped.cap_binds.tolist() == [True, False]
+    assert capped.cap_cost.sum() == pytest.approx(1500.0)  # the board pays 1 500 a year on top of the design
+    phased = c.phase_in(comparison, "capitation", 4).set_index(["provider", "year"])
+    assert phased.loc[("A", 1), "payment"] == pytest.approx(9500.0)  # a quarter of the loss in year 1
+    assert phased.loc[("A", 4), "payment"] == pytest.approx(8000.0)
+    assert phased.loc[("B", 2), "change_share"] == pytest.approx(0.1)
+    assert phased.groupby("year").versus_design.sum().tolist() == pytest.approx([0.0] * 4)  # budget-neutral
+    with pytest.raises(ValueError, match="design 'blend' is not in the comparison"):
+        c.phase_in(comparison, "blend", 2)
+
+
+def test_the_transition_sentence_names_who_loses_beyond_the_limit_and_prices_the_cap():
+    from carepay.capitation_fairness import answer
+    from carepay.formats import kr
+
+    pkg = sources.load(cf.PACKAGE)
+    names = pkg.table("providers").set_index("provider").printed_name
+    p = params.resolve("capitation_fairness", "default", {})
+    r = cf.analyse(p, pkg)
+    t = r.transition.set_index("design")
+    capped = c.loss_cap(r.designs, p.designs.max_loss_share)
+    assert t.cap_cost["capitation"] == pytest.approx(capped[capped.design == "capitation"].cap_cost.sum())
+    text = answer.transition(r, p, names)
+    assert f"**{len(t.beyond_limit['capitation'])} providers lose more than the board's limit" in text
+    assert all(names[x] in text for x in t.beyond_limit["capitation"])
+    assert kr(t.cap_cost["capitation"]) in text
+    generous = params.resolve("capitation_fairness", "default", {"designs": {**p.designs.model_dump(), "max_loss_share": 0.5}})
+    assert "no transition is needed" in answer.transition(cf.analyse(generous, pkg), generous, names)

@@ -343,3 +343,47 @@ def designs_within_loss(comparison: pd.DataFrame, max_loss_share: float) -> pd.D
     by["within_loss"] = by.worst_change_share >= -max_loss_share - 1e-12
     order = by.sort_values(["within_loss", "revenue_one_more_hour", "worst_change_share"], ascending=[False, True, False])
     return order.reset_index()
+
+
+# --- transition: what protecting providers from a design's loss costs ---------------------------------------
+
+
+def loss_cap(comparison: pd.DataFrame, max_loss_share: float) -> pd.DataFrame:
+    """Every design with a cap on any provider's yearly loss: each provider paid at least (1 - max_loss_share) of
+    what hourly payment paid it. Per provider and design: the payment with the cap (kr/year), whether the cap
+    binds, and what it costs the board on top of the design (kr/year)."""
+    out = comparison[["provider", "design", "payment", "change", "change_share"]].copy()
+    hourly = out.payment - out.change
+    floor = (1 - max_loss_share) * hourly
+    out["capped_payment"] = np.maximum(out.payment, floor)
+    out["cap_binds"] = out.payment < floor - 1e-9
+    out["cap_cost"] = out.capped_payment - out.payment
+    return out
+
+
+def phase_in(comparison: pd.DataFrame, design: str, years: int) -> pd.DataFrame:
+    """A design phased in over `years` equal steps: in year k of 1..years each provider is paid hourly payment
+    plus k/years of the design's change (kr/year). Per provider and year: payment, change against hourly payment
+    (kr, share), and the difference from paying the design at once (kr; summed over providers it is the cost to
+    the board of phasing in, zero for a budget-neutral design since gainers wait as losers do)."""
+    if years < 1:
+        raise ValueError(f"years {years}: a phase-in takes at least 1 year")
+    d = comparison[comparison.design == design]
+    if d.empty:
+        raise ValueError(f"design {design!r} is not in the comparison; designs: {', '.join(DESIGNS)}")
+    rows = []
+    for t in d.itertuples():
+        hourly = t.payment - t.change
+        for k in range(1, years + 1):
+            paid = hourly + t.change * k / years
+            rows.append(
+                {
+                    "provider": t.provider,
+                    "year": k,
+                    "payment": paid,
+                    "change": paid - hourly,
+                    "change_share": (paid - hourly) / hourly if hourly else np.nan,
+                    "versus_design": paid - t.payment,
+                }
+            )
+    return pd.DataFrame(rows)

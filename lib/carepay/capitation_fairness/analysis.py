@@ -41,6 +41,8 @@ class CapitationFairness:
     pilot: pd.DataFrame
     designs: pd.DataFrame  # every payment design for every provider (carepay.capitation.design_comparison)
     designs_within: pd.DataFrame  # by design: the worst loss, within the board's limit?, the most an hour brings
+    transition: pd.DataFrame  # by design: providers beyond the board's limit, what capping their loss costs
+    phase_in: pd.DataFrame  # capitation phased in: by provider and year
     notes: list[str] = field(default_factory=list)
 
 
@@ -355,6 +357,19 @@ RESULT_COLUMNS: dict[str, Columns] = {
         "revenue_one_more_hour": ("kr/hour", "most one more executed hour brings any provider"),
         "within_loss": ("", "every provider within the board's limit"),
     },
+    "transition": {
+        "design": ("", ""),
+        "providers_beyond_limit": ("providers", "providers losing more than the limit"),
+        "cap_cost": ("kr/year", "cost of capping their loss at the limit"),
+    },
+    "phase_in": {
+        "provider": ("", ""),
+        "year": ("year", ""),
+        "payment": ("kr/year", ""),
+        "change": ("kr/year", "change against hourly payment"),
+        "change_share": ("%", "change as a share of hourly payment"),
+        "versus_design": ("kr/year", "against capitation at once"),
+    },
     "pilot": {
         "person_months": ("person-months", ""),
         "hours": ("hours", "executed hours"),
@@ -512,6 +527,8 @@ def analyse(params: CapitationFairnessParams, pkg: DataPackage) -> CapitationFai
         pilot=pilot_table(params, monthly, p),
         designs=(designs := design_table(params, totals, pm)),
         designs_within=capitation.designs_within_loss(designs, params.designs.max_loss_share),
+        transition=transition_table(designs, params.designs.max_loss_share),
+        phase_in=capitation.phase_in(designs, "capitation", params.designs.phase_in_years),
         notes=notes,
     )
     annotate_result(result, RESULT_COLUMNS)
@@ -526,6 +543,32 @@ def design_table(params: CapitationFairnessParams, totals: pd.DataFrame, pm: pd.
     return capitation.design_comparison(
         totals, above, params.hourly_rate, d.flat_share, d.corridor_band, d.corridor_provider_share, params.cost_per_hour
     )
+
+
+def transition_table(designs: pd.DataFrame, max_loss_share: float) -> pd.DataFrame:
+    """By design: how many providers lose more than the board accepts, which, and what a cap on any provider's
+    yearly loss at that level costs the board on top of the design (kr/year; carepay.capitation.loss_cap)."""
+    capped = capitation.loss_cap(designs, max_loss_share)
+    rows = []
+    for design, d in capped.groupby("design", sort=False):
+        rows.append(
+            {
+                "design": design,
+                "providers_beyond_limit": int(d.cap_binds.sum()),
+                "beyond_limit": list(d.provider[d.cap_binds]),
+                "cap_cost": float(d.cap_cost.sum()),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def phase_in_by_year(phase: pd.DataFrame) -> pd.DataFrame:
+    """The phase-in as one row per provider and a column per year: its change against hourly payment (share 0-1)."""
+    wide = phase.pivot(index="provider", columns="year", values="change_share")
+    wide.columns = [f"year {y}" for y in wide.columns]
+    out = wide.reset_index()
+    annotate(out, {c: ("%", "") for c in out.columns if c.startswith("year ")})
+    return out
 
 
 def pilot_table(params: CapitationFairnessParams, monthly: pd.DataFrame, hourly_rate: float) -> pd.DataFrame:

@@ -145,3 +145,34 @@ def designs(r: CapitationFairness, params: CapitationFairnessParams, names: Mapp
         f"{percent(-float(r.designs.set_index(['provider', 'design']).change_share[(who, 'capitation')]), 1)}. "
         "A transition (a phase-in or a cap on any provider's yearly loss) or a higher rate would be needed."
     )
+
+
+def transition(r: CapitationFairness, params: CapitationFairnessParams, names: Mapping[str, str]) -> str:
+    """Who loses more than the board accepts under capitation, what capping the loss costs, and what a phase-in
+    leaves in its first year; chosen by the numbers (r.transition, r.phase_in)."""
+    limit = params.designs.max_loss_share
+    t = r.transition.set_index("design")
+    beyond = [names.get(x, x) for x in t.beyond_limit["capitation"]]
+    if not beyond:
+        return (
+            f"Under capitation **no provider loses more than the board's limit of {percent(limit, 0)}**: no transition is needed."
+        )
+    cap = float(t.cap_cost["capitation"])
+    cheapest = t.drop(index="hourly").cap_cost.idxmin()
+    first = r.phase_in[r.phase_in.year == 1].set_index("provider")
+    worst = first.change_share.idxmin()
+    years = params.designs.phase_in_years
+    extra = float(first.versus_design.sum())
+    return (
+        f"Under capitation **{len(beyond)} provider{'s' if len(beyond) > 1 else ''} lose more than the board's limit of "
+        f"{percent(limit, 0)}**: {', '.join(beyond)}. Capping any provider's yearly loss at {percent(limit, 0)} would "
+        f"cost the board {kr(cap)} a year on top of capitation"
+        + (
+            f" ({kr(float(t.cap_cost[cheapest]))} under {DESIGN_NAMES[cheapest]}, the cheapest design to protect)."
+            if cheapest != "capitation"
+            else "."
+        )
+        + f" Phased in over {years} years, capitation's largest loss in the first year is "
+        f"{percent(-first.change_share[worst], 1)} ({names.get(worst, worst)}), and that year the board pays "
+        f"{kr(abs(extra))} {'more' if extra > 0 else 'less'} than it would with capitation at once."
+    )

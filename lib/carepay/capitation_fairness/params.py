@@ -129,11 +129,18 @@ class DesignSpec(Spec):
         description="Stop-loss: executed hours above this in a person's month are paid per hour.",
         ge=0,
     )
+    phase_in_years: int = param(
+        unit="years",
+        source="the analyst; a transition the document does not discuss",
+        description="Transition: capitation (the document's model) phased in over this many equal yearly steps.",
+        ge=1,
+        le=10,
+    )
     max_loss_share: float = param(
         unit="share 0-1 of hourly payment",
         source=(
             f"the board; {VASTERAS}, sections 1-2: two providers left under LOV in 2021, and capitation may not "
-            "meet providers' need for revenue (a provider on a margin of a few per cent cannot absorb -14 %)"
+            "meet providers' need for revenue (a provider on a margin of a few per cent cannot absorb a loss several times it)"
         ),
         description="The largest loss of any provider the board accepts, as a share of what hourly payment paid it.",
         gt=0,
