@@ -360,3 +360,32 @@ def test_the_transition_sentence_names_who_loses_beyond_the_limit_and_prices_the
     assert kr(t.cap_cost["capitation"]) in text
     generous = params.resolve("capitation_fairness", "default", {"designs": {**p.designs.model_dump(), "max_loss_share": 0.5}})
     assert "no transition is needed" in answer.transition(cf.analyse(generous, pkg), generous, names)
+
+
+def test_client_hours_at_the_lowest_execution_ratio_and_with_a_safeguard_by_hand():
+    totals = pd.DataFrame({"provider": ["A"], "person_months": [10], "executed_hours": [90.0], "execution_ratio": [0.9]})
+    # ordered 100 hours over 10 client-months = 10 a month; at the lowest ratio 0.5: 5; a 60 % safeguard: 6
+    t = c.client_hours(totals, lowest_ratio=0.5, safeguard_share=0.6, cost_per_hour=400.0).iloc[0]
+    assert (t.executed_per_client_month, t.ordered_per_client_month) == pytest.approx((9.0, 10.0))
+    assert (t.at_lowest_ratio, t.with_safeguard) == pytest.approx((5.0, 6.0))
+    assert t.safeguard_cost == pytest.approx(1.0 * 10 * 400.0)  # one hour more in each of 10 client-months
+    loose = c.client_hours(totals, lowest_ratio=0.5, safeguard_share=0.4, cost_per_hour=400.0).iloc[0]
+    assert loose.with_safeguard == pytest.approx(5.0) and loose.safeguard_cost == 0.0  # below the lowest ratio: no cost
+
+
+def test_the_clients_sentence_is_chosen_by_the_numbers():
+    from carepay.capitation_fairness import answer
+    from carepay.formats import kr, number
+
+    pkg = sources.load(cf.PACKAGE)
+    names = pkg.table("providers").set_index("provider").printed_name
+    p = params.resolve("capitation_fairness", "default", {})
+    r = cf.analyse(p, pkg)
+    c_ = r.clients.set_index("provider")
+    assert r.clients.attrs["lowest_ratio"] == pytest.approx(0.51)  # Vård och omsorg's, the lowest the document shows
+    who = (c_.executed_per_client_month - c_.at_lowest_ratio).idxmax()
+    text = answer.clients(r, p, names)
+    assert f"{names[who]}'s clients would get **{number(c_.at_lowest_ratio[who], 1)} hours a month" in text
+    assert kr(float(c_.safeguard_cost.sum())) in text
+    low = params.resolve("capitation_fairness", "default", {"designs": {**p.designs.model_dump(), "safeguard_share": 0.4}})
+    assert "would change nothing" in answer.clients(cf.analyse(low, pkg), low, names)

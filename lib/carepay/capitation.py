@@ -387,3 +387,27 @@ def phase_in(comparison: pd.DataFrame, design: str, years: int) -> pd.DataFrame:
                 }
             )
     return pd.DataFrame(rows)
+
+
+# --- what clients stand to lose ----------------------------------------------------------------
+
+
+def client_hours(totals: pd.DataFrame, lowest_ratio: float, safeguard_share: float, cost_per_hour: float) -> pd.DataFrame:
+    """Hours per client and month by provider: executed today, ordered (executed / execution ratio), what a
+    provider paid per person would deliver at the lowest execution ratio the document shows, and at a safeguard
+    requiring at least safeguard_share of the ordered time; with what the safeguard's extra hours cost a year (kr,
+    at cost_per_hour). totals: provider, person_months, executed_hours, execution_ratio (known or assumed)."""
+    t = totals
+    ordered = t.executed_hours / t.execution_ratio / t.person_months
+    lowest = ordered * lowest_ratio
+    guarded = ordered * max(lowest_ratio, safeguard_share)
+    return pd.DataFrame(
+        {
+            "provider": t.provider,
+            "executed_per_client_month": t.executed_hours / t.person_months,
+            "ordered_per_client_month": ordered,
+            "at_lowest_ratio": lowest,
+            "with_safeguard": guarded,
+            "safeguard_cost": (guarded - lowest) * t.person_months * cost_per_hour,
+        }
+    )

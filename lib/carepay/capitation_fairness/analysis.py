@@ -43,6 +43,7 @@ class CapitationFairness:
     designs_within: pd.DataFrame  # by design: the worst loss, within the board's limit?, the most an hour brings
     transition: pd.DataFrame  # by design: providers beyond the board's limit, what capping their loss costs
     phase_in: pd.DataFrame  # capitation phased in: by provider and year
+    clients: pd.DataFrame  # hours per client-month by provider: today, at the lowest execution ratio, safeguarded
     notes: list[str] = field(default_factory=list)
 
 
@@ -370,6 +371,15 @@ RESULT_COLUMNS: dict[str, Columns] = {
         "change_share": ("%", "change as a share of hourly payment"),
         "versus_design": ("kr/year", "against capitation at once"),
     },
+    "clients": {
+        "provider": ("", ""),
+        "executed_per_client_month": ("hours", "executed per client-month today"),
+        "ordered_per_client_month": ("hours", "ordered per client-month"),
+        "at_lowest_ratio": ("hours", "per client-month at the lowest execution ratio"),
+        "with_safeguard": ("hours", "per client-month with the safeguard"),
+        "safeguard_cost": ("kr/year", "cost of the safeguard's hours"),
+        "ratio_assumed": ("", "execution ratio assumed"),
+    },
     "pilot": {
         "person_months": ("person-months", ""),
         "hours": ("hours", "executed hours"),
@@ -529,6 +539,7 @@ def analyse(params: CapitationFairnessParams, pkg: DataPackage) -> CapitationFai
         designs_within=capitation.designs_within_loss(designs, params.designs.max_loss_share),
         transition=transition_table(designs, params.designs.max_loss_share),
         phase_in=capitation.phase_in(designs, "capitation", params.designs.phase_in_years),
+        clients=client_table(params, totals, reference),
         notes=notes,
     )
     annotate_result(result, RESULT_COLUMNS)
@@ -560,6 +571,20 @@ def transition_table(designs: pd.DataFrame, max_loss_share: float) -> pd.DataFra
             }
         )
     return pd.DataFrame(rows)
+
+
+def client_table(params: CapitationFairnessParams, totals: pd.DataFrame, reference: float) -> pd.DataFrame:
+    """Step 9: what clients stand to lose (carepay.capitation.client_hours): at the lowest execution ratio the
+    document shows (section 4), and with the scenario's safeguard; providers without a known ratio at the assumed
+    one (ratio_assumed)."""
+    assumed = params.assumed_execution_ratio or reference
+    known = totals.execution_ratio.notna()
+    t = totals.assign(execution_ratio=totals.execution_ratio.fillna(assumed))
+    lowest = float(totals.execution_ratio[known].min()) if known.any() else assumed
+    out = capitation.client_hours(t, lowest, params.designs.safeguard_share, params.cost_per_hour)
+    out["ratio_assumed"] = ~known.to_numpy()
+    out.attrs["lowest_ratio"] = lowest
+    return out
 
 
 def phase_in_by_year(phase: pd.DataFrame) -> pd.DataFrame:

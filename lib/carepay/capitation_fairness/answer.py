@@ -176,3 +176,30 @@ def transition(r: CapitationFairness, params: CapitationFairnessParams, names: M
         f"{percent(-first.change_share[worst], 1)} ({names.get(worst, worst)}), and that year the board pays "
         f"{kr(abs(extra))} {'more' if extra > 0 else 'less'} than it would with capitation at once."
     )
+
+
+def clients(r: CapitationFairness, params: CapitationFairnessParams, names: Mapping[str, str]) -> str:
+    """What clients stand to lose: the largest drop in hours per client-month at the lowest execution ratio the
+    document shows, and what the safeguard restores and costs; chosen by the numbers (r.clients)."""
+    c = r.clients.set_index("provider")
+    drop = c.executed_per_client_month - c.at_lowest_ratio
+    who = drop.idxmax()
+    lowest = float(r.clients.attrs["lowest_ratio"])
+    share = params.designs.safeguard_share
+    assumed = int(c.ratio_assumed.sum())
+    text = (
+        f"Capitation pays the same whatever the hours delivered. If a provider delivered the lowest share of ordered "
+        f"time the document shows ({percent(lowest, 0)}), {names.get(who, who)}'s clients would get "
+        f"**{number(c.at_lowest_ratio[who], 1)} hours a month instead of {number(c.executed_per_client_month[who], 1)}** today. "
+    )
+    if share > lowest:
+        text += (
+            f"A safeguard requiring at least {percent(share, 0)} of ordered time would lift that to "
+            f"{number(c.with_safeguard[who], 1)} hours, and its hours would cost the providers {kr(float(c.safeguard_cost.sum()))} "
+            "a year in all, unless the rate pays for them."
+        )
+    else:
+        text += f"A safeguard at {percent(share, 0)} of ordered time is below that share and would change nothing."
+    if assumed:
+        text += f" For {assumed} providers the document gives no execution ratio; their ordered time rests on an assumed one."
+    return text

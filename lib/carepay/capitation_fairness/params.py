@@ -136,6 +136,13 @@ class DesignSpec(Spec):
         ge=1,
         le=10,
     )
+    safeguard_share: float = param(
+        unit="share 0-1 of ordered time",
+        source="the analyst; the document's first risk: clients getting too little time (section 3)",
+        description="Safeguard: the least share of a client's ordered time a provider paid per person must deliver.",
+        ge=0,
+        le=1,
+    )
     max_loss_share: float = param(
         unit="share 0-1 of hourly payment",
         source=(
