@@ -301,14 +301,19 @@ def test_the_design_comparison_for_two_providers_by_hand():
     assert list(within.design[~within.within_loss]) == ["capitation", "blend", "stop_loss"]  # 0 kr/h, then smaller losses
 
 
+def _default_question():
+    """The default scenario: its data package, the providers' printed names, parameters and result."""
+    pkg = sources.load(cf.PACKAGE)
+    names = pkg.table("providers").set_index("provider").printed_name
+    p = params.resolve("capitation_fairness", "default", {})
+    return pkg, names, p, cf.analyse(p, pkg)
+
+
 def test_the_designs_sentence_is_chosen_by_the_board_s_limit():
     from carepay.capitation_fairness import answer
     from carepay.formats import kr, percent
 
-    pkg = sources.load(cf.PACKAGE)
-    names = pkg.table("providers").set_index("provider").printed_name
-    p = params.resolve("capitation_fairness", "default", {})
-    r = cf.analyse(p, pkg)
+    pkg, names, p, r = _default_question()
     worst = r.designs_within.set_index("design").worst_change_share
     text = answer.designs(r, p, names)
     assert (worst.drop("hourly") < -p.designs.max_loss_share).all()  # the default: none but hourly within 5 %
@@ -347,10 +352,7 @@ def test_the_transition_sentence_names_who_loses_beyond_the_limit_and_prices_the
     from carepay.capitation_fairness import answer
     from carepay.formats import kr
 
-    pkg = sources.load(cf.PACKAGE)
-    names = pkg.table("providers").set_index("provider").printed_name
-    p = params.resolve("capitation_fairness", "default", {})
-    r = cf.analyse(p, pkg)
+    pkg, names, p, r = _default_question()
     t = r.transition.set_index("design")
     capped = c.loss_cap(r.designs, p.designs.max_loss_share)
     assert t.cap_cost["capitation"] == pytest.approx(capped[capped.design == "capitation"].cap_cost.sum())
@@ -377,10 +379,7 @@ def test_the_clients_sentence_is_chosen_by_the_numbers():
     from carepay.capitation_fairness import answer
     from carepay.formats import kr, number
 
-    pkg = sources.load(cf.PACKAGE)
-    names = pkg.table("providers").set_index("provider").printed_name
-    p = params.resolve("capitation_fairness", "default", {})
-    r = cf.analyse(p, pkg)
+    pkg, names, p, r = _default_question()
     c_ = r.clients.set_index("provider")
     assert r.clients.attrs["lowest_ratio"] == pytest.approx(0.51)  # Vård och omsorg's, the lowest the document shows
     who = (c_.executed_per_client_month - c_.at_lowest_ratio).idxmax()
