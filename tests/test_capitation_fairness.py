@@ -388,3 +388,18 @@ def test_the_clients_sentence_is_chosen_by_the_numbers():
     assert kr(float(c_.safeguard_cost.sum())) in text
     low = params.resolve("capitation_fairness", "default", {"designs": {**p.designs.model_dump(), "safeguard_share": 0.4}})
     assert "would change nothing" in answer.clients(cf.analyse(low, pkg), low, names)
+
+
+def test_the_pilot_power_sentence_is_chosen_by_the_numbers():
+    from carepay import evaluation
+    from carepay.capitation_fairness import answer
+    from carepay.formats import kr, number
+
+    pkg, names, p, r = _default_question()
+    t = r.pilot_power.set_index("outcome")
+    sd, n = t.sd_between_clients["executed_hours"], int(t.comparison_clients["executed_hours"])
+    mdd = evaluation.minimum_detectable_difference(sd, p.pilot.persons, n, p.pilot.alpha, p.pilot.power)
+    assert t.minimum_detectable_difference["executed_hours"] == pytest.approx(mdd)
+    text = answer.pilot_power(r, p, names)
+    assert f"about **{number(mdd, 1)} hours a client-month**" in text and "synthetic generator's" in text
+    assert kr(float(r.pilot.hours.iloc[0]) * p.pilot.shadow_registration_share * p.cost_per_hour) in text

@@ -116,6 +116,7 @@ def warm() -> None:
         "altair",
         "vl_convert",
         "statsmodels.regression.linear_model",
+        "statsmodels.stats.power",
         "SALib.sample.sobol",
         "SALib.analyze.sobol",
     )

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from carepay import capitation, payment, population
+from carepay import capitation, evaluation, payment, population
 from carepay.capitation_fairness.params import CapitationFairnessParams
 from carepay.formats import decimal, kr, number
 from carepay.sources import DataPackage
@@ -44,6 +44,7 @@ class CapitationFairness:
     transition: pd.DataFrame  # by design: providers beyond the board's limit, what capping their loss costs
     phase_in: pd.DataFrame  # capitation phased in: by provider and year
     clients: pd.DataFrame  # hours per client-month by provider: today, at the lowest execution ratio, safeguarded
+    pilot_power: pd.DataFrame  # per outcome: the smallest difference the pilot could detect (carepay.evaluation)
     notes: list[str] = field(default_factory=list)
 
 
@@ -380,6 +381,15 @@ RESULT_COLUMNS: dict[str, Columns] = {
         "safeguard_cost": ("kr/year", "cost of the safeguard's hours"),
         "ratio_assumed": ("", "execution ratio assumed"),
     },
+    "pilot_power": {
+        "outcome": ("", ""),
+        "unit": ("", ""),
+        "sd_between_clients": ("", "standard deviation between clients"),
+        "pilot_clients": ("persons", "pilot's clients"),
+        "comparison_clients": ("persons", "comparison group"),
+        "minimum_detectable_difference": ("", "smallest difference the pilot could detect"),
+        "as_share_of_mean": ("%", "as a share of the comparison group's mean"),
+    },
     "pilot": {
         "person_months": ("person-months", ""),
         "hours": ("hours", "executed hours"),
@@ -540,6 +550,9 @@ def analyse(params: CapitationFairnessParams, pkg: DataPackage) -> CapitationFai
         transition=transition_table(designs, params.designs.max_loss_share),
         phase_in=capitation.phase_in(designs, "capitation", params.designs.phase_in_years),
         clients=client_table(params, totals, reference),
+        pilot_power=evaluation.pilot_power(
+            pm, params.pilot.provider, params.pilot.persons, params.pilot.months, params.pilot.alpha, params.pilot.power
+        ),
         notes=notes,
     )
     annotate_result(result, RESULT_COLUMNS)

@@ -203,3 +203,35 @@ def clients(r: CapitationFairness, params: CapitationFairnessParams, names: Mapp
     if assumed:
         text += f" For {assumed} providers the document gives no execution ratio; their ordered time rests on an assumed one."
     return text
+
+
+def pilot_power(r: CapitationFairness, params: CapitationFairnessParams, names: Mapping[str, str]) -> str:
+    """What the pilot can and cannot show: the smallest differences it could detect, what registering time alongside
+    capitation would cost, and what it cannot answer; chosen by the numbers (r.pilot_power, r.pilot)."""
+    pl = params.pilot
+    t = r.pilot_power.set_index("outcome")
+    hours = t.loc["executed_hours"]
+    who = names.get(pl.provider, pl.provider)
+    text = (
+        f"With {pl.persons} clients for {pl.months} months against {int(hours.comparison_clients)} clients of the other "
+        f"providers, the pilot could detect, at a {percent(pl.alpha, 0)} level with {percent(pl.power, 0)} power, a "
+        f"difference in executed hours of about **{number(hours.minimum_detectable_difference, 1)} hours a client-month** "
+        f"({percent(hours.as_share_of_mean, 0)} of the comparison group's mean)"
+    )
+    if "share_of_ordered" in t.index:
+        text += (
+            f" or in the share of ordered time delivered of about "
+            f"{number(100 * t.minimum_detectable_difference['share_of_ordered'], 0)} percentage points"
+        )
+    pilot_hours = float(r.pilot.hours.iloc[0])
+    shadow = pilot_hours * pl.shadow_registration_share * params.cost_per_hour
+    if r.synthetic:
+        text += " (the spread between clients is the synthetic generator's, not a finding: an extract gives the real one)"
+    return text + (
+        "; smaller changes would pass unseen. "
+        f"Capitation stops the time reporting such a comparison needs: registering time alongside it would cost about "
+        f"{kr(shadow)} over the pilot ({percent(pl.shadow_registration_share, 0)} of its {number(pilot_hours)} executed "
+        f"hours at {kr(params.cost_per_hour)} an hour). The pilot cannot show how capitation works for the external "
+        f"providers, whose margins are at stake, nor beyond {pl.months} months; {who} volunteered for it (section 5), "
+        "so its clients may differ from others' in ways no comparison group removes."
+    )

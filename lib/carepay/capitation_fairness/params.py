@@ -97,6 +97,27 @@ class PilotSpec(Spec):
     yearly_rate: float = param(
         unit="kr/person-year", source=f"{VASTERAS}, section 4 (ca 56 000 kr)", description="Capitation a year.", gt=0
     )
+    alpha: float = param(
+        unit="probability",
+        source="convention (Cohen 1988): a 5 % risk of finding a difference that is not there",
+        description="Evaluation: the test's level (two-sided).",
+        gt=0,
+        lt=0.5,
+    )
+    power: float = param(
+        unit="probability",
+        source="convention (Cohen 1988): an 80 % chance of finding a difference that is there",
+        description="Evaluation: the chance the pilot detects a true difference of the size reported.",
+        gt=0.5,
+        lt=1,
+    )
+    shadow_registration_share: float = param(
+        unit="share 0-1 of executed time",
+        source="the analyst; the document stops time reporting under capitation and gives no time for it",
+        description="Evaluation: the share of executed time that registering it alongside capitation would take.",
+        ge=0,
+        le=0.5,
+    )
 
 
 class DesignSpec(Spec):
