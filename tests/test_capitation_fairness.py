@@ -403,3 +403,27 @@ def test_the_pilot_power_sentence_is_chosen_by_the_numbers():
     text = answer.pilot_power(r, p, names)
     assert f"about **{number(mdd, 1)} hours a client-month**" in text and "synthetic generator's" in text
     assert kr(float(r.pilot.hours.iloc[0]) * p.pilot.shadow_registration_share * p.cost_per_hour) in text
+
+
+def test_split_sample_fit_by_hand():
+    # two groups with exact costs: weights estimated on half the persons fit the other half perfectly
+    frame = pd.DataFrame(
+        {
+            "person_id": [f"p{i}" for i in range(8)],
+            "need_group": ["low", "high"] * 4,
+            "hourly": [100.0, 300.0] * 4,
+        }
+    )
+    fit = c.split_sample_fit(frame, "need_group", "hourly", seed=1).set_index("sample")
+    assert fit.person_months.sum() == 8
+    assert fit.r_squared["other half"] == pytest.approx(1.0)
+
+
+def test_the_out_of_sample_sentence_is_chosen_by_the_numbers():
+    from carepay.capitation_fairness import answer
+    from carepay.formats import percent
+
+    _, _, _, r = _default_question()
+    fit = r.split_fit.set_index("sample").r_squared
+    text = answer.out_of_sample(r)
+    assert f"explain {percent(fit['other half'], 0)} of the variation in cost" in text and "SYNTHETIC DATA" in text

@@ -411,3 +411,23 @@ def client_hours(totals: pd.DataFrame, lowest_ratio: float, safeguard_share: flo
             "safeguard_cost": (guarded - lowest) * t.person_months * cost_per_hour,
         }
     )
+
+
+# --- risk-adjustment practice: out-of-sample fit ------------------------------------------------
+
+
+def split_sample_fit(frame: pd.DataFrame, group: str, target: str, seed: int) -> pd.DataFrame:
+    """R² of weights by group estimated on a random half of the persons and applied to the other half, against
+    the R² in the half they were estimated on: a gap shows weights fitted to noise. Persons, not person-months,
+    are split, so a person's months stay together."""
+    persons = frame.person_id.unique()
+    rng = np.random.default_rng(seed)
+    half = set(rng.permutation(persons)[: len(persons) // 2])
+    in_half = frame.person_id.isin(half).to_numpy()
+    train, test = frame[in_half], frame[~in_half]
+    weights = estimate_weights(train, group, target)
+    rows = []
+    for name, part in (("estimation half", train), ("other half", test)):
+        paid = part[group].map(weights).to_numpy(float)
+        rows.append({"sample": name, "person_months": len(part), "r_squared": r_squared(part[target], paid)})
+    return pd.DataFrame(rows)

@@ -45,6 +45,7 @@ class CapitationFairness:
     phase_in: pd.DataFrame  # capitation phased in: by provider and year
     clients: pd.DataFrame  # hours per client-month by provider: today, at the lowest execution ratio, safeguarded
     pilot_power: pd.DataFrame  # per outcome: the smallest difference the pilot could detect (carepay.evaluation)
+    split_fit: pd.DataFrame  # need-group weights: R² in the half of persons they were estimated on, and in the other
     notes: list[str] = field(default_factory=list)
 
 
@@ -390,6 +391,7 @@ RESULT_COLUMNS: dict[str, Columns] = {
         "minimum_detectable_difference": ("", "smallest difference the pilot could detect"),
         "as_share_of_mean": ("%", "as a share of the comparison group's mean"),
     },
+    "split_fit": {"sample": ("", ""), "person_months": ("person-months", ""), "r_squared": ("", "R² against cost")},
     "pilot": {
         "person_months": ("person-months", ""),
         "hours": ("hours", "executed hours"),
@@ -550,6 +552,7 @@ def analyse(params: CapitationFairnessParams, pkg: DataPackage) -> CapitationFai
         transition=transition_table(designs, params.designs.max_loss_share),
         phase_in=capitation.phase_in(designs, "capitation", params.designs.phase_in_years),
         clients=client_table(params, totals, reference),
+        split_fit=capitation.split_sample_fit(pm, "need_group", "hourly", params.population.seed),
         pilot_power=evaluation.pilot_power(
             pm, params.pilot.provider, params.pilot.persons, params.pilot.months, params.pilot.alpha, params.pilot.power
         ),

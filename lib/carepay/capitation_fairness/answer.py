@@ -235,3 +235,18 @@ def pilot_power(r: CapitationFairness, params: CapitationFairnessParams, names: 
         f"providers, whose margins are at stake, nor beyond {pl.months} months; {who} volunteered for it (section 5), "
         "so its clients may differ from others' in ways no comparison group removes."
     )
+
+
+def out_of_sample(r: CapitationFairness) -> str:
+    """The need-group weights out of sample; chosen by the numbers (r.split_fit)."""
+    fit = r.split_fit.set_index("sample").r_squared
+    label = "<span class='synthetic'>SYNTHETIC DATA</span> " if r.synthetic else ""
+    return (
+        f"{label}Estimated on half of the persons and applied to the other half, need-group weights explain "
+        f"{percent(max(float(fit['other half']), 0), 0)} of the variation in cost (in the half they were estimated on: "
+        f"{percent(max(float(fit['estimation half']), 0), 0)}). Today's need groups are bands of ordered hours, which "
+        "under capitation the needs assessment would no longer set (section 2: it would judge the need, not the "
+        "hours): these weights are a yardstick, not a design the board could use as they stand. Adjusters that do not "
+        "depend on hours (an assessment score, living situation, a diagnosis group) would have to come from the "
+        "municipality's records; carepay does not have them yet."
+    )
