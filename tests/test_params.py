@@ -228,3 +228,13 @@ def test_a_value_that_fits_no_choice_is_one_problem(project):
     msg = str(err.value)
     assert "1 problem" in msg and "  - 'hourly_cost': input should be 'payment' or 'break_even', or a valid number" in msg
     assert "literal[" not in msg
+
+
+def test_a_figure_that_is_not_a_number_is_named_with_its_file_and_field(project):
+    figures = project / "data" / "vasteras_housing_support_2022" / "figures.csv"
+    figures.write_text(figures.read_text(encoding="utf-8").replace("0.51,share", "zero point five,share", 1), encoding="utf-8")
+    with pytest.raises(
+        ParameterError,
+        match=r"figures.csv, figure 'execution_ratio_vard_och_omsorg', field 'value': value 'zero point five' is not a number",
+    ):
+        params.load("capitation_fairness", "default")

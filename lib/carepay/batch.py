@@ -391,6 +391,8 @@ def _attached_kernel_manager():
 
 def _kernel_alive(pid: int, connection_file: str) -> bool:
     """Whether process pid is running and is the kernel started with this connection file (not a reused id)."""
+    if pid <= 0:  # os.kill(0, ...) would reach this process's own group
+        return False
     try:
         os.kill(pid, 0)
     except OSError:
@@ -446,9 +448,7 @@ def _kernel_identity() -> dict[str, Any]:
 def _keep(km: Any, runs: int) -> bool:
     """Leave a reset kernel running after this process, recorded for the next batch; False if it cannot be."""
     pid = getattr(getattr(km, "provisioner", None), "pid", None) or getattr(km, "pid", None)
-    if not pid:
-        return False
-    if not getattr(km, "kept", False):  # started to end with this process (its connection file goes with it)
+    if not (pid and getattr(km, "kept", False)):  # one started to end with this process is not kept
         return False
     ends = time.time() + keep_kernel_seconds()  # when its watchdog ends it at the earliest, unless it is taken
     record = {**_kernel_identity(), "pid": int(pid), "connection_file": km.connection_file, "runs": runs, "ends": ends}
@@ -459,26 +459,31 @@ def _keep(km: Any, runs: int) -> bool:
     return True
 
 
+def _usable(record: dict[str, Any]) -> bool:
+    """Whether a kept kernel's record allows this batch to take it: the same project, Python, library and
+    environment (else the kernel would run stale code), not about to end itself, and its process alive."""
+    fresh = time.time() < float(record.get("ends", 0)) - KEEP_MARGIN_S
+    same = all(record.get(k) == v for k, v in _kernel_identity().items())
+    return fresh and same and _kernel_alive(int(record.get("pid", 0)), str(record.get("connection_file", "")))
+
+
 def _kept_waiting() -> bool:
-    """Whether an earlier batch's kernel is kept for this project, alive and of this batch's identity; one that is
-    not is shut down (taken and let go)."""
+    """Whether an earlier batch's kernel is kept for this project and usable; one that is not is shut down."""
     try:
         record = json.loads((Path(_kept_folder()) / "kernel.json").read_text(encoding="utf-8"))
-        _kernel_environment()
-        if all(record.get(k) == v for k, v in _kernel_identity().items()) and _kernel_alive(
-            int(record["pid"]), str(record["connection_file"])
-        ):
-            return True
-    except (OSError, ValueError, KeyError):
+    except (OSError, ValueError):
         return False
-    if (kept := _claim_kept()) is not None:
-        _shutdown(kept[0])
+    _kernel_environment()
+    if _usable(record):
+        return True
+    _claim_kept()  # takes it, finds it unusable and shuts it down
     return False
 
 
 def _claim_kept() -> tuple[Any, int] | None:
-    """The kernel an earlier batch kept for this project, if it is alive and shares this batch's identity; it is
-    taken (no other batch can), and any other is shut down."""
+    """The kernel an earlier batch kept for this project, if it is usable (_usable); it is taken (no other batch
+    can), and one that is not usable is shut down. It was reset when it was kept and nothing else can reach it, so
+    it needs no second reset."""
     try:
         folder = Path(_kept_folder())
     except OSError:
@@ -498,11 +503,7 @@ def _claim_kept() -> tuple[Any, int] | None:
         km.load_connection_file()
     except Exception:  # a record or connection file that cannot be read: nothing to take
         return None
-    identity = _kernel_identity()
-    # another library, Python or environment: the kernel would run stale code; and one about to end itself (it was
-    # reset when it was kept, and nothing else can reach it, so it needs no second reset)
-    fresh = time.time() < float(record.get("ends", 0)) - KEEP_MARGIN_S
-    if any(record.get(k) != v for k, v in identity.items()) or not fresh or not km.has_kernel:
+    if not _usable(record):
         _shutdown(km)
         return None
     return km, int(record.get("runs", 0))

@@ -2,11 +2,12 @@
 behind. Runs inside the kernel; carepay.batch calls it over the Jupyter protocol.
 
 `warm()` runs once, when the kernel starts (IPKernelApp.exec_lines): it imports every carepay module, pandas,
-altair, statsmodels' OLS and SALib, calls `report.setup()` (which every report calls first, and which sets the same things each time)
-and draws one throwaway chart (vl-convert's engine starts once per kernel, not once per report). It then records a
-fingerprint of everything a report could change that would outlive its namespace: pandas', numpy's and altair's
-settings, the working folder, the environment, sys.path, the warning filters, the threads
-of threads, and every module-level value of every carepay module.
+altair, statsmodels' OLS and power functions and SALib, calls `report.setup()` (which every report calls first,
+and which sets the same things each time) and draws one throwaway chart (vl-convert's engine starts once per
+kernel, not once per report). A kernel kept between batches (CAREPAY_KERNEL_IDLE_S) also starts a watchdog that
+ends it when idle. It then records a fingerprint of everything a report could change that would outlive its
+namespace: pandas', numpy's and altair's settings, the working folder, the environment, sys.path, the warning
+filters, the threads, and every module-level value of every carepay module.
 
 `reset()` runs after a report: it empties the user namespace and the input and output history, sets the
 execution count back to 1, clears carepay's function caches and seeds the global random generators from the

@@ -383,7 +383,13 @@ def resolve_references(values: Any, where: str, path: str = "") -> tuple[Any, di
                 f"write {{figure: <document>/<figure>}} with one of the {what}: {known}"
             )
         text = figures[name]["value"]
-        value: Any = float(text)
+        try:
+            value: Any = float(text)
+        except (TypeError, ValueError):
+            raise ParameterError(
+                f"{where}: '{path}': {{figure: {reference}}} reads data/{package}/figures.csv, figure '{name}', field "
+                f"'value': value {text!r} is not a number; allowed: a number. Fix the file (carepay check-data checks it)."
+            ) from None
         if value.is_integer() and "." not in text:
             value = int(value)
         return value, {path: str(reference)}

@@ -487,6 +487,7 @@ class Paid:
     weights: pd.DataFrame
     calibrated: pd.Series
     notes: list[str]
+    execution_ratios: pd.Series  # by provider: the known ratio, else the assumed one (0-1)
 
 
 def paid(params: CapitationFairnessParams, pkg: DataPackage) -> Paid:
@@ -507,7 +508,22 @@ def paid(params: CapitationFairnessParams, pkg: DataPackage) -> Paid:
     pm, synthetic, calibration = person_months(params, hours, persons, provision, ratios_all)
     pm = payments(pm, provision, p, rate)
     weights, calibrated, notes = risk_adjustment(params, pm, rate)
-    return Paid(hours, persons, rates, rate, monthly, totals, reference, pm, synthetic, calibration, weights, calibrated, notes)
+    return Paid(
+        hours,
+        persons,
+        rates,
+        rate,
+        monthly,
+        totals,
+        reference,
+        pm,
+        synthetic,
+        calibration,
+        weights,
+        calibrated,
+        notes,
+        ratios_all,
+    )
 
 
 def analyse(params: CapitationFairnessParams, pkg: DataPackage) -> CapitationFairness:
@@ -551,7 +567,7 @@ def analyse(params: CapitationFairnessParams, pkg: DataPackage) -> CapitationFai
         designs_within=capitation.designs_within_loss(designs, params.designs.max_loss_share),
         transition=transition_table(designs, params.designs.max_loss_share),
         phase_in=capitation.phase_in(designs, "capitation", params.designs.phase_in_years),
-        clients=client_table(params, totals, reference),
+        clients=client_table(params, totals, steps.execution_ratios),
         split_fit=capitation.split_sample_fit(pm, "need_group", "hourly", params.population.seed),
         pilot_power=evaluation.pilot_power(
             pm, params.pilot.provider, params.pilot.persons, params.pilot.months, params.pilot.alpha, params.pilot.power
@@ -589,14 +605,13 @@ def transition_table(designs: pd.DataFrame, max_loss_share: float) -> pd.DataFra
     return pd.DataFrame(rows)
 
 
-def client_table(params: CapitationFairnessParams, totals: pd.DataFrame, reference: float) -> pd.DataFrame:
+def client_table(params: CapitationFairnessParams, totals: pd.DataFrame, ratios: pd.Series) -> pd.DataFrame:
     """Step 9: what clients stand to lose (carepay.capitation.client_hours): at the lowest execution ratio the
     document shows (section 4), and with the scenario's safeguard; providers without a known ratio at the assumed
-    one (ratio_assumed)."""
-    assumed = params.assumed_execution_ratio or reference
+    one (ratios: as paid() has them; ratio_assumed says which)."""
     known = totals.execution_ratio.notna()
-    t = totals.assign(execution_ratio=totals.execution_ratio.fillna(assumed))
-    lowest = float(totals.execution_ratio[known].min()) if known.any() else assumed
+    t = totals.assign(execution_ratio=totals.provider.map(ratios).to_numpy(float))
+    lowest = float(totals.execution_ratio[known].min()) if known.any() else float(ratios.min())
     out = capitation.client_hours(t, lowest, params.designs.safeguard_share, params.cost_per_hour)
     out["ratio_assumed"] = ~known.to_numpy()
     out.attrs["lowest_ratio"] = lowest

@@ -125,13 +125,13 @@ def _responses(prep: Prepared, elasticity: np.ndarray, nonfee: np.ndarray) -> tu
     draw by draw. Which person-months those are depends on the chunk, so the same draw chunked otherwise (a sweep
     split over a cluster) can differ in the last bits of its sums, never by more."""
     changes, pair_of, (q0, q1) = prep.changes, prep.pair_of, prep.price_pairs
-    hm = prep.hours[changes]
+    hm, columns = prep.hours[changes], np.flatnonzero(changes)
 
     def factor(e: np.ndarray, c: np.ndarray) -> np.ndarray:  # draws x price pairs
         return ((q1 + c[:, None]) / (q0 + c[:, None])) ** e[:, None]
 
     def fee(hours: np.ndarray, cols: np.ndarray | slice) -> np.ndarray:
-        m = np.flatnonzero(changes)[cols]
+        m = columns[cols]
         levels = fees.fee_levels(hours, prep.alarm[m], prep.thresholds)
         return fees.level_fee(levels, prep.headroom[m], prep.shares, prep.cap[m])
 
