@@ -1,5 +1,5 @@
-"""Capitation fairness at scale: payments under the three models and every fairness measure
-for about 1 000 000 person-months.
+"""Capitation fairness at scale: payments under the three models, every fairness measure, and the design
+comparison (designs, transition, volume, adjusters, the pilot's comparison group) for about 1 000 000 person-months.
 
     .venv/bin/python benchmarks/bench_capitation_fairness.py [--scale 160]
 
@@ -15,7 +15,7 @@ import pandas as pd
 from common import footer, step
 
 from carepay import capitation as c
-from carepay import payment, population, sources
+from carepay import evaluation, payment, population, sources
 from carepay.capitation_fairness import analysis as cf
 
 
@@ -57,6 +57,30 @@ def main() -> None:
         "R², Cumming's measure, predictive ratios by provider and need group",
         lambda: c.evaluate(pm, models, "hourly", ["provider", "need_group"]),
     )
+    print("  the design comparison")
+    above = step("hours above the stop-loss threshold, by provider", lambda: c.hours_above(pm, 30))
+    totals = step(
+        "provider totals from the person-months",
+        lambda: (
+            pm.groupby("provider", observed=True)
+            .agg(person_months=("hourly", "size"), executed_hours=("executed_hours", "sum"), hourly_payment=("hourly", "sum"))
+            .assign(capitation_payment=lambda t: t.person_months * rate)
+            .reset_index()
+        ),
+    )
+    designs = step("every design for every provider", lambda: c.design_comparison(totals, above, 436, 0.5, 0.05, 0.5, 436))
+    step(
+        "designs within the loss, loss cap, phase-in",
+        lambda: (c.designs_within_loss(designs, 0.05), c.loss_cap(designs, 0.05), c.phase_in(designs, "capitation", 3)),
+    )
+    admin = c.administration(designs.design, 2, 620_000, 310_000)
+    step("volume projected over three years", lambda: c.volume_projection(designs, admin, 0.043, 2021, [2022, 2023, 2024]))
+    pm = step("synthetic adjusters (one per person)", lambda: population.synthetic_adjusters(pm, 0.6, 1))
+    adjusters = list(c.ADJUSTERS)
+    step("adjusters' fit in sample and out of sample", lambda: c.adjuster_fit(pm, adjusters, "hourly", "need_group", 1))
+    paid = c.adjuster_payment(pm, pm, adjusters, "hourly", float(pm.hourly.sum()))
+    step("predictive ratios by tenth of predicted cost", lambda: c.ratios_by_decile(pm.hourly, paid))
+    step("the pilot's comparison group (last six months)", lambda: evaluation.comparison_group(pm, "skultuna", 6))
     footer()
 
 

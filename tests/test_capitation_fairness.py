@@ -192,6 +192,17 @@ def test_extract_replaces_synthetic_data(project, pkg):
     )
     r = cf.analyse(params.load("capitation_fairness", "mine"), pkg)
     assert not r.synthetic and not r.person_months.synthetic.any() and len(r.person_months) == len(pm)
+    assert r.adjuster_fit.empty and r.adjuster_deciles.empty  # no adjuster columns: none fitted
+    # with the adjusters an assessment would set, their fit is computed, and not labelled synthetic
+    columns = ["person_id", "provider", "period", "executed_hours", "ordered_hours", *c.ADJUSTERS]
+    pm[columns].to_csv(project / "extract.csv", index=False)
+    mine = params.load("capitation_fairness", "mine")
+    r = cf.analyse(mine, pkg)
+    assert list(r.adjuster_fit.adjusters) == [", ".join(c.ADJUSTERS), "need_group (bands of ordered hours)"]
+    assert r.adjuster_deciles.person_months.sum() == len(pm)
+    from carepay.capitation_fairness import answer
+
+    assert "SYNTHETIC" not in answer.adjusters(r, mine) and "generator" not in answer.adjusters(r, mine)
 
 
 def test_constrained_weights_equal_statsmodels_fit_constrained():
@@ -427,3 +438,177 @@ def test_the_out_of_sample_sentence_is_chosen_by_the_numbers():
     fit = r.split_fit.set_index("sample").r_squared
     text = answer.out_of_sample(r)
     assert f"explain {percent(fit['other half'], 0)} of the variation in cost" in text and "SYNTHETIC DATA" in text
+
+
+def test_growth_administration_and_volume_by_hand():
+    assert c.observed_growth(100, 121, 24) == pytest.approx(0.10)
+    assert c.observed_growth(507, 527, 11) == pytest.approx((527 / 507) ** (12 / 11) - 1)
+    with pytest.raises(ValueError, match="two positive counts"):
+        c.observed_growth(0, 5, 12)
+    admin = c.administration(["hourly", "capitation", "blend"], posts=2, cost_per_post=500_000, audit_saving=300_000)
+    a = admin.set_index("design")
+    assert a.administration.to_dict() == {"hourly": 0.0, "capitation": 700_000.0, "blend": 1_000_000.0}
+    assert a.records_time.to_dict() == {"hourly": True, "capitation": False, "blend": True}
+    comparison = pd.DataFrame({"provider": ["a", "a"], "design": ["hourly", "capitation"], "payment": [1000.0, 900.0]})
+    small = c.administration(["hourly", "capitation"], posts=1, cost_per_post=80, audit_saving=30)
+    v = c.volume_projection(comparison, small, 0.10, 2021, [2022, 2023]).set_index(["design", "year"])
+    # 2022: capitation 900 x 1,1 = 990 plus 50 administration = 1 040 against hourly 1 100; 2023: 1 089 + 50 against 1 210
+    assert v.total[("capitation", 2022)] == pytest.approx(1040)
+    assert v.versus_hourly[("capitation", 2022)] == pytest.approx(-60)
+    assert v.versus_hourly[("capitation", 2023)] == pytest.approx(-71)
+    assert v.versus_hourly[("hourly", 2023)] == 0
+
+
+def test_the_default_projects_the_persons_table_s_growth(pkg):
+    p = params.resolve("capitation_fairness", "default", {})
+    r = cf.analyse(p, pkg)
+    total = pkg.table("persons").query("provider == 'total'")
+    january, december = (float(total.set_index("period").persons[m]) for m in ("2021-01", "2021-12"))
+    assert r.growth_per_year == pytest.approx((december / january) ** (12 / 11) - 1)
+    last = r.volume[r.volume.year == 2024].set_index("design")
+    pay = r.designs.groupby("design").payment.sum()
+    assert last.payment["capitation"] == pytest.approx(pay["capitation"] * (1 + r.growth_per_year) ** 3)
+    admin = p.administration
+    assert last.administration["capitation"] == pytest.approx(admin.posts * admin.cost_per_post - admin.audit_saving)
+    assert last.administration["blend"] == pytest.approx(admin.posts * admin.cost_per_post)  # time still reported
+
+
+def test_predictive_ratios_by_decile_by_hand():
+    d = c.ratios_by_decile(np.arange(1, 21) * 2.0, np.arange(1, 21))
+    assert d.person_months.tolist() == [2] * 10 and d.predictive_ratio.tolist() == pytest.approx([0.5] * 10)
+    tied = c.ratios_by_decile([1.0, 2.0, 3.0], [5.0, 5.0, 5.0])  # equal payments stay in one tenth
+    assert tied.person_months.tolist() == [3] and tied.predictive_ratio.iloc[0] == pytest.approx(15 / 6)
+
+
+def test_adjusters_fit_a_cost_they_explain_in_and_out_of_sample():
+    rng = np.random.default_rng(3)
+    n = 200
+    frame = pd.DataFrame(
+        {
+            "person_id": [f"p{i}" for i in range(n)],
+            "assessment_score": rng.integers(0, 30, n).astype(float),
+            "living_situation": rng.choice(["alone", "with_others"], n),
+            "need_group": rng.choice(["low", "high"], n),
+        }
+    )
+    frame["hourly"] = 1000 + 100 * frame.assessment_score + 500 * (frame.living_situation == "with_others")
+    x, names, _ = c.adjuster_matrix(frame, ["assessment_score", "living_situation"])
+    assert names == ["intercept", "assessment_score", "living_situation=with_others"] and x.shape == (n, 3)
+    paid = c.adjuster_payment(frame, frame, ["assessment_score", "living_situation"], "hourly", 1e6)
+    assert paid.sum() == pytest.approx(1e6)  # scaled to the budget
+    fit = c.adjuster_fit(frame, ["assessment_score", "living_situation"], "hourly", "need_group", seed=1)
+    own, groups = fit.iloc[0], fit.iloc[1]
+    assert own.r_squared == pytest.approx(1.0) and own.r_squared_out_of_sample == pytest.approx(1.0)
+    assert groups.adjusters.startswith("need_group") and groups.r_squared < 0.1  # drawn without regard to cost
+
+
+def test_synthetic_adjusters_are_seeded_per_person_and_leave_the_hours_alone(pkg):
+    p = params.resolve("capitation_fairness", "default", {})
+    pm = cf.paid(p, pkg).person_months
+    again = population.synthetic_adjusters(pm.drop(columns=list(c.ADJUSTERS)), p.population.score_correlation, 2021)
+    pd.testing.assert_frame_equal(again[pm.columns], pm)
+    per_person = pm.groupby("person_id")[list(c.ADJUSTERS)].nunique()
+    assert (per_person == 1).all().all()
+    need = np.log(pm.groupby("person_id").ordered_hours.mean())
+    score = pm.groupby("person_id").assessment_score.first()
+    assert np.corrcoef(need, score)[0, 1] == pytest.approx(p.population.score_correlation, abs=0.08)
+    assert pm.assessment_score.between(0, 30).all()
+
+
+def test_the_comparison_group_by_hand():
+    from carepay import evaluation
+
+    pm = pd.DataFrame(
+        {
+            "person_id": ["a", "b", "c", "d"],
+            "provider": ["pilot", "other", "other", "other"],
+            "period": ["2021-12"] * 4,
+            "executed_hours": [2.0, 4.0, 10.0, 12.0],
+            "ordered_hours": [4.0, 8.0, 10.0, 12.0],
+            "need_group": ["low", "low", "high", "high"],
+        }
+    )
+    g = evaluation.comparison_group(pm, "pilot", 1).set_index("group")
+    assert g.clients.tolist() == [1, 3, 3]
+    assert g.executed_hours.tolist() == pytest.approx([2.0, 26 / 3, 4.0])  # weighted to the pilot's mix: low only
+    assert g.share_of_ordered.iloc[0] == pytest.approx(0.5)
+
+
+def test_the_choice_on_one_screen_agrees_with_its_parts():
+    _, _, p, r = _default_question()
+    d = cf.decision_table(r).set_index("design")
+    assert list(d.index) == list(c.DESIGNS)
+    assert d.worst_change_share["hourly"] == 0 and d.providers_beyond_limit["hourly"] == 0
+    w = r.designs_within.set_index("design")
+    assert d.worst_change_share.to_dict() == pytest.approx(w.worst_change_share.to_dict())
+    assert d.records_time.to_dict() == c.RECORDS_TIME
+    last = r.volume[r.volume.year == max(p.volume.years)].set_index("design")
+    assert d.total_last_year.to_dict() == pytest.approx(last.total.to_dict())
+
+
+def test_the_volume_adjusters_and_shadow_sentences_are_chosen_by_the_numbers():
+    from carepay.capitation_fairness import answer
+    from carepay.formats import kr, percent
+
+    pkg, names, p, r = _default_question()
+    text = answer.volume(r, p)
+    last = r.volume[r.volume.year == 2024].set_index("design")
+    assert f"**{kr(float(last.total['capitation']))} in 2024**" in text and "more than hourly payment" in text
+    assert f"growing {percent(r.growth_per_year, 1)} a year (the persons table's" in text
+    assert "less " + kr(p.administration.audit_saving) in text
+    blend = p.model_copy(update={"designs": p.designs.model_copy(update={"proposed": "blend"})})
+    assert "no audit saved" in answer.volume(r, blend)
+    text = answer.adjusters(r, p)
+    assert "SYNTHETIC DATA" in text and "properties of the generator" in text
+    assert percent(float(r.adjuster_fit.r_squared.iloc[0]), 0) in text
+    empty = type(r)(**{**r.__dict__, "adjuster_fit": pd.DataFrame(), "adjuster_deciles": pd.DataFrame()})
+    assert "carry no adjuster" in answer.adjusters(empty, p)
+    assert "as decided, the pilot records no time" in answer.pilot_power(r, p, names)
+    shadow = params.resolve("capitation_fairness", "pilot_shadow", {})
+    rs = cf.analyse(shadow, pkg)
+    assert "register its time alongside capitation" in answer.pilot_power(rs, shadow, names)
+    keys = {k[0]: k[2] for k in answer.key_results(rs, shadow, names)}
+    assert keys["pilot_cost_to_board"] == pytest.approx(float(rs.pilot.payment.iloc[0]) + rs.shadow_registration_cost)
+
+
+@pytest.mark.parametrize(
+    "scenario, first",
+    [
+        ("default", "capitation_rate"),
+        ("blended", "proposed_largest_loss"),
+        ("corridor", "proposed_largest_loss"),
+        ("phase_in", "phase_in_first_year_largest_loss"),
+        ("growth_high", "proposed_cost_last_year"),
+        ("pilot_shadow", "pilot_minimum_detectable_hours"),
+    ],
+)
+def test_each_scenario_s_headline_leads_with_what_it_is_about(pkg, scenario, first):
+    from carepay.capitation_fairness import answer
+
+    names = pkg.table("providers").set_index("provider").printed_name
+    p = params.resolve("capitation_fairness", scenario, {})
+    r = cf.analyse(p, pkg)
+    keys = answer.key_results(r, p, names)
+    assert keys[0][0] == first
+    assert sorted(k[0] for k in keys) == sorted(
+        k[0] for k in answer.key_results(r, p.model_copy(update={"focus": "document"}), names)
+    )
+    lead = answer.lead(r, p, names)
+    assert (lead == []) == (p.focus == "document")
+    if p.focus == "design":
+        assert lead[0].startswith(f"**{answer.DESIGN_NAMES[p.designs.proposed].capitalize()}**")
+
+
+def test_the_answer_s_clients_and_pilot_sentence_is_chosen_by_the_numbers():
+    from carepay.capitation_fairness import answer
+    from carepay.formats import kr, number
+
+    pkg, names, p, r = _default_question()
+    c = r.clients.set_index("provider")
+    text = answer.safety(r, p, names)
+    assert f"{number(c.at_lowest_ratio['aros_stodgrupp'], 1)} hours a month" in text
+    assert kr(float(c.safeguard_cost.sum())) in text and "records no time as decided" in text
+    shadow = p.model_copy(update={"pilot": p.pilot.model_copy(update={"shadow_registration": True})})
+    assert "with its time registered" in answer.safety(r, shadow, names)
+    none = p.model_copy(update={"designs": p.designs.model_copy(update={"safeguard_share": 0.3})})
+    assert "safeguard" not in answer.safety(r, none, names)

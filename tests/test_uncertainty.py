@@ -209,7 +209,15 @@ def test_capitation_headlines_over_draws_equal_the_question_run_with_those_value
 
     analysis, p, packages, r = _question("capitation_fairness")
     prep = cu.prepare(r, p, packages[0])
-    draws = pd.DataFrame({"cost_per_hour": [450.0, 450.0], "population.sigma_person": [0.5, 0.9]})
+    draws = pd.DataFrame(
+        {
+            "cost_per_hour": [450.0, 450.0],
+            "population.sigma_person": [0.5, 0.9],
+            "volume.growth_per_year": [0.0, 0.07],
+            "administration.cost_per_post": [550_000.0, 700_000.0],
+            "administration.audit_saving": [0.0, 500_000.0],
+        }
+    )
     fast = cu.headlines(prep, draws)
     for i in range(len(draws)):
         changed = uncertainty.with_values(p, draws.iloc[i].to_dict())

@@ -431,3 +431,150 @@ def split_sample_fit(frame: pd.DataFrame, group: str, target: str, seed: int) ->
         paid = part[group].map(weights).to_numpy(float)
         rows.append({"sample": name, "person_months": len(part), "r_squared": r_squared(part[target], paid)})
     return pd.DataFrame(rows)
+
+
+# --- volume and administration: growth passed into cost, posts added and audits stopped ---------------
+
+#: Whether a design still needs providers to report executed time: every design that pays or measures hours does;
+#: capitation alone does not (Västerås 2022, section 3: no time would be reported, so none audited).
+RECORDS_TIME = {"hourly": True, "capitation": False, "blend": True, "corridor": True, "stop_loss": True}
+
+
+def observed_growth(first: float, last: float, months_between: int) -> float:
+    """The yearly growth rate (share 0-1) that takes a count from `first` to `last` in `months_between` months."""
+    if first <= 0 or last <= 0 or months_between < 1:
+        raise ValueError(f"growth needs two positive counts a month or more apart (given {first}, {last}, {months_between})")
+    return float((last / first) ** (12 / months_between) - 1)
+
+
+def administration(designs: pd.Series | list[str], posts: float, cost_per_post: float, audit_saving: float) -> pd.DataFrame:
+    """By design: the board's administrative cost against hourly payment (kr/year). Every design with a part paid per
+    person adds the needs-assessment posts (posts x cost_per_post: someone must check that clients' needs are met
+    when hours no longer show it); a design under which no time is reported also saves the audit of reported time
+    (audit_saving, kr/year)."""
+    rows = []
+    for design in dict.fromkeys(designs):
+        if design not in RECORDS_TIME:
+            raise ValueError(f"design {design!r} unknown; designs: {', '.join(RECORDS_TIME)}")
+        added = 0.0 if design == "hourly" else posts * cost_per_post
+        saved = 0.0 if RECORDS_TIME[design] else audit_saving
+        rows.append(
+            {
+                "design": design,
+                "records_time": RECORDS_TIME[design],
+                "posts_cost": added,
+                "audit_saving": saved,
+                "administration": added - saved,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def volume_projection(
+    comparison: pd.DataFrame, admin: pd.DataFrame, growth_per_year: float, base_year: int, years: list[int]
+) -> pd.DataFrame:
+    """Each design's cost to the board in each of `years` (kr/year, the base year's prices): the base year's
+    payment to all providers (comparison, from design_comparison) grown with the number of clients at
+    growth_per_year, hours per client held as they were, plus the design's administration (administration()).
+    Per design and year: clients as a multiple of the base year's, payment, administration, total, and the total
+    against hourly payment's total that year."""
+    if growth_per_year <= -1:
+        raise ValueError(f"growth_per_year {growth_per_year}: must be above -1 (a fall of 100 %)")
+    pay = comparison.groupby("design", sort=False).payment.sum()
+    extra = admin.set_index("design").administration.reindex(pay.index).fillna(0.0)
+    rows = []
+    for year in years:
+        factor = (1 + growth_per_year) ** (year - base_year)
+        hourly_total = float(pay["hourly"]) * factor + float(extra.get("hourly", 0.0))
+        for design in pay.index:
+            total = float(pay[design]) * factor + float(extra[design])
+            rows.append(
+                {
+                    "design": design,
+                    "year": year,
+                    "clients_factor": factor,
+                    "payment": float(pay[design]) * factor,
+                    "administration": float(extra[design]),
+                    "total": total,
+                    "versus_hourly": total - hourly_total,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+# --- adjusters that do not depend on hours ----------------------------------------------------------
+
+#: Columns an analyst's extract may carry that a needs assessment sets without counting hours (schema
+#: housing_support_person_months): a score is used as a number, the others as groups.
+ADJUSTERS = {"assessment_score": "number", "living_situation": "group", "diagnosis_group": "group"}
+
+
+def adjuster_matrix(
+    frame: pd.DataFrame, adjusters: list[str], levels: dict[str, list] | None = None
+) -> tuple[np.ndarray, list[str], dict[str, list]]:
+    """The regressors of a payment from adjusters: an intercept, each number as it is, each group as indicators
+    (its first level, in sorted order, the reference). levels: each group's levels, as an earlier call on the
+    person-months the payment was estimated on returned them (a level unseen there gets no indicator)."""
+    columns, names, found = [np.ones(len(frame))], ["intercept"], {}
+    for a in adjusters:
+        if ADJUSTERS.get(a) == "number":
+            columns.append(frame[a].to_numpy(float))
+            names.append(a)
+            continue
+        codes, uniques = pd.factorize(frame[a], sort=True)
+        found[a] = list(uniques) if levels is None else levels[a]
+        position = {level: i for i, level in enumerate(uniques)}
+        for level in found[a][1:]:
+            k = position.get(level)
+            columns.append((codes == k).astype(float) if k is not None else np.zeros(len(frame)))
+            names.append(f"{a}={level}")
+    return np.column_stack(columns), names, found
+
+
+def adjuster_payment(train: pd.DataFrame, apply_to: pd.DataFrame, adjusters: list[str], target: str, budget: float) -> np.ndarray:
+    """Payments (kr) from adjusters: least squares of the target on them in `train`, applied to `apply_to` and scaled
+    by one factor to spend `budget` there (as calibrate() does for need groups)."""
+    from statsmodels.regression.linear_model import OLS
+
+    x, _, levels = adjuster_matrix(train, adjusters)
+    fit = OLS(train[target].to_numpy(float), x).fit()
+    predicted = x @ fit.params if apply_to is train else adjuster_matrix(apply_to, adjusters, levels)[0] @ fit.params
+    return predicted * budget / predicted.sum()
+
+
+def ratios_by_decile(target, predicted) -> pd.DataFrame:
+    """Predictive ratios (paid / target, 0-1 = underpaid) by tenth of predicted cost: person-months ranked by their
+    payment, equal payments kept in one tenth (so a tenth may hold more or fewer than a tenth of them)."""
+    y, p = np.asarray(target, float), np.asarray(predicted, float)
+    one = p.min() == p.max()  # one payment for all: one tenth holds them all
+    codes = np.zeros(len(p), int) if one else pd.qcut(pd.Series(p), 10, labels=False, duplicates="drop").to_numpy()
+    frame = pd.DataFrame({"decile": codes + 1, "target": y, "paid": p})
+    out = frame.groupby("decile").agg(person_months=("paid", "size"), paid=("paid", "sum"), target=("target", "sum"))
+    out["predictive_ratio"] = out.paid / out.target
+    return out.reset_index()
+
+
+def adjuster_fit(frame: pd.DataFrame, adjusters: list[str], target: str, group: str, seed: int) -> pd.DataFrame:
+    """How well payments from adjusters fit the target (R², Cumming's measure), in the person-months they were
+    estimated on and out of sample (estimated on a random half of the persons, applied to the other half, as
+    split_sample_fit does for need groups); the need groups (`group`) alongside as the yardstick. Budget: the
+    target's total in each sample."""
+    persons = frame.person_id.unique()
+    rng = np.random.default_rng(seed)
+    half = set(rng.permutation(persons)[: len(persons) // 2])
+    in_half = frame.person_id.isin(half).to_numpy()
+    train, test = frame[in_half], frame[~in_half]
+    y_all, y_test = frame[target].to_numpy(float), test[target].to_numpy(float)
+    rows = []
+    for name, used in ((", ".join(adjusters), adjusters), (f"{group} (bands of ordered hours)", [group])):
+        whole = adjuster_payment(frame, frame, used, target, float(y_all.sum()))
+        out = adjuster_payment(train, test, used, target, float(y_test.sum()))
+        rows.append(
+            {
+                "adjusters": name,
+                "r_squared": r_squared(y_all, whole),
+                "cumming": cumming_prediction_measure(y_all, whole),
+                "r_squared_out_of_sample": r_squared(y_test, out),
+            }
+        )
+    return pd.DataFrame(rows)

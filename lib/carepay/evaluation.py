@@ -70,3 +70,36 @@ def pilot_power(
             }
         )
     return pd.DataFrame(rows)
+
+
+def comparison_group(person_months: pd.DataFrame, provider: str, months: int, by: str = "need_group") -> pd.DataFrame:
+    """The pilot's clients against a comparison group drawn from the other providers' clients, over the last `months`
+    months of the data: clients, and the mean executed and ordered hours a client-month and share of ordered time
+    executed; once as the other providers' clients are, once reweighted to the pilot's mix of `by` (direct
+    standardisation), so that a difference in mix is not read as an effect of the payment."""
+    periods = sorted(person_months.period.unique())[-months:]
+    means = client_means(person_months, periods)
+    if by in person_months.columns:
+        first = person_months[person_months.period.isin(periods)].groupby("person_id", sort=True)[by].first()
+        means[by] = means.person_id.map(first).astype(str)
+    pilot, others = means[means.provider == provider], means[means.provider != provider]
+    if pilot.empty or others.empty:
+        raise ValueError(f"a comparison needs clients of {provider!r} and of other providers in {periods[0]} to {periods[-1]}")
+    outcomes = [c for c in ("executed_hours", "ordered_hours", "share_of_ordered") if c in means.columns]
+
+    def row(name: str, frame: pd.DataFrame, weights: np.ndarray | None = None) -> dict:
+        out: dict = {"group": name, "clients": len(frame)}
+        for c in outcomes:
+            v = frame[c].to_numpy(float)
+            ok = ~np.isnan(v)
+            w = np.ones(len(v)) if weights is None else weights
+            out[c] = float(np.average(v[ok], weights=w[ok])) if ok.any() and w[ok].sum() > 0 else np.nan
+        return out
+
+    rows = [row("pilot provider's clients", pilot), row("other providers' clients", others)]
+    if by in means.columns:
+        target = pilot[by].value_counts(normalize=True)
+        have = others[by].value_counts(normalize=True)
+        w = others[by].map(target / have).fillna(0.0).to_numpy(float)
+        rows.append(row(f"other providers' clients, weighted to the pilot's {by.replace('_', ' ')} mix", others, w))
+    return pd.DataFrame(rows)

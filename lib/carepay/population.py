@@ -106,6 +106,38 @@ def synthetic_person_months(
     return df.drop(columns="need_level")
 
 
+#: The synthetic adjusters' groups and their shares (properties of the generator, not of Västerås's clients).
+SYNTHETIC_DIAGNOSIS_GROUPS = {"psychiatric": 0.45, "neuropsychiatric": 0.25, "intellectual": 0.15, "other": 0.15}
+
+
+def synthetic_adjusters(df: pd.DataFrame, score_correlation: float, seed: int) -> pd.DataFrame:
+    """SYNTHETIC adjusters that a needs assessment could set without counting hours, one value per person (kept in
+    every month): an assessment score 0-30 whose correlation with the person's (log) ordered hours is
+    score_correlation; a living situation ('alone' more often the greater the need); and a diagnosis group drawn
+    without regard to need (so it should add nothing). Drawn from their own random stream ([seed, 1]), so adding
+    them leaves the person-months' hours as they were. Their fit is the generator's, not a finding."""
+    if not 0 <= score_correlation <= 1:
+        raise ValueError(f"score_correlation {score_correlation}: must be from 0 to 1")
+    rng = np.random.default_rng([seed, 1])
+    need = np.log(df.groupby("person_id", sort=True).ordered_hours.mean().clip(lower=1e-9))
+    z = ((need - need.mean()) / (need.std(ddof=0) or 1.0)).to_numpy()
+    n = len(z)
+    noise = rng.normal(0.0, 1.0, n)
+    score = np.clip(np.round(15 + 5 * (score_correlation * z + np.sqrt(1 - score_correlation**2) * noise)), 0, 30)
+    alone = rng.random(n) < 1 / (1 + np.exp(-(0.5 + 0.5 * z)))
+    groups = list(SYNTHETIC_DIAGNOSIS_GROUPS)
+    diagnosis = rng.choice(groups, size=n, p=list(SYNTHETIC_DIAGNOSIS_GROUPS.values()))
+    person = pd.DataFrame(
+        {
+            "assessment_score": score,
+            "living_situation": np.where(alone, "alone", "with_others"),
+            "diagnosis_group": diagnosis,
+        },
+        index=need.index,
+    )
+    return df.join(person, on="person_id")
+
+
 def calibration_report(df: pd.DataFrame, persons: pd.DataFrame, hours: pd.DataFrame, execution_ratio: pd.Series) -> pd.DataFrame:
     """How close a person-month table comes to the aggregates it should add up to (per target, worst cell)."""
     got = df.groupby(["period", "provider"], observed=True).agg(

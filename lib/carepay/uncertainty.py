@@ -263,7 +263,10 @@ def of_question(notebook: str, result: Any, params: Any, *packages: Any) -> Rang
         return None
     module = importlib.import_module(f"carepay.{notebook}.uncertainty")
     prepared = module.prepare(result, params, *packages)
-    return ranges(spec, dict(flatten(params.values())), module.headlines, prepared)
+    values = dict(flatten(params.values()))
+    if hasattr(module, "central_values"):  # parameters whose value the question computes when the scenario gives none
+        values = module.central_values(prepared, values)
+    return ranges(spec, values, module.headlines, prepared)
 
 
 def ranges(

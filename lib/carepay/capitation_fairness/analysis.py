@@ -42,10 +42,17 @@ class CapitationFairness:
     designs: pd.DataFrame  # every payment design for every provider (carepay.capitation.design_comparison)
     designs_within: pd.DataFrame  # by design: the worst loss, within the board's limit?, the most an hour brings
     transition: pd.DataFrame  # by design: providers beyond the board's limit, what capping their loss costs
-    phase_in: pd.DataFrame  # capitation phased in: by provider and year
+    phase_in: pd.DataFrame  # the proposed design phased in: by provider and year
     clients: pd.DataFrame  # hours per client-month by provider: today, at the lowest execution ratio, safeguarded
     pilot_power: pd.DataFrame  # per outcome: the smallest difference the pilot could detect (carepay.evaluation)
     split_fit: pd.DataFrame  # need-group weights: R² in the half of persons they were estimated on, and in the other
+    administration: pd.DataFrame  # by design: posts added, audit saved, net (kr/year) (carepay.capitation.administration)
+    volume: pd.DataFrame  # by design and year: cost with clients grown, and administration (kr/year)
+    growth_per_year: float  # the growth projected: the scenario's, or the persons table's (share per year)
+    comparison: pd.DataFrame  # the pilot's clients against the other providers' (carepay.evaluation.comparison_group)
+    shadow_registration_cost: float  # kr over the pilot: registering the pilot's executed time alongside capitation
+    adjuster_fit: pd.DataFrame  # adjusters independent of hours (when the person-months carry them): R², CPM, out of sample
+    adjuster_deciles: pd.DataFrame  # their predictive ratios by tenth of predicted cost
     notes: list[str] = field(default_factory=list)
 
 
@@ -191,6 +198,7 @@ def person_months(
         params.need_groups.names,
         pop.seed,
     )
+    pm = population.synthetic_adjusters(pm, pop.score_correlation, pop.seed)
     return pm, True, population.calibration_report(pm, persons, hours, ratios)
 
 
@@ -392,6 +400,42 @@ RESULT_COLUMNS: dict[str, Columns] = {
         "as_share_of_mean": ("%", "as a share of the comparison group's mean"),
     },
     "split_fit": {"sample": ("", ""), "person_months": ("person-months", ""), "r_squared": ("", "R² against cost")},
+    "administration": {
+        "design": ("", ""),
+        "records_time": ("", "providers report executed time"),
+        "posts_cost": ("kr/year", "needs-assessment posts added"),
+        "audit_saving": ("kr/year", "audit of reported time saved"),
+        "administration": ("kr/year", "administration, net"),
+    },
+    "volume": {
+        "design": ("", ""),
+        "year": ("year", ""),
+        "clients_factor": ("", "clients against 2021"),
+        "payment": ("kr/year", "payment to providers"),
+        "administration": ("kr/year", "administration, net"),
+        "total": ("kr/year", "cost to the board"),
+        "versus_hourly": ("kr/year", "against hourly payment that year"),
+    },
+    "comparison": {
+        "group": ("", ""),
+        "clients": ("persons", ""),
+        "executed_hours": ("hours", "executed per client-month"),
+        "ordered_hours": ("hours", "ordered per client-month"),
+        "share_of_ordered": ("%", "share of ordered time executed"),
+    },
+    "adjuster_fit": {
+        "adjusters": ("", ""),
+        "r_squared": ("", "R² against cost"),
+        "cumming": ("", "Cumming's prediction measure"),
+        "r_squared_out_of_sample": ("", "R² out of sample (other half of persons)"),
+    },
+    "adjuster_deciles": {
+        "decile": ("", "tenth of predicted cost"),
+        "person_months": ("person-months", ""),
+        "paid": ("kr", ""),
+        "target": ("kr", "cost at the hourly rate"),
+        "predictive_ratio": ("", "predictive ratio"),
+    },
     "pilot": {
         "person_months": ("person-months", ""),
         "hours": ("hours", "executed hours"),
@@ -562,20 +606,69 @@ def analyse(params: CapitationFairnessParams, pkg: DataPackage) -> CapitationFai
         ratios=ratios,
         incentives=incentive_table,
         support_ends=ends,
-        pilot=pilot_table(params, monthly, p),
+        pilot=(r_pilot := pilot_table(params, monthly, p)),
         designs=(designs := design_table(params, totals, pm)),
         designs_within=capitation.designs_within_loss(designs, params.designs.max_loss_share),
         transition=transition_table(designs, params.designs.max_loss_share),
-        phase_in=capitation.phase_in(designs, "capitation", params.designs.phase_in_years),
+        phase_in=capitation.phase_in(designs, params.designs.proposed, params.designs.phase_in_years),
         clients=client_table(params, totals, steps.execution_ratios),
         split_fit=capitation.split_sample_fit(pm, "need_group", "hourly", params.population.seed),
         pilot_power=evaluation.pilot_power(
             pm, params.pilot.provider, params.pilot.persons, params.pilot.months, params.pilot.alpha, params.pilot.power
         ),
+        administration=(admin := administration_table(params, designs)),
+        volume=capitation.volume_projection(
+            designs, admin, (growth := growth_per_year(params, pkg)), BASE_YEAR, params.volume.years
+        ),
+        growth_per_year=growth,
+        comparison=evaluation.comparison_group(pm, params.pilot.provider, params.pilot.months),
+        shadow_registration_cost=shadow_registration_cost(params, float(r_pilot.hours.iloc[0])),
+        **adjusters(params, pm),
         notes=notes,
     )
     annotate_result(result, RESULT_COLUMNS)
     return result
+
+
+#: The year of the document's tables, from which the volume is projected.
+BASE_YEAR = 2021
+
+
+def growth_per_year(params: CapitationFairnessParams, pkg: DataPackage) -> float:
+    """The scenario's growth in clients a year, or where it gives none the persons table's: its total row from
+    January to December 2021 (507 to 527 clients), a year (share)."""
+    if params.volume.growth_per_year is not None:
+        return params.volume.growth_per_year
+    total = pkg.table("persons").query("provider == 'total' and period.str.len() == 7", engine="python").sort_values("period")
+    first, last = total.iloc[0], total.iloc[-1]
+    months = (int(last.period[:4]) - int(first.period[:4])) * 12 + int(last.period[5:7]) - int(first.period[5:7])
+    return capitation.observed_growth(float(first.persons), float(last.persons), months)
+
+
+def administration_table(params: CapitationFairnessParams, designs: pd.DataFrame) -> pd.DataFrame:
+    """By design: the administrative cost against hourly payment (kr/year; carepay.capitation.administration)."""
+    a = params.administration
+    return capitation.administration(designs.design, a.posts, a.cost_per_post, a.audit_saving)
+
+
+def shadow_registration_cost(params: CapitationFairnessParams, pilot_hours: float) -> float:
+    """What registering the pilot's executed time alongside capitation costs (kr over the pilot): the share of the
+    time it takes, at the provider's cost of an hour."""
+    return pilot_hours * params.pilot.shadow_registration_share * params.cost_per_hour
+
+
+def adjusters(params: CapitationFairnessParams, pm: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Adjusters that do not depend on hours, where the person-months carry them (carepay.capitation.ADJUSTERS):
+    their fit against cost in sample and out of sample beside the need groups', and their predictive ratios by tenth
+    of predicted cost. Empty tables when there are none."""
+    have = [a for a in capitation.ADJUSTERS if a in pm.columns]
+    if not have:
+        return {"adjuster_fit": pd.DataFrame(), "adjuster_deciles": pd.DataFrame()}
+    predicted = capitation.adjuster_payment(pm, pm, have, "hourly", float(pm.hourly.sum()))
+    return {
+        "adjuster_fit": capitation.adjuster_fit(pm, have, "hourly", "need_group", params.population.seed),
+        "adjuster_deciles": capitation.ratios_by_decile(pm.hourly, predicted),
+    }
 
 
 def design_table(params: CapitationFairnessParams, totals: pd.DataFrame, pm: pd.DataFrame) -> pd.DataFrame:
@@ -616,6 +709,44 @@ def client_table(params: CapitationFairnessParams, totals: pd.DataFrame, ratios:
     out["ratio_assumed"] = ~known.to_numpy()
     out.attrs["lowest_ratio"] = lowest
     return out
+
+
+def decision_table(r: CapitationFairness) -> pd.DataFrame:
+    """The board's choice on one screen, one row per design: the largest loss of any provider (share of its hourly
+    payment), how many lose more than the board accepts and what capping their loss costs (kr/year), what one more
+    executed hour brings (kr/hour), whether providers still report time, and the cost to the board in the last year
+    projected with administration, against hourly payment (kr/year)."""
+    w = r.designs_within.set_index("design")
+    t = r.transition.set_index("design")
+    last = r.volume[r.volume.year == r.volume.year.max()].set_index("design")
+    a = r.administration.set_index("design")
+    order = list(dict.fromkeys(r.designs.design))
+    out = pd.DataFrame(
+        {
+            "design": order,
+            "worst_change_share": w.worst_change_share.reindex(order).to_numpy(),
+            "providers_beyond_limit": t.providers_beyond_limit.reindex(order).to_numpy(),
+            "cap_cost": t.cap_cost.reindex(order).to_numpy(),
+            "revenue_one_more_hour": w.revenue_one_more_hour.reindex(order).to_numpy(),
+            "records_time": a.records_time.reindex(order).to_numpy(),
+            "total_last_year": last.total.reindex(order).to_numpy(),
+            "versus_hourly_last_year": last.versus_hourly.reindex(order).to_numpy(),
+        }
+    )
+    year = int(r.volume.year.max())
+    return annotate(
+        out,
+        {
+            "design": ("", ""),
+            "worst_change_share": ("%", "largest loss of any provider"),
+            "providers_beyond_limit": ("providers", "providers beyond the board's limit"),
+            "cap_cost": ("kr/year", "cost of capping their loss"),
+            "revenue_one_more_hour": ("kr/hour", "what one more executed hour brings"),
+            "records_time": ("", "providers report time"),
+            "total_last_year": ("kr/year", f"cost to the board in {year}, with administration"),
+            "versus_hourly_last_year": ("kr/year", f"against hourly payment in {year}"),
+        },
+    )
 
 
 def phase_in_by_year(phase: pd.DataFrame) -> pd.DataFrame:

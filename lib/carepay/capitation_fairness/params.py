@@ -52,6 +52,13 @@ class PopulationSpec(PopulationSource):
         ge=0,
         le=3,
     )
+    score_correlation: float = param(
+        unit="correlation 0-1",
+        source="assumption (the generator's: Västerås publishes no assessment scores)",
+        description="Synthetic adjusters: the correlation of the assessment score with a person's (log) ordered hours.",
+        ge=0,
+        le=1,
+    )
 
 
 class NeedGroupSpec(Spec):
@@ -118,10 +125,21 @@ class PilotSpec(Spec):
         ge=0,
         le=0.5,
     )
+    shadow_registration: bool = param(
+        unit="yes/no",
+        source=f"the analyst; {VASTERAS}, section 3 stops time reporting under capitation",
+        description="Evaluation: whether the pilot provider registers its time alongside capitation (the board paying).",
+    )
 
 
 class DesignSpec(Spec):
     """Payment designs between hourly payment and capitation (carepay.capitation), and the loss the board accepts."""
+
+    proposed: Literal["capitation", "blend", "corridor", "stop_loss"] = param(
+        unit="choice",
+        source=f"the analyst; {VASTERAS} proposes capitation",
+        description="The design the scenario puts to the board: its loss, incentive, transition and cost lead the answer.",
+    )
 
     flat_share: float = param(
         unit="share 0-1",
@@ -176,6 +194,54 @@ class DesignSpec(Spec):
     )
 
 
+class VolumeSpec(Spec):
+    """Growth in the number of clients, projected into each design's cost (carepay.capitation.volume_projection)."""
+
+    growth_per_year: float | None = param(
+        unit="share per year",
+        source=f"{VASTERAS}, the persons table: 507 clients in January 2021, 527 in December (null: that growth a year)",
+        description="Yearly growth in the number of clients; hours per client and the rates held at the base year's.",
+        gt=-1,
+        le=1,
+    )
+    years: list[int] = param(
+        unit="years",
+        source="the issue's horizon (2022-2024); the base year is 2021, the year of the document's tables",
+        description="The years projected.",
+        min_length=1,
+    )
+
+
+class AdministrationSpec(Spec):
+    """The needs-assessment posts capitation adds and the audit of reported time it stops (section 3)."""
+
+    posts: float = param(
+        unit="full-time posts",
+        source=f"{VASTERAS}, section 3 (two full-time posts)",
+        description="Posts added to the needs-assessment unit under any design with a part paid per person.",
+        ge=0,
+    )
+    cost_per_post: float = param(
+        unit="kr/year",
+        source=(
+            "assumption: no document gives it; a needs assessor's mean salary of about 37 000 kr a month "
+            "(SCB salary statistics as published by statsskuld.se) with about 40 % for employer's contributions, "
+            "pensions and insurance"
+        ),
+        description="What one post costs the board a year.",
+        ge=0,
+    )
+    audit_saving: float = param(
+        unit="kr/year",
+        source=(
+            f"assumption: {VASTERAS}, section 3 says the reported time need no longer be audited but gives no "
+            "amount; taken as half a post"
+        ),
+        description="What the board saves a year when no time is reported and none audited (capitation alone).",
+        ge=0,
+    )
+
+
 class CapitationFairnessParams(QuestionParams):
     """Capitation fairness: a flat amount per person instead of per executed hour (Västerås housing support)."""
 
@@ -184,7 +250,12 @@ class CapitationFairnessParams(QuestionParams):
         if self.population.source != "extract":
             return {}
         why = "the extract gives the persons' own hours; the synthetic generator is not used"
-        return {"population.sigma_person": why, "population.sigma_month": why, "population.median_ordered_hours": why}
+        return {
+            "population.sigma_person": why,
+            "population.sigma_month": why,
+            "population.median_ordered_hours": why,
+            "population.score_correlation": why,
+        }
 
     hourly_rate: float = param(
         unit="kr/hour", source=f"{VASTERAS}, section 4 (436 kr)", gt=0, description="Today's payment per executed hour."
@@ -231,6 +302,22 @@ class CapitationFairnessParams(QuestionParams):
         unit="persons, months, kr/year",
         source=f"{VASTERAS}, section 5",
         description="The capitation pilot: provider, persons, months and yearly rate.",
+    )
+    focus: Literal["document", "design", "transition", "growth", "pilot"] = param(
+        unit="choice",
+        source="the analyst",
+        description="What the scenario is about: its answer and headline results lead with the document's comparison, "
+        "the proposed design, the transition to it, growth in clients, or the pilot.",
+    )
+    volume: VolumeSpec = param(
+        unit="share per year, years",
+        source=f"{VASTERAS}, the persons table; the analyst",
+        description="Growth in clients and the years it is projected over.",
+    )
+    administration: AdministrationSpec = param(
+        unit="posts, kr/year",
+        source=f"{VASTERAS}, section 3; assumptions",
+        description="The posts added and the audit saved, by design.",
     )
     designs: DesignSpec = param(
         unit="shares, hours/person-month",
