@@ -59,3 +59,14 @@ def test_grouped_bars_in_panels_are_wide_enough_to_see():
     widths = [float(w) for w in re.findall(r'aria-roledescription="bar"[^>]*d="M[^h]*h([0-9.]+)', svg)]
     assert widths and min(widths) >= 5, widths
     assert "group housing" in svg and "mean preserving" in svg and "group_housing" not in svg
+
+
+def test_a_changed_uncertain_input_shows_its_parameter_s_unit_or_none():
+    from carepay.params import metadata, pattern_of
+    from carepay.report import _unit_of
+
+    meta = metadata("capitation_fairness")
+    assert _unit_of("uncertainty.inputs.cost_per_hour.high", meta, pattern_of) == "kr/hour"
+    assert _unit_of("uncertainty.inputs.volume.growth_per_year.low", meta, pattern_of) == "share per year"
+    assert _unit_of("uncertainty.inputs.volume.growth_per_year.reason", meta, pattern_of) == ""
+    assert _unit_of("cost_per_hour", meta, pattern_of) == "kr/hour"

@@ -289,6 +289,24 @@ def key_results(
     display({"text/html": f'<div class="key-results">{body}</div>', KEY_RESULTS_MIME: payload}, raw=True)
 
 
+#: Fields of an uncertain input that carry the uncertain parameter's own unit (the others are words).
+VALUE_FIELDS = ("low", "high", "mode", "mean", "sd", "values")
+
+
+def _unit_of(path: str, meta: Any, pattern_of: Any) -> str:
+    """A changed parameter's unit; for a field of an uncertain input (uncertainty.inputs.<parameter>.<field>), the
+    parameter's own unit where the field is a value of it, none where it is words (label, reason)."""
+    prefix = "uncertainty.inputs."
+    if path.startswith(prefix):
+        rest = path[len(prefix) :]
+        parameter, _, field = rest.rpartition(".")
+        field = field.split("[")[0]
+        if field not in VALUE_FIELDS:
+            return ""
+        return (pattern_of(parameter, meta) or {}).get("unit") or ""
+    return (pattern_of(path, meta) or {}).get("unit") or ""
+
+
 def scenario_changes(notebook: str, params: Any, default: Any) -> None:
     """What a scenario changes from the default, parameter by parameter (nested ones by their dotted name), with
     both values and units. Shows nothing for the default scenario itself."""
@@ -304,12 +322,14 @@ def scenario_changes(notebook: str, params: Any, default: Any) -> None:
     for path in [*now, *(k for k in before if k not in now)]:
         if before.get(path) == now.get(path):
             continue
-        unit = (pattern_of(path, meta) or {}).get("unit") or ""
+        unit = _unit_of(path, meta, pattern_of)
         old, new = _plain(before.get(path), unit), _plain(now.get(path), unit)
         if old != new:  # an empty list and its first entry flatten to different names but say the same
             rows.append({"parameter": path, "default": old, "this scenario": new, "unit": unit})
     if rows:
-        display(HTML("<h3>What this scenario changes</h3>" + table_html(pd.DataFrame(rows))))
+        display(
+            HTML('<div class="scenario-changes"><h3>What this scenario changes</h3>' + table_html(pd.DataFrame(rows)) + "</div>")
+        )
 
 
 def inline_html(text: str) -> str:
