@@ -1,5 +1,6 @@
-"""Level regrouping at scale: mapping, neutrality and winners/losers for 1 000 000 persons,
-and 100 000 simulated residences.
+"""Level regrouping at scale: mapping, neutrality and winners/losers for 1 000 000 persons, and 100 000 simulated
+residences; part 2 (exposure by district board and provider, transition rules, sorted residences, drift, the
+provider's side of base staffing) at the same sizes.
 
     .venv/bin/python benchmarks/bench_level_regrouping.py [--persons 1000000] [--residences 100000]
 
@@ -15,7 +16,7 @@ import numpy as np
 import pandas as pd
 from common import footer, step
 
-from carepay import sources, tariffs
+from carepay import exposure, sources, tariffs
 
 
 def main() -> None:
@@ -61,6 +62,41 @@ def main() -> None:
         "minimal resident mixes, 2 levels, up to 12 residents",
         lambda: tariffs.minimal_mixes(na.loc["service_housing"].iloc[:2], 3.5e6, 12),
     )
+    print("  part 2")
+    ind = ind.assign(district_board=rng.integers(0, 13, n).astype(str), provider=rng.integers(0, 300, n).astype(str), persons=1.0)
+    forms = pd.factorize(ind.housing_form, sort=False)
+    before = tariffs._amount(oa, forms, ind.old_level)
+    after = tariffs._amount(na, forms, ind.new_level)
+    step(
+        "change per district board (1 000 000 residents, 13 boards)",
+        lambda: exposure.unit_changes(ind, "district_board", before, after),
+    )
+    step("change per provider (300 providers)", lambda: exposure.unit_changes(ind, "provider", before, after))
+    step(
+        "synthetic allocation of the flows to 13 boards, 20 draws",
+        lambda: [exposure.allocate(flows, 13, 0.5, k, "b") for k in range(20)],
+    )
+    step("loss cap on every resident", lambda: exposure.loss_cap_cost(before, after - before, np.ones(n), 0.05))
+    step("losses phased in over two years", lambda: exposure.phase_in_cost(after - before, np.ones(n), 2))
+    sorted_res = step(
+        f"simulate {args.residences:,} group residences of 6".replace(",", " ") + ", sorted by need at 0,7",
+        lambda: tariffs.simulate_residences(flows, "group_housing", 6, args.residences, seed=1, sorting=0.7),
+    )
+    changes = tariffs.residence_changes(sorted_res, oa, na)
+    step(
+        "loss cap on every residence", lambda: exposure.loss_cap_cost(changes.before, changes.change, np.ones(len(changes)), 0.05)
+    )
+    step(
+        "drift: neutrality in 2024 and 2026",
+        lambda: tariffs.drift_neutrality(flows, old, new, oa, na, 0.03, {2024: 1.35, 2026: 3.35}),
+    )
+    # random points are not the document's population: the tolerance is set 0,5 points beyond their own change
+    base = abs(float(tariffs.neutrality(flows, oa, na).change_share.iloc[-1]))
+    step(
+        "drift that breaks a tolerance 0,5 points beyond (bisection)",
+        lambda: tariffs.drift_at_tolerance(flows, old, new, oa, na, 3.35, base + 0.005),
+    )
+    step("steps one level up at every boundary", lambda: tariffs.boundary_steps(new, "new", 0.9))
     footer()
 
 

@@ -125,8 +125,6 @@ def _key_values(notebook, r, p, package):
     if notebook == "capitation_fairness":
         names = package.table("providers").set_index("provider").printed_name
         keys = answer.key_results(r, p, names)
-    elif notebook == "level_regrouping":
-        keys = answer.key_results(r)
     else:
         keys = answer.key_results(r, p)
     return {rid: value for rid, _, value, _ in keys}

@@ -207,10 +207,10 @@ def safe_html(markdown: str) -> str:
 
 def note(markdown: str) -> None:
     """A paragraph of plain words in the report (Markdown; sanitised, so text from a scenario or an extract cannot
-    run or load anything in a reader's browser)."""
+    run or load anything in a reader's browser); [SYNTHETIC] becomes the synthetic-data label, as in the answer."""
     from IPython.display import HTML, display
 
-    display(HTML(safe_html(markdown)))
+    display(HTML(safe_html(markdown).replace("[SYNTHETIC]", '<span class="synthetic">SYNTHETIC DATA</span>')))
 
 
 def headline(value: Any, unit: str) -> str:

@@ -16,7 +16,7 @@ Every function takes DataFrames and parameters and returns DataFrames or Series.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
@@ -378,19 +378,36 @@ def changes_by_old_level(changes: pd.DataFrame) -> pd.DataFrame:
     return g.drop(columns=["w_old", "w_new"]).reset_index()
 
 
-def simulate_residences(flows: pd.DataFrame, housing_form: str, size: int, number: int, seed: int) -> pd.DataFrame:
-    """SYNTHETIC: residences of `size` residents drawn at random from the form's population (seeded).
+def simulate_residences(
+    flows: pd.DataFrame, housing_form: str, size: int, number: int, seed: int, sorting: float = 0.0
+) -> pd.DataFrame:
+    """SYNTHETIC: residences of `size` residents drawn from the form's population (seeded).
 
-    Each resident is an (old level, new level) pair drawn with the flows' weights; the draw assumes
-    residents are placed without regard to their level. Columns residence_id, housing_form, old_level, new_level."""
+    Each resident is an (old level, new level) pair drawn with the flows' weights. sorting (0-1) says how strongly
+    residents sort by need: 0 places them at random (the draw as it is), 1 fills residences in order of level (each
+    residence as alike as the population allows), between them the order key is sorting x the level's rank plus
+    (1 - sorting) x a random number (its own stream, so sorting 0 leaves the draw unchanged).
+    Columns residence_id, housing_form, old_level, new_level."""
     f = flows[flows.housing_form == housing_form]
     if f.empty:
         raise LevelError(f"no persons in {housing_form}")
     if size < 1 or number < 1:
         raise LevelError("residence size and number must be at least 1")
+    if not 0 <= sorting <= 1:
+        raise LevelError(f"sorting {sorting:g}: from 0 (placed at random) to 1 (fully sorted by level)")
     rng = np.random.default_rng(seed)
     p = f.persons.to_numpy(float)
     pick = rng.choice(len(f), size=(number, size), p=p / p.sum())
+    if sorting > 0:
+        flat = pick.ravel()
+        # the pair's rank by (old level, new level), 0-1, and a random number from the sorting's own stream
+        pairs = f[["old_level", "new_level"]].to_numpy()
+        order_of_pair = np.lexsort((pairs[:, 1], pairs[:, 0]))
+        rank = np.empty(len(f))
+        rank[order_of_pair] = np.arange(len(f)) / max(len(f) - 1, 1)
+        noise = np.random.default_rng([seed, 1]).random(flat.size)
+        key = sorting * rank[flat] + (1 - sorting) * noise
+        pick = flat[np.lexsort((noise, key))].reshape(number, size)
     return pd.DataFrame(
         {
             "residence_id": np.repeat(np.arange(number), size),
@@ -541,3 +558,126 @@ def amount_sweep(flows: pd.DataFrame, old_amounts: pd.Series, variants: pd.DataF
         },
         index=variants.index,
     )
+
+
+# --- drift in the level mix -----------------------------------------------------------------------
+
+
+def drift_share(share_per_year: float, years: float) -> float:
+    """The share of each level's persons one level lower after `years` years at share_per_year a year (0-1; a
+    negative share moves them up): 1 - (1 - share)^years with the sign kept. At most one level: an approximation
+    for small shares and a few years."""
+    if not -1 < share_per_year < 1:
+        raise LevelError(f"drift {share_per_year:g} a year is outside -1..1")
+    moved = 1 - (1 - abs(share_per_year)) ** max(years, 0.0)
+    return float(np.copysign(moved, share_per_year))
+
+
+def drift_neutrality(
+    flows: pd.DataFrame,
+    old_levels: pd.DataFrame,
+    new_levels: pd.DataFrame,
+    old_amounts: pd.Series,
+    new_amounts: pd.Series,
+    share_per_year: float,
+    years: Mapping[int, float],
+) -> pd.DataFrame:
+    """How neutrality moves as the mix drifts toward the low levels (share_per_year > 0) with the amounts held as set
+    on the counted population: per projected year (year -> years since the count), the share moved one level down
+    and the cost before and after (kr/year), the change and its share."""
+    rows = []
+    for year, elapsed in years.items():
+        moved = drift_share(share_per_year, elapsed)
+        shifted = shift_mix(flows, old_levels, new_levels, -moved)
+        n = neutrality(shifted, old_amounts, new_amounts).set_index("housing_form").loc["all"]
+        rows.append(
+            {
+                "year": year,
+                "moved_down": moved,
+                "before": float(n.before),
+                "after": float(n.after),
+                "change": float(n.change),
+                "change_share": float(n.change_share),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def drift_at_tolerance(
+    flows: pd.DataFrame,
+    old_levels: pd.DataFrame,
+    new_levels: pd.DataFrame,
+    old_amounts: pd.Series,
+    new_amounts: pd.Series,
+    years: float,
+    tolerance: float,
+    highest: float = 0.5,
+) -> float:
+    """The smallest drift a year toward the low levels (0..highest) at which the change after `years` years is more
+    than `tolerance` of the cost (share, either way); NaN when it stays within it up to `highest`. The change's
+    share is monotone in the drift (both sides are linear in the share moved), so bisection finds it."""
+
+    def off(d: float) -> float:
+        moved = drift_share(d, years)
+        n = neutrality(shift_mix(flows, old_levels, new_levels, -moved), old_amounts, new_amounts)
+        return abs(float(n.set_index("housing_form").change_share["all"])) - tolerance
+
+    if off(0.0) > 0:
+        return 0.0
+    if off(highest) <= 0:
+        return float("nan")
+    lo, hi = 0.0, highest
+    for _ in range(40):
+        mid = (lo + hi) / 2
+        lo, hi = (lo, mid) if off(mid) > 0 else (mid, hi)
+    return hi
+
+
+# --- incentives at level boundaries ---------------------------------------------------------------
+
+
+def boundary_steps(levels: pd.DataFrame, system: str, occupancy: float = 1.0) -> pd.DataFrame:
+    """At each boundary between adjacent levels of a housing form: the points where the higher level starts, and what
+    moving one level up is worth a year in each channel (kr/person-year; daily rates at occupancy)."""
+    rows = []
+    for form, lv in levels.groupby("housing_form", sort=False):
+        lv = lv.sort_values("points_min")
+        for low, high in zip(lv.itertuples(), lv.iloc[1:].itertuples()):
+            row = {
+                "system": system,
+                "housing_form": form,
+                "from_level": int(low.level),
+                "to_level": int(high.level),
+                "at_points": int(high.points_min),
+            }
+            for ch in CHANNELS:
+                factor = 1.0 if ch == "standard_amount" else DAYS_PER_YEAR * occupancy
+                row[ch] = (float(getattr(high, ch)) - float(getattr(low, ch))) * factor
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+# --- base staffing in each channel -------------------------------------------------------------------
+
+
+def example_coverage(example: pd.DataFrame, amounts: Mapping[str, pd.Series], cost: float, occupancy: float) -> pd.DataFrame:
+    """A residence of given residents (example: housing_form, level, residents) in each channel: its revenue a year
+    (kr; amounts: channel -> kr/person-year by (housing_form, level) at full occupancy), whether it covers base
+    staffing (cost, kr/year) at the given occupancy, and the lowest occupancy at which it does (daily rates only;
+    above 1 means never)."""
+    rows = []
+    for form, ex in example.groupby("housing_form", sort=False):
+        for ch, a in amounts.items():
+            full = float(sum(r.residents * a[(form, r.level)] for r in ex.itertuples()))
+            paid = full if ch == "standard_amount" else full * occupancy
+            rows.append(
+                {
+                    "housing_form": form,
+                    "channel": ch,
+                    "residents": int(ex.residents.sum()),
+                    "revenue": paid,
+                    "covers": paid >= cost - 1e-6,
+                    "lowest_occupancy": np.nan if ch == "standard_amount" else cost / full,
+                }
+            )
+    return pd.DataFrame(rows)

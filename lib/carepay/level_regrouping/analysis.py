@@ -53,6 +53,17 @@ class Regrouping:
     channels: pd.DataFrame
     table3: pd.DataFrame | None
     groups: dict[str, pd.DataFrame] = field(default_factory=dict)
+    exposure: dict[str, pd.DataFrame] = field(default_factory=dict)  # district_board / provider -> change per unit
+    exposure_synthetic: dict[str, bool] = field(default_factory=dict)  # whether each comes from the synthetic allocation
+    exposure_range: pd.DataFrame = field(default_factory=pd.DataFrame)  # the worst unit's change over synthetic draws
+    provision: pd.DataFrame = field(default_factory=pd.DataFrame)  # change by payment channel and provision type
+    transition: pd.DataFrame = field(default_factory=pd.DataFrame)  # each rule: whom it protects, its cost, how long
+    phase_in: pd.DataFrame = field(default_factory=pd.DataFrame)  # losses phased in: cost by year
+    residence_margin: pd.DataFrame = field(default_factory=pd.DataFrame)  # residences losing more than their margin
+    drift: pd.DataFrame = field(default_factory=pd.DataFrame)  # neutrality by projected year under the drift
+    drift_limit: float = float("nan")  # the drift a year at which neutrality breaks the board's tolerance
+    boundaries: pd.DataFrame = field(default_factory=pd.DataFrame)  # moving one level up, today and new, by channel
+    staffing_examples: pd.DataFrame = field(default_factory=pd.DataFrame)  # the document's mixes in every channel
     notes: list[str] = field(default_factory=list)
 
 
@@ -271,7 +282,7 @@ def residences(params: LevelRegroupingParams, pop: Population) -> tuple[pd.DataF
     residents = pd.concat(
         [
             tariffs.simulate_residences(
-                pop.flows, form, sizes[form], params.residences.number, params.residences.seed + i
+                pop.flows, form, sizes[form], params.residences.number, params.residences.seed + i, params.residences.sorting
             ).assign(residence_id=lambda d, f=form: f + "-" + d.residence_id.astype(str))
             for i, form in enumerate(FORMS)
         ],
@@ -403,6 +414,67 @@ RESULT_COLUMNS: dict[str, Columns] = {
         "difference": ("mnkr/year", ""),
         "tolerance": ("mnkr/year", ""),
         "within_rounding": ("", "within rounding"),
+    },
+    "exposure": {
+        "district_board": ("", "district board"),
+        "persons": ("persons", ""),
+        "before": ("kr/year", "today"),
+        "after": ("kr/year", "with the new levels"),
+        "change": ("kr/year", ""),
+        "change_share": ("%", "change"),
+    },
+    "exposure_range": {
+        "draws": ("allocations", ""),
+        "worst_low": ("%", "worst unit's change: lowest"),
+        "worst_median": ("%", "median"),
+        "worst_high": ("%", "highest"),
+    },
+    "provision": {
+        "share": ("%", "share of residents"),
+        "persons": ("persons", ""),
+        "before": ("kr/year", "today"),
+        "after": ("kr/year", "with the new levels"),
+        "change": ("kr/year", ""),
+        "change_share": ("%", "change"),
+    },
+    "transition": {
+        "cost": ("kr/year", "cost a year"),
+        "protected": ("", "units protected"),
+        "losing": ("", "units losing"),
+        "years": ("years", ""),
+        "total_cost": ("kr", "cost in all"),
+    },
+    "phase_in": {"year": ("", ""), "share_borne": ("%", "share of the loss borne"), "cost": ("kr/year", "cost to the city")},
+    "residence_margin": {
+        "residences": ("residences", ""),
+        "worst": ("kr/year", "worst"),
+        "p5": ("kr/year", "5th percentile"),
+        "median": ("kr/year", "median"),
+        "p95": ("kr/year", "95th percentile"),
+        "beyond_margin": ("%", "losing more than the margin"),
+    },
+    "drift": {
+        "year": ("", ""),
+        "moved_down": ("%", "residents a level lower"),
+        "before": ("kr/year", "today's amounts"),
+        "after": ("kr/year", "new amounts"),
+        "change": ("kr/year", ""),
+        "change_share": ("%", "change"),
+    },
+    "boundaries": {
+        "from_level": ("", "from level"),
+        "to_level": ("", "to level"),
+        "at_points": ("points", "from points"),
+        "standard_amount": ("kr/year", "standard amount"),
+        "daily_rate_municipal": ("kr/year", "municipal daily rate"),
+        "daily_rate_contracted": ("kr/year", "contracted daily rate"),
+        "daily_rate_private": ("kr/year", "private daily rate"),
+    },
+    "staffing_examples": {
+        "residents": ("residents", ""),
+        "revenue": ("kr/year", ""),
+        "covers": ("", "covers base staffing"),
+        "lowest_occupancy": ("%", "lowest occupancy that covers it"),
     },
 }
 
@@ -580,6 +652,19 @@ def analyse(params: LevelRegroupingParams, pkg: DataPackage) -> Regrouping:
         groups=groups,
         notes=notes,
     )
+    result.exposure, result.exposure_synthetic, result.exposure_range = exposure(params, pop, old_amounts, new_amounts)
+    result.provision = provision_table(params, pop, old_amounts, new_amounts)
+    result.residence_margin = residence_margin(res, params.residences.margin_share)
+    result.transition, result.phase_in = transition_table(params, pop, changes, res, result.exposure)
+    result.drift, result.drift_limit = drift_table(params, pop, old_amounts[ch], new_amounts[ch])
+    result.boundaries = pd.concat(
+        [
+            tariffs.boundary_steps(pop.old, "current", params.occupancy),
+            tariffs.boundary_steps(result.new_levels, "new", params.occupancy),
+        ],
+        ignore_index=True,
+    )
+    result.staffing_examples = staffing_examples(params, pkg, pop, old_amounts, new_amounts, staffing_cost)
     annotate_result(result, RESULT_COLUMNS)
     k = params.homogeneous_levels
     annotate(
@@ -715,3 +800,252 @@ def covering_amounts(r: Regrouping, sizes: Iterable[int]) -> pd.DataFrame:
     }
     out.attrs["base_staffing_cost"] = cost
     return out
+
+
+# --- part 2: exposure, transition, residences that are not mixed, drift, the provider's side -------------------
+
+#: The channel each kind of unit is paid in: district boards the yearly standard amount; providers a daily rate.
+BOARD_CHANNEL = "standard_amount"
+
+
+def _before_after(frame: pd.DataFrame, old: pd.Series, new: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's amount per person before (old level, old amounts) and after (new level, new amounts), kr/year."""
+    forms = pd.factorize(frame.housing_form, sort=False)
+    return tariffs._amount(old, forms, frame.old_level), tariffs._amount(new, forms, frame.new_level)
+
+
+def exposure(
+    params: LevelRegroupingParams, pop: Population, old_amounts: dict[str, pd.Series], new_amounts: dict[str, pd.Series]
+) -> tuple[dict[str, pd.DataFrame], dict[str, bool], pd.DataFrame]:
+    """Step 8: each district board's change in its standard amounts and each provider's in its daily rates (kr/year,
+    share), from the analyst's extract where it names them, else from a SYNTHETIC allocation (carepay.exposure),
+    with the worst unit's change over several allocations."""
+    from carepay import exposure as ex
+
+    e = params.exposure
+    out: dict[str, pd.DataFrame] = {}
+    synthetic: dict[str, bool] = {}
+    ranges = []
+    mapped = pop.mapped
+    for kind, units, prefix in (("district_board", e.district_boards, "board "), ("provider", e.providers, "provider ")):
+        if mapped is not None and kind in mapped.columns:
+            frame = mapped.assign(persons=1.0, unit=mapped[kind].astype(str))
+            provision = mapped["provision"] if "provision" in mapped.columns else None
+            out[kind], synthetic[kind] = _unit_changes(params, frame, provision, old_amounts, new_amounts, kind), False
+            continue
+        draws = []
+        for k in range(e.draws):
+            allocated = ex.allocate(pop.flows, units, e.unevenness, e.seed + 1000 * (kind == "provider") + k, prefix)
+            provision = None
+            if kind == "provider":
+                types = ex.provision_of(sorted(allocated.unit.unique()), e.provision_mix, e.seed + k)
+                provision = allocated.unit.map(types)
+            draws.append(_unit_changes(params, allocated, provision, old_amounts, new_amounts, kind))
+        out[kind], synthetic[kind] = draws[0], True
+        ranges.append(ex.exposure_range(draws).rename(kind))
+    return out, synthetic, pd.DataFrame(ranges).rename_axis("unit").reset_index() if ranges else pd.DataFrame()
+
+
+def _unit_changes(
+    params: LevelRegroupingParams,
+    frame: pd.DataFrame,
+    provision: pd.Series | None,
+    old_amounts: dict[str, pd.Series],
+    new_amounts: dict[str, pd.Series],
+    kind: str,
+) -> pd.DataFrame:
+    """Per unit: persons, before, after, change (kr/year), share; boards in the standard amount, providers in the
+    daily rate of their provision type at the scenario's occupancy (the scenario's channel where none is known)."""
+    from carepay import exposure as ex
+
+    before, after = np.empty(len(frame)), np.empty(len(frame))
+    if kind == "provider" and provision is not None:
+        kinds = provision.to_numpy()
+        for p_type, channel in ex.PROVISION_CHANNELS.items():
+            rows = kinds == p_type
+            if rows.any():
+                b, a = _before_after(frame[rows], old_amounts[channel], new_amounts[channel])
+                before[rows], after[rows] = b, a
+    else:
+        channel = BOARD_CHANNEL if kind == "district_board" else params.channel
+        before, after = _before_after(frame, old_amounts[channel], new_amounts[channel])
+    out = ex.unit_changes(frame.assign(**{kind: frame.unit}), kind, before, after)
+    if provision is not None and kind == "provider":
+        out["provision"] = out[kind].map(pd.Series(provision.to_numpy(), index=frame.unit.to_numpy()).groupby(level=0).first())
+    return out
+
+
+def provision_table(
+    params: LevelRegroupingParams, pop: Population, old_amounts: dict[str, pd.Series], new_amounts: dict[str, pd.Series]
+) -> pd.DataFrame:
+    """Step 9: the change where the money goes: the district boards' standard amounts for all residents, and the
+    providers' daily rates for each provision type's share of them (the scenario's provision_mix, or the extract's
+    provision column), each level mix as the whole population's (kr/year at the scenario's occupancy)."""
+    from carepay import exposure as ex
+
+    mix = pd.Series(params.exposure.provision_mix, dtype=float)
+    source = "the scenario's provision_mix (an assumption)"
+    if pop.mapped is not None and "provision" in pop.mapped.columns:
+        mix = pop.mapped.provision.value_counts(normalize=True)
+        source = "the extract's provision column"
+    mix = mix / mix.sum()
+    rows = []
+    b, a = _before_after(pop.flows, old_amounts[BOARD_CHANNEL], new_amounts[BOARD_CHANNEL])
+    w = pop.flows.persons.to_numpy(float)
+    rows.append(
+        {"payer": "district boards", "channel": BOARD_CHANNEL, "share": 1.0, "persons": w.sum(), "before": w @ b, "after": w @ a}
+    )
+    for p_type, channel in ex.PROVISION_CHANNELS.items():
+        share = float(mix.get(p_type, 0.0))
+        if share <= 0:
+            continue
+        b, a = _before_after(pop.flows, old_amounts[channel], new_amounts[channel])
+        rows.append(
+            {
+                "payer": f"providers, {p_type}",
+                "channel": channel,
+                "share": share,
+                "persons": share * w.sum(),
+                "before": share * (w @ b),
+                "after": share * (w @ a),
+            }
+        )
+    out = pd.DataFrame(rows)
+    out["change"] = out.after - out.before
+    out["change_share"] = out.change / out.before
+    out.attrs["source"] = source
+    return out
+
+
+def residence_margin(residences: pd.DataFrame, margin_share: float) -> pd.DataFrame:
+    """Step 10: per housing form, the spread of residences' changes (kr/year) and the share losing more than the
+    margin a residence can absorb (margin_share of its budget)."""
+    rows = []
+    for form, r in residences.groupby("housing_form", sort=False):
+        q = r.change.quantile([0.05, 0.5, 0.95])
+        rows.append(
+            {
+                "housing_form": form,
+                "residences": len(r),
+                "worst": float(r.change.min()),
+                "p5": float(q[0.05]),
+                "median": float(q[0.5]),
+                "p95": float(q[0.95]),
+                "beyond_margin": float((r.change < -margin_share * r.before).mean()),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def transition_table(
+    params: LevelRegroupingParams,
+    pop: Population,
+    changes: pd.DataFrame,
+    residences: pd.DataFrame,
+    units: dict[str, pd.DataFrame],
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Step 11: the transition rules the document rejects: a cap on any resident's, residence's and district board's
+    yearly loss, and losses phased in; each with whom it protects, what it costs the city a year and in all (kr)."""
+    from carepay import exposure as ex
+
+    t = params.transition
+    rows = []
+    resident = ex.loss_cap_cost(changes.old_amount, changes.change, changes.persons, t.max_loss_share)
+    rows.append({"rule": "cap on a resident's loss", "protects": "residents", **resident})
+    # simulated residences stand for the real ones: their cost scaled to the residences the form's persons fill
+    real = pop.individuals is not None and "residence_id" in pop.individuals.columns
+    persons = pop.flows.groupby("housing_form").persons.sum()
+    cost = protected = losing = 0.0
+    for form, r in residences.groupby("housing_form", sort=False):
+        scale = 1.0 if real else float(persons.get(form, 0.0)) / float(r.residents.sum())
+        got = ex.loss_cap_cost(r.before, r.change, np.full(len(r), scale), t.max_loss_share)
+        cost, protected, losing = cost + got["cost"], protected + got["protected"], losing + got["losing"]
+    rows.append(
+        {"rule": "cap on a residence's loss", "protects": "residences", "cost": cost, "protected": protected, "losing": losing}
+    )
+    if "district_board" in units:
+        b = units["district_board"]
+        board = ex.loss_cap_cost(b.before, b.change, np.ones(len(b)), t.max_loss_share)
+        rows.append({"rule": "cap on a district board's loss", "protects": "district boards", **board})
+    out = pd.DataFrame(rows)
+    out["years"] = t.cap_years
+    out["total_cost"] = out.cost * out.years
+    phase = ex.phase_in_cost(changes.change, changes.persons, t.phase_in_years)
+    losing_persons = float(changes.loc[changes.change < 0, "persons"].sum())
+    out = pd.concat(
+        [
+            out,
+            pd.DataFrame(
+                [
+                    {
+                        "rule": f"losses phased in over {t.phase_in_years} year{'s' if t.phase_in_years > 1 else ''}",
+                        "protects": "residents",
+                        "cost": float(phase.cost.iloc[0]),
+                        "protected": losing_persons,
+                        "losing": losing_persons,
+                        "years": t.phase_in_years,
+                        "total_cost": float(phase.cost.sum()),
+                    }
+                ]
+            ),
+        ],
+        ignore_index=True,
+    )
+    return out, phase
+
+
+def years_since(counted_on: str, years: list[int]) -> dict[int, float]:
+    """Years from the count to 1 January of each year (365,25 days a year)."""
+    start = pd.Timestamp(counted_on)
+    return {y: (pd.Timestamp(f"{y}-01-01") - start).days / 365.25 for y in years}
+
+
+def drift_table(
+    params: LevelRegroupingParams, pop: Population, old_amounts: pd.Series, new_amounts: pd.Series
+) -> tuple[pd.DataFrame, float]:
+    """Step 12: neutrality in each projected year under the scenario's drift toward the low levels, and the drift a
+    year at which the change in the last projected year leaves the board's tolerance (carepay.tariffs)."""
+    d = params.drift
+    elapsed = years_since(d.counted_on, d.years)
+    table = tariffs.drift_neutrality(pop.flows, pop.old, pop.new, old_amounts, new_amounts, d.share_per_year, elapsed)
+    limit = tariffs.drift_at_tolerance(pop.flows, pop.old, pop.new, old_amounts, new_amounts, elapsed[max(d.years)], d.tolerance)
+    return table, limit
+
+
+def staffing_examples(
+    params: LevelRegroupingParams,
+    pkg: DataPackage,
+    pop: Population,
+    old_amounts: dict[str, pd.Series],
+    new_amounts: dict[str, pd.Series],
+    staffing_cost: float,
+) -> pd.DataFrame:
+    """Step 13: the document's example residences ('7 + 2' service, '3 + 3' group, at new levels 1 and 2) in every
+    channel at the scenario's occupancy: with the new amounts, and today for residents on the same points (each new
+    level's residents at the mean of their old levels' amounts; a level nobody is at, at the old level of its
+    lowest points); whether they cover base staffing, and at what
+    occupancy they would."""
+    example = pkg.table("base_staffing_examples")
+    full = {ch: new_amounts[ch] / (1.0 if ch == BOARD_CHANNEL else params.occupancy) for ch in CHANNELS}
+    today = {}
+    for ch in CHANNELS:
+        b, _ = _before_after(pop.flows, old_amounts[ch], new_amounts[ch])
+        w = pop.flows.persons.to_numpy(float)
+        g = pd.DataFrame({"housing_form": pop.flows.housing_form, "level": pop.flows.new_level, "w": w, "wb": w * b})
+        by = g.groupby(["housing_form", "level"])[["w", "wb"]].sum()
+        mean = by.wb / by.w
+        # a new level nobody is at: the old level at its lowest points
+        first = tariffs.assign_levels(pop.new.points_min.to_numpy(), pop.new.housing_form.to_numpy(), pop.old)
+        fallback = pd.Series(
+            tariffs._amount(old_amounts[ch], pop.new.housing_form, pd.Series(first)),
+            index=pd.MultiIndex.from_frame(pop.new[KEY]),
+        )
+        mean = mean.reindex(fallback.index).fillna(fallback)
+        today[ch] = mean / (1.0 if ch == BOARD_CHANNEL else params.occupancy)
+    return pd.concat(
+        [
+            tariffs.example_coverage(example, full, staffing_cost, params.occupancy).assign(system="new"),
+            tariffs.example_coverage(example, today, staffing_cost, params.occupancy).assign(system="today, same points"),
+        ],
+        ignore_index=True,
+    )

@@ -113,6 +113,123 @@ class ResidenceSpec(Spec):
         unit="residents", source="assumption (typical group home)", description="Residents per group home.", ge=1, le=40
     )
     seed: int = param(unit="seed", source="carepay (any whole number)", description="Seed of the draw.", ge=0)
+    sorting: float = param(
+        unit="0-1",
+        source=(
+            f"assumption; {STOCKHOLM} argues residences mix levels, which random placement (0) favours most; "
+            "1 fills residences in order of level"
+        ),
+        description="How strongly residents sort into residences by need: 0 at random, 1 fully sorted.",
+        ge=0,
+        le=1,
+    )
+    margin_share: float = param(
+        unit="share 0-1 of a residence's budget",
+        source="assumption: a provider's margin of a few per cent (the document gives none)",
+        description="The loss a residence can absorb; the report counts residences that lose more.",
+        ge=0,
+        le=1,
+    )
+
+
+class ExposureSpec(Spec):
+    """Residents allocated to district boards and providers when no extract names them (carepay.exposure)."""
+
+    district_boards: int = param(
+        unit="district boards",
+        source="Stockholm has 13 district boards (stadsdelsnämnder) since 2020",
+        description="District boards the residents are allocated to (synthetic allocation).",
+        ge=1,
+        le=100,
+    )
+    providers: int = param(
+        unit="providers",
+        source="assumption (the document names no providers)",
+        description="Providers the residents are allocated to (synthetic allocation).",
+        ge=1,
+        le=1000,
+    )
+    unevenness: float = param(
+        unit="log scale",
+        source=(
+            f"assumption; {STOCKHOLM} says some district boards have many residents in certain old levels but "
+            "gives no distribution: 0 gives every board the same mix"
+        ),
+        description="How unevenly the levels are spread over boards and providers (0: evenly).",
+        ge=0,
+        le=5,
+    )
+    provision_mix: dict[Literal["municipal", "contracted", "private"], float] = param(
+        unit="shares 0-1",
+        source="assumption: the document's counts are for all provision together and give no split",
+        description="Shares of residents in municipal, contracted and private provision (normalised).",
+    )
+    draws: int = param(
+        unit="allocations",
+        source="carepay (enough to show how much the worst exposure rests on the draw)",
+        description="Synthetic allocations drawn for the range of the worst exposure.",
+        ge=1,
+        le=1000,
+    )
+    seed: int = param(unit="seed", source="carepay (any whole number)", description="Seed of the allocation.", ge=0)
+
+    @field_validator("provision_mix")
+    @classmethod
+    def _some(cls, value: dict) -> dict:
+        if not value or any(v < 0 for v in value.values()) or sum(value.values()) <= 0:
+            raise ValueError(f"provision_mix needs shares of 0 or more, some above 0: {value}")
+        return value
+
+
+class TransitionSpec(Spec):
+    """The transition rules the document rejects ('no transition rules are needed'), priced (carepay.exposure)."""
+
+    max_loss_share: float = param(
+        unit="share 0-1 of today's amount",
+        source=f"the board; {STOCKHOLM} proposes no transition rules",
+        description="A cap on any resident's, residence's or district board's yearly loss, as a share of today's.",
+        gt=0,
+        le=1,
+    )
+    cap_years: int = param(unit="years", source="the board", description="How long the cap applies.", ge=1, le=10)
+    phase_in_years: int = param(
+        unit="years",
+        source="the issue: a phase-in over one or two years",
+        description="Losses phased in over this many years (a loser bears k/(years+1) in year k).",
+        ge=1,
+        le=10,
+    )
+
+
+class DriftSpec(Spec):
+    """The level mix drifting from the count of August 2022 (carepay.tariffs.drift_neutrality)."""
+
+    share_per_year: float = param(
+        unit="share per year",
+        source=(
+            f"assumption; {STOCKHOLM} notes more clients with neuropsychiatric diagnoses at the low levels but "
+            "gives no rate: the share of each level's residents one level lower a year (on top of mix_shift)"
+        ),
+        description="Drift toward the low levels a year (negative: toward the high).",
+        gt=-1,
+        lt=1,
+    )
+    counted_on: str = param(
+        unit="date",
+        source=f"{STOCKHOLM}: the residents of 26 August 2022",
+        description="The day the residents were counted; years are counted from it to 1 January of each year.",
+        pattern=r"^\d{4}-\d{2}-\d{2}$",
+    )
+    years: list[int] = param(
+        unit="years", source="the issue: 2024 (the start) and 2026", description="Years projected.", min_length=1
+    )
+    tolerance: float = param(
+        unit="share 0-1 of the cost",
+        source="the board",
+        description="A change within this share counts as neutral; the report states the drift that breaks it.",
+        gt=0,
+        le=0.5,
+    )
 
 
 class LevelRegroupingParams(QuestionParams):
@@ -202,6 +319,25 @@ class LevelRegroupingParams(QuestionParams):
         unit="residences, residents, seed",
         source=f"{STOCKHOLM}, Kostnads- och verksamhetsmässiga konsekvenser",
         description="Simulated residences (synthetic) when no individual file with residence_id is given.",
+    )
+    focus: Literal["document", "exposure", "transition", "phase_in", "residences", "drift", "staffing"] = param(
+        unit="choice",
+        source="the analyst",
+        description="What the scenario is about: its answer and headline results lead with the document's neutrality, "
+        "the exposure of boards and providers, a loss cap, a phase-in, residences, drift or base staffing.",
+    )
+    exposure: ExposureSpec = param(
+        unit="boards, providers, shares",
+        source="carepay.exposure; assumptions (see each field)",
+        description="Synthetic allocation to district boards and providers, and the mix of provision types.",
+    )
+    transition: TransitionSpec = param(
+        unit="share, years", source="the board", description="Transition rules priced: a loss cap and a phase-in."
+    )
+    drift: DriftSpec = param(
+        unit="share per year, years",
+        source=f"{STOCKHOLM}; assumptions",
+        description="The level mix projected from the count to the years the levels apply.",
     )
     homogeneous_levels: int = param(
         unit="levels",
