@@ -319,6 +319,22 @@ def scenario_changes(notebook: str, params: Any, default: Any) -> None:
     meta = metadata(notebook)
     before, now = dict(flatten(default.values())), dict(flatten(params.values()))
     rows = []
+    # an uncertain input added, dropped or redrawn is one row, its distribution in words, not a row per field
+    inputs_before, inputs_now = default.uncertainty.inputs, params.uncertainty.inputs
+    for name in [*inputs_now, *(n for n in inputs_before if n not in inputs_now)]:
+        old_d, new_d = inputs_before.get(name), inputs_now.get(name)
+        if old_d != new_d:
+            rows.append(
+                {
+                    "parameter": f"uncertainty: {name}",
+                    "default": old_d.describe() if old_d else "not drawn",
+                    "this scenario": new_d.describe() if new_d else "not drawn",
+                    "unit": _unit_of(name, meta, pattern_of),
+                }
+            )
+    prefix = "uncertainty.inputs."
+    before = {k: v for k, v in before.items() if not k.startswith(prefix)}
+    now = {k: v for k, v in now.items() if not k.startswith(prefix)}
     for path in [*now, *(k for k in before if k not in now)]:
         if before.get(path) == now.get(path):
             continue
