@@ -10,6 +10,7 @@ from carepay.capitation_fairness import analysis as cf
 from carepay.capitation_fairness import answer as cf_answer
 from carepay.fee_incentives import analysis as fi
 from carepay.fee_incentives import answer as fi_answer
+from carepay.formats import signed_kr
 from carepay.level_regrouping import analysis as lr
 from carepay.level_regrouping import answer as lr_answer
 from carepay.provider_payment import analysis as pp
@@ -67,8 +68,10 @@ def test_provider_answer_same_total_or_a_change():
     text = pp_answer.sentences(pp.analyse(p, orebro), p)
     assert "**the same total**" in text[0] and "calibrated to keep it" in text[0]
     p2 = params.load("provider_payment", "leksand_rattvik")
-    text2 = pp_answer.sentences(pp.analyse(p2, orebro), p2)
-    assert "**+75\u00a0000\u00a0000\u00a0kr**" in text2[0] and "which the report gives for today" in text2[3]
+    r2 = pp.analyse(p2, orebro)
+    text2 = pp_answer.sentences(r2, p2)
+    change = float(r2.person_months.executed_hours.sum()) * (r2.proposed_rate - r2.hourly_rate)  # 2011's price in 2018's
+    assert f"**{signed_kr(change)}**" in text2[0] and "which the report gives for today" in text2[3]
 
 
 def test_answer_html_passes_no_markup_but_bold_and_the_synthetic_label():

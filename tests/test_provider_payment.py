@@ -119,9 +119,10 @@ def test_client_extract_replaces_synthetic_data(project, default):
     assert r.bases.payment.sum() == pytest.approx(default.bases.payment.sum())
 
 
-def test_leksand_rattvik_pays_375_against_todays_300():
+def test_leksand_rattvik_pays_its_indexed_price_against_todays_300():
     """The scenario compares what Örebro pays today (300 mnkr at the hourly rate its totals imply) with paying
-    375 kr per executed hour: today stays today, the change is the price difference on the same hours."""
+    375 kr per executed hour carried from 2011 to 2018: today stays today, the change is the price difference on
+    the same hours."""
     orebro = sources.load(pp.OREBRO)
     p = params.load("provider_payment", "leksand_rattvik")
     r = pp.analyse(p, orebro)
@@ -129,10 +130,48 @@ def test_leksand_rattvik_pays_375_against_todays_300():
     assert r.hourly_rate == pytest.approx(orebro.figure("payment_total") / orebro.figure("executed_hours_year"))
     assert today == pytest.approx(orebro.figure("payment_total"), rel=1e-6)
     row = r.bases.set_index(["basis", "provision"]).loc[("executed_hours", "all")]
-    assert row.payment == pytest.approx(today * p.proposed_hourly_rate / r.hourly_rate)
+    assert row.payment == pytest.approx(today * r.proposed_rate / r.hourly_rate)
     assert row.change_vs_today == pytest.approx(row.payment - today) and row.change_vs_today > 0
 
 
 def _year(row, year=2018):
     """One client's row for each month of a year: extracts cover whole years."""
     return pd.DataFrame([{**row, "period": f"{year}-{m:02d}"} for m in range(1, 13)])
+
+
+def test_leksand_rattvik_s_own_question_by_hand():
+    staff = payment.in_house_staff_cost(482, 0.6)  # 289,2 kr a working hour
+    assert staff == pytest.approx(289.2)
+    assert payment.implied_client_share(375, staff) == pytest.approx(289.2 / 375)  # 77,1 % at the client
+    assert payment.price_covering(staff, 1 / 1.25) == pytest.approx(361.5)  # 25 % indirect time on top
+    year = payment.adaptation_year(staff, 0.6, 0.8, 375)
+    assert year.client_time_share.iloc[0] == pytest.approx(0.6 + 0.2 / 12) and year.client_time_share.iloc[-1] == pytest.approx(
+        0.8
+    )
+    assert year.margin_per_executed_hour.iloc[-1] == pytest.approx(13.5)
+    assert year.result_per_1000_hours.iloc[5] == pytest.approx(1000 * (375 - 289.2 / 0.7))
+    assert payment.indexed(100, 0.1, 2011, 2013) == pytest.approx(121)
+    with pytest.raises(ValueError, match="a share above 0"):
+        payment.in_house_staff_cost(482, 0)
+
+
+def test_leksand_rattvik_s_scenario_answers_its_own_question_and_indexes_its_price():
+    from carepay.provider_payment import answer
+
+    orebro = sources.load(pp.OREBRO)
+    p = params.load("provider_payment", "leksand_rattvik")
+    r = pp.analyse(p, orebro)
+    keys = answer.key_results(r, p)
+    assert keys[0][0] == "leksand_break_even_client_share"
+    assert keys[0][2] == pytest.approx(482 * 0.6 / 375)
+    s = p.staff
+    price_2018 = 375 * (1 + s.price_growth_per_year) ** (2018 - 2011)
+    assert r.proposed_rate == pytest.approx(price_2018)  # not 375: 2011's price carried to 2018
+    paid = r.bases.set_index(["basis", "provision"]).payment[("executed_hours", "all")]
+    assert paid == pytest.approx(float(r.person_months.executed_hours.sum()) * price_2018)
+    text = answer.leksand(r, p)
+    assert "77,1\xa0% of working time" in text and "does not close" in text
+    granted = r.leksand.iloc[-1]
+    assert granted.margin_at_price == pytest.approx(375 - 482)
+    default = params.load("provider_payment")
+    assert answer.key_results(pp.analyse(default, orebro), default)[0][0] == "payment_proposed_basis"

@@ -205,3 +205,56 @@ def calibrate_level_amounts(
     )
     out.attrs["factor"] = factor
     return out
+
+
+# --- what a home-care hour may cost under free choice (Leksand–Rättvik 2010, 5.2-5.5) ---------------------------
+#
+# The document sets 375 kr per executed hour for 2011 'including 25 % indirect time' against the in-house cost of
+# 482 kr per executed hour at an 'utförandegrad' of nearly 60 %. Read as a share of staff time (time at the client
+# over paid working time), 482 kr at 60 % is a staff cost of 482 x 0,6 kr an hour, and the in-house service closes
+# its gap by spending more of its time at the client. Read as a share of granted time (executed over granted, as
+# in Örebro and Västerås), 482 kr says nothing about staff time: delivering more of the granted time adds hours and
+# their cost alike, and the gap does not close that way.
+
+
+def in_house_staff_cost(own_cost_per_executed_hour: float, client_time_share: float) -> float:
+    """The in-house cost of a paid working hour (kr/hour) behind a cost per executed hour at a share of working
+    time spent at the client (staff-time reading)."""
+    if not 0 < client_time_share <= 1:
+        raise ValueError(f"client_time_share {client_time_share}: a share above 0 and at most 1")
+    return own_cost_per_executed_hour * client_time_share
+
+
+def price_covering(staff_cost_per_hour: float, client_time_share: float) -> float:
+    """The price per executed hour that covers a staff cost at a share of working time at the client (kr/hour)."""
+    return float(cost_per_executed_hour(staff_cost_per_hour, client_time_share))
+
+
+def adaptation_year(
+    staff_cost_per_hour: float, start_share: float, end_share: float, price: float, months: int = 12
+) -> pd.DataFrame:
+    """Month by month through an adaptation year (Leksand–Rättvik 5.5.1: one year from the start of free choice),
+    the share of working time at the client rising in equal steps from start_share to end_share: the in-house cost
+    per executed hour, the margin the price leaves (kr/hour, negative a deficit) and the result per 1 000 executed
+    hours (kr/month)."""
+    if months < 1:
+        raise ValueError(f"months {months}: at least one")
+    rows = []
+    for m in range(1, months + 1):
+        share = start_share + (end_share - start_share) * m / months
+        cost = price_covering(staff_cost_per_hour, share)
+        rows.append(
+            {
+                "month": m,
+                "client_time_share": share,
+                "cost_per_executed_hour": cost,
+                "margin_per_executed_hour": price - cost,
+                "result_per_1000_hours": 1000 * (price - cost),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def indexed(amount: float, growth_per_year: float, from_year: int, to_year: int) -> float:
+    """An amount carried from one price year to another at a yearly growth rate (kr)."""
+    return amount * (1 + growth_per_year) ** (to_year - from_year)

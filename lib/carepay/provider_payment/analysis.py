@@ -42,6 +42,9 @@ class ProviderPayment:
     economics: pd.DataFrame
     break_even_curve: pd.DataFrame
     incentives: pd.DataFrame
+    leksand: pd.DataFrame  # Leksand–Rättvik's own question, per reading (leksand_question)
+    adaptation: pd.DataFrame  # the in-house result month by month through the adaptation year
+    proposed_rate: float  # the proposed payment per hour in 2018 prices (kr/hour)
     notes: list[str] = field(default_factory=list)
 
 
@@ -178,6 +181,64 @@ def level_amounts(
     return levels, amounts
 
 
+#: The price year of the Örebro document's amounts (2018).
+OREBRO_YEAR = 2018
+
+
+def proposed_rate(params: ProviderPaymentParams, rate: float) -> float:
+    """The proposed payment per hour in Örebro's 2018 prices (kr/hour): today's rate where the scenario sets none; a
+    rate of another year carried to 2018 at staff.price_growth_per_year (carepay.payment.indexed)."""
+    if params.proposed_hourly_rate is None:
+        return rate
+    year = params.proposed_rate_year
+    if year is None or year == OREBRO_YEAR:
+        return float(params.proposed_hourly_rate)
+    return payment.indexed(float(params.proposed_hourly_rate), params.staff.price_growth_per_year, year, OREBRO_YEAR)
+
+
+def leksand_question(params: ProviderPaymentParams) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Leksand–Rättvik's own question (5.2-5.5): what may a home-care hour cost under free choice? Per reading of
+    'utförandegrad' and of the indirect time: the in-house staff cost of a working hour, the share of time at the
+    client at which 375 kr covers it, the price the in-house cost implies once the indirect time is priced in, and
+    the margin 375 kr leaves (kr/hour); and, month by month through the adaptation year, the in-house result per
+    1 000 executed hours as its share at the client rises to the priced one (staff-time reading, the scenario's
+    reading of the indirect time). Under the granted-time reading the gap is the same every month."""
+    s = params.staff
+    staff_cost = payment.in_house_staff_cost(s.own_cost, s.own_cost_client_share)
+    rows = []
+    for reading in ("on_top", "of_total"):
+        share = payment.client_share_from_indirect(s.indirect_time, reading)
+        implied = payment.price_covering(staff_cost, share)
+        rows.append(
+            {
+                "reading": f"share of staff time; indirect time {reading.replace('_', ' ')}",
+                "chosen": reading == s.reading,
+                "staff_cost_per_hour": staff_cost,
+                "break_even_client_share": payment.implied_client_share(s.price, staff_cost),
+                "priced_client_share": share,
+                "price_at_priced_share": implied,
+                "margin_at_price": s.price - implied,
+                "margin_share": (s.price - implied) / s.price,
+            }
+        )
+    rows.append(
+        {
+            "reading": "share of granted time (as in Örebro and Västerås)",
+            "chosen": False,
+            "staff_cost_per_hour": np.nan,
+            "break_even_client_share": np.nan,
+            "priced_client_share": np.nan,
+            "price_at_priced_share": s.own_cost,
+            "margin_at_price": s.price - s.own_cost,
+            "margin_share": (s.price - s.own_cost) / s.price,
+        }
+    )
+    target = payment.client_share_from_indirect(s.indirect_time, s.reading)
+    months = payment.adaptation_year(staff_cost, s.own_cost_client_share, target, s.price)
+    months["granted_time_reading"] = 1000 * (s.price - s.own_cost)
+    return pd.DataFrame(rows), months
+
+
 def bases_compared(
     params: ProviderPaymentParams, df: pd.DataFrame, rate: float, amounts: pd.Series
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -187,7 +248,7 @@ def bases_compared(
     granted = float(df.granted_hours.sum())
     today = df.groupby("provision").payment_today.sum()
     today["all"] = today.sum()
-    proposed = rate if params.proposed_hourly_rate is None else float(params.proposed_hourly_rate)
+    proposed = proposed_rate(params, rate)
     cap_rate = params.payment_total / len(df)
     rows, guarantee = [], []
     base_ratio = df.provision.map(
@@ -263,6 +324,22 @@ def premiums(params: ProviderPaymentParams, orebro: DataPackage, bases: pd.DataF
 
 #: The unit and readable label of every column of the tables the report shows (carepay.units).
 RESULT_COLUMNS: dict[str, Columns] = {
+    "leksand": {
+        "staff_cost_per_hour": ("kr/hour", "in-house cost of a working hour"),
+        "break_even_client_share": ("%", "time at the client at which the price covers it"),
+        "priced_client_share": ("%", "time at the client the price assumes"),
+        "price_at_priced_share": ("kr/hour", "price the in-house cost implies"),
+        "margin_at_price": ("kr/hour", "margin the price leaves"),
+        "margin_share": ("%", "as a share of the price"),
+    },
+    "adaptation": {
+        "month": ("", ""),
+        "client_time_share": ("%", "time at the client"),
+        "cost_per_executed_hour": ("kr/hour", "in-house cost per executed hour"),
+        "margin_per_executed_hour": ("kr/hour", "margin at the price"),
+        "result_per_1000_hours": ("kr/month", "result per 1 000 executed hours"),
+        "granted_time_reading": ("kr/month", "the same, granted-time reading"),
+    },
     "incentives": {
         "one_more_executed_hour": ("", "one more executed hour brings"),
         "one_more_client": ("", "one more client brings"),
@@ -336,6 +413,9 @@ def analyse(params: ProviderPaymentParams, orebro: DataPackage) -> ProviderPayme
         economics=econ,
         break_even_curve=curve,
         incentives=payment.incentive_table(),
+        leksand=(leksand := leksand_question(params))[0],
+        adaptation=leksand[1],
+        proposed_rate=proposed_rate(params, rate),
         notes=notes,
     )
     annotate_result(result, RESULT_COLUMNS)

@@ -73,9 +73,10 @@ KeyResult = tuple[str, str, float | str, str]
 
 
 def key_results(r: ProviderPayment, params: ProviderPaymentParams) -> list[KeyResult]:
-    """The headline figures, with stable ids (pinned in tests/pinned/provider_payment.yaml)."""
+    """The headline figures, with stable ids (pinned in tests/pinned/provider_payment.yaml); Leksand–Rättvik's first
+    where the scenario is about it (focus: leksand)."""
     chosen, today, premium = totals(r, params)
-    return [
+    orebro: list[KeyResult] = [
         ("payment_proposed_basis", f"Payment basis proposed: {BASIS_NAMES[params.basis]}", chosen.payment, "kr/year"),
         ("payment_today", "Payment per executed hour today", today, "kr/year"),
         ("payment_change", "Change in the municipality's payment", chosen.payment - today + premium, "kr/year"),
@@ -83,3 +84,68 @@ def key_results(r: ProviderPayment, params: ProviderPaymentParams) -> list[KeyRe
         ("executed_hours", "Executed hours under it", chosen.executed_hours, "hours/year"),
         ("outcome_premiums", "Outcome premiums", premium, "kr/year"),
     ]
+    own = r.leksand[r.leksand.chosen].iloc[0]
+    price = params.staff.price
+    leksand: list[KeyResult] = [
+        (
+            "leksand_break_even_client_share",
+            f"Leksand–Rättvik: time at the client at which {number(price)} kr covers the in-house cost",
+            float(own.break_even_client_share),
+            "%",
+        ),
+        (
+            "leksand_price_in_house",
+            "Leksand–Rättvik: price the in-house cost implies with the indirect time priced in",
+            float(own.price_at_priced_share),
+            "kr/hour",
+        ),
+        ("leksand_margin", f"Leksand–Rättvik: margin {number(price)} kr leaves", float(own.margin_at_price), "kr/hour"),
+        (
+            "leksand_adaptation_year",
+            "Leksand–Rättvik: in-house result over the adaptation year, per 1 000 executed hours a month",
+            float(r.adaptation.result_per_1000_hours.sum()),
+            "kr",
+        ),
+        ("leksand_price_in_2018", f"Leksand–Rättvik's {number(price)} kr in 2018 prices", payment_indexed(params), "kr/hour"),
+    ]
+    return leksand + orebro if params.focus == "leksand" else orebro + leksand
+
+
+def payment_indexed(params: ProviderPaymentParams) -> float:
+    """The Leksand–Rättvik price carried to Örebro's 2018 (kr/hour; carepay.payment.indexed)."""
+    from carepay import payment
+    from carepay.provider_payment.analysis import OREBRO_YEAR
+
+    s = params.staff
+    return payment.indexed(s.price, s.price_growth_per_year, s.price_year, OREBRO_YEAR)
+
+
+def leksand(r: ProviderPayment, params: ProviderPaymentParams) -> str:
+    """Leksand–Rättvik's question answered on its own terms; chosen by the numbers (r.leksand, r.adaptation)."""
+    s = params.staff
+    t = r.leksand
+    own = t[t.chosen].iloc[0]
+    granted = t.iloc[-1]
+    a = r.adaptation
+    positive = a[a.margin_per_executed_hour >= 0]
+    text = (
+        f"Leksand–Rättvik: the in-house cost of {kr(s.own_cost)} per executed hour at {percent(s.own_cost_client_share, 0)} "
+        f"of working time at the client is {kr(float(own.staff_cost_per_hour), 1)} a working hour, so {kr(s.price)} per "
+        f"executed hour covers it once **{percent(float(own.break_even_client_share), 1)} of working time** is spent at "
+        f"the client. With the {percent(s.indirect_time, 0)} indirect time priced in ({own.reading.split('; ')[1]}), the "
+        f"in-house cost implies {kr(float(own.price_at_priced_share), 1)} an hour, so {kr(s.price)} leaves "
+        f"{'a margin of' if own.margin_at_price >= 0 else 'a deficit of'} {kr(abs(float(own.margin_at_price)), 1)} "
+        f"({percent(abs(float(own.margin_share)), 1)})."
+    )
+    text += (
+        f" Through the adaptation year, with the share at the client rising evenly to the priced one, the in-house "
+        f"service runs a deficit for {len(a) - len(positive)} months"
+        + (f" and is in surplus from month {int(positive.month.iloc[0])}" if len(positive) else "")
+        + f"; over the year, per 1 000 executed hours a month, {signed_kr(float(a.result_per_1000_hours.sum()))}."
+    )
+    text += (
+        f" Read as a share of granted time instead, the 482 kr say nothing about working time: the gap of "
+        f"{kr(abs(float(granted.margin_at_price)))} an hour ({percent(abs(float(granted.margin_share)), 0)} of the price) "
+        "does not close by delivering more of the granted time, and the adaptation year alone would not close it."
+    ).replace("482 kr", kr(s.own_cost))
+    return text

@@ -75,6 +75,24 @@ class StaffSpec(Spec):
     own_cost: float = param(
         unit="kr/hour", source=f"{LEKSAND} 5.3", description="The in-house cost per executed hour (2010).", gt=0
     )
+    own_cost_client_share: float = param(
+        unit="share 0-1",
+        source=f"{LEKSAND} 5.3 ('en utförandegrad på nära 60 %', an upper bound)",
+        description="The 'utförandegrad' at which the own cost was computed, read as time at the client over working time.",
+        gt=0,
+        le=1,
+    )
+    price_year: int = param(unit="year", source=f"{LEKSAND} 5.2 (the price for 2011)", description="The price's year.")
+    price_growth_per_year: float = param(
+        unit="share per year",
+        source=(
+            "assumption: SKR's care price index (omsorgsprisindex, 80 % wage cost and 20 % CPI) rose 2,2-2,7 % a "
+            "year in 2015-2018 (SKR circular of 12 December 2018); the same 2,5 % is taken for 2012-2014"
+        ),
+        description="Yearly growth carrying the price to another year before it is compared with that year's amounts.",
+        ge=-0.1,
+        le=0.2,
+    )
 
 
 class ProviderPaymentParams(QuestionParams):
@@ -98,6 +116,20 @@ class ProviderPaymentParams(QuestionParams):
         source=f"analyst's choice; {LEKSAND} 5.2 pays 375 kr",
         description="Payment per executed (or granted) hour under the proposal; null: today's hourly rate.",
         gt=0,
+    )
+    focus: Literal["document", "leksand"] = param(
+        "document",
+        unit="choice",
+        source="the analyst",
+        description="What the scenario is about: Örebro's payment basis, or Leksand–Rättvik's price on its own terms.",
+    )
+    proposed_rate_year: int | None = param(
+        None,
+        unit="year",
+        source="the price year of proposed_hourly_rate (Leksand–Rättvik's 375 kr are 2011's)",
+        description="When set and not 2018, proposed_hourly_rate is carried to Örebro's 2018 at staff.price_growth_per_year.",
+        ge=2000,
+        le=2100,
     )
     payment_total: float = param(
         unit="kr/year",

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from carepay import payment, uncertainty
-from carepay.provider_payment.analysis import ProviderPayment
+from carepay.provider_payment.analysis import ProviderPayment, proposed_rate
 from carepay.provider_payment.answer import totals
 from carepay.provider_payment.params import ProviderPaymentParams
 from carepay.sources import DataPackage
@@ -39,7 +39,7 @@ def prepare(r: ProviderPayment, params: ProviderPaymentParams, _orebro: DataPack
     df = r.person_months
     execution = params.execution["executed_hours"]
     in_house = (df.provision == "in_house").to_numpy()
-    rate = r.hourly_rate if params.proposed_hourly_rate is None else float(params.proposed_hourly_rate)
+    rate = proposed_rate(params, r.hourly_rate)
     fixed = None
     if params.basis != "executed_hours":
         fixed = payment.revenue(
