@@ -268,3 +268,38 @@ def test_fee_levels_by_comparison_equal_a_binary_search():
     assert np.array_equal(got, expected)
     matrix = hours[:5000].reshape(50, 100)
     assert np.array_equal(fees.fee_levels(matrix, np.zeros(100, bool), THRESHOLDS), expected[:5000].reshape(50, 100))
+
+
+def _fee_question(scenario="default"):
+    p = params.load("fee_incentives", scenario)
+    return p, fi.analyse(p, sources.load(fi.PACKAGE), sources.load(fi.RULES))
+
+
+def test_the_four_combinations_of_fee_and_payment_basis():
+    """Per executed hour the joint model gives the fee notebook's own result; per level and month fewer hours save
+    nothing, so the proposal's net cost is its lost revenue whatever the response."""
+    p, r = _fee_question()
+    c = r.combinations.set_index(["fee", "basis"])
+    central = r.behaviour.set_index("elasticity").loc[p.elasticity.central]
+    hours_today = float(r.person_months.executed_hours.sum())
+    assert c.net_cost_change[("proposed", "executed_hours")] == pytest.approx(-central.net_budget_effect)
+    assert c.net_cost_change[("today", "level_month")] == pytest.approx(0.0)  # level amounts keep today's payment
+    assert c.payment[("proposed", "level_month")] == pytest.approx(hours_today * r.cost_per_hour)
+    assert c.net_cost_change[("proposed", "level_month")] == pytest.approx(-central.revenue_change)
+    assert c.executed_hours[("proposed", "level_month")] == pytest.approx(hours_today + central.hours_change)
+
+
+def test_the_combinations_sentence_and_headlines_follow_the_numbers():
+    from carepay.fee_incentives import answer
+    from carepay.formats import signed_kr
+
+    p, r = _fee_question()
+    c = r.combinations.set_index(["fee", "basis"])
+    text = answer.combinations(r, p)
+    assert f"**{signed_kr(float(c.net_cost_change[('proposed', 'level_month')]))} a year** whatever the response" in text
+    assert "holds only while providers are paid per executed hour" in text
+    assert answer.key_results(r, p)[0][0] == "fee_cap"  # the report's proposal first
+    p2, r2 = _fee_question("fee_proposed_paid_per_level")
+    keys = answer.key_results(r2, p2)
+    assert keys[0][0] == "net_cost_fee_proposed_paid_level_month"
+    assert sorted(k[0] for k in keys) == sorted(k[0] for k in answer.key_results(r, p))

@@ -43,6 +43,7 @@ class FeeIncentives:
     estimate: dict
     by_hours: pd.DataFrame
     by_headroom: pd.DataFrame
+    combinations: pd.DataFrame  # fee today / proposed x payment per executed hour / per level and month
     notes: list[str] = field(default_factory=list)
 
 
@@ -355,6 +356,13 @@ _BANDS: Columns = {
 
 #: The unit and readable label of every column of the tables the report shows (carepay.units).
 RESULT_COLUMNS: dict[str, Columns] = {
+    "combinations": {
+        "fee_revenue": ("kr/year", "fee revenue"),
+        "payment": ("kr/year", "payment to providers"),
+        "net_cost": ("kr/year", "net cost to the municipality"),
+        "executed_hours": ("hours/year", "executed hours"),
+        "net_cost_change": ("kr/year", "net cost against today"),
+    },
     "schedule": {
         "share_of_headroom": ("%", ""),
         "fee_at_full_headroom": ("kr/month", ""),
@@ -411,10 +419,48 @@ def analyse(params: FeeIncentivesParams, pkg: DataPackage, rules_pkg: DataPackag
         estimate=elasticity_estimate(params),
         by_hours=by_band(df, "hours", params.hour_bands, "h"),
         by_headroom=by_band(df, "headroom", params.headroom_bands, "kr"),
+        combinations=combinations(params, df, shares, caps, cph),
         notes=notes,
     )
     annotate_result(result, RESULT_COLUMNS)
     return result
+
+
+#: The provider payment bases the fee is combined with (Örebro 7.4.2): today's, and the proposed one.
+PAYMENT_BASES = {"executed_hours": "per executed hour", "level_month": "per level and month"}
+
+
+def combinations(params: FeeIncentivesParams, df: pd.DataFrame, shares: ArrayLike, cap: ArrayLike, cph: float) -> pd.DataFrame:
+    """Step 7: the two reforms together. The fee today or proposed, times the providers paid per executed hour or
+    per level and month, at the central elasticity: fee revenue, payment to providers, the municipality's net cost
+    (payment less fees) and executed hours, all kr/year or hours/year, and the net cost against today (fee today,
+    paid per executed hour). Per executed hour the payment follows the hours; per level and month it does not: the
+    level amounts keep today's payment (Örebro 7.4.2, 'cirka 300 mnkr') and a client's level is set by granted time,
+    which the fee does not move, so fewer executed hours save nothing."""
+    h = df.executed_hours.to_numpy()
+    p0, p1, revenue_today = response_inputs(df, params, shares, cap)
+    h1 = behaviour.respond(h, p0, p1, params.elasticity.central, params.elasticity.nonfee_cost)
+    _, proposed = _apply(df, h1, params, shares, cap)
+    hours_today, hours_proposed = float(h.sum()), float(h1.sum())
+    fees_in = {"today": (revenue_today, hours_today), "proposed": (float(proposed.sum()), hours_proposed)}
+    rows = []
+    for fee, (revenue, hours) in fees_in.items():
+        for basis in PAYMENT_BASES:
+            paid = (hours if basis == "executed_hours" else hours_today) * cph
+            rows.append(
+                {
+                    "fee": fee,
+                    "basis": basis,
+                    "fee_revenue": revenue,
+                    "payment": paid,
+                    "net_cost": paid - revenue,
+                    "executed_hours": hours,
+                }
+            )
+    out = pd.DataFrame(rows)
+    out["net_cost_change"] = out.net_cost - float(out.net_cost.iloc[0])
+    out.attrs["elasticity"] = params.elasticity.central
+    return out
 
 
 def _band_label(low: float, high: float) -> str:

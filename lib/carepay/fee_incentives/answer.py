@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from carepay.fee_incentives.analysis import FeeIncentives, who_pays
+from carepay.fee_incentives.analysis import PAYMENT_BASES, FeeIncentives, who_pays
 from carepay.fee_incentives.params import FeeIncentivesParams
 from carepay.formats import kr, number, percent, signed_kr
 from carepay.sources import DataPackage
@@ -57,11 +57,70 @@ def sentences(r: FeeIncentives, params: FeeIncentivesParams, pkg: DataPackage) -
 KeyResult = tuple[str, str, float | str, str]
 
 
+FEE_NAMES = {"today": "today's fee", "proposed": "the proposed fee"}
+
+
+def combination_results(r: FeeIncentives, params: FeeIncentivesParams) -> list[KeyResult]:
+    """The net cost of each combination of fee and payment basis (kr/year), the scenario's own first."""
+    c = r.combinations.set_index(["fee", "basis"])
+    out = [
+        (
+            f"net_cost_fee_{fee}_paid_{basis}",
+            f"Net cost: {FEE_NAMES[fee]}, providers paid {PAYMENT_BASES[basis]}",
+            float(c.net_cost[(fee, basis)]),
+            "kr/year",
+        )
+        for fee, basis in c.index
+    ]
+    own = f"net_cost_fee_{params.fee_in_force}_paid_{params.payment_basis}"
+    return sorted(out, key=lambda k: k[0] != own)
+
+
+def combinations(r: FeeIncentives, params: FeeIncentivesParams) -> str:
+    """Under which payment basis the fee proposal pays for itself, and at what response; chosen by the numbers
+    (r.combinations, r.break_even_elasticity)."""
+    c = r.combinations.set_index(["fee", "basis"])
+    e = params.elasticity.central
+    hourly = float(c.net_cost_change[("proposed", "executed_hours")])
+    level = float(c.net_cost_change[("proposed", "level_month")])
+    be = r.break_even_elasticity
+    text = (
+        f"The two reforms together: with providers paid per executed hour, the proposed fee changes the municipality's "
+        f"net cost by **{signed_kr(hourly)} a year** at an elasticity of {number(e, 1)}"
+        + (
+            f", and pays for itself only at an elasticity of {number(be, 2)} or stronger. "
+            if be is not None
+            else f", and no elasticity from {number(r.break_even_search[0], 0)} to {number(r.break_even_search[1], 0)} makes it pay for itself. "
+        )
+        + f"Paid per level and month, fewer executed hours save nothing (a client's level follows granted time), so the "
+        f"proposed fee changes the net cost by **{signed_kr(level)} a year** whatever the response: "
+    )
+    text += (
+        "the report's argument that fewer hours pay for the fee cut holds only while providers are paid per executed hour."
+        if level > 0
+        else "here the fee proposal does not need fewer hours to pay for itself."
+    )
+    return text
+
+
 def key_results(r: FeeIncentives, params: FeeIncentivesParams) -> list[KeyResult]:
-    """The headline figures, with stable ids (pinned in tests/pinned/fee_incentives.yaml)."""
+    """The headline figures, with stable ids (pinned in tests/pinned/fee_incentives.yaml); the scenario's
+    combination of fee and payment basis first where it is about one (focus: combination)."""
     rev = r.revenue.set_index("result").value
     band = r.behaviour.set_index("elasticity")
     e = params.elasticity.central
+    both = combination_results(r, params)
+    return (
+        (both if params.focus == "combination" else [])
+        + document_results(r, params, rev, band, e)
+        + ([] if params.focus == "combination" else both)
+    )
+
+
+def document_results(
+    r: FeeIncentives, params: FeeIncentivesParams, rev: pd.Series, band: pd.DataFrame, e: float
+) -> list[KeyResult]:
+    """The fee proposal's headline figures as the report has it."""
     return [
         ("fee_cap", f"Fee cap {params.year}", r.rules["fee_cap"], "kr/month"),
         ("fee_revenue_today", "Fee revenue today", rev["Fee revenue today"], "kr/year"),

@@ -148,6 +148,22 @@ class FeeIncentivesParams(QuestionParams):
         source=f"{OREBRO}, 7.4.1 prints only 4 (level 1) and 130 (level X); the 7 between are assumed",
         description="The 9 boundaries between levels 1|2, 2|3, ..., 8|9, 9|X.",
     )
+    focus: Literal["document", "combination"] = param(
+        unit="choice",
+        source="the analyst",
+        description="What the scenario is about: the fee proposal as the report has it, or one combination of fee "
+        "and provider payment basis (fee_in_force, payment_basis), whose net cost then leads the answer and headlines.",
+    )
+    fee_in_force: Literal["today", "proposed"] = param(
+        unit="choice",
+        source=f"{OREBRO}, 7.4.1 (the proposed 11-level fee) against 5.3.2 (325 kr an hour up to the cap)",
+        description="The fee of the combination the scenario is about (focus: combination).",
+    )
+    payment_basis: Literal["executed_hours", "level_month"] = param(
+        unit="choice",
+        source=f"{OREBRO}, 7.4.2 (paid per executed hour today; per level and month proposed)",
+        description="The provider payment basis of the combination the scenario is about (focus: combination).",
+    )
     hourly_cost: Literal["payment", "break_even"] | float = param(
         unit="kr/hour",
         source=f"{OREBRO}, 7.4.1-7.4.2 (300 mnkr for 1 000 000 executed hours: 300 kr) and 7.4.1, 5.1.4 (10 mnkr = 25 000 "

@@ -85,8 +85,8 @@ def _column(draws: pd.DataFrame, name: str, central: object) -> np.ndarray:
 
 
 def headlines(prep: Prepared, draws: pd.DataFrame) -> pd.DataFrame:
-    """Net budget effect (kr/year) and the executed hours that would pay for the proposal (hours/year), one row per
-    draw; columns named by the key results' ids."""
+    """Net budget effect (kr/year), the executed hours that would pay for the proposal (hours/year) and the net cost
+    of each combination of fee and payment basis (kr/year), one row per draw; columns named by the key results' ids."""
     e = prep.params.elasticity
     elasticity = _column(draws, "elasticity.central", e.central).astype(float)
     nonfee = _column(draws, "elasticity.nonfee_cost", e.nonfee_cost).astype(float)
@@ -97,18 +97,31 @@ def headlines(prep: Prepared, draws: pd.DataFrame) -> pd.DataFrame:
         ]
     )
     groups = pd.DataFrame({"nonfee": nonfee, "cost": cost}).groupby(["nonfee", "cost"], sort=False).indices
+    hours_change, revenue_change = np.empty(len(draws)), np.empty(len(draws))
     if len(draws) >= SWEEP_FROM * len(groups):  # many elasticities per non-fee cost: the exact sweep
-        net = np.empty(len(draws))
         for (c, cph), rows in groups.items():
-            net[rows] = elasticity_sweep(prep, elasticity[rows], c, cph).net_budget_effect.to_numpy()
-        return pd.DataFrame({"net_budget_effect": net, "break_even_hours": -prep.revenue_change / cost})
-    net = np.empty(len(draws))
-    order = np.lexsort((nonfee, elasticity))  # chunks of neighbouring draws: few person-months change level in one
-    for part in uncertainty.chunked(len(draws), max(1, CHUNK_CELLS // max(1, len(prep.hours)))):
-        rows = order[part]
-        hours_change, revenue = _responses(prep, elasticity[rows], nonfee[rows])
-        net[rows] = (revenue - prep.revenue_today) - hours_change * cost[rows]
-    return pd.DataFrame({"net_budget_effect": net, "break_even_hours": -prep.revenue_change / cost})
+            sweep = elasticity_sweep(prep, elasticity[rows], c, cph)
+            hours_change[rows], revenue_change[rows] = sweep.hours_change.to_numpy(), sweep.revenue_change.to_numpy()
+    else:
+        order = np.lexsort((nonfee, elasticity))  # chunks of neighbouring draws: few person-months change level in one
+        for part in uncertainty.chunked(len(draws), max(1, CHUNK_CELLS // max(1, len(prep.hours)))):
+            rows = order[part]
+            changed, revenue = _responses(prep, elasticity[rows], nonfee[rows])
+            hours_change[rows], revenue_change[rows] = changed, revenue - prep.revenue_today
+    net = revenue_change - hours_change * cost
+    # the four combinations of fee and payment basis (analysis.combinations): per level and month the payment is
+    # today's whatever the hours
+    paid_today = prep.hours.sum() * cost
+    return pd.DataFrame(
+        {
+            "net_budget_effect": net,
+            "break_even_hours": -prep.revenue_change / cost,
+            "net_cost_fee_today_paid_executed_hours": paid_today - prep.revenue_today,
+            "net_cost_fee_today_paid_level_month": paid_today - prep.revenue_today,
+            "net_cost_fee_proposed_paid_executed_hours": paid_today - prep.revenue_today - net,
+            "net_cost_fee_proposed_paid_level_month": paid_today - prep.revenue_today - revenue_change,
+        }
+    )
 
 
 def _responses(prep: Prepared, elasticity: np.ndarray, nonfee: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
