@@ -222,6 +222,12 @@ def headline(value: Any, unit: str) -> str:
     return str(value)
 
 
+def first_of(results: Sequence[tuple[str, str, Any, str]], ids: Sequence[str]) -> list[tuple[str, str, Any, str]]:
+    """Key results with the given ids first, in that order, the rest as they were (what a scenario is about leads)."""
+    rank = {rid: i for i, rid in enumerate(ids)}
+    return sorted(results, key=lambda k: rank.get(k[0], len(ids)))
+
+
 def key_results(
     results: Sequence[tuple[str, str, Any, str]],
     title: str = "Key results",

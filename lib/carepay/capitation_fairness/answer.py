@@ -9,6 +9,7 @@ import pandas as pd
 from carepay.capitation_fairness.analysis import BASE_YEAR, CapitationFairness
 from carepay.capitation_fairness.params import CapitationFairnessParams
 from carepay.formats import kr, number, percent, readable, signed_kr
+from carepay.report import first_of
 
 BASE_YEAR_TEXT = str(BASE_YEAR)
 
@@ -206,10 +207,8 @@ def design_results(r: CapitationFairness, params: CapitationFairnessParams, name
 
 
 def ordered_results(results: list[KeyResult], focus: str) -> list[KeyResult]:
-    """The key results with the scenario's focus first (FOCUS_RESULTS), the rest in their order."""
-    first = FOCUS_RESULTS[focus]
-    rank = {rid: i for i, rid in enumerate(first)}
-    return sorted(results, key=lambda k: rank.get(k[0], len(first)))
+    """The key results with the scenario's focus first (FOCUS_RESULTS; carepay.report.first_of)."""
+    return first_of(results, FOCUS_RESULTS[focus])
 
 
 def lead(r: CapitationFairness, params: CapitationFairnessParams, names: Mapping[str, str]) -> list[str]:

@@ -11,6 +11,7 @@ import pandas as pd
 from carepay.formats import kr, number, percent, signed_kr
 from carepay.level_regrouping.analysis import Regrouping, losers
 from carepay.level_regrouping.params import LevelRegroupingParams
+from carepay.report import first_of
 
 #: A change within this share of today's cost counts as cost-neutral (the document's own 0,1 mnkr on 1 949 mnkr
 #: is 0,006 %; rounding amounts to the krona moves the total by a few thousand kronor).
@@ -249,10 +250,8 @@ def part_two_results(r: Regrouping, params: LevelRegroupingParams) -> list[KeyRe
 
 
 def ordered_results(results: list[KeyResult], focus: str) -> list[KeyResult]:
-    """The key results with the scenario's focus first (FOCUS_RESULTS), the rest in their order."""
-    first = FOCUS_RESULTS[focus]
-    rank = {rid: i for i, rid in enumerate(first)}
-    return sorted(results, key=lambda k: rank.get(k[0], len(first)))
+    """The key results with the scenario's focus first (FOCUS_RESULTS; carepay.report.first_of)."""
+    return first_of(results, FOCUS_RESULTS[focus])
 
 
 def exposure_sentence(r: Regrouping) -> str:
