@@ -303,3 +303,36 @@ def test_the_combinations_sentence_and_headlines_follow_the_numbers():
     keys = answer.key_results(r2, p2)
     assert keys[0][0] == "net_cost_fee_proposed_paid_level_month"
     assert sorted(k[0] for k in keys) == sorted(k[0] for k in answer.key_results(r, p))
+
+
+def test_who_pays_by_tenth_of_income_by_hand():
+    # 20 persons, one month each: incomes 1..20 (after housing), the fee falls by 10 kr for the richer half only
+    df = pd.DataFrame(
+        {
+            "person_id": range(20),
+            "income_after_tax": np.arange(1, 21) * 1000.0,
+            "housing_supplement": 0.0,
+            "housing_cost": 0.0,
+            "fee_headroom": np.arange(1, 21) * 100.0,
+            "fee_cap": 1500.0,
+            "fee_today": 50.0,
+            "fee_proposal": np.where(np.arange(20) >= 10, 40.0, 50.0),
+        }
+    )
+    d = fi.by_income(df).set_index("decile")
+    assert d.persons.tolist() == [2] * 10 and d.income[1] == pytest.approx(1500)
+    assert d.change[1] == 0 and d.change[10] == pytest.approx(-10) and d.change_year[10] == pytest.approx(-240)
+    assert d.pay_less[10] == 1 and d.pay_more.sum() == 0
+    a = fi.above_cap(df)  # headroom 1 500 kr and more: persons 15..20, 6 of 20, and 6 of the 10 who pay less
+    assert a["share_of_persons"] == pytest.approx(0.3) and a["share_of_fee_cut"] == pytest.approx(0.6)
+    assert a["fee_cut"] == pytest.approx(10 * 10 * 12)
+
+
+def test_the_incidence_sentence_is_chosen_by_the_numbers():
+    from carepay.fee_incentives import answer
+    from carepay.formats import percent
+
+    p, r = _fee_question()
+    text = answer.incidence(r)
+    assert text.startswith("[SYNTHETIC] By income after tax and housing")
+    assert f"**{percent(r.above_cap['share_of_fee_cut'], 0)} of the fee cut**" in text

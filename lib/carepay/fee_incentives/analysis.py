@@ -44,6 +44,8 @@ class FeeIncentives:
     by_hours: pd.DataFrame
     by_headroom: pd.DataFrame
     combinations: pd.DataFrame  # fee today / proposed x payment per executed hour / per level and month
+    by_income: pd.DataFrame  # who pays more and who pays less by tenth of income after housing
+    above_cap: dict  # persons whose headroom reaches the cap: their share of persons and of the fee cut
     notes: list[str] = field(default_factory=list)
 
 
@@ -356,6 +358,17 @@ _BANDS: Columns = {
 
 #: The unit and readable label of every column of the tables the report shows (carepay.units).
 RESULT_COLUMNS: dict[str, Columns] = {
+    "by_income": {
+        "decile": ("", "tenth of income"),
+        "persons": ("persons", ""),
+        "income": ("kr/month", "income after tax and housing"),
+        "fee_today": ("kr/month", "fee today"),
+        "fee_proposal": ("kr/month", "fee under the proposal"),
+        "change": ("kr/month", ""),
+        "pay_more": ("%", "pay more"),
+        "pay_less": ("%", "pay less"),
+        "change_year": ("kr/year", "the tenth's change in all"),
+    },
     "combinations": {
         "fee_revenue": ("kr/year", "fee revenue"),
         "payment": ("kr/year", "payment to providers"),
@@ -420,6 +433,8 @@ def analyse(params: FeeIncentivesParams, pkg: DataPackage, rules_pkg: DataPackag
         by_hours=by_band(df, "hours", params.hour_bands, "h"),
         by_headroom=by_band(df, "headroom", params.headroom_bands, "kr"),
         combinations=combinations(params, df, shares, caps, cph),
+        by_income=by_income(df),
+        above_cap=above_cap(df),
         notes=notes,
     )
     annotate_result(result, RESULT_COLUMNS)
@@ -461,6 +476,61 @@ def combinations(params: FeeIncentivesParams, df: pd.DataFrame, shares: ArrayLik
     out["net_cost_change"] = out.net_cost - float(out.net_cost.iloc[0])
     out.attrs["elasticity"] = params.elasticity.central
     return out
+
+
+def _per_person(df: pd.DataFrame) -> pd.DataFrame:
+    """Year averages per person (kr/month): headroom, the cap, the fee today and under the proposal, and income after
+    tax and housing (income after tax + housing supplement - housing cost) where the person-months carry it."""
+    agg: dict[str, tuple[str, str]] = {
+        "headroom": ("fee_headroom", "mean"),
+        "cap": ("fee_cap", "mean"),
+        "today": ("fee_today", "mean"),
+        "proposal": ("fee_proposal", "mean"),
+    }
+    if {"income_after_tax", "housing_supplement", "housing_cost"} <= set(df.columns):
+        df = df.assign(income_after_housing=df.income_after_tax + df.housing_supplement - df.housing_cost)
+        agg["income"] = ("income_after_housing", "mean")
+    per = df.groupby("person_id", sort=True).agg(**agg)
+    per["change"] = per.proposal - per.today
+    return per
+
+
+def by_income(df: pd.DataFrame) -> pd.DataFrame:
+    """Step 8: who pays more and who pays less by tenth of income after tax and housing (or, where the person-months
+    carry no income, of fee headroom): persons, mean income, the mean fee today and under the proposal, the change
+    (kr/month), the shares paying more and less (by more than 0,50 kr a month) and the tenth's change in all
+    (kr/year). Tenths of persons, ranked by income, ties in person order."""
+    per = _per_person(df)
+    basis = "income" if "income" in per.columns else "headroom"
+    rank = per[basis].rank(method="first")
+    per["decile"] = pd.qcut(rank, 10, labels=range(1, 11)).astype(int)
+    g = per.groupby("decile").agg(
+        persons=("change", "size"),
+        income=(basis, "mean"),
+        fee_today=("today", "mean"),
+        fee_proposal=("proposal", "mean"),
+        change=("change", "mean"),
+        pay_more=("change", lambda c: float((c > 0.5).mean())),
+        pay_less=("change", lambda c: float((c < -0.5).mean())),
+        change_year=("change", lambda c: float(c.sum() * 12)),
+    )
+    out = g.reset_index()
+    out.attrs["basis"] = basis
+    return out
+
+
+def above_cap(df: pd.DataFrame) -> dict:
+    """Persons whose fee headroom reaches the fee cap (year averages): their share of persons, and their share of the
+    fee cut (the sum of decreases, kr/year) the proposal gives."""
+    per = _per_person(df)
+    high = per.headroom >= per.cap - 1e-9
+    cut = (-per.change).clip(lower=0)
+    total = float(cut.sum())
+    return {
+        "share_of_persons": float(high.mean()),
+        "share_of_fee_cut": float(cut[high].sum() / total) if total > 0 else 0.0,
+        "fee_cut": total * 12,
+    }
 
 
 def _band_label(low: float, high: float) -> str:

@@ -103,6 +103,27 @@ def combinations(r: FeeIncentives, params: FeeIncentivesParams) -> str:
     return text
 
 
+def incidence(r: FeeIncentives) -> str:
+    """Who pays more and who pays less by income; chosen by the numbers (r.by_income, r.above_cap)."""
+    d = r.by_income.set_index("decile")
+    word = "income after tax and housing" if r.by_income.attrs.get("basis") == "income" else "fee headroom"
+    low, high = d.loc[1], d.loc[10]
+    a = r.above_cap
+
+    def moves(row: pd.Series) -> str:
+        if abs(float(row.change)) < 0.5:
+            return "pays the same"
+        return f"{'pays' if row.change > 0 else 'saves'} {kr(abs(float(row.change)))} a month on average"
+
+    label = "[SYNTHETIC] " if r.synthetic else ""
+    return (
+        f"{label}By {word}: the lowest tenth {moves(low)} ({percent(low.pay_more, 0)} pay more, "
+        f"{percent(low.pay_less, 0)} less), the highest tenth {moves(high)} ({percent(high.pay_more, 0)} pay more). "
+        f"Clients whose headroom reaches the cap, {percent(a['share_of_persons'], 0)} of them, receive "
+        f"**{percent(a['share_of_fee_cut'], 0)} of the fee cut** ({kr(a['fee_cut'])} a year in all)."
+    )
+
+
 def key_results(r: FeeIncentives, params: FeeIncentivesParams) -> list[KeyResult]:
     """The headline figures, with stable ids (pinned in tests/pinned/fee_incentives.yaml); the scenario's
     combination of fee and payment basis first where it is about one (focus: combination)."""
@@ -110,10 +131,22 @@ def key_results(r: FeeIncentives, params: FeeIncentivesParams) -> list[KeyResult
     band = r.behaviour.set_index("elasticity")
     e = params.elasticity.central
     both = combination_results(r, params)
+    d = r.by_income.set_index("decile")
+    who: list[KeyResult] = [
+        ("fee_change_lowest_tenth", "Fee change, lowest tenth by income", float(d.change[1]), "kr/month"),
+        ("fee_change_highest_tenth", "Fee change, highest tenth by income", float(d.change[10]), "kr/month"),
+        (
+            "fee_cut_share_headroom_above_cap",
+            "Share of the fee cut to clients whose headroom reaches the cap",
+            r.above_cap["share_of_fee_cut"],
+            "%",
+        ),
+    ]
     return (
         (both if params.focus == "combination" else [])
         + document_results(r, params, rev, band, e)
         + ([] if params.focus == "combination" else both)
+        + who
     )
 
 
