@@ -336,3 +336,29 @@ def test_the_incidence_sentence_is_chosen_by_the_numbers():
     text = answer.incidence(r)
     assert text.startswith("[SYNTHETIC] By income after tax and housing")
     assert f"**{percent(r.above_cap['share_of_fee_cut'], 0)} of the fee cut**" in text
+
+
+def test_the_notches_by_hand():
+    # thresholds 4 and 10 hours; shares by level: 0 (alarm), 10 %, 20 %, 30 %; headroom 1 000 kr, cap 2 000 kr
+    shares = [0.0, 0.1, 0.2, 0.3]
+    hours = np.array([3.5, 4.0, 4.5, 5.5, 10.0, 10.4])
+    n = fees.notches(hours, np.zeros(6, bool), np.full(6, 1000.0), [4.0, 10.0], shares, 2000.0, band=1.0).set_index("threshold")
+    # at 4 h: 4,0 and 4,5 are within an hour above (level 2, 200 kr) and would pay 100 kr below; 5,5 is not
+    assert n.person_months_within_band[4.0] == 2 and n.mean_jump[4.0] == pytest.approx(100)
+    assert n.revenue_if_bunched[4.0] == pytest.approx(-200)
+    # the top threshold counts hours above it (10 h itself is still in the level below it)
+    assert n.person_months_within_band[10.0] == 1 and n.mean_jump[10.0] == pytest.approx(100)
+    with pytest.raises(ValueError, match="more than 0"):
+        fees.notches(hours, np.zeros(6, bool), np.full(6, 1000.0), [4.0, 10.0], shares, 2000.0, band=0)
+
+
+def test_the_bunching_scenario_leads_with_its_notches():
+    from carepay.fee_incentives import answer
+    from carepay.formats import kr
+
+    p, r = _fee_question("bunching")
+    keys = answer.key_results(r, p)
+    assert keys[0][0] == "notch_person_months" and keys[1][0] == "bunching_revenue_loss"
+    assert f"**{kr(-float(r.notches.revenue_if_bunched.sum()))} a year**" in answer.bunching(r, p)
+    _, default = _fee_question()
+    assert r.notches.person_months_within_band.sum() > default.notches.person_months_within_band.sum()  # a wider band

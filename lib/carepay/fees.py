@@ -141,3 +141,33 @@ def band_price(hours, alarm, headroom, thresholds: ArrayLike, shares: ArrayLike,
     step = by_level[np.clip(lv + 1, 0, len(by_level) - 1)] - by_level[np.clip(lv, 0, len(by_level) - 1)]
     price = np.where((lv >= 1) & (lv <= 9) & np.isfinite(width), step * base / np.where(width > 0, width, 1.0), 0.0)
     return price
+
+
+def notches(hours, alarm, headroom, thresholds: ArrayLike, shares: ArrayLike, cap: ArrayLike, band: float) -> pd.DataFrame:
+    """The proposal's notches: at each threshold the fee jumps (from one level's share of the headroom to the
+    next's), so a person-month just above a threshold pays the jump for the last few hours. Per threshold (hours a
+    month): the person-months within `band` hours above it, the mean jump they face (kr/month), and what the fee
+    revenue would lose if they all bunched just below it (kr, summed over the person-months given), as bunching
+    at notches is measured (Kleven 2016, 'Bunching', Annual Review of Economics)."""
+    h = np.asarray(hours, float)
+    if band <= 0:
+        raise ValueError(f"band {band}: hours above a threshold, more than 0")
+    t = np.asarray(thresholds, float)
+    level = fee_levels(h, alarm, t)
+    fee = level_fee(level, headroom, shares, cap)
+    rows = []
+    for k, step in enumerate(t):
+        # level k+2 starts at the threshold (the top one: above it); below it, level k+1
+        above = (h >= step) & (h < step + band) if k < len(t) - 1 else (h > step) & (h <= step + band)
+        caps = np.asarray(cap, float)[above] if np.ndim(cap) else cap
+        below = level_fee(np.full(int(above.sum()), k + 1), np.asarray(headroom, float)[above], shares, caps)
+        jump = fee[above] - below
+        rows.append(
+            {
+                "threshold": float(step),
+                "person_months_within_band": int(above.sum()),
+                "mean_jump": float(jump.mean()) if above.any() else 0.0,
+                "revenue_if_bunched": float(-jump.sum()),
+            }
+        )
+    return pd.DataFrame(rows)

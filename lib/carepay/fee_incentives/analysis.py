@@ -46,6 +46,7 @@ class FeeIncentives:
     combinations: pd.DataFrame  # fee today / proposed x payment per executed hour / per level and month
     by_income: pd.DataFrame  # who pays more and who pays less by tenth of income after housing
     above_cap: dict  # persons whose headroom reaches the cap: their share of persons and of the fee cut
+    notches: pd.DataFrame  # per threshold of the proposed fee: person-months just above it, the jump, bunching's cost
     notes: list[str] = field(default_factory=list)
 
 
@@ -358,6 +359,12 @@ _BANDS: Columns = {
 
 #: The unit and readable label of every column of the tables the report shows (carepay.units).
 RESULT_COLUMNS: dict[str, Columns] = {
+    "notches": {
+        "threshold": ("hours/month", ""),
+        "person_months_within_band": ("person-months", "person-months just above it"),
+        "mean_jump": ("kr/month", "mean jump in the fee there"),
+        "revenue_if_bunched": ("kr/year", "fee revenue if they bunched below it"),
+    },
     "by_income": {
         "decile": ("", "tenth of income"),
         "persons": ("persons", ""),
@@ -435,6 +442,9 @@ def analyse(params: FeeIncentivesParams, pkg: DataPackage, rules_pkg: DataPackag
         combinations=combinations(params, df, shares, caps, cph),
         by_income=by_income(df),
         above_cap=above_cap(df),
+        notches=fees.notches(
+            df.executed_hours, df.alarm, df.fee_headroom, params.thresholds, shares, caps, params.bunching_band_hours
+        ),
         notes=notes,
     )
     annotate_result(result, RESULT_COLUMNS)

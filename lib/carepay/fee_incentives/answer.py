@@ -124,6 +124,22 @@ def incidence(r: FeeIncentives) -> str:
     )
 
 
+def bunching(r: FeeIncentives, params: FeeIncentivesParams) -> str:
+    """The proposed fee's notches and what bunching below them would cost; chosen by the numbers (r.notches)."""
+    n = r.notches
+    within = int(n.person_months_within_band.sum())
+    months = len(r.person_months)
+    worst = n.loc[n.mean_jump.idxmax()]
+    label = "[SYNTHETIC] " if r.synthetic else ""
+    return (
+        f"{label}The proposed fee keeps its notches: at each threshold the fee jumps by a share of the headroom. "
+        f"{number(within)} person-months ({percent(within / months, 1)}) sit within {number(params.bunching_band_hours, 1)} "
+        f"hours above a threshold; the largest mean jump, {kr(float(worst.mean_jump))} a month, is at "
+        f"{number(float(worst.threshold), 1)} hours. If all of them kept just below their threshold, fee revenue would "
+        f"fall by **{kr(-float(n.revenue_if_bunched.sum()))} a year** (Kleven 2016 on bunching at notches)."
+    )
+
+
 def key_results(r: FeeIncentives, params: FeeIncentivesParams) -> list[KeyResult]:
     """The headline figures, with stable ids (pinned in tests/pinned/fee_incentives.yaml); the scenario's
     combination of fee and payment basis first where it is about one (focus: combination)."""
@@ -142,11 +158,27 @@ def key_results(r: FeeIncentives, params: FeeIncentivesParams) -> list[KeyResult
             "%",
         ),
     ]
+    notch: list[KeyResult] = [
+        (
+            "notch_person_months",
+            f"Person-months within {number(params.bunching_band_hours, 1)} hours above a threshold",
+            float(r.notches.person_months_within_band.sum()),
+            "person-months",
+        ),
+        (
+            "bunching_revenue_loss",
+            "Fee revenue lost if they bunched below",
+            float(-r.notches.revenue_if_bunched.sum()),
+            "kr/year",
+        ),
+    ]
     return (
         (both if params.focus == "combination" else [])
+        + (notch if params.focus == "bunching" else [])
         + document_results(r, params, rev, band, e)
         + ([] if params.focus == "combination" else both)
         + who
+        + ([] if params.focus == "bunching" else notch)
     )
 
 

@@ -148,11 +148,19 @@ class FeeIncentivesParams(QuestionParams):
         source=f"{OREBRO}, 7.4.1 prints only 4 (level 1) and 130 (level X); the 7 between are assumed",
         description="The 9 boundaries between levels 1|2, 2|3, ..., 8|9, 9|X.",
     )
-    focus: Literal["document", "combination"] = param(
+    bunching_band_hours: float = param(
+        unit="hours/month",
+        source="the analyst; bunching at notches as in Kleven 2016 ('Bunching', Annual Review of Economics)",
+        description="Person-months this many hours above a threshold of the proposed fee are counted as able to bunch below it.",
+        gt=0,
+        le=20,
+    )
+    focus: Literal["document", "combination", "bunching"] = param(
         unit="choice",
         source="the analyst",
         description="What the scenario is about: the fee proposal as the report has it, or one combination of fee "
-        "and provider payment basis (fee_in_force, payment_basis), whose net cost then leads the answer and headlines.",
+        "and provider payment basis (fee_in_force, payment_basis), whose net cost then leads the answer and headlines, "
+        "or the proposed fee's notches and what bunching below them would cost.",
     )
     fee_in_force: Literal["today", "proposed"] = param(
         unit="choice",
