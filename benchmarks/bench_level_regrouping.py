@@ -64,9 +64,8 @@ def main() -> None:
     )
     print("  part 2")
     ind = ind.assign(district_board=rng.integers(0, 13, n).astype(str), provider=rng.integers(0, 300, n).astype(str), persons=1.0)
-    forms = pd.factorize(ind.housing_form, sort=False)
-    before = tariffs._amount(oa, forms, ind.old_level)
-    after = tariffs._amount(na, forms, ind.new_level)
+    each = tariffs.changes_per_person(ind[["housing_form", "old_level", "new_level"]], oa, na)
+    before, after = each.before.to_numpy(), each.after.to_numpy()
     step(
         "change per district board (1 000 000 residents, 13 boards)",
         lambda: exposure.unit_changes(ind, "district_board", before, after),

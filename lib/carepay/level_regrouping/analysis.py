@@ -809,9 +809,10 @@ BOARD_CHANNEL = "standard_amount"
 
 
 def _before_after(frame: pd.DataFrame, old: pd.Series, new: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Each row's amount per person before (old level, old amounts) and after (new level, new amounts), kr/year."""
-    forms = pd.factorize(frame.housing_form, sort=False)
-    return tariffs._amount(old, forms, frame.old_level), tariffs._amount(new, forms, frame.new_level)
+    """Each row's amount per person before (old level, old amounts) and after (new level, new amounts), kr/year
+    (carepay.tariffs.changes_per_person)."""
+    c = tariffs.changes_per_person(frame[["housing_form", "old_level", "new_level"]], old, new)
+    return c.before.to_numpy(), c.after.to_numpy()
 
 
 def exposure(
@@ -1037,7 +1038,7 @@ def staffing_examples(
         # a new level nobody is at: the old level at its lowest points
         first = tariffs.assign_levels(pop.new.points_min.to_numpy(), pop.new.housing_form.to_numpy(), pop.old)
         fallback = pd.Series(
-            tariffs._amount(old_amounts[ch], pop.new.housing_form, pd.Series(first)),
+            old_amounts[ch].reindex(pd.MultiIndex.from_arrays([pop.new.housing_form, first])).to_numpy(),
             index=pd.MultiIndex.from_frame(pop.new[KEY]),
         )
         mean = mean.reindex(fallback.index).fillna(fallback)
