@@ -175,3 +175,23 @@ def test_leksand_rattvik_s_scenario_answers_its_own_question_and_indexes_its_pri
     assert granted.margin_at_price == pytest.approx(375 - 482)
     default = params.load("provider_payment")
     assert answer.key_results(pp.analyse(default, orebro), default)[0][0] == "payment_proposed_basis"
+
+
+def test_level_creep_by_hand():
+    amounts = pd.Series({"1": 1000.0, "2": 3000.0, "3": 7000.0})
+    c = payment.level_creep(["1", "1", "2", "3", "3", "3"], amounts, 0.5).set_index("level")
+    # half of level 1's 2 person-months move up 2 000 kr; half of level 2's 1 moves up 4 000 kr; the top stays
+    assert c.creep_cost.tolist() == pytest.approx([2000.0, 2000.0, 0.0])
+    assert c.drop_loss_per_year.tolist() == pytest.approx([0.0, 24_000.0, 48_000.0])
+    with pytest.raises(ValueError, match="from 0 to 1"):
+        payment.level_creep(["1"], amounts, 1.5)
+
+
+def test_the_level_creep_scenario_leads_with_its_cost():
+    from carepay.provider_payment import answer
+
+    p = params.load("provider_payment", "level_creep")
+    r = pp.analyse(p, sources.load(pp.OREBRO))
+    keys = answer.key_results(r, p)
+    assert keys[0][0] == "level_creep_cost" and keys[0][2] == pytest.approx(float(r.level_creep.creep_cost.sum()))
+    assert "penalises the rehabilitation" in answer.level_creep(r, p)

@@ -258,3 +258,31 @@ def adaptation_year(
 def indexed(amount: float, growth_per_year: float, from_year: int, to_year: int) -> float:
     """An amount carried from one price year to another at a yearly growth rate (kr)."""
     return amount * (1 + growth_per_year) ** (to_year - from_year)
+
+
+def level_creep(levels, amounts: pd.Series, share: float) -> pd.DataFrame:
+    """Paid per level and month, what it costs when a share of each level's person-months are assessed one level
+    higher (the top level stays), and what a provider loses a year when a client drops one level (rehabilitation).
+    levels: each person-month's level; amounts: kr/month by level (index as the levels, in order). Per level:
+    person-months, the step up and down (kr/month), the cost of the share moving up (kr, over the person-months
+    given) and a level drop's loss to a provider (kr/year)."""
+    if not 0 <= share <= 1:
+        raise ValueError(f"share {share}: from 0 to 1")
+    a = amounts.astype(float)
+    order = list(a.index)
+    counts = pd.Series(np.asarray(levels)).astype(str).value_counts()
+    rows = []
+    for i, level in enumerate(order):
+        up = float(a.iloc[i + 1] - a.iloc[i]) if i + 1 < len(order) else 0.0
+        down = float(a.iloc[i] - a.iloc[i - 1]) if i > 0 else 0.0
+        n = float(counts.get(str(level), 0))
+        rows.append(
+            {
+                "level": str(level),
+                "person_months": n,
+                "step_up": up,
+                "creep_cost": share * n * up,
+                "drop_loss_per_year": 12 * down,
+            }
+        )
+    return pd.DataFrame(rows)

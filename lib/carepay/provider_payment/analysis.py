@@ -45,6 +45,7 @@ class ProviderPayment:
     leksand: pd.DataFrame  # Leksand–Rättvik's own question, per reading (leksand_question)
     adaptation: pd.DataFrame  # the in-house result month by month through the adaptation year
     proposed_rate: float  # the proposed payment per hour in 2018 prices (kr/hour)
+    level_creep: pd.DataFrame  # paid per level and month: clients moving up a level, and a level drop's loss
     notes: list[str] = field(default_factory=list)
 
 
@@ -324,6 +325,12 @@ def premiums(params: ProviderPaymentParams, orebro: DataPackage, bases: pd.DataF
 
 #: The unit and readable label of every column of the tables the report shows (carepay.units).
 RESULT_COLUMNS: dict[str, Columns] = {
+    "level_creep": {
+        "person_months": ("person-months", ""),
+        "step_up": ("kr/month", "one level up"),
+        "creep_cost": ("kr/year", "cost of the share moving up"),
+        "drop_loss_per_year": ("kr/year", "a provider's loss when a client drops a level"),
+    },
     "leksand": {
         "staff_cost_per_hour": ("kr/hour", "in-house cost of a working hour"),
         "break_even_client_share": ("%", "time at the client at which the price covers it"),
@@ -416,6 +423,7 @@ def analyse(params: ProviderPaymentParams, orebro: DataPackage) -> ProviderPayme
         leksand=(leksand := leksand_question(params))[0],
         adaptation=leksand[1],
         proposed_rate=proposed_rate(params, rate),
+        level_creep=payment.level_creep(df.level, amounts, params.level_creep_share),
         notes=notes,
     )
     annotate_result(result, RESULT_COLUMNS)

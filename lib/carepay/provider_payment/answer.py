@@ -108,7 +108,39 @@ def key_results(r: ProviderPayment, params: ProviderPaymentParams) -> list[KeyRe
         ),
         ("leksand_price_in_2018", f"Leksand–Rättvik's {number(price)} kr in 2018 prices", payment_indexed(params), "kr/hour"),
     ]
-    return leksand + orebro if params.focus == "leksand" else orebro + leksand
+    creep: list[KeyResult] = [
+        (
+            "level_creep_cost",
+            f"Paid per level and month: {percent(params.level_creep_share, 0)} of clients one level up",
+            float(r.level_creep.creep_cost.sum()),
+            "kr/year",
+        ),
+        (
+            "level_drop_loss_median",
+            "A provider's loss a year when a client drops one level (median over levels)",
+            float(r.level_creep.drop_loss_per_year[r.level_creep.drop_loss_per_year > 0].median()),
+            "kr/year",
+        ),
+    ]
+    if params.focus == "leksand":
+        return leksand + orebro + creep
+    if params.focus == "level_creep":
+        return creep + orebro + leksand
+    return orebro + leksand + creep
+
+
+def level_creep(r: ProviderPayment, params: ProviderPaymentParams) -> str:
+    """What level creep costs and what rehabilitation costs a provider under payment per level and month; chosen by
+    the numbers (r.level_creep)."""
+    c = r.level_creep
+    drops = c.drop_loss_per_year[c.drop_loss_per_year > 0]
+    return (
+        f"Paid per level and month, the payment follows the assessed level: if {percent(params.level_creep_share, 0)} "
+        f"of each level's clients were assessed one level higher, the municipality would pay **{kr(float(c.creep_cost.sum()))} "
+        f"a year** more. The other way, a client who improves and drops a level costs the provider "
+        f"{kr(float(drops.min()))} to {kr(float(drops.max()))} a year: payment per level penalises the rehabilitation "
+        "the reform wants, unless an outcome premium pays for it."
+    )
 
 
 def payment_indexed(params: ProviderPaymentParams) -> float:

@@ -117,11 +117,20 @@ class ProviderPaymentParams(QuestionParams):
         description="Payment per executed (or granted) hour under the proposal; null: today's hourly rate.",
         gt=0,
     )
-    focus: Literal["document", "leksand"] = param(
+    level_creep_share: float = param(
+        0.05,
+        unit="share 0-1 of each level's clients",
+        source="the issue's question: what 5 % of clients moving up one level would cost (no document gives a rate)",
+        description="Level creep: the share of each level's clients assessed one level higher.",
+        ge=0,
+        le=1,
+    )
+    focus: Literal["document", "leksand", "level_creep"] = param(
         "document",
         unit="choice",
         source="the analyst",
-        description="What the scenario is about: Örebro's payment basis, or Leksand–Rättvik's price on its own terms.",
+        description="What the scenario is about: Örebro's payment basis, Leksand–Rättvik's price on its own terms, "
+        "or level creep under payment per level and month.",
     )
     proposed_rate_year: int | None = param(
         None,
