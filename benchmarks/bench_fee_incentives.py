@@ -1,9 +1,11 @@
-"""User fees at scale: both fee schedules for 1 000 000 person-months, and a sweep of 1 000 elasticity values.
+"""User fees and provider payment at scale: the one Örebro model for 1 000 000 person-months.
 
     .venv/bin/python benchmarks/bench_fee_incentives.py [--person-months 1000000] [--elasticities 1000]
 
-The sweep runs on the default scenario's population (2 700 persons x 12 months): for each elasticity
-the hours respond, the proposal's fees are recomputed, and the net budget effect is summed.
+Steps: the shared synthetic population (carepay.home_care) at 1 000 000 person-months; both fee schedules on it; the
+whole fee question on it (fees, the response, the four combinations of fee and payment basis, who pays by income and
+household); the whole provider payment question on the same population; and a sweep of 1 000 elasticity values on
+the default scenario's population (2 700 persons x 12 months).
 """
 
 from __future__ import annotations
@@ -13,8 +15,9 @@ import argparse
 import numpy as np
 from common import footer, step
 
-from carepay import fees, params, population, sources
+from carepay import fees, home_care, params, sources
 from carepay.fee_incentives import analysis as fi
+from carepay.provider_payment import analysis as pa
 
 
 def main() -> None:
@@ -28,24 +31,19 @@ def main() -> None:
     cap, shares = rules["fee_cap"], fi.shares_of(p, pkg)
     persons = args.person_months // 12
     pop = p.population
+    big = pop.model_copy(
+        update={
+            "individuals": persons,
+            "hours_per_year": pop.hours_per_year * persons / pop.individuals,
+            "individuals_above_cap_hours": round(pop.individuals_above_cap_hours * persons / pop.individuals),
+        }
+    )
     df = step(
-        f"synthetic population, {persons * 12:,} person-months".replace(",", " "),
-        lambda: population.synthetic_fee_population(
-            persons,
-            pop.hours_per_year * persons / pop.individuals,
-            pop.individuals_above_cap_hours / pop.individuals,
-            cap / p.hourly_fee,
-            pop.sigma_month,
-            pop.income_median,
-            pop.income_sigma,
-            pop.housing_median,
-            pop.housing_sigma,
-            pop.supplement_income_limit,
-            pop.supplement_share,
-            rules["minimum_allowance_single"],
-            pop.alarm_share,
-            pop.seed,
-        ),
+        f"shared synthetic population, {persons * 12:,} person-months".replace(",", " "),
+        lambda: home_care.person_months(big, pkg, "fee_incentives"),
+    )
+    df["fee_headroom"] = fees.fee_headroom(
+        df.income_after_tax, df.housing_supplement, rules["minimum_allowance_single"], df.housing_cost
     )
     h, room, alarm = df.executed_hours.to_numpy(), df.fee_headroom.to_numpy(), df.alarm.to_numpy()
     step("today's fee (hourly, capped by cap and headroom)", lambda: fees.hourly_fee(h, room, p.hourly_fee, cap))
@@ -53,19 +51,22 @@ def main() -> None:
         "proposed fee (levels, share of headroom)",
         lambda: fees.level_fee(fees.fee_levels(h, alarm, p.thresholds), room, shares, cap),
     )
+    del df
     step(
-        "marginal prices under both schedules",
-        lambda: (
-            fees.marginal_price_today(h, room, p.hourly_fee, cap),
-            fees.band_price(h, alarm, room, p.thresholds, shares, cap),
-        ),
+        "the whole fee question, with the four combinations of fee and payment basis",
+        lambda: fi.analyse(p.model_copy(update={"population": big}), pkg, rules_pkg),
+    )
+    q = params.load("provider_payment")
+    step(
+        "the whole provider payment question on the same population",
+        lambda: pa.analyse(q.model_copy(update={"population": big}), pkg),
     )
     r = fi.analyse(p, pkg, rules_pkg)
     small = r.person_months
-    grid = np.linspace(-1.0, 0.0, args.elasticities)
+    grid = np.linspace(-0.99, 0.0, args.elasticities)
     step(
         f"sweep of {args.elasticities} elasticities on {len(small):,} person-months".replace(",", " "),
-        lambda: fi.behaviour_band(small, p, shares, cap, r.cost_per_hour, grid),
+        lambda: fi.behaviour_band(small, p, shares, small.fee_cap.to_numpy(), r.cost_per_hour, grid),
     )
     footer()
 

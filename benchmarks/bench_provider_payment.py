@@ -19,10 +19,11 @@ def main() -> None:
     args = ap.parse_args()
     df = step(
         "synthetic clients",
-        lambda: population.synthetic_home_care_clients(
-            args.clients, 1e6 * args.clients / 2700, 0.8, 0.56, 0.76, 1.1, 0.25, [0, 8, 16, 26, 40, 60, 80, 95, 108], seed=1
+        lambda: population.synthetic_home_care(
+            args.clients, 1e6 * args.clients / 2700, 0.63, 6.3, 0.3, 11200, 0.15, 5000, 0.1, 10000, 0.3, 0.0, 1, max_hours=150
         ),
     )
+    df["level"] = payment.levels_of(df.granted_hours, [0, 8, 16, 26, 40, 60, 80, 95, 108])
     print(f"  ({len(df):,} person-months)".replace(",", " "))
     amounts = pd.Series({str(k): 1000.0 * k for k in range(1, 10)})
     for basis in payment.BASES:

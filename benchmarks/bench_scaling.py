@@ -89,10 +89,11 @@ def one_size(n: int, group: str, trace: bool) -> list[dict[str, Any]]:
     elif group == "fee":
         df = step(
             "fee: synthetic person-months",
-            lambda: population.synthetic_fee_population(
-                persons, 370.0 * persons, 0.63, 6.3, 0.3, 11200, 0.15, 5000, 0.1, 10000, 0.3, 5000.0, 0.0, 2018
+            lambda: population.synthetic_home_care(
+                persons, 370.0 * persons, 0.63, 6.3, 0.3, 11200, 0.15, 5000, 0.1, 10000, 0.3, 0.0, 2018, max_hours=150
             ),
         )
+        df["fee_headroom"] = fees.fee_headroom(df.income_after_tax, df.housing_supplement, 5000.0, df.housing_cost)
         h, room, alarm = df.executed_hours.to_numpy(), df.fee_headroom.to_numpy(), df.alarm.to_numpy()
         thresholds, shares = [4, 6, 10, 15, 23, 35, 55, 85, 130], np.linspace(0, 1, 11)
         step(
@@ -112,13 +113,16 @@ def one_size(n: int, group: str, trace: bool) -> list[dict[str, Any]]:
             }
         )
         del df
-        step("fee: validate an extract of person-months", lambda: population.validate_fee_extract(extract, "bench", 5000.0, 2018))
+        step(
+            "fee: validate an extract of person-months",
+            lambda: population.validate_home_care_extract(extract, "bench", "fee_incentives", 2018),
+        )
     else:
         clients = step(
             "provider: synthetic clients",
-            lambda: population.synthetic_home_care_clients(
-                persons, 370.0 * persons, 0.8, 0.56, 0.76, 1.1, 0.25, [0, 8, 16, 26, 40, 60, 80, 95, 108], seed=1
-            ),
+            lambda: population.synthetic_home_care(
+                persons, 370.0 * persons, 0.63, 6.3, 0.3, 11200, 0.15, 5000, 0.1, 10000, 0.3, 0.0, 1, max_hours=150
+            ).assign(level=lambda d: payment.levels_of(d.granted_hours, [0, 8, 16, 26, 40, 60, 80, 95, 108])),
         )
         amounts = pd.Series({str(k): 1000.0 * k for k in range(1, 10)})
         step("provider: payment per level and month", lambda: payment.revenue(clients, "level_month", level_amounts=amounts))

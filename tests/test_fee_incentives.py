@@ -113,10 +113,18 @@ def test_document_figures(default):
         -default.revenue.set_index("result").value["Change in fee revenue"] / 400
     )
     cal = default.calibration.set_index("target")
-    assert cal.loc["individuals", "population"] == 2700
+    assert cal.loc["individuals with hours", "population"] == 2700
     assert cal.loc["executed hours a year", "population"] == pytest.approx(1e6)
     above = cal.iloc[2]
     assert abs(above.population - 1700) <= 10  # calibration tolerance: 10 persons of 2 700
+    for target, figure in (
+        ("all", "execution_ratio"),
+        ("in-house", "execution_ratio_in_house"),
+        ("external", "execution_ratio_external"),
+    ):
+        assert cal.loc[f"execution ratio, {target} (executed / granted)", "population"] == pytest.approx(
+            pkg.figure(figure), abs=0.005
+        )
     assert cal.loc["headroom 1–2\u00a0044\u00a0kr ('de allra flesta')", "population"] > 0.5
 
 
@@ -162,10 +170,10 @@ def test_bad_fee_extract(edit, message):
         "housing_cost": "5000",
     }
     with pytest.raises(ExtractError, match=message):
-        population.validate_fee_extract(_year({**row, **edit}), "fees.csv", 5136)
+        population.validate_home_care_extract(_year({**row, **edit}), "fees.csv", "fee_incentives")
 
 
-def test_fee_extract_computes_headroom():
+def test_a_fee_extract_is_read_for_its_year_with_alarm_and_household():
     row = {
         "person_id": "a",
         "period": "2018-01",
@@ -175,12 +183,37 @@ def test_fee_extract_computes_headroom():
         "housing_supplement": "1000",
         "housing_cost": "6000",
     }
-    out = population.validate_fee_extract(_year(row), "fees.csv", 5136)
-    assert out.fee_headroom.iloc[0] == 1864 and bool(out.alarm.iloc[0])
+    out = population.validate_home_care_extract(_year(row), "fees.csv", "fee_incentives")
+    assert bool(out.alarm.iloc[0]) and out.household.iloc[0] == "single"
     with pytest.raises(ExtractError, match="fees.csv: months of 2018; allowed: the twelve months of 2026"):
-        population.validate_fee_extract(_year(row), "fees.csv", 5136, year=2026)
+        population.validate_home_care_extract(_year(row), "fees.csv", "fee_incentives", year=2026)
     with pytest.raises(ExtractError, match="no rows for month\\(s\\) 2018-12; allowed: all twelve months of 2018"):
-        population.validate_fee_extract(_year(row).iloc[:11], "fees.csv", 5136)
+        population.validate_home_care_extract(_year(row).iloc[:11], "fees.csv", "fee_incentives")
+    no_income = {k: v for k, v in row.items() if k not in ("income_after_tax", "housing_supplement", "housing_cost")}
+    with pytest.raises(ExtractError, match="fee_incentives needs them"):
+        population.validate_home_care_extract(_year(no_income), "fees.csv", "fee_incentives")
+
+
+def test_the_minimum_allowance_for_couples_and_the_young_by_hand():
+    # 2018: single 1,3546 x 45 500 / 12 = 5 136 kr, each spouse 1,1446 x 45 500 / 12 = 4 340 kr (SoL 8 kap. 7 §)
+    single, spouse = 5136.0, 4340.0
+    household = np.array(["single", "couple", "single", "couple"])
+    age = np.array([80, 80, 60, 60])
+    plain = fees.minimum_allowance(single, spouse, household, age)
+    assert plain.tolist() == [5136, 4340, 5136, 4340]  # no raise unless the scenario sets one
+    raised = fees.minimum_allowance(single, spouse, household, age, young_raise=0.1)
+    assert raised.tolist() == pytest.approx([5136, 4340, 5649.6, 4774.0])  # +10 % under 65
+    # headroom: 12 000 + 1 000 - allowance - 6 000, never below 0
+    room = fees.fee_headroom(12000, 1000, raised, 6000)
+    assert room.tolist() == pytest.approx([1864, 2660, 1350.4, 2226.0])
+
+
+def test_the_free_hours_from_75_by_hand():
+    # Örebro 5.1.1: up to 8 service hours a month free from 75; the fee is on the rest
+    hours = np.array([5.0, 12.0, 12.0, 0.0])
+    age = np.array([80, 80, 70, 90])
+    assert fees.free_hours_charged(hours, age, 8).tolist() == [0, 4, 12, 0]
+    assert fees.free_hours_charged(hours, age, 0).tolist() == hours.tolist()  # left out: all hours charged
 
 
 def _year(row, year=2018):
@@ -297,7 +330,8 @@ def test_the_combinations_sentence_and_headlines_follow_the_numbers():
     c = r.combinations.set_index(["fee", "basis"])
     text = answer.combinations(r, p)
     assert f"**{signed_kr(float(c.net_cost_change[('proposed', 'level_month')]))} a year** whatever the response" in text
-    assert "holds only while providers are paid per executed hour" in text
+    rise = r.combinations.attrs["hours_change_share"] > 0
+    assert ("hours rise rather than fall" in text) == rise and ("needs today's payment basis" in text) == (not rise)
     assert answer.key_results(r, p)[0][0] == "fee_cap"  # the report's proposal first
     p2, r2 = _fee_question("fee_proposed_paid_per_level")
     keys = answer.key_results(r2, p2)
@@ -362,3 +396,77 @@ def test_the_bunching_scenario_leads_with_its_notches():
     assert f"**{kr(-float(r.notches.revenue_if_bunched.sum()))} a year**" in answer.bunching(r, p)
     _, default = _fee_question()
     assert r.notches.person_months_within_band.sum() > default.notches.person_months_within_band.sum()  # a wider band
+
+
+def test_the_out_of_pocket_response_by_hand():
+    # arc elasticity: d = 2 (p1 - p0) / (p1 + p0); hours x (2 + e d) / (2 - e d)
+    # 100 -> 50 kr an hour at -0,4: d = -2/3, e d = 4/15, factor (34/15) / (26/15) = 17/13
+    assert behaviour.factor(100, 50, -0.4) == pytest.approx(17 / 13)
+    # from a zero price to any price: d = 2, factor (2 - 0,8) / (2 + 0,8) = 3/7; both zero: no change
+    assert behaviour.factor(0, 100, -0.4) == pytest.approx(3 / 7) and behaviour.factor(0, 0, -0.4) == 1
+    # the generalised price: ((50 + 300) / (100 + 300)) ** -0,4
+    assert behaviour.factor(100, 50, -0.4, "generalised", 300) == pytest.approx((350 / 400) ** -0.4)
+    with pytest.raises(ValueError, match="price concept 'marginal'"):
+        behaviour.factor(1, 2, -0.4, "marginal")
+
+
+def test_hours_never_rise_above_the_hours_granted_by_hand():
+    # 10 h and 15 h today, 12 granted; the price halves: 10 x 17/13 = 13,08 is held at 12; 15 h (a temporary
+    # extension above granted) is not cut, and not raised; a price rise is never capped
+    after = behaviour.respond([10.0, 15.0, 10.0], [100, 100, 50], [50, 50, 100], -0.4, concept="out_of_pocket", granted=12)
+    assert after.tolist() == pytest.approx([12.0, 15.0, 10 * 13 / 17])
+
+
+def test_an_out_of_pocket_elasticity_must_stay_above_minus_one(project):
+    (project / "params" / "fee_incentives" / "e.yaml").write_text(
+        "title: t\ndescription: d\nelasticity:\n  low: -1.2\n", encoding="utf-8"
+    )
+    with pytest.raises(ParameterError, match="must be above -1"):
+        params.load("fee_incentives", "e")
+
+
+def test_the_fee_and_provider_payment_share_one_population_and_agree():
+    """One model: the same person-months in both questions; with the fee reform switched off (today's fee), the fee
+    question's payment per executed hour and per level and month, in all and by provision, are the provider payment
+    default's; with the payment reform switched off (paid per executed hour), its net cost change is the fee
+    question's net budget effect."""
+    from carepay.provider_payment import analysis as pa
+
+    fee_p, fee_r = _fee_question()
+    pay_p = params.load("provider_payment")
+    pay_r = pa.analyse(pay_p, sources.load(pa.OREBRO))
+    a, b = fee_r.person_months, pay_r.person_months
+    np.testing.assert_array_equal(a.executed_hours.to_numpy(), b.executed_hours.to_numpy())
+    np.testing.assert_array_equal(a.granted_hours.to_numpy(), b.granted_hours.to_numpy())
+    assert (a.provision.to_numpy() == b.provision.to_numpy()).all()
+    assert params.load("fee_incentives").level_boundaries == pay_p.level_boundaries  # one definition of the levels
+    c = fee_r.combinations.set_index(["fee", "basis"])
+    bases = pay_r.bases.set_index(["basis", "provision"])
+    for basis in ("executed_hours", "level_month"):
+        assert c.payment[("today", basis)] == pytest.approx(bases.payment[(basis, "all")])
+    change = pay_r.provision_change.set_index("provision").change
+    for prov in ("in_house", "external"):
+        assert c[f"payment_change_{prov}"][("today", "level_month")] == pytest.approx(change[prov])
+    band = fee_r.behaviour.set_index("elasticity")
+    assert c.net_cost_change[("proposed", "executed_hours")] == pytest.approx(-band.net_budget_effect[fee_p.elasticity.central])
+
+
+def test_both_questions_default_to_the_same_population_block():
+    fee, pay = params.load("fee_incentives").population, params.load("provider_payment").population
+    assert fee == pay
+
+
+def test_the_left_out_groups_are_shown_where_the_population_holds_them():
+    from carepay.fee_incentives import answer
+
+    p, r = _fee_question("couples_75_plus")
+    g = r.groups.set_index("group")
+    assert (g.persons > 0).all()  # alarm only, 75+, couples, under 65: all drawn in this scenario
+    assert g.persons["alarm only"] == p.population.alarm_only
+    keys = [k[0] for k in answer.key_results(r, p)]
+    assert keys[:4] == ["fee_change_alarm_only", "fee_change_aged_75_plus", "fee_change_couples", "fee_change_under_65"]
+    _, default = _fee_question()
+    assert "Not in this population: alarm only, couples" in answer.groups(default)
+    # the free hours lower today's fee of persons aged 75 and over against the same population without them
+    without = fi.analyse(p.model_copy(update={"free_hours_75_plus": 0}), sources.load(fi.PACKAGE), sources.load(fi.RULES))
+    assert g.fee_today["aged 75 and over"] < without.groups.set_index("group").fee_today["aged 75 and over"]

@@ -137,6 +137,7 @@ COINCIDENCES = {
         "execution.capitation.in_house",
         "execution.capitation.external",
         "population.sigma_month",
+        "guaranteed_response",  # half the gap, an assumption, not the 50 % execution ratio of the past
     },
 }
 
@@ -206,7 +207,10 @@ def test_a_typo_in_a_nested_key_suggests_the_blocks_own_key(project):
     with pytest.raises(ParameterError) as err:
         params.load("fee_incentives", "typo")
     msg = str(err.value)
-    assert "'elasticity.centrl': unknown parameter. Did you mean 'central'? Allowed here: central, low, high, nonfee_cost" in msg
+    assert (
+        "'elasticity.centrl': unknown parameter. Did you mean 'central'? Allowed here: price_concept, central, low, high, nonfee_cost"
+        in msg
+    )
 
 
 def test_block_errors_name_the_reason_first_without_dumping_the_block(project):

@@ -63,8 +63,34 @@ def test_calibrated_levels_keep_300_mnkr(default):
 
 def test_granted_time_with_guarantee():
     r = pp.analyse(params.load("provider_payment", "granted_time"), sources.load(pp.OREBRO))
-    g = r.guarantee.set_index("basis")
-    assert (g.payment_with_rule <= g.payment_without_rule).all() and g.loc["granted_hours", "saving"] > 0
+    g = r.guarantee
+    assert (g.payment_with_rule <= g.payment_without_rule + 1e-6).all()
+    for basis, part in g.groupby("basis"):
+        part = part.set_index("response")
+        # no response: the rule is a deduction and saves most; full response: every month at the minimum, no saving
+        assert part.saving[0.0] > part.saving[0.5] > part.saving[1.0] == pytest.approx(0, abs=1e-3), basis
+        assert part.hours_added[0.0] == 0 and part.hours_added[1.0] > part.hours_added[0.5] > 0
+        assert part.person_months_below_minimum[1.0] == 0
+
+
+def test_the_guaranteed_rule_with_a_provider_response_by_hand():
+    # granted 10 h, minimum 55 %: 5,5 h. Executed 3,5 h: a gap of 2 h; half closed gives 4,5 h, paid 4,5 / 5,5
+    executed = payment.guaranteed_response([3.5, 8.0], [10.0, 10.0], 0.55, 0.5)
+    assert executed.tolist() == pytest.approx([4.5, 8.0])
+    paid = payment.guaranteed_execution([1000.0, 1000.0], executed, [10.0, 10.0], 0.55)
+    assert paid.tolist() == pytest.approx([1000 * 4.5 / 5.5, 1000.0])
+    with pytest.raises(ValueError, match="response 2"):
+        payment.guaranteed_response([1.0], [1.0], 0.5, 2)
+
+
+def test_a_level_drop_against_the_prevention_premium_by_hand():
+    amounts = pd.Series([1000.0, 3000.0, 6000.0], index=["1", "2", "3"])
+    creep = payment.level_creep(["1", "2", "2", "3"], amounts, 0.0)
+    t = payment.drop_against_premium(creep, amounts, 0.03).set_index("level")
+    # dropping from 2 to 1 loses 12 x 2 000; the premium, 3 % of level 1's 1 000 kr a month, pays 360 a year
+    assert t.drop_loss_per_year["2"] == 24000 and t.premium_per_year["2"] == pytest.approx(360)
+    assert t.net_per_year["3"] == pytest.approx(12 * 0.03 * 3000 - 12 * 3000)
+    assert "1" not in t.index  # the lowest level cannot drop
 
 
 def test_premium_close_to_the_pilots_4_mnkr():
@@ -91,7 +117,7 @@ def test_bad_client_extract(row, message):
         "level": "2",
     }
     with pytest.raises(ExtractError, match=message):
-        population.validate_client_extract(_year({**base, **row}), "clients.csv", 0.1, range(1, 10))
+        population.validate_home_care_extract(_year({**base, **row}), "clients.csv", "provider_payment", extension_margin=0.1)
 
 
 def test_extension_within_margin_is_allowed():
@@ -103,16 +129,18 @@ def test_extension_within_margin_is_allowed():
         "executed_hours": "10.9",
         "level": "2",
     }
-    assert len(population.validate_client_extract(_year(base), "clients.csv", 0.1, range(1, 10))) == 12
+    out = population.validate_home_care_extract(_year(base), "clients.csv", "provider_payment", extension_margin=0.1)
+    assert len(out) == 12
+    without = {k: v for k, v in base.items() if k not in ("granted_hours", "provision")}
+    with pytest.raises(ExtractError, match="provider_payment needs them"):
+        population.validate_home_care_extract(_year(without), "clients.csv", "provider_payment")
 
 
 def test_client_extract_replaces_synthetic_data(project, default):
     cols = ["person_id", "period", "provision", "granted_hours", "executed_hours", "level"]
     default.person_months[cols].to_csv(project / "clients.csv", index=False)
     (project / "params" / "provider_payment" / "mine.yaml").write_text(
-        "title: t\ndescription: d\npopulation:\n  source: extract\n  extract_file: clients.csv\n  clients: 2700\n"
-        "  executed_hours_per_year: 1000000\n  sigma_person: 1.1\n  sigma_month: 0.25\n  seed: 1\n",
-        encoding="utf-8",
+        "title: t\ndescription: d\npopulation:\n  source: extract\n  extract_file: clients.csv\n", encoding="utf-8"
     )
     r = pp.analyse(params.load("provider_payment", "mine"), sources.load(pp.OREBRO))
     assert not r.synthetic and not r.person_months.synthetic.any()

@@ -1,13 +1,19 @@
 """Demand response: executed hours that react to the price of an hour, and estimating that reaction.
 
-The response is a constant elasticity with respect to the *generalised price* of an hour: the fee
-the individual pays for one more hour plus a non-fee cost of receiving it (time, effort), both in
-kr/hour. The non-fee cost keeps the elasticity defined where the fee price is zero (above the fee
-cap today) and is a parameter: the larger it is, the smaller the response to a given fee change.
+The price of an hour is the fee the individual pays for one more hour (kr/hour). Two price concepts:
 
-    hours_after = hours x ((price_after + c) / (price_before + c)) ** elasticity
+- out_of_pocket (default): the published home-care elasticities (about -0,4, Roquebert & Tenand; about -0,55,
+  Bourreau-Dubois and co-authors) are with respect to the out-of-pocket price. Applied as an arc (midpoint)
+  elasticity, so a move from or to a zero price (above the fee cap today) is defined:
 
-applied only where the price changes.
+      (h1 - h0) / mean(h0, h1) = e x (p1 - p0) / mean(p0, p1),  i.e.  h1 = h0 x (2 + e d) / (2 - e d)
+
+  with d = 2 (p1 - p0) / (p1 + p0), between -2 and 2; bounded for elasticities above -1.
+- generalised: a constant elasticity with respect to the fee plus a non-fee cost c of receiving an hour (time,
+  effort), h1 = h0 x ((p1 + c) / (p0 + c)) ** e; the larger c, the smaller the response.
+
+Either applies only where the price changes, and never takes hours above the hours granted (where known): a
+client cannot be executed more than the needs decision grants because the fee fell.
 """
 
 from __future__ import annotations
@@ -15,15 +21,45 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+PRICE_CONCEPTS = ("out_of_pocket", "generalised")
 
-def respond(hours, price_before, price_after, elasticity: float, nonfee_cost: float):
-    """Executed hours after a price change, hours/month (unchanged where the price does not change)."""
+
+def factor(price_before, price_after, elasticity, concept: str = "out_of_pocket", nonfee_cost=0.0):
+    """Hours after / hours before for a price change (kr/hour), under the price concept; broadcasts (one elasticity
+    per row against prices per column works)."""
+    p0, p1 = np.asarray(price_before, float), np.asarray(price_after, float)
+    e = np.asarray(elasticity, float)
+    if concept == "generalised":
+        c = np.asarray(nonfee_cost, float)
+        if np.any(c <= 0) and ((p0 <= 0) | (p1 <= 0)).any():
+            raise ValueError("a zero fee price needs a positive non-fee cost of an hour")
+        return ((p1 + c) / (p0 + c)) ** e
+    if concept != "out_of_pocket":
+        raise ValueError(f"price concept {concept!r}; allowed: {', '.join(PRICE_CONCEPTS)}")
+    total = p0 + p1
+    d = np.divide(2 * (p1 - p0), total, out=np.zeros(np.broadcast(p0, p1).shape), where=total > 0)
+    s = e * d
+    return (2 + s) / (2 - s)
+
+
+def capped(hours_before, hours_after, granted=None):
+    """Hours after a response, never above the hours granted where they rise (hours/month); hours already above
+    granted (a temporary extension) are not cut by the cap."""
+    if granted is None:
+        return hours_after
+    h0 = np.asarray(hours_before, float)
+    return np.minimum(hours_after, np.maximum(np.asarray(granted, float), h0))
+
+
+def respond(
+    hours, price_before, price_after, elasticity: float, nonfee_cost: float = 0.0, concept: str = "generalised", granted=None
+):
+    """Executed hours after a price change, hours/month (unchanged where the price does not change), capped at the
+    hours granted where given."""
     h = np.asarray(hours, float)
     p0, p1 = np.asarray(price_before, float), np.asarray(price_after, float)
-    if nonfee_cost <= 0 and ((p0 <= 0) | (p1 <= 0)).any():
-        raise ValueError("a zero fee price needs a positive non-fee cost of an hour")
-    ratio = (p1 + nonfee_cost) / (p0 + nonfee_cost)
-    return np.where(np.isclose(p0, p1), h, h * ratio**elasticity)
+    after = np.where(np.isclose(p0, p1), h, h * factor(p0, p1, elasticity, concept, nonfee_cost))
+    return capped(h, after, granted)
 
 
 def synthetic_panel(

@@ -61,6 +61,31 @@ def rules_for_year(pkg: DataPackage, year: int) -> dict[str, float]:
     return out
 
 
+def minimum_allowance(single, spouse, household, age=None, young_raise: float = 0.0, young_below: int = 65):
+    """The minimum allowance (minimibelopp) of each person-month, kr/month: the single amount, or for spouses and
+    partners living together each one's spouse amount (SoL 8 kap. 7 §; data/national_fee_rules), raised by
+    young_raise (share 0-1) for persons under young_below years where the age is known. The 10 % many
+    municipalities add for the younger is their choice the law allows (SoL 8 kap. 7 § second paragraph: a higher
+    amount where a person has needs the standard amount does not cover), not a national rule: 0 unless a scenario
+    sets it."""
+    amount = np.where(np.asarray(household) == "couple", np.asarray(spouse, float), np.asarray(single, float))
+    if young_raise and age is not None:
+        amount = np.where(np.asarray(age) < young_below, amount * (1 + young_raise), amount)
+    return amount
+
+
+def free_hours_charged(hours, age, free_hours: float, from_age: int = 75):
+    """Executed hours that carry a fee today, hours/month: Örebro gives persons aged 75 and over up to eight service
+    hours a month without a needs assessment, within the fee cap ('8 fria timmar för 75 år och äldre', Örebro 5.1.1;
+    'Gratis insteg i hemvården via fria 8 timmar'); those hours are free. free_hours is the scenario's (8 in Örebro,
+    0 to leave them out as the report's fee model does); the person's hours less them, never below 0."""
+    h = np.asarray(hours, float)
+    if not free_hours:
+        return h
+    free = np.where(np.asarray(age) >= from_age, float(free_hours), 0.0)
+    return np.maximum(h - free, 0.0)
+
+
 def fee_headroom(income_after_tax, housing_supplement, minimum_allowance, housing_cost):
     """Fee headroom (avgiftsutrymme), kr/month: income after tax + housing supplement - minimum allowance
     - housing cost, never below 0 (Örebro 7.4.1, 'Så här beräknas avgiftsutrymmet')."""

@@ -175,6 +175,17 @@ def guaranteed_execution(payment_amount, executed_hours, granted_hours, minimum_
     return np.asarray(payment_amount, float) * factor
 
 
+def guaranteed_response(executed_hours, granted_hours, minimum_share: float, response: float):
+    """Executed hours a month once providers respond to a guaranteed minimum execution share: a provider below the
+    minimum closes the share `response` (0-1) of its gap to minimum x granted (0: none, the rule is a deduction; 1:
+    every client-month reaches the minimum). Hours at or above the minimum are unchanged."""
+    if not 0 <= response <= 1:
+        raise ValueError(f"response {response}: a share from 0 to 1")
+    executed = np.asarray(executed_hours, float)
+    gap = np.maximum(minimum_share * np.asarray(granted_hours, float) - executed, 0.0)
+    return executed + response * gap
+
+
 def premium(base_payment, premium_share: float, goal_reached):
     """Outcome premium (effektpremie): a share of the base payment, paid where the goal is reached (kr)."""
     return np.asarray(base_payment, float) * premium_share * np.asarray(goal_reached, float)
@@ -286,3 +297,34 @@ def level_creep(levels, amounts: pd.Series, share: float) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+def drop_against_premium(creep: pd.DataFrame, amounts: pd.Series, premium_share: float) -> pd.DataFrame:
+    """Paid per level and month, a client's level drop (rehabilitation) against an outcome premium for it: per level
+    (from level_creep), the provider's loss a year when a client drops to the level below, the premium a year at
+    premium_share of the lower level's amount (Örebro 5.1.4: a prevention premium of 3 % of the base), and what is
+    left (kr/year; negative: rehabilitation still costs the provider)."""
+    a = amounts.astype(float)
+    a.index = a.index.astype(str)
+    below = a.shift(1)
+    out = creep.loc[creep.drop_loss_per_year > 0, ["level", "drop_loss_per_year"]].reset_index(drop=True)
+    out["premium_per_year"] = 12 * premium_share * out.level.astype(str).map(below).to_numpy(float)
+    out["net_per_year"] = out.premium_per_year - out.drop_loss_per_year
+    return out
+
+
+def levels_of(granted_hours, boundaries) -> np.ndarray:
+    """The support level (1-9, as text) of granted hours a month, from the lower bounds of levels 1-9 (hours/month)."""
+    bounds = np.asarray(boundaries, float)
+    return np.searchsorted(bounds, np.asarray(granted_hours, float), side="right").astype(str)
+
+
+def level_month_payments(frame: pd.DataFrame, hourly_rate: float, target_total: float) -> tuple[np.ndarray, pd.Series]:
+    """Paid per level and month with amounts calibrated to keep target_total (kr/year; calibrate_level_amounts at the
+    frame's execution ratio): each person-month's payment (kr) and the amounts (kr/month by level). frame: person-
+    months with level, granted_hours and executed_hours."""
+    by_level = frame.groupby("level").agg(person_months=("granted_hours", "size"), granted=("granted_hours", "sum"))
+    by_level.index = by_level.index.astype(str)
+    ratio = float(frame.executed_hours.sum() / frame.granted_hours.sum())
+    amounts = calibrate_level_amounts(by_level.granted, by_level.person_months, hourly_rate, ratio, target_total, months=1).amount
+    return per_level_month(frame.level.astype(str), amounts), amounts

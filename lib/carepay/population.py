@@ -245,7 +245,23 @@ def _months(year: int, months: int, persons: int) -> pd.Categorical:
     return pd.Categorical.from_codes(np.tile(np.arange(months), persons), [f"{year}-{m:02d}" for m in range(1, months + 1)])
 
 
-def synthetic_fee_population(
+def _within(hours: np.ndarray, limit: np.ndarray) -> np.ndarray:
+    """Person x month hours with no month above the person's limit, each person's total kept: the excess of the
+    months above it spread over the others in proportion (repeated until none is above; a limit below the average
+    cannot be met and leaves the months at the average)."""
+    h = hours.copy()
+    lim = np.maximum(limit, h.mean(axis=1))[:, None]
+    for _ in range(50):
+        over = np.maximum(h - lim, 0.0)
+        if not over.any():
+            break
+        h -= over
+        under = np.where(h < lim, h, 0.0)
+        h += under * (over.sum(axis=1, keepdims=True) / np.maximum(under.sum(axis=1, keepdims=True), 1e-300))
+    return h
+
+
+def synthetic_home_care(
     individuals: int,
     hours_per_year: float,
     share_above_cap_hours: float,
@@ -257,66 +273,121 @@ def synthetic_fee_population(
     housing_sigma: float,
     supplement_income_limit: float,
     supplement_share: float,
-    minimum_allowance: float | pd.Series,
     alarm_share: float,
     seed: int,
+    in_house_share: float = 0.75,
+    execution_in_house: float = 0.56,
+    execution_external: float = 0.76,
+    max_execution: float = 1.1,
+    couple_share: float = 0.0,
+    young_share: float = 0.0,
+    aged_75_plus_share: float = 0.0,
+    alarm_only: int = 0,
+    max_hours: float = np.inf,
     year: int = 2018,
     months: int = 12,
 ) -> pd.DataFrame:
-    """SYNTHETIC person-months of home care calibrated to the Örebro aggregates.
+    """SYNTHETIC person-months of Örebro home care: executed and granted hours, provision, income, housing, household
+    and age; the one population both the fee and the provider payment act on.
 
-    Each person's average monthly hours come from a lognormal chosen so that the mean is
-    hours_per_year / individuals / months and share_above_cap_hours of persons are above cap_hours;
-    persons are placed at evenly spaced quantiles (then shuffled) so the share is met closely, and all
-    hours are scaled so the year's total is exact. Months vary around the person's average (sigma_month).
-    Income after tax and housing cost are lognormal; persons under supplement_income_limit get a housing
-    supplement of supplement_share x housing cost. Fee headroom follows the national rule, with the minimum allowance (kr/month)
-    given, or in force in each month (a Series by period, YYYY-MM)."""
+    Each person's average monthly executed hours come from a lognormal chosen so that the mean is
+    hours_per_year / individuals / months and share_above_cap_hours of persons are above cap_hours; persons are
+    placed at evenly spaced quantiles (then shuffled) so the share is met closely, no one's average above max_hours
+    (a lognormal's tail has persons above the hours a month has), and all hours are scaled so the year's total is
+    exact. Months vary around the person's average (sigma_month). Income after tax and housing cost
+    are lognormal; persons under supplement_income_limit get a housing supplement of supplement_share x housing
+    cost. A person is in-house with probability in_house_share (share of clients); granted hours a month are the
+    person's average executed hours over the provision's execution ratio, and a month above granted x
+    max_execution (the temporary-extension margin) gives its excess to the person's other months. Households are couples with probability
+    couple_share; ages are under 65 with probability young_share, 75 or over with aged_75_plus_share, else 65-74.
+    alarm_only persons with a safety alarm and no hours are added after the others (level 0 of the proposed fee).
+    The draws of hours, incomes, housing and alarms come first and in the same order whatever the other options, so
+    the fee's population does not move when they change."""
     from scipy.stats import norm
-
-    from carepay.fees import fee_headroom
 
     rng = np.random.default_rng(seed)
     mean = hours_per_year / individuals / months
     median, sigma = lognormal_for(share_above_cap_hours, cap_hours, mean)
     q = (np.arange(individuals) + 0.5) / individuals
     person_mean = rng.permutation(median * np.exp(sigma * norm.ppf(q)))
+    total = mean * individuals
+    for _ in range(50):  # no one above max_hours on average; the hours cut go to the others above the cap's hours
+        person_mean = np.minimum(person_mean, max_hours)
+        room = (person_mean > cap_hours) & (person_mean < max_hours)
+        short = total - person_mean.sum()
+        if short <= 1e-9 * total or not room.any():
+            break
+        person_mean[room] *= 1 + short / person_mean[room].sum()
     noise = np.exp(rng.normal(0, sigma_month, (individuals, months)))
     noise /= noise.mean(axis=1, keepdims=True)
     hours = person_mean[:, None] * noise
     hours *= hours_per_year / hours.sum()
+    person_mean = hours.mean(axis=1)
     income = income_median * np.exp(rng.normal(0, income_sigma, individuals))
     housing = housing_median * np.exp(rng.normal(0, housing_sigma, individuals))
     supplement = np.where(income < supplement_income_limit, supplement_share * housing, 0.0)
     alarm = rng.random(individuals) < alarm_share
+    in_house = rng.random(individuals) < in_house_share
+    ratio = np.where(in_house, execution_in_house, execution_external)
+    granted = person_mean / ratio
+    hours = _within(hours, granted * max_execution)
+    couple = rng.random(individuals) < couple_share
+    u = rng.random(individuals)
+    age = np.where(
+        u < young_share,
+        rng.integers(40, 65, individuals),
+        np.where(u >= 1 - aged_75_plus_share, rng.integers(75, 100, individuals), rng.integers(65, 75, individuals)),
+    )
+    if alarm_only:
+        extra = alarm_only
+        hours = np.vstack([hours, np.zeros((extra, months))])
+        income = np.concatenate([income, income_median * np.exp(rng.normal(0, income_sigma, extra))])
+        housing = np.concatenate([housing, housing_median * np.exp(rng.normal(0, housing_sigma, extra))])
+        supplement = np.concatenate(
+            [supplement, np.where(income[-extra:] < supplement_income_limit, supplement_share * housing[-extra:], 0.0)]
+        )
+        alarm = np.concatenate([alarm, np.ones(extra, bool)])
+        in_house = np.concatenate([in_house, np.zeros(extra, bool)])
+        granted = np.concatenate([granted, np.zeros(extra)])
+        couple = np.concatenate([couple, rng.random(extra) < couple_share])
+        age = np.concatenate([age, rng.integers(75, 100, extra)])
+    persons = len(granted)
     rep = lambda a: np.repeat(a, months)  # noqa: E731
-    df = pd.DataFrame(
+    return pd.DataFrame(
         {
-            "person_id": rep(np.arange(individuals)),
-            "period": _months(year, months, individuals),
+            "person_id": rep(np.arange(persons)),
+            "period": _months(year, months, persons),
             "executed_hours": hours.ravel(),
+            "granted_hours": rep(granted),
+            "provision": _text(rep(in_house.astype(np.int8)), ["external", "in_house"]),
             "alarm": rep(alarm),
             "income_after_tax": rep(income),
             "housing_supplement": rep(supplement),
             "housing_cost": rep(housing),
+            "household": _text(rep(couple.astype(np.int8)), ["single", "couple"]),
+            "age": rep(age.astype(np.int64)),
+            "synthetic": True,
         }
     )
-    df["minimum_allowance"] = (
-        df.period.map(minimum_allowance) if isinstance(minimum_allowance, pd.Series) else float(minimum_allowance)
-    )
-    df["fee_headroom"] = fee_headroom(df.income_after_tax, df.housing_supplement, df.minimum_allowance, df.housing_cost)
-    df["synthetic"] = True
-    return df
 
 
 def fee_calibration_report(
-    df: pd.DataFrame, individuals: int, hours_per_year: float, above_cap: int, cap_hours: float, cap: float
+    df: pd.DataFrame,
+    individuals: int,
+    hours_per_year: float,
+    above_cap: int,
+    cap_hours: float,
+    cap: float,
+    execution: dict[str, float] | None = None,
 ) -> pd.DataFrame:
-    """The synthetic fee population against the document's aggregates, and its headroom profile."""
+    """The synthetic home-care population against the document's aggregates (persons with hours, hours, persons above
+    the cap's hours, and where given the execution ratios {'all', 'in_house', 'external'}), with its headroom
+    profile and who it holds (alarm only, couples, aged 75 and over)."""
     per_person = df.groupby("person_id").executed_hours.mean()
     room = df.groupby("person_id").fee_headroom.first()
+    with_hours = per_person > 0
     rows = [
-        {"target": "individuals", "document": individuals, "population": df.person_id.nunique(), "unit": "persons"},
+        {"target": "individuals with hours", "document": individuals, "population": int(with_hours.sum()), "unit": "persons"},
         {"target": "executed hours a year", "document": hours_per_year, "population": df.executed_hours.sum(), "unit": "hours"},
         {
             "target": f"individuals above {decimal(cap_hours, 2)} h/month (the fee cap's hours)",
@@ -324,6 +395,19 @@ def fee_calibration_report(
             "population": int((per_person > cap_hours).sum()),
             "unit": "persons",
         },
+    ]
+    if execution and "granted_hours" in df.columns:
+        for key, label in (("all", "all"), ("in_house", "in-house"), ("external", "external")):
+            part = df if key == "all" else df[df.provision == key]
+            rows.append(
+                {
+                    "target": f"execution ratio, {label} (executed / granted)",
+                    "document": execution[key],
+                    "population": float(part.executed_hours.sum() / part.granted_hours.sum()),
+                    "unit": "share",
+                }
+            )
+    rows += [
         {"target": "headroom 0 (pay nothing)", "document": np.nan, "population": float((room <= 0).mean()), "unit": "share"},
         {
             "target": f"headroom 1–{kr(cap)} ('de allra flesta')",
@@ -333,6 +417,18 @@ def fee_calibration_report(
         },
         {"target": "headroom above the cap", "document": np.nan, "population": float((room > cap).mean()), "unit": "share"},
     ]
+    first = df.groupby("person_id").first()
+    rows.append(
+        {"target": "alarm only (no hours)", "document": np.nan, "population": int((~with_hours).sum()), "unit": "persons"}
+    )
+    if "household" in first.columns:
+        rows.append(
+            {"target": "couples", "document": np.nan, "population": float((first.household == "couple").mean()), "unit": "share"}
+        )
+    if "age" in first.columns:
+        rows.append(
+            {"target": "aged 75 and over", "document": np.nan, "population": float((first.age >= 75).mean()), "unit": "share"}
+        )
     out = pd.DataFrame(rows)
     out["error"] = out.population - out.document
     return out
@@ -346,90 +442,28 @@ def is_month(text: object) -> bool:
     return isinstance(text, str) and len(text) == 7 and text[4] == "-" and text[:4].isdigit() and text[5:] in MONTHS
 
 
-def validate_fee_extract(
-    raw: pd.DataFrame, where: str, minimum_allowance: float | pd.Series, year: int | None = None
+def validate_home_care_extract(
+    raw: pd.DataFrame, where: str, question: str, year: int | None = None, extension_margin: float | None = None
 ) -> pd.DataFrame:
-    """An analyst's person-month extract for the fee question (carepay/schemas/home_care_fee_person_months.json);
-    the headroom given, or computed from its parts with the minimum allowance (kr/month; a Series by period
-    gives the one in force in each month)."""
-    out = schemas.validate(raw, "home_care_fee_person_months", where)
+    """An analyst's Örebro home-care person-months (carepay/schemas/home_care_person_months.json), with the columns
+    `question` needs (fee_incentives: the headroom or its parts; provider_payment: granted hours and provision), for
+    the twelve months of one year (the scenario's where given). Left-out alarm is 0 and household single. Executed
+    hours above granted are allowed only within extension_margin (share 0-1), where given."""
+    out = schemas.validate(raw, "home_care_person_months", where, question=question)
     whole_year(out, where, year)
-    out["alarm"] = out.alarm == 1
-    if "fee_headroom" not in out.columns:
-        from carepay.fees import fee_headroom
-
-        out["minimum_allowance"] = (
-            out.period.map(minimum_allowance) if isinstance(minimum_allowance, pd.Series) else float(minimum_allowance)
-        )
-        out["fee_headroom"] = fee_headroom(out.income_after_tax, out.housing_supplement, out.minimum_allowance, out.housing_cost)
-    out["synthetic"] = False
-    return out
-
-
-# --- home-care clients for the provider payment question --------------------------------------
-
-
-def synthetic_home_care_clients(
-    clients: int,
-    executed_hours_per_year: float,
-    in_house_share: float,
-    ratio_in_house: float,
-    ratio_external: float,
-    sigma_person: float,
-    sigma_month: float,
-    boundaries,
-    seed: int,
-    year: int = 2018,
-    months: int = 12,
-    max_execution: float = 1.1,
-) -> pd.DataFrame:
-    """SYNTHETIC person-months of home care: provision (in-house or external), granted and executed hours, level.
-
-    Granted hours a month are lognormal across clients (sigma_person); each client is in-house with
-    probability in_house_share; executed = granted x the provision's execution ratio x a monthly factor
-    (sigma_month, mean 1 per client), never above granted x max_execution (the temporary-extension margin),
-    scaled so the year's executed hours are exact. The level is the band of granted hours (boundaries: lower
-    bounds of levels 1-9)."""
-    rng = np.random.default_rng(seed)
-    granted = np.exp(rng.normal(0, sigma_person, clients))
-    in_house = rng.random(clients) < in_house_share
-    ratio = np.where(in_house, ratio_in_house, ratio_external)
-    month = np.exp(rng.normal(0, sigma_month, (clients, months)))
-    month /= month.mean(axis=1, keepdims=True)
-    executed = granted[:, None] * np.minimum(ratio[:, None] * month, max_execution)
-    scale = executed_hours_per_year / executed.sum()
-    granted, executed = granted * scale, executed * scale
-    bounds = np.asarray(boundaries, float)
-    level = np.searchsorted(bounds, granted, side="right")  # 1..9
-    rep = lambda a: np.repeat(a, months)  # noqa: E731
-    return pd.DataFrame(
-        {
-            "person_id": rep(np.arange(clients)),
-            "period": _months(year, months, clients),
-            "provision": _text(rep(in_house.astype(np.int8)), ["external", "in_house"]),
-            "granted_hours": rep(granted),
-            "executed_hours": executed.ravel(),
-            "level": _text(rep(level - 1), [str(k) for k in range(1, len(bounds) + 1)]),
-            "synthetic": True,
-        }
-    )
-
-
-def validate_client_extract(raw: pd.DataFrame, where: str, extension_margin: float, levels: Iterable[int]) -> pd.DataFrame:
-    """An analyst's person-month extract for provider payment (carepay/schemas/home_care_client_person_months.json).
-    Executed hours above granted are allowed only within the temporary-extension margin (share 0-1)."""
-    out = schemas.validate(raw, "home_care_client_person_months", where, {"level": list(levels)})
-    whole_year(out, where)
-    over = out.executed_hours > out.granted_hours * (1 + extension_margin) + 1e-9
-    if over.any():
-        _fail(
-            raw,
-            where,
-            over,
-            "executed_hours",
-            f"exceeds granted hours by more than the temporary-extension margin ({percent(extension_margin, 0)})",
-            f"at most granted x {1 + extension_margin:g}",
-        )
-    out["level"] = out.level.astype(str)
+    out["alarm"] = (out.alarm == 1) if "alarm" in out.columns else False
+    if "household" not in out.columns:
+        out["household"] = "single"
+    if extension_margin is not None and "granted_hours" in out.columns:
+        over = out.executed_hours > out.granted_hours * (1 + extension_margin) + 1e-9
+        if over.any():
+            _fail(
+                raw,
+                where,
+                over,
+                "executed_hours",
+                f"exceeds granted hours by more than the temporary-extension margin ({percent(extension_margin, 0)})",
+                f"at most granted x {1 + extension_margin:g}",
+            )
     out["synthetic"] = False
     return out

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from carepay import behaviour, fees, payment, population
+from carepay import behaviour, fees, home_care, payment, population
 from carepay.fee_incentives.params import FeeIncentivesParams
 from carepay.formats import decimal, kr
 from carepay.sources import DataPackage, ExtractError
@@ -47,6 +47,8 @@ class FeeIncentives:
     by_income: pd.DataFrame  # who pays more and who pays less by tenth of income after housing
     above_cap: dict  # persons whose headroom reaches the cap: their share of persons and of the fee cut
     notches: pd.DataFrame  # per threshold of the proposed fee: person-months just above it, the jump, bunching's cost
+    by_household: pd.DataFrame  # who pays more and less by household type and age band
+    groups: pd.DataFrame  # the groups the report's model leaves out, as this population holds them
     notes: list[str] = field(default_factory=list)
 
 
@@ -130,11 +132,20 @@ def revenue_table(df: pd.DataFrame, pkg: DataPackage, cph: float) -> pd.DataFram
     return pd.DataFrame(rows, columns=["result", "value", "unit", "document"])
 
 
+def charged_today(df: pd.DataFrame, hours: ArrayLike, params: FeeIncentivesParams) -> np.ndarray:
+    """The hours that carry today's hourly fee (hours/month): all, less the free hours of persons aged 75 and over
+    where the scenario gives them and the person-months carry an age (carepay.fees.free_hours_charged)."""
+    if not params.free_hours_75_plus or "age" not in df.columns:
+        return np.asarray(hours, float)
+    return fees.free_hours_charged(hours, df.age, params.free_hours_75_plus)
+
+
 def _apply(
     df: pd.DataFrame, hours: ArrayLike, params: FeeIncentivesParams, shares: ArrayLike, cap: ArrayLike
 ) -> tuple[np.ndarray, np.ndarray]:
     """Fees today and under the proposal for given hours (kr/month per person-month)."""
-    today = fees.hourly_fee(hours, df.fee_headroom, params.hourly_fee, cap, np.where(df.alarm, params.alarm_fee, 0.0))
+    charged = charged_today(df, hours, params)
+    today = fees.hourly_fee(charged, df.fee_headroom, params.hourly_fee, cap, np.where(df.alarm, params.alarm_fee, 0.0))
     prop = fees.level_fee(fees.fee_levels(hours, df.alarm, params.thresholds), df.fee_headroom, shares, cap)
     return today, prop
 
@@ -142,13 +153,59 @@ def _apply(
 def response_inputs(
     df: pd.DataFrame, params: FeeIncentivesParams, shares: ArrayLike, cap: ArrayLike
 ) -> tuple[np.ndarray, np.ndarray, float]:
-    """What every elasticity shares: the price of one more hour today and under the proposal (kr/hour) and
-    today's fee revenue (kr/year). Computed once, then reused for every elasticity tried."""
+    """What every elasticity shares: the out-of-pocket price of an hour today and under the proposal (kr/hour) and
+    today's fee revenue (kr/year). Computed once, then reused for every elasticity tried.
+
+    The out-of-pocket price is the fee per executed hour a person pays at today's hours (fee / hours; 0 without
+    hours), as the hourly co-payment the published elasticities are measured against (Roquebert & Tenand; Bourreau-
+    Dubois and co-authors). The price of one more hour (the marginal fee) is zero above today's cap and within a
+    level of the proposal, where no elasticity is defined; the report shows it beside, as the incentive at the
+    margin (zero_price, price_by_hours_band, notches). The generalised price adds the non-fee cost to it
+    (carepay.behaviour)."""
     h = df.executed_hours.to_numpy()
-    p0 = fees.marginal_price_today(h, df.fee_headroom, params.hourly_fee, cap)
-    p1 = fees.band_price(h, df.alarm, df.fee_headroom, params.thresholds, shares, cap)
-    today, _ = _apply(df, h, params, shares, cap)
+    today, proposal = _apply(df, h, params, shares, cap)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p0 = np.where(h > 0, today / h, 0.0)
+        p1 = np.where(h > 0, proposal / h, 0.0)
     return p0, p1, float(today.sum())
+
+
+def marginal_price_today(df: pd.DataFrame, hours: ArrayLike, params: FeeIncentivesParams, cap: ArrayLike) -> np.ndarray:
+    """Today's price of one more hour (kr/hour): the hourly fee until the cap or the headroom is reached, and zero
+    within a person's free hours (aged 75 and over, where the scenario gives them)."""
+    price = fees.marginal_price_today(charged_today(df, hours, params), df.fee_headroom, params.hourly_fee, cap)
+    if params.free_hours_75_plus and "age" in df.columns:
+        free = (np.asarray(df.age) >= 75) & (np.asarray(hours, float) < params.free_hours_75_plus)
+        price = np.where(free, 0.0, price)
+    return price
+
+
+def granted(df: pd.DataFrame) -> np.ndarray | None:
+    """Granted hours a month of each person-month, where the person-months carry them (the response's cap)."""
+    return df.granted_hours.to_numpy(float) if "granted_hours" in df.columns else None
+
+
+def response(
+    df: pd.DataFrame,
+    params: FeeIncentivesParams,
+    p0: np.ndarray,
+    p1: np.ndarray,
+    elasticity: float,
+    nonfee_cost: float | None = None,
+    concept: str | None = None,
+) -> np.ndarray:
+    """Executed hours a month after the fee's change in the price of an hour (carepay.behaviour.respond), under the
+    scenario's price concept (or concept), capped at the hours granted."""
+    e = params.elasticity
+    return behaviour.respond(
+        df.executed_hours.to_numpy(),
+        p0,
+        p1,
+        elasticity,
+        e.nonfee_cost if nonfee_cost is None else nonfee_cost,
+        e.price_concept if concept is None else concept,
+        granted(df),
+    )
 
 
 def behaviour_band(
@@ -165,7 +222,7 @@ def behaviour_band(
     p0, p1, today = inputs if inputs is not None else response_inputs(df, params, shares, cap)
     rows = []
     for e in elasticities:
-        h1 = behaviour.respond(h, p0, p1, e, params.elasticity.nonfee_cost)
+        h1 = response(df, params, p0, p1, e)
         _, prop1 = _apply(df, h1, params, shares, cap)
         d_hours = h1.sum() - h.sum()
         rows.append(
@@ -208,52 +265,50 @@ def by_band(df: pd.DataFrame, column: str, bands: list[float], unit: str) -> pd.
 
 
 def person_months(
-    params: FeeIncentivesParams, rules: dict, rules_pkg: DataPackage
+    params: FeeIncentivesParams, rules: dict, rules_pkg: DataPackage, pkg: DataPackage
 ) -> tuple[pd.DataFrame, bool, pd.DataFrame, list[str]]:
-    """Step 1: home-care person-months (hours/month, fee headroom kr/month): the analyst's extract, or synthetic ones
-    calibrated to the report's aggregates (with the calibration report). Each month carries the fee cap and
-    minimum allowance in force in it (kr/month)."""
+    """Step 1: Örebro's home-care person-months (carepay.home_care: the analyst's extract, or synthetic ones calibrated
+    to the report's aggregates, with the calibration report), each with the fee cap and the minimum allowance in
+    force in its month for the person's household and age (kr/month) and the fee headroom (kr/month) where the
+    extract does not give it."""
     notes: list[str] = []
     pop = params.population
     cap = rules["fee_cap"]
-    if pop.source == "extract":
-        raw, where = population.read_extract(pop.extract_file)
-        periods = raw.period.unique() if "period" in raw.columns else []
-        try:
-            monthly = fees.rules_by_month(rules_pkg, [p for p in periods if population.is_month(p)])
-        except ValueError as err:
-            raise ExtractError(f"{where}: {err}") from None
-        df = population.validate_fee_extract(raw, where, monthly.minimum_allowance_single, params.year)
-        df["fee_cap"] = df.period.map(monthly.fee_cap)
-        return df, False, pd.DataFrame(), notes
-    monthly = fees.rules_by_month(rules_pkg, [f"{params.year}-{m:02d}" for m in range(1, 13)])
-    cap_hours = cap / params.hourly_fee
-    index = rules["price_base_amount"] / fees.rules_for_year(rules_pkg, pop.income_year)["price_base_amount"]
-    if index != 1:
-        notes.append(
-            f"Incomes, housing costs and the housing-supplement limit are in {pop.income_year} kronor, "
-            f"raised by the price base amount to {params.year} (× {decimal(index, 3)})."
+    index = 1.0
+    if pop.source == "synthetic":
+        index = rules["price_base_amount"] / fees.rules_for_year(rules_pkg, pop.income_year)["price_base_amount"]
+        if index != 1:
+            notes.append(
+                f"Incomes, housing costs and the housing-supplement limit are in {pop.income_year} kronor, "
+                f"raised by the price base amount to {params.year} (× {decimal(index, 3)})."
+            )
+    df = home_care.person_months(pop, pkg, "fee_incentives", params.year, index)
+    where = pop.extract_file or "the synthetic population"
+    try:
+        monthly = fees.rules_by_month(rules_pkg, pd.unique(df.period.astype(str)))
+    except ValueError as err:
+        raise ExtractError(f"{where}: {err}") from None
+    period = df.period.astype(str)
+    df["fee_cap"] = period.map(monthly.fee_cap).to_numpy()
+    if "fee_headroom" not in df.columns:
+        df["minimum_allowance"] = fees.minimum_allowance(
+            period.map(monthly.minimum_allowance_single).to_numpy(),
+            period.map(monthly.minimum_allowance_spouse).to_numpy(),
+            df.household,
+            df.age if "age" in df.columns else None,
+            params.young_allowance_raise,
         )
-    df = population.synthetic_fee_population(
+        df["fee_headroom"] = fees.fee_headroom(df.income_after_tax, df.housing_supplement, df.minimum_allowance, df.housing_cost)
+    if pop.source == "extract":
+        return df, False, pd.DataFrame(), notes
+    calibration = population.fee_calibration_report(
+        df,
         pop.individuals,
         pop.hours_per_year,
-        pop.individuals_above_cap_hours / pop.individuals,
-        cap_hours,
-        pop.sigma_month,
-        pop.income_median * index,
-        pop.income_sigma,
-        pop.housing_median * index,
-        pop.housing_sigma,
-        pop.supplement_income_limit * index,
-        pop.supplement_share,
-        monthly.minimum_allowance_single,
-        pop.alarm_share,
-        pop.seed,
-        year=params.year,
-    )
-    df["fee_cap"] = df.period.map(monthly.fee_cap)
-    calibration = population.fee_calibration_report(
-        df, pop.individuals, pop.hours_per_year, pop.individuals_above_cap_hours, cap_hours, cap
+        pop.individuals_above_cap_hours,
+        home_care.cap_hours(pkg),
+        cap,
+        {k: pkg.figure(f"execution_ratio{s}") for k, s in (("all", ""), ("in_house", "_in_house"), ("external", "_external"))},
     )
     return df, True, calibration, notes
 
@@ -264,7 +319,7 @@ def fees_and_prices(params: FeeIncentivesParams, df: pd.DataFrame, shares: np.nd
     h = df.executed_hours.to_numpy()
     df["fee_today"], df["fee_proposal"] = _apply(df, h, params, shares, cap)
     df["fee_level"] = fees.fee_levels(h, df.alarm, params.thresholds)
-    df["price_today"] = fees.marginal_price_today(h, df.fee_headroom, params.hourly_fee, cap)
+    df["price_today"] = marginal_price_today(df, h, params, cap)
     df["price_proposal"] = fees.band_price(h, df.alarm, df.fee_headroom, params.thresholds, shares, cap)
     return df
 
@@ -308,13 +363,21 @@ def threshold_sensitivity(
 
 
 BREAK_EVEN_SEARCH = (-20.0, 0.0)
+#: An arc elasticity to the out-of-pocket price is bounded only above -1 (carepay.behaviour).
+BREAK_EVEN_SEARCH_OUT_OF_POCKET = (-0.999, 0.0)
+
+
+def break_even_search(params: FeeIncentivesParams) -> tuple[float, float]:
+    """The elasticities searched for the break-even: to -20 for the generalised price, above -1 for the out-of-pocket."""
+    return BREAK_EVEN_SEARCH_OUT_OF_POCKET if params.elasticity.price_concept == "out_of_pocket" else BREAK_EVEN_SEARCH
 
 
 def behaviour_results(
     params: FeeIncentivesParams, df: pd.DataFrame, shares: np.ndarray, cap: ArrayLike, cph: float
 ) -> tuple[pd.DataFrame, float | None, pd.DataFrame]:
     """Step 5: hours, cost and revenue (kr/year) over the elasticity band, the break-even elasticity (None when none
-    in BREAK_EVEN_SEARCH), and the result's dependence on the non-fee cost of an hour."""
+    in break_even_search), and the result under the other price concept: the generalised price at several non-fee
+    costs of an hour beside the out-of-pocket price, at the central elasticity."""
     e = params.elasticity
     inputs = response_inputs(df, params, shares, cap)
     band = behaviour_band(df, params, shares, cap, cph, sorted({e.low, e.central, e.high, 0.0}), inputs)
@@ -322,17 +385,22 @@ def behaviour_results(
     def net(elasticity: float) -> float:
         return float(behaviour_band(df, params, shares, cap, cph, [elasticity], inputs).net_budget_effect.iloc[0])
 
-    be = behaviour.solve_break_even(net, *BREAK_EVEN_SEARCH)
+    be = behaviour.solve_break_even(net, *break_even_search(params))
     nonfee = []
-    for c in sorted({25.0, 50.0, 100.0, 300.0, float(e.nonfee_cost)}):
-        c_params = params.model_copy(update={"elasticity": e.model_copy(update={"nonfee_cost": c})})
+    variants = [("out_of_pocket", np.nan)] + [
+        ("generalised", c) for c in sorted({25.0, 50.0, 100.0, 300.0, float(e.nonfee_cost)})
+    ]
+    for concept, c in variants:
+        update = {"price_concept": concept} | ({"nonfee_cost": c} if concept == "generalised" else {})
+        c_params = params.model_copy(update={"elasticity": e.model_copy(update=update)})
         row = behaviour_band(df, c_params, shares, cap, cph, [e.central], inputs).iloc[0]
         nonfee.append(
             {
+                "price_concept": concept.replace("_", "-"),
                 "nonfee_cost": c,
                 "hours_change_share": row.hours_change_share,
                 "net_budget_effect": row.net_budget_effect,
-                "chosen": c == e.nonfee_cost,
+                "chosen": concept == e.price_concept and (concept == "out_of_pocket" or c == e.nonfee_cost),
             }
         )
     return band, be, pd.DataFrame(nonfee)
@@ -376,7 +444,27 @@ RESULT_COLUMNS: dict[str, Columns] = {
         "pay_less": ("%", "pay less"),
         "change_year": ("kr/year", "the tenth's change in all"),
     },
+    "by_household": {
+        "household": ("", ""),
+        "age": ("", "age"),
+        "persons": ("persons", ""),
+        "fee_today": ("kr/month", "fee today"),
+        "fee_proposal": ("kr/month", "fee under the proposal"),
+        "change": ("kr/month", ""),
+        "pay_more": ("%", "pay more"),
+        "pay_less": ("%", "pay less"),
+    },
+    "groups": {
+        "persons": ("persons", ""),
+        "fee_today": ("kr/month", "fee today"),
+        "fee_proposal": ("kr/month", "fee under the proposal"),
+        "change": ("kr/month", ""),
+        "change_year": ("kr/year", "the group's change in all"),
+        "in_this_scenario": ("", "in this scenario"),
+    },
     "combinations": {
+        "payment_change_in_house": ("kr/year", "in-house providers' payment change"),
+        "payment_change_external": ("kr/year", "external providers' payment change"),
         "fee_revenue": ("kr/year", "fee revenue"),
         "payment": ("kr/year", "payment to providers"),
         "net_cost": ("kr/year", "net cost to the municipality"),
@@ -401,6 +489,7 @@ RESULT_COLUMNS: dict[str, Columns] = {
         "net_budget_effect": ("kr/year", ""),
     },
     "nonfee_sensitivity": {
+        "price_concept": ("", "price concept"),
         "nonfee_cost": ("kr/hour", "non-fee cost of an hour"),
         "hours_change_share": ("%", ""),
         "net_budget_effect": ("kr/year", ""),
@@ -416,7 +505,7 @@ def analyse(params: FeeIncentivesParams, pkg: DataPackage, rules_pkg: DataPackag
     cap = rules["fee_cap"]
     cph = cost_per_hour(params, pkg)
     shares = shares_of(params, pkg)
-    df, synthetic, calibration, notes = person_months(params, rules, rules_pkg)
+    df, synthetic, calibration, notes = person_months(params, rules, rules_pkg, pkg)
     caps = df.fee_cap.to_numpy()  # the cap in force in each person-month
     df = fees_and_prices(params, df, shares, caps)
     band, be, nonfee = behaviour_results(params, df, shares, caps, cph)
@@ -434,7 +523,7 @@ def analyse(params: FeeIncentivesParams, pkg: DataPackage, rules_pkg: DataPackag
         threshold_sensitivity=threshold_sensitivity(params, df, shares, caps, cph),
         behaviour=band,
         break_even_elasticity=be,
-        break_even_search=BREAK_EVEN_SEARCH,
+        break_even_search=break_even_search(params),
         nonfee_sensitivity=nonfee,
         estimate=elasticity_estimate(params),
         by_hours=by_band(df, "hours", params.hour_bands, "h"),
@@ -445,6 +534,8 @@ def analyse(params: FeeIncentivesParams, pkg: DataPackage, rules_pkg: DataPackag
         notches=fees.notches(
             df.executed_hours, df.alarm, df.fee_headroom, params.thresholds, shares, caps, params.bunching_band_hours
         ),
+        by_household=by_household(df),
+        groups=left_out_groups(df, params),
         notes=notes,
     )
     annotate_result(result, RESULT_COLUMNS)
@@ -461,30 +552,51 @@ def combinations(params: FeeIncentivesParams, df: pd.DataFrame, shares: ArrayLik
     (payment less fees) and executed hours, all kr/year or hours/year, and the net cost against today (fee today,
     paid per executed hour). Per executed hour the payment follows the hours; per level and month it does not: the
     level amounts keep today's payment (Örebro 7.4.2, 'cirka 300 mnkr') and a client's level is set by granted time,
-    which the fee does not move, so fewer executed hours save nothing."""
+    which the fee does not move, so fewer executed hours save nothing. Where the person-months carry provision and
+    granted hours, each provision's payment change against today (kr/year): per executed hour its hours' change,
+    per level and month what the level amounts calibrated to keep today's payment pay it (carepay.payment.
+    level_month_payments, as provider_payment; levels from granted hours and level_boundaries)."""
     h = df.executed_hours.to_numpy()
     p0, p1, revenue_today = response_inputs(df, params, shares, cap)
-    h1 = behaviour.respond(h, p0, p1, params.elasticity.central, params.elasticity.nonfee_cost)
+    h1 = response(df, params, p0, p1, params.elasticity.central)
     _, proposed = _apply(df, h1, params, shares, cap)
     hours_today, hours_proposed = float(h.sum()), float(h1.sum())
-    fees_in = {"today": (revenue_today, hours_today), "proposed": (float(proposed.sum()), hours_proposed)}
+    fees_in = {"today": (revenue_today, h), "proposed": (float(proposed.sum()), h1)}
+    provision = df.provision.to_numpy() if "provision" in df.columns else None
+    by_level = None
+    if provision is not None and "granted_hours" in df.columns:
+        frame = df.assign(
+            level=df.level.astype(str) if "level" in df.columns else payment.levels_of(df.granted_hours, params.level_boundaries)
+        )
+        frame = frame[frame.granted_hours > 0]
+        paid_level, _ = payment.level_month_payments(frame, cph, hours_today * cph)
+        by_level = pd.Series(paid_level, index=frame.index).groupby(frame.provision).sum()
     rows = []
     for fee, (revenue, hours) in fees_in.items():
         for basis in PAYMENT_BASES:
-            paid = (hours if basis == "executed_hours" else hours_today) * cph
-            rows.append(
-                {
-                    "fee": fee,
-                    "basis": basis,
-                    "fee_revenue": revenue,
-                    "payment": paid,
-                    "net_cost": paid - revenue,
-                    "executed_hours": hours,
-                }
-            )
+            paid = (float(hours.sum()) if basis == "executed_hours" else hours_today) * cph
+            row = {
+                "fee": fee,
+                "basis": basis,
+                "fee_revenue": revenue,
+                "payment": paid,
+                "net_cost": paid - revenue,
+                "executed_hours": float(hours.sum()),
+            }
+            if by_level is not None:
+                for prov in ("in_house", "external"):
+                    today_prov = float(h[provision == prov].sum()) * cph
+                    now = (
+                        float(hours[provision == prov].sum()) * cph
+                        if basis == "executed_hours"
+                        else float(by_level.get(prov, 0.0))
+                    )
+                    row[f"payment_change_{prov}"] = now - today_prov
+            rows.append(row)
     out = pd.DataFrame(rows)
     out["net_cost_change"] = out.net_cost - float(out.net_cost.iloc[0])
     out.attrs["elasticity"] = params.elasticity.central
+    out.attrs["hours_change_share"] = hours_proposed / hours_today - 1
     return out
 
 
@@ -543,6 +655,77 @@ def above_cap(df: pd.DataFrame) -> dict:
     }
 
 
+AGE_BANDS = [(0, 65, "under 65"), (65, 75, "65–74"), (75, 200, "75 and over")]
+
+
+def by_household(df: pd.DataFrame) -> pd.DataFrame:
+    """Step 9: who pays more and who pays less by household type (single; couple, each with the spouse minimum
+    allowance) and age band: persons, the mean fee today and under the proposal, the change (kr/month) and the
+    shares paying more and less (year averages per person; by more than 0,50 kr a month)."""
+    per = _per_person(df)
+    first = df.groupby("person_id", sort=True).first()
+    per["household"] = first.household if "household" in first.columns else "single"
+    if "age" in first.columns:
+        per["age"] = pd.cut(first.age, [a for a, _, _ in AGE_BANDS] + [200], right=False, labels=[n for _, _, n in AGE_BANDS])
+    else:
+        per["age"] = "not known"
+    g = per.groupby(["household", "age"], observed=True).agg(
+        persons=("change", "size"),
+        fee_today=("today", "mean"),
+        fee_proposal=("proposal", "mean"),
+        change=("change", "mean"),
+        pay_more=("change", lambda c: float((c > 0.5).mean())),
+        pay_less=("change", lambda c: float((c < -0.5).mean())),
+    )
+    return g.reset_index().astype({"household": str, "age": str})
+
+
+def left_out_groups(df: pd.DataFrame, params: FeeIncentivesParams) -> pd.DataFrame:
+    """Step 10: the groups the report's fee model leaves out, as this population holds them: persons with a safety
+    alarm only (level 0 of the proposal, 10 % of headroom), persons aged 75 and over (Örebro's free service hours
+    today), couples (the spouse minimum allowance) and persons under 65 (the higher minimum allowance the rules
+    allow): persons, the mean fee today and under the proposal and the change (kr/month), and how this scenario
+    treats them. A group the population does not hold has 0 persons."""
+    per = _per_person(df)
+    first = df.groupby("person_id", sort=True).first()
+    hours = df.groupby("person_id", sort=True).executed_hours.sum()
+    age = first.age if "age" in first.columns else pd.Series(np.nan, index=first.index)
+    household = first.household if "household" in first.columns else pd.Series("single", index=first.index)
+    groups = [
+        ("alarm only", first.alarm.astype(bool) & (hours <= 0), f"today's alarm fee {kr(params.alarm_fee)} a month"),
+        (
+            "aged 75 and over",
+            age >= 75,
+            f"{decimal(params.free_hours_75_plus, 0)} free hours a month today"
+            if params.free_hours_75_plus
+            else "no free hours (as the report)",
+        ),
+        ("couples", household == "couple", "the spouse minimum allowance"),
+        (
+            "under 65",
+            age < 65,
+            f"minimum allowance {decimal(100 * params.young_allowance_raise, 0)} % higher"
+            if params.young_allowance_raise
+            else "the same minimum allowance (as the report)",
+        ),
+    ]
+    rows = []
+    for name, mask, treated in groups:
+        part = per[mask.reindex(per.index, fill_value=False).to_numpy(bool)]
+        rows.append(
+            {
+                "group": name,
+                "persons": len(part),
+                "fee_today": float(part.today.mean()) if len(part) else np.nan,
+                "fee_proposal": float(part.proposal.mean()) if len(part) else np.nan,
+                "change": float(part.change.mean()) if len(part) else np.nan,
+                "change_year": float(part.change.sum() * 12),
+                "in_this_scenario": treated,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
 def _band_label(low: float, high: float) -> str:
     """'4–6,3' (hours, Swedish decimal comma); '130+' for the open top band."""
     return f"{decimal(low, 1)}+" if not np.isfinite(high) else f"{decimal(low, 1)}–{decimal(high, 1)}"
@@ -599,4 +782,4 @@ def check_inputs(params: FeeIncentivesParams) -> None:
     from carepay.sources import load
 
     rules_pkg = load(RULES)
-    person_months(params, fees.rules_for_year(rules_pkg, params.year), rules_pkg)
+    person_months(params, fees.rules_for_year(rules_pkg, params.year), rules_pkg, load(PACKAGE))

@@ -44,14 +44,51 @@ def sentences(r: FeeIncentives, params: FeeIncentivesParams, pkg: DataPackage) -
         f"{percent(pays['share_pay_more'], 0)} more; {number(pays['zero_headroom'])} of {number(pays['persons'])} pay "
         "nothing either way" + (" ([SYNTHETIC] population)." if r.synthetic else ".")
     )
-    nonfee = r.nonfee_sensitivity.set_index("nonfee_cost")
-    cheapest = nonfee.index.min()
-    out.append(
+    out.append(price_concept(r, params))
+    return out
+
+
+def break_even(r: FeeIncentives, params: FeeIncentivesParams, pkg: DataPackage) -> str:
+    """Whether the proposal pays for itself through the response, and why; chosen by the numbers (r.behaviour,
+    r.break_even_elasticity, r.by_income)."""
+    lo, hi = r.break_even_search
+    e = params.elasticity.central
+    moved = float(r.behaviour.set_index("elasticity").loc[e, "hours_change_share"])
+    if r.break_even_elasticity is not None:
+        return f"The proposal pays for itself at an elasticity of **{number(r.break_even_elasticity, 2)}**."
+    pays = who_pays(r.person_months)
+    why = (
+        f"the proposal lowers the fee for {percent(pays['share_pay_less'], 0)} of those who pay one, so their price of an "
+        "hour falls and hours rise rather than fall; the stronger the response, the more it costs"
+        if moved > 0
+        else f"hours fall by {percent(abs(moved), 2)}, short of the {percent(pkg.figure('break_even_reduction_share'), 1)} "
+        "the report needs"
+    )
+    return (
+        f"**No elasticity between {number(lo, 2)} and {number(hi, 0)} makes the proposal pay for itself** in this model: "
+        f"at {number(e, 2)} {why}."
+    )
+
+
+def price_concept(r: FeeIncentives, params: FeeIncentivesParams) -> str:
+    """What the price concept does to the answer; chosen by the numbers (r.nonfee_sensitivity)."""
+    t = r.nonfee_sensitivity
+    general = t[t.price_concept == "generalised"].set_index("nonfee_cost")
+    own = float(t[t.price_concept == "out-of-pocket"].net_budget_effect.iloc[0])
+    if params.elasticity.price_concept == "out_of_pocket":
+        c = float(params.elasticity.nonfee_cost)
+        return (
+            "Hours respond to their out-of-pocket price, as the published elasticities are measured; were they to respond "
+            f"to the fee plus a non-fee cost of an hour ({kr(c)}, an assumption no document gives), the net effect would "
+            f"be {signed_kr(float(general.loc[c, 'net_budget_effect']))} instead."
+        )
+    cheapest = general.index.min()
+    return (
         f"The answer rests most on the non-fee cost of an hour of help ({kr(params.elasticity.nonfee_cost)}, an "
         f"assumption the documents do not give): at {kr(cheapest)} the net effect would be "
-        f"{signed_kr(nonfee.loc[cheapest, 'net_budget_effect'])}."
+        f"{signed_kr(float(general.loc[cheapest, 'net_budget_effect']))}, and against the out-of-pocket price, as the "
+        f"published elasticities are measured, {signed_kr(own)}."
     )
-    return out
 
 
 KeyResult = tuple[str, str, float | str, str]
@@ -83,23 +120,92 @@ def combinations(r: FeeIncentives, params: FeeIncentivesParams) -> str:
     e = params.elasticity.central
     hourly = float(c.net_cost_change[("proposed", "executed_hours")])
     level = float(c.net_cost_change[("proposed", "level_month")])
+    moved = float(r.combinations.attrs.get("hours_change_share", 0.0))
     be = r.break_even_elasticity
+    lo, hi = r.break_even_search
     text = (
         f"The two reforms together: with providers paid per executed hour, the proposed fee changes the municipality's "
-        f"net cost by **{signed_kr(hourly)} a year** at an elasticity of {number(e, 1)}"
+        f"net cost by **{signed_kr(hourly)} a year** at an elasticity of {number(e, 2)} (executed hours "
+        f"{'rise' if moved > 0 else 'fall'} by {percent(abs(moved), 1)})"
         + (
             f", and pays for itself only at an elasticity of {number(be, 2)} or stronger. "
             if be is not None
-            else f", and no elasticity from {number(r.break_even_search[0], 0)} to {number(r.break_even_search[1], 0)} makes it pay for itself. "
+            else f", and no elasticity from {number(lo, 2)} to {number(hi, 0)} makes it pay for itself. "
         )
-        + f"Paid per level and month, fewer executed hours save nothing (a client's level follows granted time), so the "
-        f"proposed fee changes the net cost by **{signed_kr(level)} a year** whatever the response: "
+        + "Paid per level and month, executed hours do not move the payment (a client's level follows granted time), so "
+        f"the proposed fee changes the net cost by **{signed_kr(level)} a year** whatever the response: "
     )
-    text += (
-        "the report's argument that fewer hours pay for the fee cut holds only while providers are paid per executed hour."
-        if level > 0
-        else "here the fee proposal does not need fewer hours to pay for itself."
+    if moved < 0:
+        text += (
+            "fewer hours save only while providers are paid per executed hour, so the report's argument that they pay "
+            "for the fee cut needs today's payment basis."
+        )
+    else:
+        text += (
+            "the fee cut lowers what most pay for an hour, so hours rise rather than fall; they cost the municipality "
+            f"only while providers are paid per executed hour, and paid per level and month the proposal costs "
+            f"{kr(abs(hourly - level))} a year {'less' if level < hourly else 'more'}."
+        )
+    return text
+
+
+def board_table(r: FeeIncentives, params: FeeIncentivesParams) -> pd.DataFrame:
+    """The board's view on one table: per combination of fee and payment basis, the net cost against today
+    (kr/year), executed hours' change (%), the fee change of the lowest and highest tenth by income (kr/month; 0
+    under today's fee) and the in-house and external providers' payment change (kr/year), where known."""
+    d = r.by_income.set_index("decile")
+    rows = []
+    hours_today = float(r.combinations.executed_hours.iloc[0])
+    for _, c in r.combinations.iterrows():
+        proposed = c.fee == "proposed"
+        row = {
+            "combination": f"{FEE_NAMES[c.fee]}, paid {PAYMENT_BASES[c.basis]}",
+            "net_cost_change": float(c.net_cost_change),
+            "hours_change_share": float(c.executed_hours) / hours_today - 1,
+            "fee_change_lowest_tenth": float(d.change[1]) if proposed else 0.0,
+            "fee_change_highest_tenth": float(d.change[10]) if proposed else 0.0,
+        }
+        for prov in ("in_house", "external"):
+            if f"payment_change_{prov}" in c.index:
+                row[f"payment_change_{prov}"] = float(c[f"payment_change_{prov}"])
+        rows.append(row)
+    out = pd.DataFrame(rows)
+    own = f"{FEE_NAMES[params.fee_in_force]}, paid {PAYMENT_BASES[params.payment_basis]}"
+    out.attrs["units"] = {
+        "net_cost_change": "kr/year",
+        "hours_change_share": "%",
+        "fee_change_lowest_tenth": "kr/month",
+        "fee_change_highest_tenth": "kr/month",
+        "payment_change_in_house": "kr/year",
+        "payment_change_external": "kr/year",
+    }
+    out.attrs["labels"] = {
+        "net_cost_change": "net cost against today",
+        "hours_change_share": "executed hours",
+        "fee_change_lowest_tenth": "fee change, lowest tenth by income",
+        "fee_change_highest_tenth": "fee change, highest tenth by income",
+        "payment_change_in_house": "in-house providers' payment",
+        "payment_change_external": "external providers' payment",
+    }
+    out.attrs["own"] = own if params.focus == "combination" else None
+    return out
+
+
+def groups(r: FeeIncentives) -> str:
+    """The groups the report's fee model leaves out, as this population holds them; chosen by the numbers
+    (r.groups)."""
+    label = "[SYNTHETIC] " if r.synthetic else ""
+    held = r.groups[r.groups.persons > 0]
+    absent = r.groups[r.groups.persons == 0]
+    parts = [
+        f"{g.group} ({number(g.persons)} persons, {signed_kr(g.change)} a month on average, {g.in_this_scenario})"
+        for g in held.itertuples()
+    ]
+    text = f"{label}The report's fee model leaves out some groups; this population holds " + (
+        "; ".join(parts) + "." if parts else "none of them."
     )
+    if len(absent):
+        text += f" Not in this population: {', '.join(absent.group)} (the scenario couples_75_plus draws them)."
     return text
 
 
@@ -172,13 +278,21 @@ def key_results(r: FeeIncentives, params: FeeIncentivesParams) -> list[KeyResult
             "kr/year",
         ),
     ]
+    ids = {"alarm only": "alarm_only", "aged 75 and over": "aged_75_plus", "couples": "couples", "under 65": "under_65"}
+    left_out: list[KeyResult] = [
+        (f"fee_change_{ids[g.group]}", f"Fee change, {g.group}", float(g.change), "kr/month")
+        for g in r.groups.itertuples()
+        if g.persons > 0
+    ]
     return (
         (both if params.focus == "combination" else [])
         + (notch if params.focus == "bunching" else [])
+        + (left_out if params.focus == "groups" else [])
         + document_results(r, params, rev, band, e)
         + ([] if params.focus == "combination" else both)
         + who
         + ([] if params.focus == "bunching" else notch)
+        + ([] if params.focus == "groups" else left_out)
     )
 
 
@@ -204,6 +318,14 @@ def document_results(
 
 #: Elasticities over which the report draws whether the proposal pays for itself.
 PAYS_FOR_ITSELF_GRID = [round(-0.1 * i, 1) for i in range(13)]
+
+
+def pays_for_itself_grid(params: FeeIncentivesParams) -> list[float]:
+    """PAYS_FOR_ITSELF_GRID, within the elasticities the price concept allows (an arc elasticity to the out-of-pocket
+    price: above -1)."""
+    if params.elasticity.price_concept == "out_of_pocket":
+        return [e for e in PAYS_FOR_ITSELF_GRID if e > -1] + [-0.95]
+    return PAYS_FOR_ITSELF_GRID
 
 
 def pays_for_itself(curve: pd.DataFrame) -> str:

@@ -6,7 +6,8 @@ from typing import Literal
 
 from pydantic import field_validator, model_validator
 
-from carepay.params import PopulationSource, QuestionParams, Spec, param
+from carepay.home_care import HomeCarePopulationSpec
+from carepay.params import QuestionParams, Spec, param
 
 # --- fee incentives (Örebro) ---------------------------------------------------------------------
 
@@ -15,60 +16,23 @@ OREBRO = "Örebro 2018 (002_40af8f11a0d2ba4a.txt)"
 
 AGGREGATES = f"{OREBRO}, 7.4.1"
 ELASTICITY = (
-    "home help price elasticities roughly -0.2 to -0.4 in the literature; about -0.4 in a French study "
-    "(Roquebert & Tenand, household-level data on home care)"
+    "price elasticities of home-care hours with respect to the out-of-pocket price: about -0.4 (Roquebert & Tenand, "
+    "French home care), about -0.55 (Bourreau-Dubois and co-authors); -0.2 at the low end of the literature"
 )
 
 
-class FeePopulationSpec(PopulationSource):
-    """Home-care person-months: synthetic (calibrated to the Örebro aggregates, seeded) or an analyst's extract."""
-
-    individuals: int = param(unit="persons", source=AGGREGATES, description="Persons with home care.", ge=1, le=1_000_000)
-    hours_per_year: float = param(unit="hours/year", source=AGGREGATES, description="Executed hours a year.", gt=0)
-    individuals_above_cap_hours: int = param(
-        unit="persons", source=AGGREGATES, description="Persons with more hours than reach the fee cap.", ge=0
-    )
-    sigma_month: float = param(
-        unit="log scale", source="assumption", description="Spread of a person's hours between months.", ge=0, le=2
-    )
-    income_median: float = param(
-        unit="kr/month",
-        source=f"assumption, set so that most headroom lies between 1 kr and the cap ({AGGREGATES})",
-        description="Median income after tax.",
-        gt=0,
-    )
-    income_sigma: float = param(unit="log scale", source="assumption", description="Spread of incomes.", ge=0, le=2)
-    housing_median: float = param(unit="kr/month", source="assumption", description="Median housing cost.", gt=0)
-    housing_sigma: float = param(unit="log scale", source="assumption", description="Spread of housing costs.", ge=0, le=2)
-    supplement_income_limit: float = param(
-        unit="kr/month", source="assumption", description="Income below which a housing supplement is paid.", ge=0
-    )
-    supplement_share: float = param(
-        unit="share of housing cost",
-        source="assumption",
-        description="Housing supplement as a share of housing cost.",
-        ge=0,
-        le=1,
-    )
-    alarm_share: float = param(unit="share 0-1", source="assumption", description="Share with a safety alarm.", ge=0, le=1)
-    income_year: int = param(
-        unit="year",
-        source="assumption (the year the incomes were set for)",
-        description="Year whose kronor the incomes and housing costs are in; they follow the price base amount to the "
-        "scenario's year.",
-        ge=2000,
-        le=2100,
-    )
-
-    @model_validator(mode="after")
-    def _check(self) -> FeePopulationSpec:
-        if self.individuals_above_cap_hours >= self.individuals:
-            raise ValueError("individuals_above_cap_hours must be fewer than individuals")
-        return self
-
-
 class ElasticitySpec(Spec):
-    """How executed hours respond to the price of an hour: central value, band, and the non-fee cost of an hour."""
+    """How executed hours respond to the price of an hour: the price concept, central value, band, and the non-fee
+    cost of an hour (generalised price only)."""
+
+    price_concept: Literal["out_of_pocket", "generalised"] = param(
+        "out_of_pocket",
+        unit="choice",
+        source=ELASTICITY + "; the published elasticities are with respect to the out-of-pocket price",
+        description="The price the elasticity is with respect to: the fee for one more hour (out_of_pocket, as the "
+        "published elasticities; an arc elasticity, so a price from or to zero is defined), or that fee plus the non-fee "
+        "cost of receiving an hour (generalised).",
+    )
 
     central: float = param(
         unit="elasticity", source=ELASTICITY, description="Elasticity of executed hours to the price of an hour.", le=0, ge=-3
@@ -86,6 +50,10 @@ class ElasticitySpec(Spec):
     def _order(self) -> ElasticitySpec:
         if not self.low <= self.central <= self.high:
             raise ValueError(f"need low <= central <= high, got {self.low}, {self.central}, {self.high}")
+        if self.price_concept == "out_of_pocket" and self.low <= -1:
+            raise ValueError(
+                f"an arc elasticity to the out-of-pocket price must be above -1 (hours would be unbounded), got low {self.low}"
+            )
         return self
 
 
@@ -155,12 +123,13 @@ class FeeIncentivesParams(QuestionParams):
         gt=0,
         le=20,
     )
-    focus: Literal["document", "combination", "bunching"] = param(
+    focus: Literal["document", "combination", "bunching", "groups"] = param(
         unit="choice",
         source="the analyst",
         description="What the scenario is about: the fee proposal as the report has it, or one combination of fee "
         "and provider payment basis (fee_in_force, payment_basis), whose net cost then leads the answer and headlines, "
-        "or the proposed fee's notches and what bunching below them would cost.",
+        "or the proposed fee's notches and what bunching below them would cost, or the groups the report's model leaves "
+        "out (couples, the 75+ free hours, the younger, alarm-only clients).",
     )
     fee_in_force: Literal["today", "proposed"] = param(
         unit="choice",
@@ -180,10 +149,34 @@ class FeeIncentivesParams(QuestionParams):
         "it pays providers per hour), 'break_even' (what the report's break-even implies), or a number. The same "
         "named assumption as provider_payment's.",
     )
-    population: FeePopulationSpec = param(
+    population: HomeCarePopulationSpec = param(
         unit="persons, hours, kr/month",
-        source=f"{OREBRO}, 7.4.1 aggregates; assumptions",
-        description="Where the person-months come from.",
+        source=f"{OREBRO}, 7.4.1-7.4.2 aggregates; assumptions",
+        description="Where the person-months come from: the same Örebro population as provider_payment's (carepay.home_care).",
+    )
+    level_boundaries: list[float] = param(
+        unit="hours/month granted",
+        source=f"{OREBRO}, 7.4.2 prints only that level 9 starts above 108 hours; the rest are assumed (as provider_payment)",
+        description="Lower bounds of support levels 1-9 in granted hours a month, for payment per level and month: the "
+        "same as provider_payment's.",
+    )
+    free_hours_75_plus: float = param(
+        0,
+        unit="hours/month",
+        source=f"{OREBRO}, 5.1.1 ('8 fria timmar för 75 år och äldre'); the report's fee model leaves them out (0)",
+        description="Hours a month free of today's fee for persons aged 75 and over (8 in Örebro; the proposal counts "
+        "every executed hour).",
+        ge=0,
+        le=40,
+    )
+    young_allowance_raise: float = param(
+        0,
+        unit="share 0-1",
+        source="SoL 8 kap. 7 § (a higher minimum allowance where needs call for it); many municipalities add 10 % under 65",
+        description="Raise of the minimum allowance for persons under 65 (0: none, as the report's model; 0,1: the 10 % "
+        "the rules allow).",
+        ge=0,
+        le=0.5,
     )
     elasticity: ElasticitySpec = param(
         unit="elasticity, kr/hour",
@@ -234,6 +227,13 @@ class FeeIncentivesParams(QuestionParams):
         if value[0] <= 0:
             raise ValueError("thresholds must be positive hours")
         return _increasing(value, "thresholds")
+
+    @field_validator("level_boundaries")
+    @classmethod
+    def _level_bounds(cls, value: list[float]) -> list[float]:
+        if len(value) != 9 or value[0] != 0:
+            raise ValueError("give 9 lower bounds for levels 1-9, the first 0")
+        return _increasing(value, "level boundaries")
 
     @field_validator("hour_bands", "headroom_bands")
     @classmethod

@@ -11,19 +11,14 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from numpy.typing import ArrayLike
 
-from carepay import fees, payment, uncertainty
+from carepay import behaviour, fees, payment, uncertainty
 from carepay.fee_incentives.analysis import FeeIncentives
 from carepay.fee_incentives.params import FeeIncentivesParams
 from carepay.sources import DataPackage
 
 #: Person-month x draw cells held at once (about 16 MB a matrix).
 CHUNK_CELLS = 2_000_000
-#: Draws per non-fee cost from which the exact elasticity sweep beats a matrix pass per draw.
-SWEEP_FROM = 50
-#: Degree of the Chebyshev interpolant of hours over elasticity in a long sweep (see elasticity_sweep).
-HOURS_DEGREE = 40
 
 
 @dataclass
@@ -31,6 +26,7 @@ class Prepared:
     """What every draw shares: the person-months with today's and the proposal's prices (kr/hour) and fees."""
 
     hours: np.ndarray
+    granted: np.ndarray | None  # hours/month granted, the response's cap (None: not known)
     price_today: np.ndarray
     price_proposal: np.ndarray
     alarm: np.ndarray
@@ -60,8 +56,11 @@ def prepare(r: FeeIncentives, params: FeeIncentivesParams, pkg: DataPackage) -> 
     pairs, pair_of = np.unique(np.stack([p0[~same], p1[~same]]), axis=1, return_inverse=True)
     thresholds = np.asarray(params.thresholds, float)
     unchanged = fees.level_fee(fees.fee_levels(hours[same], alarm[same], thresholds), headroom[same], shares, cap[same])
+    from carepay.fee_incentives.analysis import granted
+
     return Prepared(
         hours=hours,
+        granted=granted(df),
         price_today=p0,
         price_proposal=p1,
         alarm=alarm,
@@ -96,18 +95,12 @@ def headlines(prep: Prepared, draws: pd.DataFrame) -> pd.DataFrame:
             for v in _column(draws, "hourly_cost", prep.params.hourly_cost)
         ]
     )
-    groups = pd.DataFrame({"nonfee": nonfee, "cost": cost}).groupby(["nonfee", "cost"], sort=False).indices
     hours_change, revenue_change = np.empty(len(draws)), np.empty(len(draws))
-    if len(draws) >= SWEEP_FROM * len(groups):  # many elasticities per non-fee cost: the exact sweep
-        for (c, cph), rows in groups.items():
-            sweep = elasticity_sweep(prep, elasticity[rows], c, cph)
-            hours_change[rows], revenue_change[rows] = sweep.hours_change.to_numpy(), sweep.revenue_change.to_numpy()
-    else:
-        order = np.lexsort((nonfee, elasticity))  # chunks of neighbouring draws: few person-months change level in one
-        for part in uncertainty.chunked(len(draws), max(1, CHUNK_CELLS // max(1, len(prep.hours)))):
-            rows = order[part]
-            changed, revenue = _responses(prep, elasticity[rows], nonfee[rows])
-            hours_change[rows], revenue_change[rows] = changed, revenue - prep.revenue_today
+    order = np.lexsort((nonfee, elasticity))  # chunks of neighbouring draws: few person-months change level in one
+    for part in uncertainty.chunked(len(draws), max(1, CHUNK_CELLS // max(1, len(prep.hours)))):
+        rows = order[part]
+        changed, revenue = _responses(prep, elasticity[rows], nonfee[rows])
+        hours_change[rows], revenue_change[rows] = changed, revenue - prep.revenue_today
     net = revenue_change - hours_change * cost
     # the four combinations of fee and payment basis (analysis.combinations): per level and month the payment is
     # today's whatever the hours
@@ -129,19 +122,26 @@ def _responses(prep: Prepared, elasticity: np.ndarray, nonfee: np.ndarray) -> tu
     elasticity and a non-fee cost: what behaviour.respond and fees.fee_levels give person-month by person-month,
     without their cost in every cell.
 
-    A person-month's hours after the response are its hours times ((p1 + c) / (p0 + c)) ** e, where p0 and p1
-    are its prices today and under the proposal: the factor is computed once per distinct pair of prices (a few
-    thousand, not tens of thousands), so the hours are one matrix product. The fee depends on the hours only
-    through the level, and the hours move monotonically with the elasticity and the non-fee cost, so a
-    person-month whose fee is the same at the four corners of this chunk's elasticities and costs (with a margin
-    of a millionth against rounding) keeps it for every draw: it is summed once, and only the others are levelled
-    draw by draw. Which person-months those are depends on the chunk, so the same draw chunked otherwise (a sweep
-    split over a cluster) can differ in the last bits of its sums, never by more."""
+    A person-month's hours after the response are its hours times a factor of its prices today and under the
+    proposal (behaviour.factor), capped at its granted hours: the factor is computed once per distinct pair of
+    prices (a few thousand, not tens of thousands), so the uncapped hours are one matrix product, and only the
+    person-months the cap can bind in this chunk are summed cell by cell. The fee depends on the hours only through
+    the level, and the hours move monotonically with the elasticity and the non-fee cost, so a person-month whose
+    fee is the same at the four corners of this chunk's elasticities and costs (with a margin of a millionth
+    against rounding) keeps it for every draw: it is summed once, and only the others are levelled draw by draw.
+    Which person-months those are depends on the chunk, so the same draw chunked otherwise (a sweep split over a
+    cluster) can differ in the last bits of its sums, never by more."""
     changes, pair_of, (q0, q1) = prep.changes, prep.pair_of, prep.price_pairs
     hm, columns = prep.hours[changes], np.flatnonzero(changes)
+    gm = None if prep.granted is None else prep.granted[changes]
+    concept = prep.params.elasticity.price_concept
 
     def factor(e: np.ndarray, c: np.ndarray) -> np.ndarray:  # draws x price pairs
-        return ((q1 + c[:, None]) / (q0 + c[:, None])) ** e[:, None]
+        return np.asarray(behaviour.factor(q0[None, :], q1[None, :], e[:, None], concept, c[:, None]))
+
+    def after(f: np.ndarray, cols: np.ndarray | slice) -> np.ndarray:  # draws x the person-months cols, capped
+        h = hm[cols]
+        return np.asarray(behaviour.capped(h, h * f[:, pair_of[cols]], None if gm is None else gm[cols]))
 
     def fee(hours: np.ndarray, cols: np.ndarray | slice) -> np.ndarray:
         m = columns[cols]
@@ -149,82 +149,19 @@ def _responses(prep: Prepared, elasticity: np.ndarray, nonfee: np.ndarray) -> tu
         return fees.level_fee(levels, prep.headroom[m], prep.shares, prep.cap[m])
 
     everyone = slice(None)
-    corners = factor(np.repeat([elasticity.min(), elasticity.max()], 2), np.tile([nonfee.min(), nonfee.max()], 2))
-    after = hm * corners[:, pair_of]
-    low, high = after.min(axis=0) * (1 - 1e-6), after.max(axis=0) * (1 + 1e-6)
-    moving = np.flatnonzero(fee(low, everyone) != fee(high, everyone))
-    settled = np.delete(fee(after[0], everyone), moving).sum()
-    f = factor(elasticity, nonfee)
-    hours_change = f @ np.bincount(pair_of, weights=hm, minlength=len(q0)) - hm.sum()
-    revenue = settled + fee(hm[moving] * f[:, pair_of[moving]], moving).sum(axis=1)
-    return hours_change, revenue + prep.fee_unchanged
-
-
-def elasticity_sweep(prep: Prepared, elasticities: ArrayLike, nonfee_cost: float, cost: float) -> pd.DataFrame:
-    """Hours, fee revenue and the net budget effect (kr/year) against today for many elasticities at one non-fee
-    cost and one cost of an hour: exact, and at the cost of a sort rather than of one pass over the person-months
-    per elasticity.
-
-    The proposal's fee depends on hours only through the level, so a person-month's fee is a step function of the
-    elasticity: it changes where hours x ratio^elasticity crosses a threshold, at elasticity log(t / hours) /
-    log(ratio). Those crossings are found once; the fee revenue at any elasticity is the revenue at zero plus the
-    steps crossed. Hours are a smooth sum of exponentials over the distinct price ratios: computed exactly at each
-    elasticity when there are few, else at Chebyshev nodes and interpolated, which for exponentials of this size is
-    exact to far below a thousandth of an hour (tests/test_uncertainty.py checks it against the direct sum)."""
-    e = np.asarray(elasticities, float)
-    h, p0, p1 = prep.hours, prep.price_today, prep.price_proposal
-    moves = ~np.isclose(p0, p1) & (h > 0)
-    log_r = np.log((p1[moves] + nonfee_cost) / (p0[moves] + nonfee_cost))
-    hm = h[moves]
-    # hours: a smooth sum of exponentials in e over the distinct ratios, exact at the elasticities when they are
-    # few, else at Chebyshev nodes and interpolated (degree HOURS_DEGREE: error far below a thousandth of an hour)
-    ratios, where = np.unique(log_r, return_inverse=True)
-    by_ratio = np.bincount(where, weights=hm)
-
-    def hours_at(x: np.ndarray) -> np.ndarray:
-        return np.concatenate([np.exp(np.outer(part, ratios)) @ by_ratio for part in np.array_split(x, max(1, len(x) // 16))])
-
-    unique_e = np.unique(e)
-    if len(unique_e) <= 2 * HOURS_DEGREE or e.min() == e.max():
-        hours_moving = hours_at(e)
-    else:
-        chebyshev = np.polynomial.Chebyshev.interpolate(hours_at, HOURS_DEGREE, domain=[float(e.min()), float(e.max())])
-        hours_moving = chebyshev(e)
-    hours_after = h[~moves].sum() + hours_moving
-    # fee: base x (share of level 1 + the steps of the thresholds at or below the hours)
-    base = np.minimum(prep.headroom, prep.cap)
-    fixed = fees.level_fee(
-        fees.fee_levels(h[~moves], prep.alarm[~moves], prep.thresholds), prep.headroom[~moves], prep.shares, prep.cap[~moves]
-    ).sum()
-    steps = np.diff(prep.shares[1:])  # share of level k+1 minus level k, k = 1..9
-    bm = base[moves]
-    crossing = (np.log(prep.thresholds)[None, :] - np.log(hm)[:, None]) / log_r[:, None]  # rows x thresholds
-    weight = bm[:, None] * steps[None, :]
-    rising = np.broadcast_to(log_r[:, None] > 0, crossing.shape)  # hours rise with e: the step is on for e >= crossing
-    low, high = e.min(), e.max()
-    revenue = np.full(len(e), fixed + float((bm * prep.shares[1]).sum()))
-    for up in (True, False):
-        pick = rising == up
-        c, w = crossing[pick], weight[pick]
-        on_below = c < low if up else c > high  # on everywhere in the swept range
-        revenue += w[on_below].sum()
-        inside = (c >= low) & (c <= high)
-        order = np.argsort(c[inside], kind="stable")
-        cs, cw = c[inside][order], np.cumsum(w[inside][order])
-        total = cw[-1] if len(cw) else 0.0
-        if up:  # on where e >= crossing
-            k = np.searchsorted(cs, e, side="right")
-            revenue += np.where(k > 0, cw[np.maximum(k - 1, 0)], 0.0) if len(cw) else 0.0
-        else:  # on where e <= crossing
-            k = np.searchsorted(cs, e, side="left")
-            revenue += total - (np.where(k > 0, cw[np.maximum(k - 1, 0)], 0.0) if len(cw) else 0.0)
-    hours_change = hours_after - h.sum()
-    revenue_change = revenue - prep.revenue_today
-    return pd.DataFrame(
-        {
-            "elasticity": e,
-            "hours_change": hours_change,
-            "revenue_change": revenue_change,
-            "net_budget_effect": revenue_change - hours_change * cost,
-        }
+    corners = after(
+        factor(np.repeat([elasticity.min(), elasticity.max()], 2), np.tile([nonfee.min(), nonfee.max()], 2)), everyone
     )
+    low, high = corners.min(axis=0) * (1 - 1e-6), corners.max(axis=0) * (1 + 1e-6)
+    moving = np.flatnonzero(fee(low, everyone) != fee(high, everyone))
+    settled = np.delete(fee(corners[0], everyone), moving).sum()
+    f = factor(elasticity, nonfee)
+    if gm is None:
+        bound = np.array([], int)
+    else:  # the cap can bind only where the largest factor of the chunk reaches the granted hours
+        reach = hm * f.max(axis=0)[pair_of] if len(f) else hm
+        bound = np.flatnonzero(reach >= np.maximum(gm, hm) - 1e-9)
+    free = np.setdiff1d(np.arange(len(hm)), bound)
+    hours_change = f @ np.bincount(pair_of[free], weights=hm[free], minlength=len(q0)) + after(f, bound).sum(axis=1) - hm.sum()
+    revenue = settled + fee(after(f, moving), moving).sum(axis=1)
+    return hours_change, revenue + prep.fee_unchanged

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from carepay import payment, population
+from carepay import home_care, payment
 from carepay.formats import mnkr
 from carepay.provider_payment.params import ProviderPaymentParams
 from carepay.sources import DataPackage
@@ -18,6 +18,8 @@ from carepay.units import Columns, annotate_result
 
 OREBRO = "orebro_home_care_2018"
 LEKSAND = "leksand_rattvik_home_care_2010"
+#: The price year of the Örebro document's amounts (2018).
+OREBRO_YEAR = 2018
 BASIS_NAMES = {
     "executed_hours": "per executed hour",
     "granted_hours": "per granted hour",
@@ -46,6 +48,8 @@ class ProviderPayment:
     adaptation: pd.DataFrame  # the in-house result month by month through the adaptation year
     proposed_rate: float  # the proposed payment per hour in 2018 prices (kr/hour)
     level_creep: pd.DataFrame  # paid per level and month: clients moving up a level, and a level drop's loss
+    rehabilitation: pd.DataFrame  # paid per level and month: a level drop's loss against a prevention premium
+    provision_change: pd.DataFrame  # paid per level and month: each provision's change, over the in-house share's range
     notes: list[str] = field(default_factory=list)
 
 
@@ -56,8 +60,7 @@ def hourly_rate(params: ProviderPaymentParams, orebro: DataPackage) -> float:
 
 def in_house_share(orebro: DataPackage) -> float:
     """Share of granted time with in-house providers that makes 56 % and 76 % average to about 60 % (7.4.2)."""
-    e_in, e_ex, e_all = (orebro.figure(f) for f in ("execution_ratio_in_house", "execution_ratio_external", "execution_ratio"))
-    return (e_ex - e_all) / (e_ex - e_in)
+    return home_care.in_house_share_of_granted(orebro)
 
 
 def economics(params: ProviderPaymentParams, orebro: DataPackage) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -101,25 +104,27 @@ def economics(params: ProviderPaymentParams, orebro: DataPackage) -> tuple[pd.Da
     return pd.DataFrame(rows), pd.concat([curve, marks], ignore_index=True)
 
 
-def _clients(params: ProviderPaymentParams, orebro: DataPackage) -> tuple[pd.DataFrame, bool]:
-    pop = params.population
-    today = params.execution["executed_hours"]
-    if pop.source == "extract":
-        raw, where = population.read_extract(pop.extract_file)
-        return population.validate_client_extract(raw, where, params.extension_margin, range(1, 10)), False
-    df = population.synthetic_home_care_clients(
-        pop.clients,
-        pop.executed_hours_per_year,
-        in_house_share(orebro),
-        today.in_house,
-        today.external,
-        pop.sigma_person,
-        pop.sigma_month,
-        params.level_boundaries,
-        pop.seed,
-        max_execution=1 + params.extension_margin,
+def _clients(
+    params: ProviderPaymentParams, orebro: DataPackage, execution_ratio: float | None = None
+) -> tuple[pd.DataFrame, bool]:
+    """Step 1: the Örebro home-care population (carepay.home_care, the same as the fee question's) with each
+    person-month's level: the extract's, or the band of its granted hours (level_boundaries: lower bounds of levels
+    1-9). Persons with no granted hours (a safety alarm only) are not paid for by any basis and are left out.
+    execution_ratio: the overall ratio the synthetic in-house share is inferred from (the report's where None)."""
+    df = home_care.person_months(
+        params.population,
+        orebro,
+        "provider_payment",
+        OREBRO_YEAR,
+        extension_margin=params.extension_margin,
+        execution_ratio=execution_ratio,
     )
-    return df, True
+    df = df[df.granted_hours > 0].reset_index(drop=True)
+    if "level" in df.columns:
+        df["level"] = df.level.astype(str)
+    else:
+        df["level"] = payment.levels_of(df.granted_hours, params.level_boundaries)
+    return df, bool(df.synthetic.iloc[0]) if len(df) else False
 
 
 def calibration_tables(orebro: DataPackage, df: pd.DataFrame, rate: float) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -182,10 +187,6 @@ def level_amounts(
     return levels, amounts
 
 
-#: The price year of the Örebro document's amounts (2018).
-OREBRO_YEAR = 2018
-
-
 def proposed_rate(params: ProviderPaymentParams, rate: float) -> float:
     """The proposed payment per hour in Örebro's 2018 prices (kr/hour): today's rate where the scenario sets none; a
     rate of another year carried to 2018 at staff.price_growth_per_year (carepay.payment.indexed)."""
@@ -245,7 +246,9 @@ def bases_compared(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Step 4: each payment basis with its execution ratios: executed hours, payment (kr/year) and change against
     today (today's executed hours at today's hourly rate), by provision and in all; and what the guaranteed-execution
-    rule saves under each. Hours are paid at the proposed hourly rate where the scenario sets one."""
+    rule saves under each, at no provider response (a deduction), the scenario's guaranteed_response and full
+    response (every client-month brought up to the minimum): the payment, the saving and the hours added (kr/year,
+    hours/year). Hours are paid at the proposed hourly rate where the scenario sets one."""
     granted = float(df.granted_hours.sum())
     today = df.groupby("provision").payment_today.sum()
     today["all"] = today.sum()
@@ -261,17 +264,26 @@ def bases_compared(
         frame = df.assign(executed_hours=exec_b)
         pay = payment.revenue(frame, basis, hourly_rate=proposed, level_amounts=amounts, capitation_rate=cap_rate)
         if params.guaranteed_share is not None and basis != "executed_hours":
-            guaranteed = payment.guaranteed_execution(pay, exec_b, df.granted_hours, params.guaranteed_share)
-            guarantee.append(
-                {
-                    "basis": basis,
-                    "payment_without_rule": pay.sum(),
-                    "payment_with_rule": guaranteed.sum(),
-                    "saving": pay.sum() - guaranteed.sum(),
-                    "person_months_below_minimum": float((exec_b < params.guaranteed_share * df.granted_hours).mean()),
-                }
-            )
-            pay = guaranteed
+            share = params.guaranteed_share
+            for response in sorted({0.0, params.guaranteed_response, 1.0}):
+                exec_r = payment.guaranteed_response(exec_b, df.granted_hours, share, response)
+                guaranteed = payment.guaranteed_execution(pay, exec_r, df.granted_hours, share)
+                guarantee.append(
+                    {
+                        "basis": basis,
+                        "response": response,
+                        "chosen": response == params.guaranteed_response,
+                        "payment_without_rule": pay.sum(),
+                        "payment_with_rule": guaranteed.sum(),
+                        "saving": pay.sum() - guaranteed.sum(),
+                        "hours_added": float((exec_r - exec_b).sum()),
+                        "person_months_below_minimum": float((exec_r < share * df.granted_hours - 1e-9).mean()),
+                    }
+                )
+                if response == params.guaranteed_response:
+                    pay_chosen, exec_chosen = guaranteed, exec_r
+            pay = pay_chosen
+            frame = frame.assign(executed_hours=exec_chosen)
         for prov, part in frame.assign(pay=pay).groupby("provision"):
             rows.append(
                 {
@@ -290,6 +302,42 @@ def bases_compared(
     bases["change_vs_today"] = bases.payment - bases.provision.map(today)
     bases["chosen"] = bases.basis == params.basis
     return bases, pd.DataFrame(guarantee)
+
+
+def provision_range(
+    params: ProviderPaymentParams, orebro: DataPackage, rate: float, bases: pd.DataFrame, df: pd.DataFrame
+) -> pd.DataFrame:
+    """Paid per level and month, each provision type's payment change against today (kr/year) with its range: the
+    report gives no in-house share; it is inferred from the overall execution ratio (home_care.in_house_share_of_
+    granted), so the population is drawn again at the low and high ends of overall_execution_range, the level amounts
+    calibrated again to keep today's total, and the change computed at each. An extract gives the provision: no range."""
+    central = bases[bases.basis == "level_month"].set_index("provision")
+    out = pd.DataFrame(
+        {
+            "provision": central.index,
+            "payment_today": (central.payment - central.change_vs_today).to_numpy(),
+            "change": central.change_vs_today.to_numpy(),
+        }
+    )
+    granted = df.groupby("provision").granted_hours.sum()
+    out["share_of_granted"] = out.provision.map(granted / granted.sum()).fillna(1.0).to_numpy()
+    if params.population.source == "extract":
+        out["change_low"], out["change_high"] = np.nan, np.nan
+        return out
+    ends = []
+    for ratio in params.overall_execution_range:
+        df, _ = _clients(params, orebro, ratio)
+        df["payment_today"] = payment.revenue(df, "executed_hours", hourly_rate=rate)
+        _, amounts = level_amounts(params, orebro, df, rate)
+        b, _ = bases_compared(params, df, rate, amounts)
+        ends.append(b[b.basis == "level_month"].set_index("provision").change_vs_today.reindex(out.provision).to_numpy())
+    out["change_low"] = np.minimum(ends[0], ends[1])
+    out["change_high"] = np.maximum(ends[0], ends[1])
+    out.attrs["execution_range"] = list(params.overall_execution_range)
+    out.attrs["in_house_share_range"] = sorted(
+        home_care.in_house_share_of_granted(orebro, e) for e in params.overall_execution_range
+    )
+    return out
 
 
 def premiums(params: ProviderPaymentParams, orebro: DataPackage, bases: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
@@ -325,6 +373,18 @@ def premiums(params: ProviderPaymentParams, orebro: DataPackage, bases: pd.DataF
 
 #: The unit and readable label of every column of the tables the report shows (carepay.units).
 RESULT_COLUMNS: dict[str, Columns] = {
+    "rehabilitation": {
+        "drop_loss_per_year": ("kr/year", "a provider's loss when a client drops to the level below"),
+        "premium_per_year": ("kr/year", "prevention premium for it"),
+        "net_per_year": ("kr/year", "left to the provider"),
+    },
+    "provision_change": {
+        "payment_today": ("kr/year", "payment today"),
+        "change": ("kr/year", "change paid per level and month"),
+        "change_low": ("kr/year", "low end"),
+        "change_high": ("kr/year", "high end"),
+        "share_of_granted": ("%", "share of granted hours"),
+    },
     "level_creep": {
         "person_months": ("person-months", ""),
         "step_up": ("kr/month", "one level up"),
@@ -380,6 +440,8 @@ RESULT_COLUMNS: dict[str, Columns] = {
         "change_vs_today": ("kr/year", ""),
     },
     "guarantee": {
+        "response": ("%", "share of the gap providers close"),
+        "hours_added": ("hours/year", "hours delivered to reach the minimum"),
         "payment_without_rule": ("kr/year", ""),
         "payment_with_rule": ("kr/year", ""),
         "saving": ("kr/year", ""),
@@ -392,6 +454,11 @@ RESULT_COLUMNS: dict[str, Columns] = {
         "share_of_total_payment": ("%", ""),
     },
 }
+
+
+def prevention_share(params: ProviderPaymentParams, orebro: DataPackage) -> float:
+    """The prevention premium as a share of the base payment: the scenario's, else the report's pilot's (3 %, 5.1.4)."""
+    return params.premium.prevention_share if params.premium is not None else orebro.figure("prevention_premium_share")
 
 
 def analyse(params: ProviderPaymentParams, orebro: DataPackage) -> ProviderPayment:
@@ -423,7 +490,9 @@ def analyse(params: ProviderPaymentParams, orebro: DataPackage) -> ProviderPayme
         leksand=(leksand := leksand_question(params))[0],
         adaptation=leksand[1],
         proposed_rate=proposed_rate(params, rate),
-        level_creep=payment.level_creep(df.level, amounts, params.level_creep_share),
+        level_creep=(creep := payment.level_creep(df.level, amounts, params.level_creep_share)),
+        rehabilitation=payment.drop_against_premium(creep, amounts, prevention_share(params, orebro)),
+        provision_change=provision_range(params, orebro, rate, bases, df),
         notes=notes,
     )
     annotate_result(result, RESULT_COLUMNS)

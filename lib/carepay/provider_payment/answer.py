@@ -121,6 +121,23 @@ def key_results(r: ProviderPayment, params: ProviderPaymentParams) -> list[KeyRe
             float(r.level_creep.drop_loss_per_year[r.level_creep.drop_loss_per_year > 0].median()),
             "kr/year",
         ),
+        (
+            "rehabilitation_net_median",
+            "What a level drop leaves a provider after a prevention premium (median over levels)",
+            float(r.rehabilitation.net_per_year.median()),
+            "kr/year",
+        ),
+    ]
+    pc = r.provision_change.set_index("provision")
+    creep += [
+        (
+            f"level_month_change_{prov}",
+            f"Paid per level and month: {name} providers' payment change",
+            float(pc.change[prov]),
+            "kr/year",
+        )
+        for prov, name in (("in_house", "in-house"), ("external", "external"))
+        if prov in pc.index
     ]
     if params.focus == "leksand":
         return leksand + orebro + creep
@@ -135,12 +152,59 @@ def level_creep(r: ProviderPayment, params: ProviderPaymentParams) -> str:
     c = r.level_creep
     drops = c.drop_loss_per_year[c.drop_loss_per_year > 0]
     return (
-        f"Paid per level and month, the payment follows the assessed level: if {percent(params.level_creep_share, 0)} "
-        f"of each level's clients were assessed one level higher, the municipality would pay **{kr(float(c.creep_cost.sum()))} "
-        f"a year** more. The other way, a client who improves and drops a level costs the provider "
-        f"{kr(float(drops.min()))} to {kr(float(drops.max()))} a year: payment per level penalises the rehabilitation "
-        "the reform wants, unless an outcome premium pays for it."
+        (
+            f"Paid per level and month, the payment follows the assessed level: if {percent(params.level_creep_share, 0)} "
+            f"of each level's clients were assessed one level higher, the municipality would pay **{kr(float(c.creep_cost.sum()))} "
+            f"a year** more. The other way, a client who improves and drops a level costs the provider "
+            f"{kr(float(drops.min()))} to {kr(float(drops.max()))} a year: payment per level penalises the rehabilitation "
+            "the reform wants, unless an outcome premium pays for it."
+        )
+        + " "
+        + rehabilitation(r)
     )
+
+
+def rehabilitation(r: ProviderPayment) -> str:
+    """A level drop against a prevention premium; chosen by the numbers (r.rehabilitation)."""
+    t = r.rehabilitation
+    if t.empty:
+        return ""
+    covered = t[t.net_per_year >= 0]
+    worst = t.loc[t.net_per_year.idxmin()]
+    if len(covered) == len(t):
+        return "A prevention premium at the report's share covers the loss of a level drop at every level."
+    return (
+        f"A prevention premium at the report's share pays {kr(float(t.premium_per_year.min()))} to "
+        f"{kr(float(t.premium_per_year.max()))} a year for it, and covers the drop at {len(covered)} of {len(t)} levels: "
+        f"a client dropping from level {worst.level} still leaves the provider {kr(abs(float(worst.net_per_year)))} a year worse off."
+    )
+
+
+def provision_change(r: ProviderPayment) -> str:
+    """Each provision's payment change paid per level and month, with its range over the inferred in-house share;
+    chosen by the numbers (r.provision_change)."""
+    t = r.provision_change.set_index("provision")
+    parts = []
+    for prov, name in (("in_house", "in-house"), ("external", "external")):
+        if prov not in t.index:
+            continue
+        row = t.loc[prov]
+        span = (
+            f" ({signed_kr(float(row.change_low))} to {signed_kr(float(row.change_high))} over the in-house share's range)"
+            if pd.notna(row.change_low)
+            else ""
+        )
+        parts.append(f"{name} providers {signed_kr(float(row.change))} a year{span}")
+    shares = r.provision_change.attrs.get("in_house_share_range")
+    inferred = (
+        f" The report gives no in-house share; it is inferred from the execution ratios as "
+        f"{percent(r.in_house_share, 0)} of granted time, {percent(shares[0], 0)} to {percent(shares[1], 0)} as the overall "
+        "ratio runs over its range."
+        if shares
+        else ""
+    )
+    label = "[SYNTHETIC] " if r.synthetic else ""
+    return f"{label}Paid per level and month instead of per executed hour: " + "; ".join(parts) + "." + inferred
 
 
 def payment_indexed(params: ProviderPaymentParams) -> float:
@@ -181,3 +245,21 @@ def leksand(r: ProviderPayment, params: ProviderPaymentParams) -> str:
         "does not close by delivering more of the granted time, and the adaptation year alone would not close it."
     ).replace("482 kr", kr(s.own_cost))
     return text
+
+
+def guarantee(r: ProviderPayment, params: ProviderPaymentParams) -> str:
+    """The guaranteed-time rule with a provider response; chosen by the numbers (r.guarantee)."""
+    g = r.guarantee
+    if g.empty:
+        return ""
+    row = g[(g.basis == params.basis) & g.chosen]
+    if row.empty:
+        row = g[g.chosen].head(1)
+    row = row.iloc[0]
+    none = g[(g.basis == row.basis) & (g.response == 0)].iloc[0]
+    return (
+        f"As a deduction alone (no response) the rule would save {kr(float(none.saving))} a year {BASIS_NAMES[row.basis]}; "
+        f"if providers close {percent(float(row.response), 0)} of their gap by delivering more, it saves "
+        f"{kr(float(row.saving))} and clients get {number(float(row.hours_added))} more hours a year. The rule's saving is "
+        "the hours that are not delivered: the more providers respond, the less it saves and the more care is given."
+    )

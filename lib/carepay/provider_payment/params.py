@@ -7,7 +7,8 @@ from typing import Literal
 from pydantic import field_validator
 
 from carepay.fee_incentives.params import OREBRO
-from carepay.params import PopulationSource, QuestionParams, Spec, param
+from carepay.home_care import HomeCarePopulationSpec
+from carepay.params import QuestionParams, Spec, param
 
 # --- provider payment (Örebro; Leksand–Rättvik) --------------------------------------------------
 
@@ -24,19 +25,6 @@ class ProvisionRatios(Spec):
 
     in_house: float = param(unit="share of granted hours", source=EXECUTION, description="In-house providers.", gt=0, le=1.5)
     external: float = param(unit="share of granted hours", source=EXECUTION, description="External providers.", gt=0, le=1.5)
-
-
-class ClientPopulationSpec(PopulationSource):
-    """Home-care clients by person-month: synthetic or an analyst's extract."""
-
-    clients: int = param(unit="persons", source=f"{OREBRO} 7.4.1", description="Clients with home care.", ge=1, le=1_000_000)
-    executed_hours_per_year: float = param(unit="hours/year", source=f"{OREBRO} 7.4.1", description="Executed hours.", gt=0)
-    sigma_person: float = param(
-        unit="log scale", source="assumption", description="Spread of granted hours between clients.", ge=0, le=3
-    )
-    sigma_month: float = param(
-        unit="log scale", source="assumption", description="Spread of executed hours between months.", ge=0, le=2
-    )
 
 
 class PremiumSpec(Spec):
@@ -168,6 +156,22 @@ class ProviderPaymentParams(QuestionParams):
         le=1,
         description="Minimum executed share of granted hours; below it payment is reduced in proportion (null: no rule).",
     )
+    guaranteed_response: float = param(
+        0.5,
+        unit="share 0-1",
+        source="assumption: the report treats the rule as a deduction (0); providers below it may deliver more instead",
+        ge=0,
+        le=1,
+        description="Share of its gap to the guaranteed minimum a provider closes by delivering more hours (0: none, "
+        "the payment is reduced; 1: all).",
+    )
+    overall_execution_range: list[float] = param(
+        [0.58, 0.62],
+        unit="share of granted hours",
+        source=f"{OREBRO} 7.4.2 ('cirka 60 procent'), read as 58-62 %",
+        description="Low and high ends of the overall execution ratio; the in-house share of granted time, which the "
+        "report does not give, is inferred from it and shown over this range.",
+    )
     extension_margin: float = param(
         unit="share 0-1",
         source=f"{LEKSAND} 3.6.4 (temporary extension of time)",
@@ -185,10 +189,10 @@ class ProviderPaymentParams(QuestionParams):
         source=f"{OREBRO} 5.1.4, 6.2.1, 6.4",
         description="Outcome premiums on top of the base payment (null: none).",
     )
-    population: ClientPopulationSpec = param(
-        unit="persons, hours",
-        source=f"{OREBRO} 7.4.1 aggregates; assumptions",
-        description="Where the client person-months come from.",
+    population: HomeCarePopulationSpec = param(
+        unit="persons, hours, kr/month",
+        source=f"{OREBRO} 7.4.1-7.4.2 aggregates; assumptions",
+        description="Where the person-months come from: the same Örebro population as fee_incentives' (carepay.home_care).",
     )
 
     @field_validator("level_boundaries")
