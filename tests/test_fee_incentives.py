@@ -470,3 +470,12 @@ def test_the_left_out_groups_are_shown_where_the_population_holds_them():
     # the free hours lower today's fee of persons aged 75 and over against the same population without them
     without = fi.analyse(p.model_copy(update={"free_hours_75_plus": 0}), sources.load(fi.PACKAGE), sources.load(fi.RULES))
     assert g.fee_today["aged 75 and over"] < without.groups.set_index("group").fee_today["aged 75 and over"]
+
+
+@pytest.mark.parametrize("scenario", ["generalised_price", "high_elasticity", "low_elasticity"])
+def test_a_scenario_about_the_response_leads_with_it(scenario):
+    from carepay.fee_incentives import answer
+
+    p, r = _fee_question(scenario)
+    assert answer.key_results(r, p)[0][0] == "net_budget_effect"
+    assert answer.sentences(r, p, sources.load(fi.PACKAGE))[0].startswith("At an elasticity")

@@ -266,3 +266,38 @@ def test_the_rate_at_which_no_provider_loses():
     assert changes["a"] == 0 and changes["b"] > 0
     assert "at least 5 000,00 kr a person-month, A's" in answer.no_loser(rates, 4000.0, {"a": "A"}).replace("\u00a0", " ")
     assert "**no provider loses**" in answer.no_loser(rates, 5000.0, {})
+
+
+@pytest.mark.parametrize("scenario", ["default", "generalised_price"])
+def test_the_exact_elasticity_sweep_equals_the_matrix_path(scenario):
+    """The sweep over threshold crossings (with hours capped at granted) against the person-month matrix path, under
+    the scenario's price concept, at two non-fee costs."""
+    from carepay.fee_incentives import analysis
+    from carepay.fee_incentives import uncertainty as fu
+
+    p = params.load("fee_incentives", scenario)
+    packages = [sources.load(analysis.PACKAGE), sources.load(analysis.RULES)]
+    prep = fu.prepare(analysis.analyse(p, *packages), p, packages[0])
+    e = np.linspace(-0.95, 0.3, 120)
+    for nonfee in (300.0, 25.0):
+        fast = fu.elasticity_sweep(prep, e, nonfee, 400.0)
+        draws = pd.DataFrame({"elasticity.central": e[::12], "elasticity.nonfee_cost": nonfee, "hourly_cost": 400.0})
+        matrix = fu.headlines(prep, draws)  # 10 draws: the matrix path
+        np.testing.assert_allclose(fast.net_budget_effect.to_numpy()[::12], matrix.net_budget_effect.to_numpy(), atol=0.01)
+        grouped = fu.headlines(
+            prep, pd.DataFrame({"elasticity.central": e, "elasticity.nonfee_cost": nonfee, "hourly_cost": 400.0})
+        )
+        np.testing.assert_allclose(grouped.net_budget_effect.to_numpy(), fast.net_budget_effect.to_numpy(), atol=1e-6)
+
+
+def test_a_long_elasticity_sweep_interpolates_hours_to_well_within_a_krona():
+    from carepay.fee_incentives import uncertainty as fu
+
+    _, p, packages, r = _question("fee_incentives")
+    prep = fu.prepare(r, p, packages[0])
+    e = np.linspace(-0.95, 0.3, 1000)
+    long = fu.elasticity_sweep(prep, e, 300.0, 400.0)
+    pick = np.random.default_rng(0).choice(len(e), 12, replace=False)
+    exact = fu.elasticity_sweep(prep, e[pick], 300.0, 400.0)  # few elasticities: summed directly
+    np.testing.assert_allclose(long.hours_change.to_numpy()[pick], exact.hours_change.to_numpy(), atol=1e-6)
+    np.testing.assert_allclose(long.net_budget_effect.to_numpy()[pick], exact.net_budget_effect.to_numpy(), atol=0.01)

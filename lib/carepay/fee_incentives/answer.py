@@ -12,6 +12,16 @@ from carepay.uncertainty import crossing
 
 
 def sentences(r: FeeIncentives, params: FeeIncentivesParams, pkg: DataPackage) -> list[str]:
+    """The answer's sentences; where the scenario is about the response (focus: behaviour), the response and the price
+    concept lead."""
+    out = _sentences(r, params, pkg)
+    if params.focus == "behaviour":
+        lead = [s for s in out if s.startswith(("At an elasticity", "Hours respond", "The answer rests"))]
+        out = lead + [s for s in out if s not in lead]
+    return out
+
+
+def _sentences(r: FeeIncentives, params: FeeIncentivesParams, pkg: DataPackage) -> list[str]:
     rev = r.revenue.set_index("result").value
     change, today = rev["Change in fee revenue"], rev["Fee revenue today"]
     out = [
@@ -284,11 +294,14 @@ def key_results(r: FeeIncentives, params: FeeIncentivesParams) -> list[KeyResult
         for g in r.groups.itertuples()
         if g.persons > 0
     ]
+    docs = document_results(r, params, rev, band, e)
+    if params.focus == "behaviour":  # the response leads: the net budget effect, then what it would take
+        docs = sorted(docs, key=lambda k: {"net_budget_effect": 0, "break_even_hours": 1}.get(k[0], 2))
     return (
         (both if params.focus == "combination" else [])
         + (notch if params.focus == "bunching" else [])
         + (left_out if params.focus == "groups" else [])
-        + document_results(r, params, rev, band, e)
+        + docs
         + ([] if params.focus == "combination" else both)
         + who
         + ([] if params.focus == "bunching" else notch)

@@ -123,10 +123,11 @@ class FeeIncentivesParams(QuestionParams):
         gt=0,
         le=20,
     )
-    focus: Literal["document", "combination", "bunching", "groups"] = param(
+    focus: Literal["document", "behaviour", "combination", "bunching", "groups"] = param(
         unit="choice",
         source="the analyst",
-        description="What the scenario is about: the fee proposal as the report has it, or one combination of fee "
+        description="What the scenario is about: the fee proposal as the report has it, or how hours respond to "
+        "the fee (the elasticity or the price concept: the net budget effect leads), or one combination of fee "
         "and provider payment basis (fee_in_force, payment_basis), whose net cost then leads the answer and headlines, "
         "or the proposed fee's notches and what bunching below them would cost, or the groups the report's model leaves "
         "out (couples, the 75+ free hours, the younger, alarm-only clients).",

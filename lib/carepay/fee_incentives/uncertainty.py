@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from carepay import behaviour, fees, payment, uncertainty
 from carepay.fee_incentives.analysis import FeeIncentives
@@ -19,6 +20,10 @@ from carepay.sources import DataPackage
 
 #: Person-month x draw cells held at once (about 16 MB a matrix).
 CHUNK_CELLS = 2_000_000
+#: Draws per non-fee cost from which the exact elasticity sweep beats a matrix pass per draw.
+SWEEP_FROM = 50
+#: Degree of the Chebyshev interpolant of hours over elasticity in a long sweep (see elasticity_sweep).
+HOURS_DEGREE = 40
 
 
 @dataclass
@@ -96,11 +101,17 @@ def headlines(prep: Prepared, draws: pd.DataFrame) -> pd.DataFrame:
         ]
     )
     hours_change, revenue_change = np.empty(len(draws)), np.empty(len(draws))
-    order = np.lexsort((nonfee, elasticity))  # chunks of neighbouring draws: few person-months change level in one
-    for part in uncertainty.chunked(len(draws), max(1, CHUNK_CELLS // max(1, len(prep.hours)))):
-        rows = order[part]
-        changed, revenue = _responses(prep, elasticity[rows], nonfee[rows])
-        hours_change[rows], revenue_change[rows] = changed, revenue - prep.revenue_today
+    groups = pd.DataFrame({"nonfee": nonfee, "cost": cost}).groupby(["nonfee", "cost"], sort=False).indices
+    if len(draws) >= SWEEP_FROM * len(groups):  # many elasticities per non-fee cost: the exact sweep
+        for (c, cph), rows in groups.items():
+            sweep = elasticity_sweep(prep, elasticity[rows], c, cph)
+            hours_change[rows], revenue_change[rows] = sweep.hours_change.to_numpy(), sweep.revenue_change.to_numpy()
+    else:
+        order = np.lexsort((nonfee, elasticity))  # chunks of neighbouring draws: few person-months change level in one
+        for part in uncertainty.chunked(len(draws), max(1, CHUNK_CELLS // max(1, len(prep.hours)))):
+            rows = order[part]
+            changed, revenue = _responses(prep, elasticity[rows], nonfee[rows])
+            hours_change[rows], revenue_change[rows] = changed, revenue - prep.revenue_today
     net = revenue_change - hours_change * cost
     # the four combinations of fee and payment basis (analysis.combinations): per level and month the payment is
     # today's whatever the hours
@@ -136,8 +147,19 @@ def _responses(prep: Prepared, elasticity: np.ndarray, nonfee: np.ndarray) -> tu
     gm = None if prep.granted is None else prep.granted[changes]
     concept = prep.params.elasticity.price_concept
 
-    def factor(e: np.ndarray, c: np.ndarray) -> np.ndarray:  # draws x price pairs
-        return np.asarray(behaviour.factor(q0[None, :], q1[None, :], e[:, None], concept, c[:, None]))
+    if concept == "out_of_pocket":  # behaviour.factor with d computed once per pair: (2 + e d) / (2 - e d)
+        total = q0 + q1
+        d = np.divide(2 * (q1 - q0), total, out=np.zeros_like(total), where=total > 0)
+
+        def factor(e: np.ndarray, c: np.ndarray) -> np.ndarray:  # draws x price pairs; no non-fee cost
+            del c
+            s = e[:, None] * d[None, :]
+            return 4.0 / (2.0 - s) - 1.0
+
+    else:
+
+        def factor(e: np.ndarray, c: np.ndarray) -> np.ndarray:  # draws x price pairs
+            return np.asarray(behaviour.factor(q0[None, :], q1[None, :], e[:, None], concept, c[:, None]))
 
     def after(f: np.ndarray, cols: np.ndarray | slice) -> np.ndarray:  # draws x the person-months cols, capped
         h = hm[cols]
@@ -157,11 +179,123 @@ def _responses(prep: Prepared, elasticity: np.ndarray, nonfee: np.ndarray) -> tu
     settled = np.delete(fee(corners[0], everyone), moving).sum()
     f = factor(elasticity, nonfee)
     if gm is None:
-        bound = np.array([], int)
+        capped = np.zeros(len(hm), bool)
     else:  # the cap can bind only where the largest factor of the chunk reaches the granted hours
         reach = hm * f.max(axis=0)[pair_of] if len(f) else hm
-        bound = np.flatnonzero(reach >= np.maximum(gm, hm) - 1e-9)
-    free = np.setdiff1d(np.arange(len(hm)), bound)
+        capped = reach >= np.maximum(gm, hm) - 1e-9
+    bound, free = np.flatnonzero(capped), np.flatnonzero(~capped)
     hours_change = f @ np.bincount(pair_of[free], weights=hm[free], minlength=len(q0)) + after(f, bound).sum(axis=1) - hm.sum()
     revenue = settled + fee(after(f, moving), moving).sum(axis=1)
     return hours_change, revenue + prep.fee_unchanged
+
+
+def elasticity_sweep(prep: Prepared, elasticities: ArrayLike, nonfee_cost: float, cost: float) -> pd.DataFrame:
+    """Hours, fee revenue and the net budget effect (kr/year) against today for many elasticities at one non-fee
+    cost and one cost of an hour: exact, and at the cost of a sort rather than of one pass over the person-months
+    per elasticity.
+
+    The proposal's fee depends on hours only through the level, so a person-month's fee is a step function of the
+    elasticity: it changes where its hours after the response cross a threshold t, at the elasticity where
+    hours x factor(e) = t (behaviour.factor: log(t / h) / log(ratio) for the generalised price; 2 (R - 1) / (d (1 + R))
+    with R = t / h for the out-of-pocket price's arc elasticity). A threshold above the hours granted is never
+    crossed (hours are capped there). Those crossings are found once; the fee revenue at any elasticity is the
+    revenue at zero plus the steps crossed. Hours are a smooth sum over the person-months the cap cannot reach in the
+    swept range: computed exactly at each elasticity when there are few, else at Chebyshev nodes and interpolated,
+    which for sums of this shape is exact to far below a thousandth of an hour (tests/test_uncertainty.py checks it);
+    the person-months the cap can reach are summed exactly, elasticity by elasticity."""
+    e = np.asarray(elasticities, float)
+    concept = prep.params.elasticity.price_concept
+    h, p0, p1 = prep.hours, prep.price_today, prep.price_proposal
+    moves = ~np.isclose(p0, p1) & (h > 0)
+    hm, q0, q1 = h[moves], p0[moves], p1[moves]
+    g = np.full(len(hm), np.inf) if prep.granted is None else np.maximum(prep.granted[moves], hm)
+    if concept == "out_of_pocket":
+        total = q0 + q1
+        slope = np.divide(2 * (q1 - q0), total, out=np.zeros_like(total), where=total > 0)  # d
+
+        def factor(x: np.ndarray, rows: np.ndarray | slice = slice(None)) -> np.ndarray:  # len(x) x rows
+            return 4.0 / (2.0 - np.outer(x, slope[rows])) - 1.0
+
+        def crossing_at(ratio: np.ndarray) -> np.ndarray:  # the e with factor(e) = ratio, rows x thresholds
+            return 2 * (ratio - 1) / (slope[:, None] * (1 + ratio))
+
+    else:
+        slope = np.log((q1 + nonfee_cost) / (q0 + nonfee_cost))  # log of the price ratio
+
+        def factor(x: np.ndarray, rows: np.ndarray | slice = slice(None)) -> np.ndarray:
+            return np.exp(np.outer(x, slope[rows]))
+
+        def crossing_at(ratio: np.ndarray) -> np.ndarray:
+            return np.log(ratio) / slope[:, None]
+
+    low, high = float(e.min()), float(e.max())
+    # hours rise as e falls where the slope is negative: the cap can bind at the lowest e swept
+    reach = hm * np.where(slope < 0, factor(np.array([low]))[0], factor(np.array([high]))[0])
+    cappable = reach >= g - 1e-9
+    free = np.flatnonzero(~cappable)
+    keys, where = np.unique(slope[free], return_inverse=True)
+    by_slope = np.bincount(where.ravel(), weights=hm[free])
+    if concept == "out_of_pocket":
+
+        def free_hours(x: np.ndarray) -> np.ndarray:
+            parts = np.array_split(x, max(1, len(x) // 16))
+            return np.concatenate([(4.0 / (2.0 - np.outer(part, keys)) - 1.0) @ by_slope for part in parts])
+
+    else:
+
+        def free_hours(x: np.ndarray) -> np.ndarray:
+            parts = np.array_split(x, max(1, len(x) // 16))
+            return np.concatenate([np.exp(np.outer(part, keys)) @ by_slope for part in parts])
+
+    if len(np.unique(e)) <= 2 * HOURS_DEGREE or low == high:
+        hours_moving = free_hours(e)
+    else:
+        chebyshev = np.polynomial.Chebyshev.interpolate(free_hours, HOURS_DEGREE, domain=[low, high])
+        hours_moving = chebyshev(e)
+    capped = np.flatnonzero(cappable)
+    if len(capped):
+        step = max(1, CHUNK_CELLS // len(capped))
+        hours_moving = hours_moving + np.concatenate(
+            [np.minimum(hm[capped] * factor(e[i : i + step], capped), g[capped]).sum(axis=1) for i in range(0, len(e), step)]
+        )
+    hours_after = h[~moves].sum() + hours_moving
+    # fee: base x (share of level 1 + the steps of the thresholds at or below the hours)
+    base = np.minimum(prep.headroom, prep.cap)
+    fixed = fees.level_fee(
+        fees.fee_levels(h[~moves], prep.alarm[~moves], prep.thresholds), prep.headroom[~moves], prep.shares, prep.cap[~moves]
+    ).sum()
+    steps = np.diff(prep.shares[1:])  # share of level k+1 minus level k, k = 1..9
+    bm = base[moves]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        crossing = crossing_at(prep.thresholds[None, :] / hm[:, None])  # rows x thresholds
+    weight = np.where(prep.thresholds[None, :] <= g[:, None], bm[:, None] * steps[None, :], 0.0)  # above granted: never
+    rising = np.broadcast_to(slope[:, None] > 0, crossing.shape)  # hours rise with e: the step is on for e >= crossing
+    revenue = np.full(len(e), fixed + float((bm * prep.shares[1]).sum()))
+    today_on = hm[:, None] >= prep.thresholds[None, :]  # the steps on today (where the crossing is not finite)
+    finite = np.isfinite(crossing)
+    revenue += (bm[:, None] * steps[None, :])[~finite & today_on].sum()
+    for up in (True, False):
+        pick = (rising == up) & finite
+        c, w = crossing[pick], weight[pick]
+        on_below = c < low if up else c > high  # on everywhere in the swept range
+        revenue += w[on_below].sum()
+        inside = (c >= low) & (c <= high)
+        order = np.argsort(c[inside], kind="stable")
+        cs, cw = c[inside][order], np.cumsum(w[inside][order])
+        total_w = cw[-1] if len(cw) else 0.0
+        if up:  # on where e >= crossing
+            k = np.searchsorted(cs, e, side="right")
+            revenue += np.where(k > 0, cw[np.maximum(k - 1, 0)], 0.0) if len(cw) else 0.0
+        else:  # on where e <= crossing
+            k = np.searchsorted(cs, e, side="left")
+            revenue += total_w - (np.where(k > 0, cw[np.maximum(k - 1, 0)], 0.0) if len(cw) else 0.0)
+    hours_change = hours_after - h.sum()
+    revenue_change = revenue - prep.revenue_today
+    return pd.DataFrame(
+        {
+            "elasticity": e,
+            "hours_change": hours_change,
+            "revenue_change": revenue_change,
+            "net_budget_effect": revenue_change - hours_change * cost,
+        }
+    )
