@@ -337,7 +337,7 @@ def pays_for_itself_grid(params: FeeIncentivesParams) -> list[float]:
     """PAYS_FOR_ITSELF_GRID, within the elasticities the price concept allows (an arc elasticity to the out-of-pocket
     price: above -1)."""
     if params.elasticity.price_concept == "out_of_pocket":
-        return [e for e in PAYS_FOR_ITSELF_GRID if e > -1] + [-0.95]
+        return [e for e in PAYS_FOR_ITSELF_GRID if e > -1]
     return PAYS_FOR_ITSELF_GRID
 
 
