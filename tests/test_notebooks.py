@@ -203,3 +203,47 @@ def test_a_scenario_shows_what_it_changes_and_its_results_beside_the_defaults(re
     assert "Default scenario" in page and "Difference" in page
     default = (home / outcomes["capitation_fairness/default"].html).read_text(encoding="utf-8")
     assert "What this scenario changes" not in default and "Default scenario" not in default
+
+
+@pytest.mark.notebooks
+@pytest.mark.browser
+def test_the_index_and_every_default_report_meet_wcag_2_1_aa_by_axe_core(rendered, tmp_path):
+    """axe-core (pinned, from the npm registry) in headless Chromium finds no WCAG 2.0/2.1 A or AA violation. Skipped
+    on a developer's machine without chromium or without the registry (and no cached copy); in CI both must work."""
+    import os
+    import shutil
+
+    from carepay import accessibility
+
+    in_ci = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        assert not in_ci, "chromium is not installed: CI must check reports in a real browser (apt-get install chromium)"
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    try:
+        axe = accessibility.axe_script()
+    except OSError as err:
+        assert not in_ci, f"axe-core could not be fetched from the npm registry: {err}"
+        pytest.skip(f"axe-core {accessibility.AXE_VERSION} is neither cached nor reachable on the npm registry: {err}")
+    home, outcomes = rendered
+    pages = [home / "reports" / "index.html"] + [
+        home / o.html for key, o in sorted(outcomes.items()) if key.endswith("/default") and o.ok
+    ]
+    assert len(pages) == 1 + len(NOTEBOOKS)
+    problems = []
+    for i, page in enumerate(pages):
+        work = tmp_path / str(i)
+        work.mkdir()
+        found = accessibility.audit(str(page), chromium, str(work), axe)
+        if found:
+            problems.append(f"{page.relative_to(home)}:\n{accessibility.describe(found)}")
+    assert not problems, "\n".join(problems)
+
+
+def test_swedish_terms_are_marked_and_english_words_are_not():
+    from carepay import accessibility
+
+    page = "<p><em>hemtjänst</em>, <em>maxtaxa</em>, <em>known</em> and <em>Beviljad tid</em></p>"
+    assert accessibility.mark_languages(page) == (
+        '<p><em lang="sv">hemtjänst</em>, <em lang="sv">maxtaxa</em>, <em>known</em> and <em lang="sv">Beviljad tid</em></p>'
+    )

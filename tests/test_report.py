@@ -70,3 +70,34 @@ def test_a_changed_uncertain_input_shows_its_parameter_s_unit_or_none():
     assert _unit_of("uncertainty.inputs.volume.growth_per_year.low", meta, pattern_of) == "share per year"
     assert _unit_of("uncertainty.inputs.volume.growth_per_year.reason", meta, pattern_of) == ""
     assert _unit_of("cost_per_hour", meta, pattern_of) == "kr/hour"
+
+
+def test_a_chart_carries_a_text_alternative_from_its_data_and_its_numbers_as_a_table():
+    import pandas as pd
+
+    from carepay import charts
+
+    charts.setup()
+    data = pd.DataFrame({"provider": ["A", "<script>x</script>", "C"], "change": [1200.0, -300.0, 50.0]})
+    chart = charts.bars(data, "provider", "change", title="Change by provider", value_title="kr a year")
+    bundle = chart._repr_mimebundle_()
+    page = (bundle[0] if isinstance(bundle, tuple) else bundle)["text/html"]
+    assert 'role="img" aria-label="Bar chart: Change by provider. kr a year by provider.' in page
+    assert "highest A (1\u00a0200), lowest &lt;script&gt;x&lt;/script&gt; (−300)" in page  # computed, and escaped
+    assert "<script>x" not in page
+    table = page[page.index("<details") :]
+    assert "<table" in table and "<caption" not in table and 'scope="col"' in table and "1\u00a0200" in table
+
+
+def test_a_line_chart_says_where_each_line_starts_ends_and_peaks():
+    import pandas as pd
+
+    from carepay import charts
+
+    data = pd.DataFrame({"x": [0.0, 1.0, 2.0] * 2, "y": [1.0, 5.0, 3.0, 2.0, 2.0, 2.0], "s": ["a"] * 3 + ["b"] * 3})
+    words = charts.summary(
+        data, kind="Line chart", title="T", x="x", y="y", series="s", x_title="hours", y_title="kr", x_fmt=",.0f"
+    )
+    assert words == (
+        "Line chart: T. kr by hours, one line per s. a: 1 at 0, 3 at 2, highest 5 at 1; b: 2 at 0, 2 at 2, highest 2 at 0."
+    )

@@ -43,7 +43,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-from carepay import ANSWER_MIME, KEY_RESULTS_MIME, __version__, paths
+from carepay import ANSWER_MIME, KEY_RESULTS_MIME, __version__, accessibility, paths
 
 CELL_TIMEOUT_S = 900
 #: Notebook and scenario names: they become file names under reports/, so nothing that could leave it.
@@ -724,6 +724,7 @@ def run_job(job: Job, show_code: bool = False, last: bool = False) -> Outcome:
             cell["id"] = f"cell-{i:03d}"
         building.join()
         body, _ = _exporter(show_code).from_notebook_node(nb, resources={"metadata": {"name": outcome.title}})
+        body = accessibility.mark_languages(body)
         try:
             _atomic_write(_staged(job.out(".html")), body)
             os.replace(tmp_nb, _staged(job.out(".ipynb")))
@@ -947,7 +948,11 @@ def _answers(records: list[dict[str, Any]], rel: Any) -> str:
         blocks.append(
             f'<section class="answer"><h2>{html.escape(question.title)}{stale}</h2>'
             + "".join(f"<p>{inline_html(s)}</p>" for s in answer)
-            + (f'<p class="small"><a href="{html.escape(rel(link))}">The full report</a></p>' if link else "")
+            + (
+                f'<p class="small"><a href="{html.escape(rel(link))}">The full report: {html.escape(question.title)}</a></p>'
+                if link
+                else ""
+            )
             + "</section>"
         )
     return "".join(blocks)
@@ -1015,8 +1020,9 @@ def write_index() -> Path:
                 f"{' · ' + str(r['seconds']) + ' s' if r.get('seconds') else ''}</div>{extra}</td><td><ul>{items}</ul></td></tr>"
             )
         sections.append(
-            f"<h2>{html.escape(nb)}</h2><table><thead><tr><th>Report</th><th>What it is</th>"
-            f"<th>Status</th><th>Headline results</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+            f"<h2>{html.escape(nb)}</h2><table><caption>The reports of {html.escape(nb)}, one per scenario</caption>"
+            f'<thead><tr><th scope="col">Report</th><th scope="col">What it is</th>'
+            f'<th scope="col">Status</th><th scope="col">Headline results</th></tr></thead><tbody>{"".join(rows)}</tbody></table>'
         )
     n_fail = sum(not r["ok"] for r in records)
     answers = _answers(records, rel)
@@ -1033,6 +1039,7 @@ td {{ overflow-wrap: anywhere; }} details summary {{ cursor: pointer; font-size:
 .answer {{ border-left: 4px solid #1f4e79; background: #f3f7fb; padding: 0.4rem 1rem; margin: 0 0 1rem 0; }}
 .answer h2 {{ font-size: 1.1rem; margin: 0.4rem 0; }} .answer p {{ margin: 0.4rem 0; line-height: 1.45; }}
 .synthetic {{ background: #E69F00; color: #000; font-weight: bold; font-size: 11px; padding: 1px 4px; border-radius: 3px; }}
+:focus-visible {{ outline: 3px solid #0072B2; outline-offset: 2px; }} caption {{ text-align: left; font-size: 13px; color: #555; padding-bottom: 4px; }}
 </style></head><body>
 <h1>carepay reports</h1>
 <p>{len(records)} reports, {n_fail} failed. Each report was computed by the carepay library from data/ and the scenario's

@@ -48,11 +48,134 @@ def _theme() -> alt.theme.ThemeConfig:
 
 
 def setup() -> None:
-    """Use the carepay theme and static SVG output (no scripts, no network)."""
+    """Use the carepay theme and static SVG output (no scripts, no network), each chart with its text alternative
+    and the table of its numbers (render)."""
     alt.theme.enable("carepay")
-    alt.renderers.enable("svg")
+    if "carepay" not in alt.renderers.names():
+        alt.renderers.register("carepay", render)
+    alt.renderers.enable("carepay")
     alt.renderers.set_embed_options(format_locale=LOCALE)
     alt.data_transformers.disable_max_rows()
+
+
+# --- charts a screen reader can read (WCAG 2.1: 1.1.1 non-text content) ------------------------------------------
+
+
+def render(spec: dict, **metadata: Any) -> dict[str, str]:
+    """An Altair renderer: the chart as static SVG (vl-convert, in the kernel) inside a figure whose role is an image
+    with the chart's text alternative (its Vega-Lite description, set by described()), and below it, collapsed, the
+    text alternative and the table of the numbers behind the chart. Everything from the data is escaped."""
+    import html as _html
+
+    from altair.utils.mimebundle import spec_to_mimebundle
+
+    bundle = spec_to_mimebundle(spec, format="svg", mode="vega-lite", **metadata)
+    svg = bundle["image/svg+xml"] if isinstance(bundle, dict) else bundle[0]["image/svg+xml"]
+    meta = (spec.get("usermeta") or {}).get("carepay", {})
+    text = spec.get("description") or _title_text(spec.get("title")) or "chart"
+    table = meta.get("table", "")
+    words = _html.escape(str(text))
+    details = f'<details class="chart-data"><summary>The chart in words and numbers</summary><p>{words}</p>{table}</details>'
+    html_out = (
+        f'<figure class="carepay-chart"><div class="chart-svg" role="img" aria-label="{words}">{svg}</div>{details}</figure>'
+    )
+    return {"text/html": html_out}
+
+
+def _title_text(title: object) -> str:
+    if isinstance(title, dict):
+        title = title.get("text", "")
+    if isinstance(title, list):
+        return " ".join(str(t) for t in title)
+    return str(title or "")
+
+
+def _shown(v: object, fmt: str) -> str:
+    from carepay.formats import number, percent
+
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        if fmt.endswith("%"):
+            return percent(float(v), int(fmt[fmt.index(".") + 1]) if "." in fmt else 0)
+        return number(float(v), 2 if abs(float(v)) < 10 and not float(v).is_integer() else 0)
+    return readable(v) if isinstance(v, str) else str(v)
+
+
+def summary(
+    data: pd.DataFrame,
+    *,
+    kind: str,
+    title: object,
+    x: str,
+    y: str,
+    series: str | None = None,
+    facet: str | None = None,
+    x_title: str = "",
+    y_title: str = "",
+    fmt: str = ",.0f",
+    x_fmt: str = ",.2f",
+) -> str:
+    """The chart in one or two sentences, from its data: what it shows and its main finding. Categories (x not
+    numeric): the highest and lowest value, per series and panel where there are several (at most four); curves
+    (x numeric): each line's value at the first and last x and where it is highest."""
+    name = _title_text(title)
+    what = f"{kind}: {name}." if name else f"{kind}."
+    axes = (
+        f" {y_title or y} by {x_title or x}"
+        + (f", one {'line' if kind.startswith('Line') else 'colour'} per {series}" if series else "")
+        + "."
+    )
+    parts = []
+    groups: list[tuple[str, pd.DataFrame]] = []
+    keys = [k for k in (facet, series) if k and k in data.columns]
+    if keys:
+        for key, part in data.groupby(keys, sort=False):
+            label = ", ".join(_shown(k, "") for k in (key if isinstance(key, tuple) else (key,)))
+            groups.append((label, part))
+    else:
+        groups.append(("", data))
+    numeric_x = pd.api.types.is_numeric_dtype(data[x]) if x in data.columns else False
+    for label, part in groups[:4]:
+        part = part.dropna(subset=[y])
+        if part.empty:
+            continue
+        prefix = f"{label}: " if label else ""
+        top, low = part.loc[part[y].idxmax()], part.loc[part[y].idxmin()]
+        if numeric_x:
+            ordered = part.sort_values(x)
+            first, last = ordered.iloc[0], ordered.iloc[-1]
+            parts.append(
+                f"{prefix}{_shown(first[y], fmt)} at {_shown(first[x], x_fmt)}, {_shown(last[y], fmt)} at "
+                f"{_shown(last[x], x_fmt)}, highest {_shown(top[y], fmt)} at {_shown(top[x], x_fmt)}"
+            )
+        else:
+            parts.append(
+                f"{prefix}highest {_shown(top[x], '')} ({_shown(top[y], fmt)}), lowest {_shown(low[x], '')} "
+                f"({_shown(low[y], fmt)})"
+            )
+    more = f" ({len(groups) - 4} more in the table.)" if len(groups) > 4 else ""
+    return what + axes + (" " + "; ".join(parts) + "." if parts else "") + more
+
+
+def described(
+    chart: Any,
+    data: pd.DataFrame,
+    columns: list[str],
+    text: str,
+    labels: dict[str, str] | None = None,
+    pivot: tuple[str, str, str] | None = None,
+) -> Any:
+    """The chart with its text alternative (Vega-Lite description) and the table of its numbers (usermeta), which
+    render() puts beside the picture. pivot (index, columns, values): a long table shown wide."""
+    from carepay.report import table_html
+
+    shown = data[[c for c in columns if c in data.columns]]
+    if pivot and all(c in shown.columns for c in pivot):
+        index, cols, values = pivot
+        shown = shown.pivot_table(index=index, columns=cols, values=values, aggfunc="first", sort=False).reset_index()
+        shown.columns = [readable(str(c)) if isinstance(c, str) else str(c) for c in shown.columns]
+        labels = {**(labels or {}), readable(index): (labels or {}).get(index, readable(index))}
+    table = table_html(shown, labels={k: v for k, v in (labels or {}).items() if v}, max_rows=None)
+    return chart.properties(description=text, usermeta={"carepay": {"table": table}})
 
 
 def _readable(data: pd.DataFrame, *columns: str | None) -> pd.DataFrame:
@@ -116,7 +239,10 @@ def bars(
     text = base.mark_text(align="left", dx=4, fontSize=11).encode(
         y=alt.Y(f"{category}:N", sort=None), x=alt.X(f"{value}:Q"), text=alt.Text(f"{value}:Q", format=fmt)
     )
-    return (bar + text).properties(width=WIDTH - 160)
+    words = summary(
+        data, kind="Bar chart", title=title, x=category, y=value, x_title=category_title or category, y_title=value_title, fmt=fmt
+    )
+    return described((bar + text).properties(width=WIDTH - 160), data, [category, value], words, {value: value_title})
 
 
 STATUS_COLOURS = {"ok": "#1b7a3a", "known": "#E69F00", "new": "#b00020"}
@@ -128,7 +254,7 @@ def check_status(summary: pd.DataFrame, title: str = "Cross-checks by data packa
     summary: columns package, reading, ok, known, new (carepay.checks.summary)."""
     long = summary.melt(id_vars=["package", "reading"], value_vars=["ok", "known", "new"], var_name="status", value_name="checks")
     long["row"] = long["package"] + " (" + long["reading"] + ")"
-    return (
+    chart = (
         alt.Chart(long, title=title)
         .mark_bar()
         .encode(
@@ -146,6 +272,13 @@ def check_status(summary: pd.DataFrame, title: str = "Cross-checks by data packa
         .transform_calculate(status_order="indexof(['ok','known','new'], datum.status)")
         .properties(width=WIDTH - 200)
     )
+    totals = summary.assign(row=summary["package"] + " (" + summary["reading"] + ")")
+    words = (
+        f"Stacked bar chart: {title}. Comparisons per data package: "
+        + "; ".join(f"{r.row}: {int(r.ok)} ok, {int(r.known)} known, {int(r.new)} new" for r in totals.itertuples())
+        + "."
+    )
+    return described(chart, totals, ["row", "ok", "known", "new"], words, {"row": "data package (reading)"})
 
 
 def step_amounts(
@@ -178,7 +311,22 @@ def step_amounts(
         )
         .properties(width=(WIDTH - 80) // 2, height=240)
     )
-    return line.facet(column=alt.Column(f"{facet}:N", title=None), title=title)
+    words = summary(
+        levels.rename(columns={"points_min": "points"}),
+        kind="Step chart",
+        title=title,
+        x="points",
+        y=amount,
+        series=colour,
+        facet=facet,
+        x_title="assessment points",
+        y_title=value_title,
+        fmt=fmt,
+        x_fmt=",.0f",
+    )
+    cols = [facet, colour, "points_min", "points_max", amount]
+    chart = line.facet(column=alt.Column(f"{facet}:N", title=None), title=title)
+    return described(chart, levels, cols, words, {amount: value_title})
 
 
 def signed_bars(
@@ -205,9 +353,22 @@ def signed_bars(
         )
         .properties(width=(WIDTH - 80) // 2 if facet else WIDTH, height=240)
     )
+    words = summary(
+        data,
+        kind="Bar chart",
+        title=title,
+        x=category,
+        y=value,
+        facet=facet,
+        x_title=category_title or category,
+        y_title=value_title,
+        fmt=fmt,
+    )
+    cols = [c for c in (facet, category, value) if c]
     if facet:
-        return chart.facet(column=alt.Column(f"{facet}:N", title=None), title=title).resolve_scale(x="independent")
-    return chart.properties(title=title)
+        chart = chart.facet(column=alt.Column(f"{facet}:N", title=None), title=title).resolve_scale(x="independent")
+        return described(chart, data, cols, words, {value: value_title})
+    return described(chart.properties(title=title), data, cols, words, {value: value_title})
 
 
 def histogram(
@@ -224,9 +385,38 @@ def histogram(
         )
         .properties(width=(WIDTH - 80) // 2 if facet else WIDTH, height=220)
     )
+    words = _histogram_words(data, value, title, value_title, facet, fmt)
+    counts = _histogram_table(data, value, facet, bins, fmt)
     if facet:
-        return chart.facet(column=alt.Column(f"{facet}:N", title=None), title=title)
-    return chart.properties(title=title)
+        return described(
+            chart.facet(column=alt.Column(f"{facet}:N", title=None), title=title), counts, list(counts.columns), words
+        )
+    return described(chart.properties(title=title), counts, list(counts.columns), words)
+
+
+def _histogram_table(data: pd.DataFrame, value: str, facet: str | None, bins: int, fmt: str) -> pd.DataFrame:
+    """The counts behind a histogram: rows per bin of equal width (per panel)."""
+    import numpy as np
+
+    edges = np.histogram_bin_edges(data[value].dropna(), bins=min(bins, 20))
+    labels = [f"{_shown(a, fmt)} to {_shown(b, fmt)}" for a, b in zip(edges, edges[1:])]
+    binned = pd.cut(data[value], edges, labels=labels, include_lowest=True)
+    keys = [facet, binned] if facet else [binned]
+    out = data.groupby(keys, observed=False).size().rename("number").reset_index()
+    return out.rename(columns={value: "range"})
+
+
+def _histogram_words(data: pd.DataFrame, value: str, title: object, value_title: str, facet: str | None, fmt: str) -> str:
+    parts = []
+    for label, part in data.groupby(facet, sort=False) if facet else [("", data)]:
+        v = part[value].dropna()
+        if v.empty:
+            continue
+        parts.append(
+            f"{readable(str(label)) + ': ' if label != '' else ''}{len(v)} values from {_shown(float(v.min()), fmt)} to "
+            f"{_shown(float(v.max()), fmt)}, half below {_shown(float(v.median()), fmt)}"
+        )
+    return f"Histogram: {_title_text(title)}. {value_title}: " + "; ".join(parts) + "."
 
 
 def grouped_bars(
@@ -245,19 +435,37 @@ def grouped_bars(
     data = _readable(data, category, group, facet)
     chart = (
         alt.Chart(data)
-        .mark_bar()
+        .mark_bar(stroke="#222", strokeWidth=1)
         .encode(
             x=_category_x(data, category, category_title, facet),
             xOffset=alt.XOffset(f"{group}:N"),
             y=alt.Y(f"{value}:Q", title=value_title, axis=_axis(fmt)),
             color=alt.Color(f"{group}:N", title=None),
+            strokeDash=alt.StrokeDash(f"{group}:N", title=None),  # a second key besides colour (WCAG 1.4.1)
             tooltip=[alt.Tooltip(category), alt.Tooltip(group), alt.Tooltip(value, format=fmt)],
         )
         .properties(width=(WIDTH - 80) // 2 if facet else WIDTH, height=240)
     )
+    words = summary(
+        data,
+        kind="Grouped bar chart",
+        title=title,
+        x=category,
+        y=value,
+        series=group,
+        facet=facet,
+        x_title=category_title or category,
+        y_title=value_title,
+        fmt=fmt,
+    )
+    cols = [c for c in (facet, category, group, value) if c]
     if facet:  # a shared x scale: with xOffset an independent one collapses the bars to slivers (Vega-Lite)
-        return chart.facet(column=alt.Column(f"{facet}:N", title=None), title=title)
-    return chart.properties(title=title)
+        return described(
+            chart.facet(column=alt.Column(f"{facet}:N", title=None), title=title), data, cols, words, {value: value_title}
+        )
+    return described(
+        chart.properties(title=title), data, cols, words, {value: value_title}, pivot=None if facet else (category, group, value)
+    )
 
 
 def mix_frontier(
@@ -270,8 +478,25 @@ def mix_frontier(
         y=alt.Y(f"{y}:Q", title=y.replace("_", " ") + " (residents)"),
         color=alt.Color(f"{colour}:N", title=None),
     )
-    chart = (base.mark_line() + base.mark_point(size=50)).properties(width=(WIDTH - 80) // 2, height=220)
-    return chart.facet(column=alt.Column(f"{facet}:N", title=None), title=title)
+    chart = (
+        (base.mark_line() + base.mark_point(size=50))
+        .encode(shape=alt.Shape(f"{colour}:N", title=None))
+        .properties(width=(WIDTH - 80) // 2, height=220)
+    )
+    words = summary(
+        mixes,
+        kind="Line chart",
+        title=title,
+        x=x,
+        y=y,
+        series=colour,
+        facet=facet,
+        x_title=x.replace("_", " "),
+        y_title=y.replace("_", " "),
+        fmt=",.0f",
+        x_fmt=",.0f",
+    )
+    return described(chart.facet(column=alt.Column(f"{facet}:N", title=None), title=title), mixes, [facet, colour, x, y], words)
 
 
 def ratio_dots(
@@ -289,11 +514,25 @@ def ratio_dots(
         shape=alt.Shape(f"{colour}:N", title=None),
         tooltip=[alt.Tooltip(group), alt.Tooltip(colour), alt.Tooltip(value, format=".3f")],
     )
-    one = base.mark_rule(color="#333", strokeDash=[4, 3]).encode(x=alt.datum(1.0))
+    one = base.mark_rule(color="#333", strokeDash=[4, 3], aria=False).encode(x=alt.datum(1.0))
     chart = (one + dots).properties(width=(WIDTH - 120) // 2 if facet else WIDTH - 160, height=alt.Step(30))
+    words = summary(
+        data,
+        kind="Dot chart",
+        title=title,
+        x=group,
+        y=value,
+        series=colour,
+        facet=facet,
+        x_title=group,
+        y_title=value_title,
+        fmt=",.2f",
+    )
+    cols = [c for c in (facet, group, colour, value) if c]
     if facet:
-        return chart.facet(column=alt.Column(f"{facet}:N", title=None), title=title).resolve_scale(y="independent")
-    return chart.properties(title=title)
+        chart = chart.facet(column=alt.Column(f"{facet}:N", title=None), title=title).resolve_scale(y="independent")
+        return described(chart, data, cols, words, {value: value_title})
+    return described(chart.properties(title=title), data, cols, words, {value: value_title})
 
 
 def stacked_bars(
@@ -301,17 +540,30 @@ def stacked_bars(
 ) -> alt.Chart:
     """Horizontal bars split into signed parts (a decomposition), one row per category."""
     data = _readable(data, category, part)
-    return (
+    words = summary(
+        data,
+        kind="Stacked bar chart",
+        title=title,
+        x=category,
+        y=value,
+        series=part,
+        x_title=category,
+        y_title=value_title,
+        fmt=fmt,
+    )
+    chart = (
         alt.Chart(data, title=title)
-        .mark_bar()
+        .mark_bar(stroke="#222", strokeWidth=1)
         .encode(
             y=alt.Y(f"{category}:N", title=None, sort=None),
             x=alt.X(f"sum({value}):Q", title=value_title, axis=_axis(fmt)),
             color=alt.Color(f"{part}:N", title=None),
+            strokeDash=alt.StrokeDash(f"{part}:N", title=None),  # a second key besides colour (WCAG 1.4.1)
             tooltip=[alt.Tooltip(category), alt.Tooltip(part), alt.Tooltip(value, format=fmt)],
         )
         .properties(width=WIDTH - 160)
     )
+    return described(chart, data, [category, part, value], words, {value: value_title}, pivot=(category, part, value))
 
 
 def lines(
@@ -343,9 +595,14 @@ def lines(
         )
         .properties(width=(WIDTH - 80) // columns if facet else WIDTH, height=200 if facet else 280)
     )
+    words = summary(
+        data, kind="Line chart", title=title, x=x, y=y, series=colour, facet=facet, x_title=x_title, y_title=y_title, fmt=fmt
+    )
+    labels = {x: x_title, y: y_title}
     if facet:
-        return chart.facet(facet=alt.Facet(f"{facet}:N", title=None), columns=columns, title=title)
-    return chart.properties(title=title)
+        chart = chart.facet(facet=alt.Facet(f"{facet}:N", title=None), columns=columns, title=title)
+        return described(chart, data, [facet, colour, x, y], words, labels)
+    return described(chart.properties(title=title), data, [x, colour, y], words, labels, pivot=(x, colour, y))
 
 
 def curve_with_points(
@@ -390,7 +647,24 @@ def curve_with_points(
         .mark_text(align="right", dx=-8, dy=-8, fontSize=11)
         .encode(x=alt.X(f"{x}:Q"), y=alt.Y(f"{y}:Q"), text=alt.Text(f"{label}:N"))
     )
-    return (line + points + left + right).properties(title=title, width=WIDTH - 60, height=300)
+    marks = data[data[label] != curve_label]
+    words = (
+        summary(
+            data[data[label] == curve_label],
+            kind="Line chart",
+            title=title,
+            x=x,
+            y=y,
+            x_title=x_title,
+            y_title=y_title,
+            x_fmt=x_fmt,
+        )
+        + " Marked: "
+        + "; ".join(f"{r[label]} ({_shown(r[x], x_fmt)}, {_shown(r[y], ',.0f')})" for _, r in marks.iterrows())
+        + "."
+    )
+    chart = (line + points + left + right).properties(title=title, width=WIDTH - 60, height=300)
+    return described(chart, data, [label, x, y], words, {x: x_title, y: y_title})
 
 
 def tornado(swings: pd.DataFrame, *, title: str, value_title: str, unit: str) -> alt.Chart:
@@ -414,8 +688,23 @@ def tornado(swings: pd.DataFrame, *, title: str, value_title: str, unit: str) ->
             alt.Tooltip("high:Q", format=fmt),
         ],
     )
-    rule = alt.Chart(data.head(1)).mark_rule(color="#222", strokeDash=[4, 3]).encode(x=alt.X("central:Q"))
-    return (bar + rule).properties(width=WIDTH - 200, height=max(60, 34 * len(data)))
+    rule = alt.Chart(data.head(1)).mark_rule(color="#222", strokeDash=[4, 3], aria=False).encode(x=alt.X("central:Q"))
+    words = (
+        f"Tornado chart: {_title_text(title)}. At this scenario's values {_shown(float(data.central.iloc[0]), fmt)} {unit}; "
+        + "; ".join(
+            f"{r.input} from {r['from']} to {r['to']} moves it from {_shown(float(r.low), fmt)} to {_shown(float(r.high), fmt)}"
+            for _, r in data.head(4).iterrows()
+        )
+        + "."
+    )
+    chart = (bar + rule).properties(width=WIDTH - 200, height=max(60, 34 * len(data)))
+    return described(
+        chart,
+        data,
+        ["input", "from", "to", "low", "high"],
+        words,
+        {"low": f"result at the low end ({unit})", "high": f"result at the high end ({unit})"},
+    )
 
 
 def _value_text(value: object) -> str:
@@ -454,5 +743,21 @@ def band_curve(
     )
     layers = [area, line]
     if zero:
-        layers.append(alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color="#222").encode(y=alt.Y("y:Q")))
-    return alt.layer(*layers).resolve_scale(color="independent").properties(width=WIDTH - 80)
+        layers.append(alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color="#222", aria=False).encode(y=alt.Y("y:Q")))
+    ordered = data.sort_values("x")
+    first, last = ordered.iloc[0], ordered.iloc[-1]
+    words = (
+        f"Line chart with a band: {_title_text(title)}. {y_title} against {x_title}: at this scenario's values "
+        f"{_shown(float(first.central), y_fmt)} at {_shown(float(first.x), x_fmt)} and {_shown(float(last.central), y_fmt)} "
+        f"at {_shown(float(last.x), x_fmt)}; {band_title} from {_shown(float(first.low), y_fmt)} to "
+        f"{_shown(float(first.high), y_fmt)} at the first and from {_shown(float(last.low), y_fmt)} to "
+        f"{_shown(float(last.high), y_fmt)} at the last."
+    )
+    chart = alt.layer(*layers).resolve_scale(color="independent").properties(width=WIDTH - 80)
+    return described(
+        chart,
+        data,
+        ["x", "central", "low", "high"],
+        words,
+        {"x": x_title, "central": "this scenario's values", "low": "band, low", "high": "band, high"},
+    )

@@ -127,7 +127,7 @@ def table_html(
     units = {**df.attrs.get("units", {}), **(units or {})}
     labels = {**df.attrs.get("labels", {}), **(labels or {})}
     shown = df if max_rows is None or len(df) <= max_rows else df.head(max_rows)
-    head = "".join(f"<th>{html.escape(_header(c, units, labels))}</th>" for c in shown.columns)
+    head = "".join(f'<th scope="col">{html.escape(_header(c, units, labels))}</th>' for c in shown.columns)
     formatters = {}
     for col in shown.columns:
         d = decimals.get(col) if isinstance(decimals, Mapping) else decimals
