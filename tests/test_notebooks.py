@@ -247,3 +247,16 @@ def test_swedish_terms_are_marked_and_english_words_are_not():
     assert accessibility.mark_languages(page) == (
         '<p><em lang="sv">hemtjänst</em>, <em lang="sv">maxtaxa</em>, <em>known</em> and <em lang="sv">Beviljad tid</em></p>'
     )
+
+
+@pytest.mark.notebooks
+def test_every_report_has_one_h1_and_headings_in_order(rendered):
+    """WCAG 1.3.1 and 2.4.6: one h1 per report, and no heading level skipped on the way down."""
+    home, outcomes = rendered
+    for key, o in outcomes.items():
+        if not o.ok:
+            continue
+        levels = [int(h) for h in re.findall(r"<h([1-6])[\s>]", (home / o.html).read_text(encoding="utf-8"))]
+        assert levels[0] == 1 and levels.count(1) == 1, key
+        skipped = [(a, b) for a, b in zip(levels, levels[1:]) if b > a + 1]
+        assert not skipped, f"{key}: heading levels {skipped}"

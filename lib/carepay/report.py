@@ -280,7 +280,7 @@ def key_results(
             for r in rows
         ]
     columns["Unit"] = ["" if r["unit"] == "%" else r["unit"] for r in rows]
-    body = f"<h3>{html.escape(title)}</h3>" + table_html(pd.DataFrame(columns))
+    body = f"<h2>{html.escape(title)}</h2>" + table_html(pd.DataFrame(columns))
     if moved:
         body += (
             f"<p class='table-note'>90 % range: where 90 % of {number(ranges.draws)} draws of the uncertain inputs "
@@ -350,7 +350,7 @@ def scenario_changes(notebook: str, params: Any, default: Any) -> None:
             rows.append({"parameter": path, "default": old, "this scenario": new, "unit": unit})
     if rows:
         display(
-            HTML('<div class="scenario-changes"><h3>What this scenario changes</h3>' + table_html(pd.DataFrame(rows)) + "</div>")
+            HTML('<div class="scenario-changes"><h2>What this scenario changes</h2>' + table_html(pd.DataFrame(rows)) + "</div>")
         )
 
 
