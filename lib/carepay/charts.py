@@ -119,9 +119,11 @@ def summary(
     (x numeric): each line's value at the first and last x and where it is highest."""
     name = _title_text(title)
     what = f"{kind}: {name}." if name else f"{kind}."
+    if series and series in data.columns and data[series].nunique() <= 1:
+        series = None  # one series: no key to name
     axes = (
-        f" {y_title or y} by {x_title or x}"
-        + (f", one {'line' if kind.startswith('Line') else 'colour'} per {series}" if series else "")
+        f" {y_title or readable(y)} by {x_title or readable(x)}"
+        + (f", one {'line' if kind.startswith('Line') else 'colour'} per {readable(series)}" if series else "")
         + "."
     )
     parts = []
