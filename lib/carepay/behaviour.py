@@ -1,15 +1,16 @@
 """Demand response: executed hours that react to the price of an hour, and estimating that reaction.
 
-The price of an hour is the fee the individual pays for one more hour (kr/hour). Two price concepts:
+The price of an hour (kr/hour) is what the caller passes; the fee question passes the fee a person pays per executed
+hour, today and under the proposal (carepay.fee_incentives.analysis.response_inputs). Two price concepts:
 
 - out_of_pocket (default): the published home-care elasticities (about -0,4, Roquebert & Tenand; about -0,55,
   Bourreau-Dubois and co-authors) are with respect to the out-of-pocket price. Applied as an arc (midpoint)
-  elasticity, so a move from or to a zero price (above the fee cap today) is defined:
+  elasticity, so a move from or to a zero price (no fee today, as within free hours) is defined:
 
       (h1 - h0) / mean(h0, h1) = e x (p1 - p0) / mean(p0, p1),  i.e.  h1 = h0 x (2 + e d) / (2 - e d)
 
   with d = 2 (p1 - p0) / (p1 + p0), between -2 and 2; bounded for elasticities above -1.
-- generalised: a constant elasticity with respect to the fee plus a non-fee cost c of receiving an hour (time,
+- generalised: a constant elasticity with respect to that price plus a non-fee cost c of receiving an hour (time,
   effort), h1 = h0 x ((p1 + c) / (p0 + c)) ** e; the larger c, the smaller the response.
 
 Either applies only where the price changes, and never takes hours above the hours granted (where known): a

@@ -29,7 +29,7 @@ class ElasticitySpec(Spec):
         "out_of_pocket",
         unit="choice",
         source=ELASTICITY + "; the published elasticities are with respect to the out-of-pocket price",
-        description="The price the elasticity is with respect to: the fee for one more hour (out_of_pocket, as the "
+        description="The price the elasticity is with respect to: the fee a person pays per executed hour (out_of_pocket, as the "
         "published elasticities; an arc elasticity, so a price from or to zero is defined), or that fee plus the non-fee "
         "cost of receiving an hour (generalised).",
     )
