@@ -223,3 +223,13 @@ def test_the_level_creep_scenario_leads_with_its_cost():
     keys = answer.key_results(r, p)
     assert keys[0][0] == "level_creep_cost" and keys[0][2] == pytest.approx(float(r.level_creep.creep_cost.sum()))
     assert "penalises the rehabilitation" in answer.level_creep(r, p)
+
+
+def test_a_provider_payment_extract_may_be_of_any_one_year(project):
+    base = {"person_id": "a", "provision": "external", "granted_hours": "10", "executed_hours": "6"}
+    _year(base, 2023).to_csv(project / "clients.csv", index=False)
+    (project / "params" / "provider_payment" / "mine.yaml").write_text(
+        "title: t\ndescription: d\npopulation:\n  source: extract\n  extract_file: clients.csv\n", encoding="utf-8"
+    )
+    r = pp.analyse(params.load("provider_payment", "mine"), sources.load(pp.OREBRO))
+    assert set(r.person_months.period.astype(str).str[:4]) == {"2023"} and len(r.person_months) == 12

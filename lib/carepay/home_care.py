@@ -157,8 +157,9 @@ def person_months(
         raise ValueError(f"question {question!r}; allowed: {', '.join(QUESTIONS)}")
     if spec.source == "extract":
         raw, where = population.read_extract(spec.extract_file)
-        margin = extension_margin if question == "provider_payment" else None
-        return population.validate_home_care_extract(raw, where, question, year, margin)
+        if question == "provider_payment":  # any one whole year, as before: the payment rules carry no year
+            return population.validate_home_care_extract(raw, where, question, None, extension_margin)
+        return population.validate_home_care_extract(raw, where, question, year)
     return population.synthetic_home_care(
         spec.individuals,
         spec.hours_per_year,
