@@ -116,6 +116,16 @@ class HomeCarePopulationSpec(PopulationSource):
         return self
 
 
+def check_level_boundaries(value: list[float]) -> list[float]:
+    """Checked lower bounds of support levels 1-9 (granted hours a month): nine, the first 0, increasing. Both Örebro
+    questions declare them (payment per level and month) and validate them here."""
+    if len(value) != 9 or value[0] != 0:
+        raise ValueError("give 9 lower bounds for levels 1-9, the first 0")
+    if any(b <= a for a, b in zip(value, value[1:])):
+        raise ValueError(f"level boundaries must increase: {value}")
+    return value
+
+
 def in_house_share_of_granted(orebro: DataPackage, execution_ratio: float | None = None) -> float:
     """Share of granted time with in-house providers that makes 56 % and 76 % average to the report's about 60 %
     (7.4.2), or to execution_ratio: the report does not give it, it is inferred."""

@@ -509,6 +509,7 @@ def analyse(params: FeeIncentivesParams, pkg: DataPackage, rules_pkg: DataPackag
     caps = df.fee_cap.to_numpy()  # the cap in force in each person-month
     df = fees_and_prices(params, df, shares, caps)
     band, be, nonfee = behaviour_results(params, df, shares, caps, cph)
+    per = _per_person(df)  # one row per person, shared by the tables of who pays
     result = FeeIncentives(
         rules=rules,
         cost_per_hour=cph,
@@ -529,13 +530,13 @@ def analyse(params: FeeIncentivesParams, pkg: DataPackage, rules_pkg: DataPackag
         by_hours=by_band(df, "hours", params.hour_bands, "h"),
         by_headroom=by_band(df, "headroom", params.headroom_bands, "kr"),
         combinations=combinations(params, df, shares, caps, cph),
-        by_income=by_income(df),
-        above_cap=above_cap(df),
+        by_income=by_income(df, per),
+        above_cap=above_cap(df, per),
         notches=fees.notches(
             df.executed_hours, df.alarm, df.fee_headroom, params.thresholds, shares, caps, params.bunching_band_hours
         ),
-        by_household=by_household(df),
-        groups=left_out_groups(df, params),
+        by_household=by_household(df, per),
+        groups=left_out_groups(df, params, per),
         notes=notes,
     )
     annotate_result(result, RESULT_COLUMNS)
@@ -601,8 +602,10 @@ def combinations(params: FeeIncentivesParams, df: pd.DataFrame, shares: ArrayLik
 
 
 def _per_person(df: pd.DataFrame) -> pd.DataFrame:
-    """Year averages per person (kr/month): headroom, the cap, the fee today and under the proposal, and income after
-    tax and housing (income after tax + housing supplement - housing cost) where the person-months carry it."""
+    """One row per person (computed once per question run, analyse): year averages (kr/month) of the headroom, the
+    cap, the fee today and under the proposal, and income after tax and housing (income after tax + housing
+    supplement - housing cost) where the person-months carry it; the year's executed hours; and the person's alarm,
+    household and age where they carry them."""
     agg: dict[str, tuple[str, str]] = {
         "headroom": ("fee_headroom", "mean"),
         "cap": ("fee_cap", "mean"),
@@ -612,17 +615,22 @@ def _per_person(df: pd.DataFrame) -> pd.DataFrame:
     if {"income_after_tax", "housing_supplement", "housing_cost"} <= set(df.columns):
         df = df.assign(income_after_housing=df.income_after_tax + df.housing_supplement - df.housing_cost)
         agg["income"] = ("income_after_housing", "mean")
+    if "executed_hours" in df.columns:
+        agg["hours"] = ("executed_hours", "sum")
+    for column in ("alarm", "household", "age"):
+        if column in df.columns:
+            agg[column] = (column, "first")
     per = df.groupby("person_id", sort=True).agg(**agg)
     per["change"] = per.proposal - per.today
     return per
 
 
-def by_income(df: pd.DataFrame) -> pd.DataFrame:
+def by_income(df: pd.DataFrame, per: pd.DataFrame | None = None) -> pd.DataFrame:
     """Step 8: who pays more and who pays less by tenth of income after tax and housing (or, where the person-months
     carry no income, of fee headroom): persons, mean income, the mean fee today and under the proposal, the change
     (kr/month), the shares paying more and less (by more than 0,50 kr a month) and the tenth's change in all
-    (kr/year). Tenths of persons, ranked by income, ties in person order."""
-    per = _per_person(df)
+    (kr/year). Tenths of persons, ranked by income, ties in person order. per: _per_person(df), where computed."""
+    per = (_per_person(df) if per is None else per).copy()
     basis = "income" if "income" in per.columns else "headroom"
     rank = per[basis].rank(method="first")
     per["decile"] = pd.qcut(rank, 10, labels=range(1, 11)).astype(int)
@@ -641,10 +649,10 @@ def by_income(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def above_cap(df: pd.DataFrame) -> dict:
+def above_cap(df: pd.DataFrame, per: pd.DataFrame | None = None) -> dict:
     """Persons whose fee headroom reaches the fee cap (year averages): their share of persons, and their share of the
-    fee cut (the sum of decreases, kr/year) the proposal gives."""
-    per = _per_person(df)
+    fee cut (the sum of decreases, kr/year) the proposal gives. per: _per_person(df), where computed."""
+    per = _per_person(df) if per is None else per
     high = per.headroom >= per.cap - 1e-9
     cut = (-per.change).clip(lower=0)
     total = float(cut.sum())
@@ -658,15 +666,16 @@ def above_cap(df: pd.DataFrame) -> dict:
 AGE_BANDS = [(0, 65, "under 65"), (65, 75, "65–74"), (75, 200, "75 and over")]
 
 
-def by_household(df: pd.DataFrame) -> pd.DataFrame:
+def by_household(df: pd.DataFrame, per: pd.DataFrame | None = None) -> pd.DataFrame:
     """Step 9: who pays more and who pays less by household type (single; couple, each with the spouse minimum
     allowance) and age band: persons, the mean fee today and under the proposal, the change (kr/month) and the
-    shares paying more and less (year averages per person; by more than 0,50 kr a month)."""
-    per = _per_person(df)
-    first = df.groupby("person_id", sort=True).first()
-    per["household"] = first.household if "household" in first.columns else "single"
-    if "age" in first.columns:
-        per["age"] = pd.cut(first.age, [a for a, _, _ in AGE_BANDS] + [200], right=False, labels=[n for _, _, n in AGE_BANDS])
+    shares paying more and less (year averages per person; by more than 0,50 kr a month). per: _per_person(df),
+    where computed."""
+    per = (_per_person(df) if per is None else per).copy()
+    if "household" not in per.columns:
+        per["household"] = "single"
+    if "age" in per.columns:
+        per["age"] = pd.cut(per.age, [a for a, _, _ in AGE_BANDS] + [200], right=False, labels=[n for _, _, n in AGE_BANDS])
     else:
         per["age"] = "not known"
     g = per.groupby(["household", "age"], observed=True).agg(
@@ -680,19 +689,17 @@ def by_household(df: pd.DataFrame) -> pd.DataFrame:
     return g.reset_index().astype({"household": str, "age": str})
 
 
-def left_out_groups(df: pd.DataFrame, params: FeeIncentivesParams) -> pd.DataFrame:
+def left_out_groups(df: pd.DataFrame, params: FeeIncentivesParams, per: pd.DataFrame | None = None) -> pd.DataFrame:
     """Step 10: the groups the report's fee model leaves out, as this population holds them: persons with a safety
     alarm only (level 0 of the proposal, 10 % of headroom), persons aged 75 and over (Örebro's free service hours
     today), couples (the spouse minimum allowance) and persons under 65 (the higher minimum allowance the rules
     allow): persons, the mean fee today and under the proposal and the change (kr/month), and how this scenario
-    treats them. A group the population does not hold has 0 persons."""
-    per = _per_person(df)
-    first = df.groupby("person_id", sort=True).first()
-    hours = df.groupby("person_id", sort=True).executed_hours.sum()
-    age = first.age if "age" in first.columns else pd.Series(np.nan, index=first.index)
-    household = first.household if "household" in first.columns else pd.Series("single", index=first.index)
+    treats them. A group the population does not hold has 0 persons. per: _per_person(df), where computed."""
+    per = _per_person(df) if per is None else per
+    age = per.age if "age" in per.columns else pd.Series(np.nan, index=per.index)
+    household = per.household if "household" in per.columns else pd.Series("single", index=per.index)
     groups = [
-        ("alarm only", first.alarm.astype(bool) & (hours <= 0), f"today's alarm fee {kr(params.alarm_fee)} a month"),
+        ("alarm only", per.alarm.astype(bool) & (per.hours <= 0), f"today's alarm fee {kr(params.alarm_fee)} a month"),
         (
             "aged 75 and over",
             age >= 75,

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import field_validator, model_validator
 
-from carepay.home_care import HomeCarePopulationSpec
+from carepay.home_care import HomeCarePopulationSpec, check_level_boundaries
 from carepay.params import QuestionParams, Spec, param
 
 # --- fee incentives (Örebro) ---------------------------------------------------------------------
@@ -232,9 +232,7 @@ class FeeIncentivesParams(QuestionParams):
     @field_validator("level_boundaries")
     @classmethod
     def _level_bounds(cls, value: list[float]) -> list[float]:
-        if len(value) != 9 or value[0] != 0:
-            raise ValueError("give 9 lower bounds for levels 1-9, the first 0")
-        return _increasing(value, "level boundaries")
+        return check_level_boundaries(value)
 
     @field_validator("hour_bands", "headroom_bands")
     @classmethod

@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import field_validator
 
 from carepay.fee_incentives.params import OREBRO
-from carepay.home_care import HomeCarePopulationSpec
+from carepay.home_care import HomeCarePopulationSpec, check_level_boundaries
 from carepay.params import QuestionParams, Spec, param
 
 # --- provider payment (Örebro; Leksand–Rättvik) --------------------------------------------------
@@ -198,11 +198,7 @@ class ProviderPaymentParams(QuestionParams):
     @field_validator("level_boundaries")
     @classmethod
     def _bounds(cls, value: list[float]) -> list[float]:
-        if len(value) != 9 or value[0] != 0:
-            raise ValueError("give 9 lower bounds for levels 1-9, the first 0")
-        if any(b <= a for a, b in zip(value, value[1:])):
-            raise ValueError(f"level boundaries must increase: {value}")
-        return value
+        return check_level_boundaries(value)
 
     @field_validator("execution")
     @classmethod
