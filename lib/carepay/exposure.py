@@ -26,11 +26,15 @@ PROVISION_CHANNELS = {
 def _level_rank(flows: pd.DataFrame) -> np.ndarray:
     """Each flow row's old level as a standardised rank within its housing form (mean 0, sd 1 over the levels)."""
     z = np.zeros(len(flows))
-    for _form, rows in flows.groupby("housing_form", sort=False).groups.items():
-        levels = np.sort(flows.loc[rows, "old_level"].unique())
-        rank = pd.Series(np.arange(len(levels), dtype=float), index=levels)
-        rank = (rank - rank.mean()) / (rank.std(ddof=0) or 1.0)
-        z[flows.index.get_indexer(rows)] = flows.loc[rows, "old_level"].map(rank).to_numpy()
+    codes, _forms = pd.factorize(flows.housing_form, sort=False)
+    levels = flows.old_level.to_numpy()
+    for i in range(codes.max() + 1 if len(codes) else 0):
+        rows = codes == i
+        _unique, rank = np.unique(levels[rows], return_inverse=True)
+        rank = rank.astype(float)
+        k = len(_unique)
+        sd = np.sqrt((k * k - 1) / 12)  # of the ranks 0..k-1
+        z[rows] = (rank - (k - 1) / 2) / (sd or 1.0)
     return z
 
 
@@ -69,11 +73,18 @@ def unit_changes(allocated: pd.DataFrame, by: str, before: np.ndarray, after: np
     """Per unit (district board, provider): persons, budget before and after (kr/year), change and its share.
     before / after: each row's amount per person (kr/year)."""
     w = allocated.persons.to_numpy(float)
-    g = pd.DataFrame({by: allocated[by].to_numpy(), "persons": w, "before": w * before, "after": w * after})
-    out = g.groupby(by, sort=True)[["persons", "before", "after"]].sum()
+    codes, units = pd.factorize(allocated[by], sort=True)
+    out = pd.DataFrame(
+        {
+            by: np.asarray(units),
+            "persons": np.bincount(codes, weights=w, minlength=len(units)),
+            "before": np.bincount(codes, weights=w * before, minlength=len(units)),
+            "after": np.bincount(codes, weights=w * after, minlength=len(units)),
+        }
+    )
     out["change"] = out.after - out.before
     out["change_share"] = out.change / out.before
-    return out.reset_index()
+    return out
 
 
 def exposure_range(changes: list[pd.DataFrame]) -> pd.Series:

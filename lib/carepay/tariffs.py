@@ -615,12 +615,20 @@ def drift_at_tolerance(
 ) -> float:
     """The smallest drift a year toward the low levels (0..highest) at which the change after `years` years is more
     than `tolerance` of the cost (share, either way); NaN when it stays within it up to `highest`. The change's
-    share is monotone in the drift (both sides are linear in the share moved), so bisection finds it."""
+    share is monotone in the drift (both sides are linear in the share moved), so bisection finds it. Being linear,
+    each side is computed at no move and at a whole move down (shift_mix at 0 and -1) and read off in between."""
+
+    def totals(share: float) -> tuple[float, float]:
+        n = neutrality(shift_mix(flows, old_levels, new_levels, share), old_amounts, new_amounts)
+        row = n.set_index("housing_form").loc["all"]
+        return float(row.before), float(row.after)
+
+    (b0, a0), (b1, a1) = totals(0.0), totals(-1.0)
 
     def off(d: float) -> float:
-        moved = drift_share(d, years)
-        n = neutrality(shift_mix(flows, old_levels, new_levels, -moved), old_amounts, new_amounts)
-        return abs(float(n.set_index("housing_form").change_share["all"])) - tolerance
+        moved = abs(drift_share(d, years))
+        before, after = b0 + (b1 - b0) * moved, a0 + (a1 - a0) * moved
+        return abs((after - before) / before) - tolerance
 
     if off(0.0) > 0:
         return 0.0

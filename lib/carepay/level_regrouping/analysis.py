@@ -8,7 +8,8 @@ The rules themselves are in carepay.tariffs; this module only wires them to the 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -834,6 +835,10 @@ def exposure(
             provision = mapped["provision"] if "provision" in mapped.columns else None
             out[kind], synthetic[kind] = _unit_changes(params, frame, provision, old_amounts, new_amounts, kind), False
             continue
+        # an allocation's rows are the flows' rows, each repeated once per unit (ex.allocate): every row's amounts
+        # are its flow's, looked up once per channel for all the draws
+        per_flow = functools.cache(lambda ch: _before_after(pop.flows, old_amounts[ch], new_amounts[ch]))
+        repeated = functools.partial(_repeated, per_flow, units)
         draws = []
         for k in range(e.draws):
             allocated = ex.allocate(pop.flows, units, e.unevenness, e.seed + 1000 * (kind == "provider") + k, prefix)
@@ -841,7 +846,7 @@ def exposure(
             if kind == "provider":
                 types = ex.provision_of(sorted(allocated.unit.unique()), e.provision_mix, e.seed + k)
                 provision = allocated.unit.map(types)
-            draws.append(_unit_changes(params, allocated, provision, old_amounts, new_amounts, kind))
+            draws.append(_unit_changes(params, allocated, provision, old_amounts, new_amounts, kind, repeated))
         out[kind], synthetic[kind] = draws[0], True
         ranges.append(ex.exposure_range(draws).rename(kind))
     return out, synthetic, pd.DataFrame(ranges).rename_axis("unit").reset_index() if ranges else pd.DataFrame()
@@ -854,26 +859,37 @@ def _unit_changes(
     old_amounts: dict[str, pd.Series],
     new_amounts: dict[str, pd.Series],
     kind: str,
+    amounts: Callable[[str], tuple[np.ndarray, np.ndarray]] | None = None,
 ) -> pd.DataFrame:
     """Per unit: persons, before, after, change (kr/year), share; boards in the standard amount, providers in the
-    daily rate of their provision type at the scenario's occupancy (the scenario's channel where none is known)."""
+    daily rate of their provision type at the scenario's occupancy (the scenario's channel where none is known).
+    amounts: every row's amounts per person in a channel, where the caller knows them (default: looked up)."""
     from carepay import exposure as ex
 
-    before, after = np.empty(len(frame)), np.empty(len(frame))
+    if amounts is None:
+        amounts = functools.cache(lambda ch: _before_after(frame, old_amounts[ch], new_amounts[ch]))
     if kind == "provider" and provision is not None:
+        before, after = np.empty(len(frame)), np.empty(len(frame))
         kinds = provision.to_numpy()
         for p_type, channel in ex.PROVISION_CHANNELS.items():
             rows = kinds == p_type
             if rows.any():
-                b, a = _before_after(frame[rows], old_amounts[channel], new_amounts[channel])
-                before[rows], after[rows] = b, a
+                b, a = amounts(channel)
+                before[rows], after[rows] = b[rows], a[rows]
     else:
-        channel = BOARD_CHANNEL if kind == "district_board" else params.channel
-        before, after = _before_after(frame, old_amounts[channel], new_amounts[channel])
+        before, after = amounts(BOARD_CHANNEL if kind == "district_board" else params.channel)
     out = ex.unit_changes(frame.assign(**{kind: frame.unit}), kind, before, after)
     if provision is not None and kind == "provider":
         out["provision"] = out[kind].map(pd.Series(provision.to_numpy(), index=frame.unit.to_numpy()).groupby(level=0).first())
     return out
+
+
+def _repeated(
+    per_flow: Callable[[str], tuple[np.ndarray, np.ndarray]], units: int, channel: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """A synthetic allocation's amounts per person in a channel: each flow's, once per unit (kr/year)."""
+    before, after = per_flow(channel)
+    return np.repeat(before, units), np.repeat(after, units)
 
 
 def provision_table(
