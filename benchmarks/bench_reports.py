@@ -7,8 +7,8 @@ kept warm (carepay.batch.keep_kernel_seconds), twice with none kept (CAREPAY_KEE
 Naive: for each report, the papermill command-line tool, then `jupyter nbconvert --to html`, one after
 another. Batch: `carepay reports --force` on the same scenarios (in-process HTML export, parallel kernels).
 Each round runs both, naive first, and prints the load average before it; the summary gives the minimum and
-the median of each and the ratio of the medians. Peak memory is the largest total resident memory of the
-process and all its children, sampled every 50 ms. Everything is written into a scratch folder, not reports/.
+the median of each and the ratio of the medians. Peak memory is the largest total proportional set size (PSS) of
+the process and all its children, sampled every 50 ms, with the resident set size (RSS) beside it (see tree_memory). Everything is written into a scratch folder, not reports/.
 """
 
 from __future__ import annotations
@@ -32,17 +32,22 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 
 
-def tree_rss(proc: psutil.Process) -> int:
-    total = 0
+def tree_memory(proc: psutil.Process) -> tuple[int, int]:
+    """The memory of a process and all its children, bytes: (proportional set size, resident set size). The PSS
+    shares each page among the processes that map it; the RSS counts a shared page once per process, so a kernel's
+    momentary child (git, for the provenance block, forked from a 400 MiB kernel) adds the kernel's size again."""
+    pss = rss = 0
     for p in [proc, *proc.children(recursive=True)]:
         with contextlib.suppress(psutil.Error):
-            total += p.memory_info().rss
-    return total
+            info = p.memory_full_info()
+            pss += getattr(info, "pss", info.rss)
+            rss += info.rss
+    return pss, rss
 
 
-def measure(commands: list[list[str]], env: dict[str, str], cwd: Path) -> tuple[float, int]:
-    """Run commands one after another; wall time (s) and peak tree memory (bytes)."""
-    peak = 0
+def measure(commands: list[list[str]], env: dict[str, str], cwd: Path) -> tuple[float, int, int]:
+    """Run commands one after another; wall time (s) and peak tree memory (bytes: PSS, RSS; see tree_memory)."""
+    peak_pss = peak_rss = 0
     start = time.perf_counter()
     for cmd in commands:
         proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -50,10 +55,11 @@ def measure(commands: list[list[str]], env: dict[str, str], cwd: Path) -> tuple[
         done = threading.Event()
 
         def sample(done: threading.Event = done, ps: psutil.Process = ps) -> None:
-            nonlocal peak
+            nonlocal peak_pss, peak_rss
             while not done.is_set():
                 with contextlib.suppress(psutil.Error):
-                    peak = max(peak, tree_rss(ps))
+                    pss, rss = tree_memory(ps)
+                    peak_pss, peak_rss = max(peak_pss, pss), max(peak_rss, rss)
                 time.sleep(0.05)
 
         t = threading.Thread(target=sample)
@@ -63,7 +69,7 @@ def measure(commands: list[list[str]], env: dict[str, str], cwd: Path) -> tuple[
         t.join()
         if proc.returncode != 0:
             raise SystemExit(f"failed: {' '.join(cmd)}\n{err[-3000:]}")
-    return time.perf_counter() - start, peak
+    return time.perf_counter() - start, peak_pss, peak_rss
 
 
 def main() -> None:
@@ -123,29 +129,32 @@ def main() -> None:
     mib = 1024 * 1024
     times: dict[str, list[float]] = {"naive": [], "batch": []}
     peaks: dict[str, int] = {"naive": 0, "batch": 0}
+    resident: dict[str, int] = {"naive": 0, "batch": 0}
     for round_ in range(1, args.rounds + 1):
         load = " ".join(f"{x:.2f}" for x in os.getloadavg())
         for way, commands in (("naive", naive), ("batch", batch)):
-            seconds, peak = measure(commands, env, scratch)
+            seconds, pss, rss = measure(commands, env, scratch)
             times[way].append(seconds)
-            peaks[way] = max(peaks[way], peak)
-            print(f"  round {round_} (load average before: {load}) {way:<6}{seconds:8.1f} s{peak / mib:8.0f} MiB")
-    print(f"{'way':<44}{'min s':>8}{'median s':>10}{'s/report':>10}{'peak MiB':>10}")
+            peaks[way], resident[way] = max(peaks[way], pss), max(resident[way], rss)
+            print(
+                f"  round {round_} (load average before: {load}) {way:<6}{seconds:8.1f} s{pss / mib:8.0f} MiB PSS{rss / mib:8.0f} MiB RSS"
+            )
+    print(f"{'way':<44}{'min s':>8}{'median s':>10}{'s/report':>10}{'peak MiB':>10}{'(RSS)':>8}")
     for way, label in (
         ("naive", "naive: papermill CLI + nbconvert CLI, serial"),
         ("batch", f"carepay reports --jobs {args.jobs}"),
     ):
         med = statistics.median(times[way])
-        print(f"{label:<44}{min(times[way]):8.1f}{med:10.1f}{med / n:10.1f}{peaks[way] / mib:10.0f}")
+        print(f"{label:<44}{min(times[way]):8.1f}{med:10.1f}{med / n:10.1f}{peaks[way] / mib:10.0f}{resident[way] / mib:8.0f}")
     print(f"speed-up (ratio of medians): {statistics.median(times['naive']) / statistics.median(times['batch']):.1f}x")
     rerun = [c for c in batch[0] if c != "--force"]
-    seconds, _ = measure([rerun], env, scratch)
+    seconds, _, _ = measure([rerun], env, scratch)
     print(f"re-run with nothing changed: {seconds:.1f} s")
     changed = scratch / "params" / jobs[0][0] / f"{jobs[0][1]}.yaml"
     for kept, run_env in (("the kernel the batch before kept", env), ("no kernel kept", {**env, "CAREPAY_KEEP_KERNEL": "0"})):
         for _ in range(2):
             changed.write_text(changed.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
-            seconds, _ = measure([rerun], run_env, scratch)
+            seconds, _, _ = measure([rerun], run_env, scratch)
             status = json.loads((scratch / "reports" / jobs[0][0] / f"{jobs[0][1]}.json").read_text(encoding="utf-8"))
             print(
                 f"re-run after one scenario changed ({jobs[0][0]}/{jobs[0][1]}), {kept}: {seconds:.1f} s "

@@ -192,3 +192,33 @@ def test_keeping_a_kernel_is_refused_with_a_clear_message_for_a_bad_setting(monk
     monkeypatch.setenv("CAREPAY_KEEP_KERNEL", "five minutes")
     with pytest.raises(ValueError, match=r"CAREPAY_KEEP_KERNEL='five minutes': give whole seconds from 0"):
         batch.keep_kernel_seconds()
+
+
+def test_the_report_exporter_writes_the_page_nbconverts_own_exporter_writes():
+    """batch._exporter skips nbconvert's BeautifulSoup pass and sets its attributes itself: the same page."""
+    import nbformat
+    from bs4 import BeautifulSoup
+    from nbconvert import HTMLExporter
+
+    from carepay import paths
+
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("1")
+    cell.outputs = [
+        nbformat.v4.new_output("display_data", data={"text/html": "<table><tr><td>1 000 kr</td></tr></table>"}),
+        nbformat.v4.new_output("stream", text="printed"),
+        nbformat.v4.new_output("execute_result", data={"text/plain": "1"}, execution_count=1),
+    ]
+    nb.cells = [nbformat.v4.new_markdown_cell("# Title\n\nText with <br> a break."), cell]
+    theirs = HTMLExporter(template_name="carepay", extra_template_basedirs=[str(paths.TEMPLATES_DIR)])
+    for show_code in (False, True):
+        ours = batch._exporter(show_code)
+        theirs.exclude_input, theirs.exclude_input_prompt, theirs.exclude_output_prompt = not show_code, True, True
+        page, _ = ours.from_notebook_node(nb, resources={"metadata": {"name": "t"}})
+        expected, _ = theirs.from_notebook_node(nb, resources={"metadata": {"name": "t"}})
+        assert str(BeautifulSoup(page, features="html.parser")) == expected
+        assert page.count('tabindex="0"') == expected.count('tabindex="0"') > 0
+    with_image = nbformat.v4.new_notebook()
+    with_image.cells = [nbformat.v4.new_markdown_cell('<img src="data:image/png;base64,AA==">')]
+    page, _ = batch._exporter(False).from_notebook_node(with_image, resources={"metadata": {"name": "t"}})
+    assert 'alt="No description has been provided for this image"' in page  # the usual way, for a page with an image

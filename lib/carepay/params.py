@@ -16,8 +16,10 @@ the reference by the printed value and remembers it, and the report's provenance
 
 from __future__ import annotations
 
+import copy
 import csv
 import difflib
+import functools
 import types
 import typing
 from collections.abc import Mapping
@@ -155,12 +157,18 @@ class ScenarioLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
+@functools.lru_cache(maxsize=64)
+def _parsed(text: str) -> Any:
+    """A scenario file's text parsed (each default.yaml is read once per batch, not once per scenario on it)."""
+    return yaml.load(text, Loader=ScenarioLoader)  # noqa: S506 (a SafeLoader)
+
+
 def read_yaml(path: Path) -> dict[str, Any]:
     where = paths.relative(path)
     if not Path(path).is_file():
         raise ParameterError(f"{where}: file not found")
     try:
-        data = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=ScenarioLoader)  # noqa: S506 (a SafeLoader)
+        data = copy.deepcopy(_parsed(Path(path).read_text(encoding="utf-8")))
     except UnicodeDecodeError:
         raise ParameterError(f"{where}: not UTF-8 text; save the file as UTF-8") from None
     except yaml.YAMLError as err:
