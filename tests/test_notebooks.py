@@ -208,7 +208,7 @@ def test_a_scenario_shows_what_it_changes_and_its_results_beside_the_defaults(re
 @pytest.mark.notebooks
 @pytest.mark.browser
 def test_the_index_and_every_default_report_meet_wcag_2_1_aa_by_axe_core(rendered, tmp_path):
-    """axe-core (pinned, from the npm registry) in headless Chromium finds no WCAG 2.0/2.1 A or AA violation. Skipped
+    """The index, every default report and a comparison page: axe-core (pinned, from the npm registry) in headless Chromium finds no WCAG 2.0/2.1 A or AA violation. Skipped
     on a developer's machine without chromium or without the registry (and no cached copy); in CI both must work."""
     import os
     import shutil
@@ -230,6 +230,7 @@ def test_the_index_and_every_default_report_meet_wcag_2_1_aa_by_axe_core(rendere
         home / o.html for key, o in sorted(outcomes.items()) if key.endswith("/default") and o.ok
     ]
     assert len(pages) == 1 + len(NOTEBOOKS)
+    pages.append(home / "reports" / "capitation_fairness" / "all.compared.html")
     problems = []
     for i, page in enumerate(pages):
         work = tmp_path / str(i)
@@ -260,3 +261,74 @@ def test_every_report_has_one_h1_and_headings_in_order(rendered):
         assert levels[0] == 1 and levels.count(1) == 1, key
         skipped = [(a, b) for a, b in zip(levels, levels[1:]) if b > a + 1]
         assert not skipped, f"{key}: heading levels {skipped}"
+
+
+@pytest.mark.notebooks
+def test_every_table_and_chart_links_to_its_data_which_matches_the_report(rendered):
+    """Beside each report: its workbook and a folder with two CSV files per table and chart, every link relative and
+    resolving; the files hold the numbers the kernel computed (the executed notebook's table records)."""
+    import html as html_module
+
+    import pandas as pd
+
+    from carepay import TABLE_MIME, export
+
+    home, outcomes = rendered
+    for key in ("capitation_fairness/default", "provider_payment/default", "level_regrouping/uneven_boards"):
+        o = outcomes[key]
+        page_path = home / o.html
+        page = page_path.read_text(encoding="utf-8")
+        links = {
+            html_module.unescape(h)
+            for h in re.findall(r'class="data-links">.*?</p>', page)
+            for h in re.findall(r'href="([^"]+)"', h)
+        }
+        assert links and all(not (h.startswith(("/", "http")) or ":" in h) for h in links)
+        assert all((page_path.parent / h).is_file() for h in links), key
+        nb = nbformat.read(home / o.executed, as_version=4)
+        records = [out["data"][TABLE_MIME] for c in nb.cells for out in c.get("outputs", []) if TABLE_MIME in out.get("data", {})]
+        assert len(records) == page.count('class="data-links"')  # every table and chart shown has its data
+        book = (page_path.with_suffix(".xlsx")).read_bytes()
+        for name, rec in zip(export.sheet_names(records), records):
+            sheet = export.read_sheet(book, name)
+            expected = export.frame(rec, unit_for_shares="%")
+            assert list(sheet.columns) == list(expected.columns)
+            assert len(sheet) == len(expected)
+            sv = pd.read_csv(
+                page_path.with_suffix(".data") / export.csv_names(rec)[0], sep=";", decimal=",", encoding="utf-8-sig"
+            )
+            assert len(sv) == len(rec["rows"])
+        first = next(r for r in records if [c["name"] for c in r["columns"]][:3] == ["id", "result", "value"])
+        # the key results' file holds the values the index and the pinned results read
+        values = [row[[c["name"] for c in first["columns"]].index("value")] for row in first["rows"]]
+        assert values == [r["value"] for r in o.key_results]
+
+
+@pytest.mark.notebooks
+def test_each_question_has_a_comparison_page_and_compare_writes_one_for_a_chosen_set(rendered, capsys):
+    """Per question one page: every scenario's key results with the difference from the default, what each scenario
+    changes, and the main headline across the scenarios with its range; linked from the index; escaped."""
+    import html as html_module
+
+    from carepay import cli
+
+    home, outcomes = rendered
+    index = (home / "reports" / "index.html").read_text(encoding="utf-8")
+    for nb in ("capitation_fairness", "level_regrouping", "fee_incentives", "provider_payment"):
+        page = (home / "reports" / nb / "all.compared.html").read_text(encoding="utf-8")
+        assert f'href="{nb}/all.compared.html"' in index
+        scenarios = sorted(p.stem for p in (home / "params" / nb).glob("*.yaml"))
+        assert all(f'href="{s}.html"' in page for s in scenarios)
+        assert "<svg" in page and 'role="img"' in page and "What each scenario changes" in page
+        default = outcomes[f"{nb}/default"].key_results[0]
+        assert html_module.escape(default["result"]) in page
+        assert page.count('class="diff"') >= len(scenarios) - 1  # a difference under each other scenario's value
+    # the pilot changes parameters: each named with both values
+    page = (home / "reports" / "capitation_fairness" / "all.compared.html").read_text(encoding="utf-8")
+    changes = page[page.index("What each scenario changes") :]
+    assert '<th scope="row">pilot</th>' in changes
+    assert cli.main(["compare", "capitation_fairness", "default", "pilot"]) == 0
+    chosen = home / "reports" / "capitation_fairness" / "default-pilot.compared.html"
+    assert chosen.exists() and 'href="blended.html"' not in chosen.read_text(encoding="utf-8")
+    assert cli.main(["compare", "capitation_fairness", "no_such"]) == 2
+    assert "no rendered report for no_such" in capsys.readouterr().err

@@ -11,3 +11,6 @@ KEY_RESULTS_MIME = "application/vnd.carepay.key-results+json"
 
 #: Output type the batch reads the answer section from (carepay.report.answer writes it).
 ANSWER_MIME = "application/vnd.carepay.answer+json"
+
+#: Output type of the data behind a shown table or chart (carepay.export; the batch writes it to files).
+TABLE_MIME = "application/vnd.carepay.table+json"

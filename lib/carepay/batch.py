@@ -43,7 +43,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-from carepay import ANSWER_MIME, KEY_RESULTS_MIME, __version__, accessibility, paths
+from carepay import ANSWER_MIME, KEY_RESULTS_MIME, TABLE_MIME, __version__, accessibility, export, paths
 
 CELL_TIMEOUT_S = 900
 #: Notebook and scenario names: they become file names under reports/, so nothing that could leave it.
@@ -200,7 +200,7 @@ def fingerprint(job: Job, show_code: bool = False) -> str:
 def up_to_date(job: Job) -> Outcome | None:
     """The outcome on disk when the report there was rendered from exactly these inputs, else None."""
     status = job.out(".json")
-    if not (status.exists() and job.out(".html").exists() and job.out(".ipynb").exists()):
+    if not all(job.out(s).exists() for s in (".json", ".html", ".ipynb", ".xlsx", ".data")):
         return None
     try:
         record = json.loads(status.read_text(encoding="utf-8"))
@@ -249,6 +249,8 @@ def _roll_forward(journal: Path) -> None:
         target = journal.parent / str(name)
         staged = _staged(target)
         if staged.parent == journal.parent and staged.exists():
+            if staged.is_dir() and target.is_dir():  # a folder (the report's data) is replaced whole
+                shutil.rmtree(target)
             os.replace(staged, target)
     journal.unlink(missing_ok=True)
 
@@ -299,7 +301,10 @@ def clean_leftovers() -> list[Path]:
         *root.glob("*/*.running*.ipynb"),
     ]
     for p in removed:
-        p.unlink(missing_ok=True)
+        if p.is_dir():  # a staged data folder
+            shutil.rmtree(p, ignore_errors=True)
+        else:
+            p.unlink(missing_ok=True)
     for folder in Path(tempfile.gettempdir()).glob("carepay-kernels-*"):
         pid = folder.name.split("-")[2] if folder.name.count("-") >= 3 else ""
         if pid.isdigit() and not psutil.pid_exists(int(pid)):
@@ -525,6 +530,7 @@ def _kernel_environment() -> None:
     if path.split(os.pathsep)[0] != here:
         os.environ["PATH"] = here + os.pathsep + path
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    os.environ[export.LINKS_ENV] = "1"  # the batch writes each table's files: the report links to them
 
 
 def _where() -> tuple[str, str]:
@@ -764,8 +770,9 @@ def run_job(job: Job, show_code: bool = False, last: bool = False) -> Outcome:
             cell["id"] = f"cell-{i:03d}"
         building.join()
         body, _ = _exporter(show_code).from_notebook_node(nb, resources={"metadata": {"name": outcome.title}})
-        body = accessibility.mark_languages(body)
+        body = export.link_to(accessibility.mark_languages(body), job.scenario)
         try:
+            _write_data(job, nb)
             _atomic_write(_staged(job.out(".html")), body)
             os.replace(tmp_nb, _staged(job.out(".ipynb")))
         except OSError as err:
@@ -800,16 +807,47 @@ def run_job(job: Job, show_code: bool = False, last: bool = False) -> Outcome:
     try:
         if outcome.ok:  # the HTML, the notebook and the status replace the old ones as one set
             _atomic_write(_staged(job.out(".json")), _status_text(outcome))
-            _commit(job.folder, job.scenario, [job.out(".html"), job.out(".ipynb"), job.out(".json")])
+            _commit(job.folder, job.scenario, [job.out(s) for s in (".data", ".xlsx", ".html", ".ipynb", ".json")])
             job.out(".failed.ipynb").unlink(missing_ok=True)
         else:
             write_status(outcome)
     except OSError as err:  # a read-only or full reports folder: this report failed, the batch goes on
         outcome.ok = False
         outcome.error = str(_unwritable(job, err))
-    for suffix in (".html", ".ipynb", ".json"):
+    for suffix in (".html", ".ipynb", ".json", ".xlsx"):
         _staged(job.out(suffix)).unlink(missing_ok=True)
+    shutil.rmtree(_staged(job.out(".data")), ignore_errors=True)
     return outcome
+
+
+def _write_data(job: Job, nb: Any) -> None:
+    """The data behind the report's tables and charts, staged beside it (committed with the report): the workbook
+    <scenario>.xlsx and the folder <scenario>.data/ with two CSV files per table (carepay.export)."""
+    records = [
+        out["data"][TABLE_MIME] for cell in nb.cells for out in cell.get("outputs", []) if TABLE_MIME in out.get("data", {})
+    ]
+    folder = _staged(job.out(".data"))
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    for rec in records:
+        export.write_csv(rec, folder)
+    about = [
+        ("Scenario", job.scenario),
+        ("Title", job.values.get("title", "")),
+        ("What it is", job.values.get("description", "")),
+        ("Parameters file", paths.relative(Path(job.params_path))),
+        ("Notebook", f"notebooks/{job.notebook}.ipynb"),
+        ("carepay version", __version__),
+        ("Inputs (digest of notebook, scenario, data and library)", job.inputs),
+        ("Rendered", datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")),
+    ]
+    from carepay.params import flatten
+
+    about += [
+        (f"parameter: {name}", value if isinstance(value, (int, float, str)) or value is None else json.dumps(value))
+        for name, value in flatten(job.values)
+    ]
+    _staged(job.out(".xlsx")).write_bytes(export.workbook(records, about))
 
 
 class ReportWriteError(OSError):
@@ -921,9 +959,26 @@ def _run(jobs: list[Job], n_jobs: int, show_code: bool, progress: bool, force: b
                 _KERNELS[_where()] = (_start_kernel(), 0)
                 shutdown_kernels(keep=True)
         bar.close()
+    write_comparisons(sorted({o.notebook for o in outcomes if o.ok and not o.reused}))
     write_index()
     order = {(j.notebook, j.scenario): i for i, j in enumerate(jobs)}
     return sorted(outcomes, key=lambda o: order.get((o.notebook, o.scenario), 0))
+
+
+def write_comparisons(rendered: list[str]) -> list[Path]:
+    """The comparison page of each question with more than one rendered scenario (carepay.comparison): again for
+    the questions this batch rendered a report of, and where the page is missing."""
+    from carepay import comparison
+
+    written = []
+    for nb in notebook_names():
+        folder = paths.reports_dir() / nb
+        page = folder / "all.compared.html"
+        if len(list(folder.glob("*.json"))) < 2 or (nb not in rendered and page.exists()):
+            continue
+        with contextlib.suppress(FileNotFoundError):  # no rendered report of it yet
+            written.append(comparison.write(nb))
+    return written
 
 
 def outcomes_from_reports(selection: list[str] | None = None) -> list[Outcome]:
@@ -962,8 +1017,9 @@ def _statuses() -> list[dict[str, Any]]:
         params_file = record.get("params_file") or ""
         source = Path(params_file) if Path(params_file).is_absolute() else paths.project_root() / params_file
         if record.get("notebook") not in notebooks or not params_file or not source.exists():
-            for suffix in (".json", ".html", ".ipynb", ".failed.ipynb"):
+            for suffix in (".json", ".html", ".ipynb", ".failed.ipynb", ".xlsx", ".pdf"):
                 f.with_name(f.stem + suffix).unlink(missing_ok=True)
+            shutil.rmtree(f.with_name(f.stem + ".data"), ignore_errors=True)
             continue
         records.append(record)
     return records
@@ -1014,8 +1070,22 @@ def _fmt_result(r: dict[str, Any]) -> str:
     return f"<li>{html.escape(r.get('result', ''))}: <b>{html.escape(text)}</b>{html.escape(span)}</li>"
 
 
+def local_time(finished: str) -> str:
+    """A status file's time ('2026-11-23 10:59 UTC') as a Swedish reader reads it: Swedish local time (CET or CEST)."""
+    from zoneinfo import ZoneInfo
+
+    try:
+        when = datetime.strptime(finished, "%Y-%m-%d %H:%M UTC").replace(tzinfo=UTC)
+    except ValueError:
+        return finished
+    local = when.astimezone(ZoneInfo("Europe/Stockholm"))
+    return local.strftime("%Y-%m-%d %H:%M ") + (local.tzname() or "")
+
+
 def write_index() -> Path:
     """reports/index.html: every report with its title, description, status and headline results."""
+    from carepay.registry import QUESTIONS
+
     root = paths.reports_dir()
     root.mkdir(parents=True, exist_ok=True)
     records = _statuses()
@@ -1040,7 +1110,7 @@ def write_index() -> Path:
                 title = html.escape(r.get("title") or r["scenario"])
                 link = (
                     f'{title}<br><a class="small" href="{html.escape(rel(last["html"]))}">last good report '
-                    f"({html.escape(last.get('finished') or '')}, out of date)</a>"
+                    f"({html.escape(local_time(last.get('finished') or ''))}, out of date)</a>"
                     if last.get("html")
                     else title
                 )
@@ -1056,21 +1126,31 @@ def write_index() -> Path:
             items = "".join(_fmt_result(x) for x in results)
             rows.append(
                 f"<tr><td>{link}<div class='small'>{html.escape(r['scenario'])} · {html.escape(r.get('params_file', ''))}</div></td>"
-                f"<td>{html.escape(r.get('description', ''))}</td><td>{status}<div class='small'>{'rendered ' if r.get('reused') else ''}{html.escape(r.get('finished', ''))}"
+                f"<td>{html.escape(r.get('description', ''))}</td><td>{status}<div class='small'>{'rendered ' if r.get('reused') else ''}{html.escape(local_time(r.get('finished', '')))}"
                 f"{' · ' + str(r['seconds']) + ' s' if r.get('seconds') else ''}</div>{extra}</td><td><ul>{items}</ul></td></tr>"
             )
+        name = QUESTIONS[nb].title if nb in QUESTIONS else nb
+        compared = root / nb / "all.compared.html"
+        compare_link = (
+            f'<p><a href="{html.escape(nb)}/all.compared.html">Compare the scenarios of {html.escape(name)} side by side</a></p>'
+            if compared.exists()
+            else ""
+        )
         sections.append(
-            f"<h2>{html.escape(nb)}</h2><table><caption>The reports of {html.escape(nb)}, one per scenario</caption>"
+            f'<h2 id="{html.escape(nb)}">{html.escape(name)}</h2>{compare_link}<div class="scroll" tabindex="0" role="region" '
+            f'aria-label="{html.escape(name)}: every scenario"><table><caption>{html.escape(name)}: one report per scenario '
+            f"(notebook {html.escape(nb)})</caption>"
             f'<thead><tr><th scope="col">Report</th><th scope="col">What it is</th>'
-            f'<th scope="col">Status</th><th scope="col">Headline results</th></tr></thead><tbody>{"".join(rows)}</tbody></table>'
+            f'<th scope="col">Status</th><th scope="col">Headline results</th></tr></thead><tbody>{"".join(rows)}</tbody></table></div>'
         )
     n_fail = sum(not r["ok"] for r in records)
     answers = _answers(records, rel)
     page = f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>carepay reports</title>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>carepay reports</title>
 <style>
 body {{ font-family: Helvetica, Arial, sans-serif; max-width: 1100px; margin: 2rem auto; padding: 0 1rem; color: #222; }}
-table {{ border-collapse: collapse; width: 100%; margin-bottom: 2rem; font-size: 14px; }}
+table {{ border-collapse: collapse; width: 100%; margin-bottom: 0.5rem; font-size: 14px; min-width: 640px; }}
+.scroll {{ overflow-x: auto; margin-bottom: 2rem; }} .scroll:focus-visible {{ outline: 3px solid #0072B2; }}
 th {{ text-align: left; border-bottom: 2px solid #333; padding: 6px; }} td {{ border-bottom: 1px solid #ddd; padding: 6px; vertical-align: top; }}
 td ul {{ margin: 0; padding-left: 1.1rem; }} .small {{ font-size: 12px; color: #555; }}
 .ok {{ color: #1b7a3a; font-weight: bold; }} .failed {{ color: #b00020; font-weight: bold; }}

@@ -76,10 +76,14 @@ def render(spec: dict, **metadata: Any) -> dict[str, str]:
     table = meta.get("table", "")
     words = _html.escape(str(text))
     details = f'<details class="chart-data"><summary>The chart in words and numbers</summary><p>{words}</p>{table}</details>'
+    from carepay import TABLE_MIME, export
+
+    data_record = meta.get("data")
     html_out = (
-        f'<figure class="carepay-chart"><div class="chart-svg" role="img" aria-label="{words}">{svg}</div>{details}</figure>'
+        f'<figure class="carepay-chart"><div class="chart-svg" role="img" aria-label="{words}">{svg}</div>{details}'
+        f"{export.links(data_record)}</figure>"
     )
-    return {"text/html": html_out}
+    return {"text/html": html_out, **({TABLE_MIME: data_record} if data_record else {})}
 
 
 def _title_text(title: object) -> str:
@@ -176,8 +180,15 @@ def described(
         shown = shown.pivot_table(index=index, columns=cols, values=values, aggfunc="first", sort=False).reset_index()
         shown.columns = [readable(str(c)) if isinstance(c, str) else str(c) for c in shown.columns]
         labels = {**(labels or {}), readable(index): (labels or {}).get(index, readable(index))}
-    table = table_html(shown, labels={k: v for k, v in (labels or {}).items() if v}, max_rows=None)
-    return chart.properties(description=text, usermeta={"carepay": {"table": table}})
+    from carepay import export
+
+    shown_labels = {k: v for k, v in (labels or {}).items() if v}
+    table = table_html(shown, labels=shown_labels, max_rows=None)
+    title = getattr(chart, "title", None)
+    title = title.to_dict(validate=False) if title is not None and hasattr(title, "to_dict") else title
+    caption = _title_text(title if isinstance(title, (str, list, dict)) else "") or text
+    data_record = export.record(shown, caption=caption, labels=shown_labels, kind="chart")
+    return chart.properties(description=text, usermeta={"carepay": {"table": table, "data": data_record}})
 
 
 def _readable(data: pd.DataFrame, *columns: str | None) -> pd.DataFrame:

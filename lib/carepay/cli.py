@@ -1,6 +1,7 @@
 """carepay command line: render reports, cross-check the source data, validate scenarios.
 
-    carepay reports [SELECTION ...] [--jobs N] [--show-code] [--no-progress]
+    carepay reports [SELECTION ...] [--jobs N] [--show-code] [--no-progress] [--force] [--pdf]
+    carepay compare NOTEBOOK [SCENARIO ...]
     carepay check-data [--all]
     carepay params [NOTEBOOK ...] [--describe]
     carepay pin [SELECTION ...] [--from-reports]
@@ -36,6 +37,8 @@ def _reports(args: argparse.Namespace) -> int:
     if reused:
         print(f"{reused} of {len(outcomes)} reports reused: their inputs have not changed (--force renders them again)")
     print(f"index: {paths.relative(paths.reports_dir() / 'index.html')}")
+    if args.pdf:
+        _print_pdfs([o for o in outcomes if o.ok and o.html])
     if failed:
         print(f"\n{len(failed)} of {len(outcomes)} reports failed:", file=sys.stderr)
         for o in failed:
@@ -46,6 +49,45 @@ def _reports(args: argparse.Namespace) -> int:
             print(f"  {o.notebook}/{o.scenario} ({o.params_file}{cell}):\n{error}{where}{kept}", file=sys.stderr)
         # 2: a scenario was refused before running (bad input); 1: a report failed while running
         return 1 if any(o.executed for o in failed) else 2
+    return 0
+
+
+def _print_pdfs(outcomes: list) -> None:
+    """A PDF beside each good report (carepay.printing); a reused report keeps a PDF that is newer than it."""
+    from carepay import printing
+
+    browser = printing.chromium()
+    if browser is None:
+        print("--pdf: no PDF written: Chromium is not installed (apt-get install chromium); the HTML reports are complete")
+        return
+    for o in outcomes:
+        page = paths.project_root() / o.html
+        pdf = page.with_suffix(".pdf")
+        if pdf.exists() and pdf.stat().st_mtime >= page.stat().st_mtime:
+            print(f"pdf    {o.notebook}/{o.scenario}  (up to date)  {paths.relative(pdf)}")
+            continue
+        try:
+            print(f"pdf    {o.notebook}/{o.scenario}  {paths.relative(printing.write_pdf(page, browser))}")
+        except printing.PrintError as err:
+            print(f"pdf    {o.notebook}/{o.scenario}  not written: {err}", file=sys.stderr)
+
+
+def _compare(args: argparse.Namespace) -> int:
+    from carepay import batch, comparison
+
+    if args.notebook not in batch.notebook_names():
+        print(f"{args.notebook!r} is not a notebook ({', '.join(batch.notebook_names())})", file=sys.stderr)
+        return 2
+    bad = [s for s in args.scenarios if not batch.SAFE_NAME.fullmatch(s)]
+    if bad:
+        print(f"scenario names are letters, digits, '_' and '-': {', '.join(map(repr, bad))}", file=sys.stderr)
+        return 2
+    try:
+        page = comparison.write(args.notebook, args.scenarios or None)
+    except FileNotFoundError as err:
+        print(str(err), file=sys.stderr)
+        return 2
+    print(f"comparison: {paths.relative(page)}")
     return 0
 
 
@@ -137,7 +179,12 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--show-code", action="store_true", help="show the notebooks' code in the reports")
     r.add_argument("--no-progress", action="store_true", help="no progress bar")
     r.add_argument("--force", action="store_true", help="render every selected report, also those whose inputs have not changed")
+    r.add_argument("--pdf", action="store_true", help="also print each report to a PDF beside it (needs Chromium)")
     r.set_defaults(func=_reports)
+    m = sub.add_parser("compare", help="write a page with the chosen scenarios of one notebook side by side")
+    m.add_argument("notebook", help="the notebook, e.g. capitation_fairness")
+    m.add_argument("scenarios", nargs="*", help="scenario names (default: every rendered scenario)")
+    m.set_defaults(func=_compare)
     c = sub.add_parser("check-data", help="cross-check the identities in the source tables")
     c.add_argument("--all", action="store_true", help="list every check, not only discrepancies")
     c.set_defaults(func=_check_data)

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from carepay import ANSWER_MIME, KEY_RESULTS_MIME, __version__, formats, paths
+from carepay import ANSWER_MIME, KEY_RESULTS_MIME, TABLE_MIME, __version__, formats, paths
 from carepay.formats import (  # noqa: F401  (notebooks import these from carepay.report)
     MINUS,
     NBSP,
@@ -159,11 +159,25 @@ def nh3_inline(text: str) -> str:
     return nh3.clean(text, tags={"b", "i", "em", "strong", "span"}, attributes=SAFE_ATTRIBUTES, url_schemes=set(), link_rel=None)
 
 
-def show_table(df: pd.DataFrame, **kwargs: Any) -> None:
-    """Display a table (see table_html for the options)."""
-    from IPython.display import HTML, display
+def show_table(df: pd.DataFrame, data: pd.DataFrame | None = None, **kwargs: Any) -> None:
+    """Display a table (see table_html for the options) and hand its numbers to the batch, which writes them beside
+    the report as CSV and Excel (carepay.export). data: the numbers behind a table shown as text (default: df)."""
+    from IPython.display import display
 
-    display(HTML(table_html(df, **kwargs)))
+    from carepay import export
+
+    source = df if data is None else data
+    rec = export.record(
+        source if kwargs.get("max_rows") is None else source.head(kwargs["max_rows"]),
+        caption=kwargs.get("caption") or "",
+        units=kwargs.get("units"),
+        labels=kwargs.get("labels"),
+        synthetic=bool(kwargs.get("synthetic")),
+    )
+    bundle: dict[str, Any] = {"text/html": table_html(df, **kwargs) + export.links(rec)}
+    if rec is not None:
+        bundle[TABLE_MIME] = rec
+    display(bundle, raw=True)
 
 
 def cell_by_unit(value: Any, unit: str) -> str:
@@ -187,7 +201,7 @@ def show_results(df: pd.DataFrame, value_columns: list[str], unit_column: str = 
     for col in value_columns:
         out[col] = [cell_by_unit(v, u) for v, u in zip(df[col], df[unit_column])]
     out[unit_column] = out[unit_column].replace({"%": "", "share": ""})
-    show_table(out, **kwargs)
+    show_table(out, data=df, **kwargs)
 
 
 #: What a note or caption may contain once rendered: text structure and the SYNTHETIC label, nothing that runs,
@@ -292,7 +306,13 @@ def key_results(
     for item in payload:
         if item["id"] in moved:
             item["low"], item["high"] = (float(intervals.loc[item["id"], k]) for k in ("low", "high"))
-    display({"text/html": f'<div class="key-results">{body}</div>', KEY_RESULTS_MIME: payload}, raw=True)
+    from carepay import export
+
+    rec = export.record(pd.DataFrame(payload), caption=title)
+    display(
+        {"text/html": f'<div class="key-results">{body}{export.links(rec)}</div>', KEY_RESULTS_MIME: payload, TABLE_MIME: rec},
+        raw=True,
+    )
 
 
 #: Fields of an uncertain input that carry the uncertain parameter's own unit (the others are words).
@@ -318,10 +338,18 @@ def scenario_changes(notebook: str, params: Any, default: Any) -> None:
     both values and units. Shows nothing for the default scenario itself."""
     from IPython.display import HTML, display
 
+    rows = changes_table(notebook, params, default)
+    if rows is not None:
+        display(HTML('<div class="scenario-changes"><h2>What this scenario changes</h2>' + table_html(rows) + "</div>"))
+
+
+def changes_table(notebook: str, params: Any, default: Any) -> pd.DataFrame | None:
+    """The rows of scenario_changes: parameter, default, this scenario (values as a reader sees them), unit; None
+    when nothing differs (or there is no default)."""
     from carepay.params import flatten, metadata, pattern_of
 
     if default is None:
-        return
+        return None
     meta = metadata(notebook)
     before, now = dict(flatten(default.values())), dict(flatten(params.values()))
     rows = []
@@ -348,10 +376,7 @@ def scenario_changes(notebook: str, params: Any, default: Any) -> None:
         old, new = _plain(before.get(path), unit), _plain(now.get(path), unit)
         if old != new:  # an empty list and its first entry flatten to different names but say the same
             rows.append({"parameter": path, "default": old, "this scenario": new, "unit": unit})
-    if rows:
-        display(
-            HTML('<div class="scenario-changes"><h2>What this scenario changes</h2>' + table_html(pd.DataFrame(rows)) + "</div>")
-        )
+    return pd.DataFrame(rows) if rows else None
 
 
 def inline_html(text: str) -> str:

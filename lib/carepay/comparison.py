@@ -1,0 +1,255 @@
+"""Scenarios side by side: per question, one page with every scenario's key results and their difference from the
+default scenario, what each scenario changes (parameter, default value, scenario value, unit), and a chart of the
+main headline across the scenarios with its 90 % range where the uncertain inputs give one.
+
+Read from what the batch wrote (reports/<notebook>/<scenario>.json: the key results and ranges the report showed)
+and from the scenario files (params/); nothing is computed again. The batch writes reports/<notebook>/all.compared.html
+for every question with more than one scenario; `carepay compare NOTEBOOK [SCENARIO ...]` writes the page for a
+chosen set. Everything from a scenario (titles, descriptions, values) is escaped.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from carepay import paths
+
+#: Chart size, px.
+CHART_WIDTH, ROW_HEIGHT, LABEL_WIDTH = 760, 26, 230
+
+
+def _records(notebook: str, scenarios: Sequence[str] | None) -> list[dict[str, Any]]:
+    """The status of each chosen scenario's last good report, default first, then by name."""
+    folder = paths.reports_dir() / notebook
+    out = []
+    for f in sorted(folder.glob("*.json")):
+        if scenarios and f.stem not in scenarios:
+            continue
+        try:
+            r = json.loads(f.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        good = r if r.get("ok") else {**r, **(r.get("last_good") or {})}
+        if good.get("key_results"):
+            out.append({**good, "scenario": f.stem, "stale": not r.get("ok")})
+    missing = set(scenarios or []) - {r["scenario"] for r in out}
+    if missing:
+        raise FileNotFoundError(
+            f"no rendered report for {', '.join(sorted(missing))} of {notebook}: render it first "
+            f"(python3 tasks.py reports {' '.join(f'{notebook}/{m}' for m in sorted(missing))})"
+        )
+    return sorted(out, key=lambda r: (r["scenario"] != "default", r["scenario"]))
+
+
+def _shown(value: Any, unit: str) -> str:
+    from carepay.report import headline
+
+    return headline(value, unit) if isinstance(value, (int, float)) else str(value)
+
+
+def _difference(value: Any, base: Any, unit: str) -> str:
+    from carepay.formats import MINUS, number
+
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (value, base)):
+        return "" if value == base else "differs"
+    diff = float(value) - float(base)
+    if abs(diff) < 1e-9 * max(1.0, abs(float(base))):
+        return "same"
+    text = f"{number(diff * 100, 2)} points" if unit == "%" else _shown(diff, unit)
+    return text if text.startswith(MINUS) else "+" + text
+
+
+def changes(notebook: str, scenario: str) -> list[dict[str, str]]:
+    """What a scenario changes from the default: parameter, default value, scenario value, unit (as in its report)."""
+    from carepay import params
+    from carepay.report import changes_table
+
+    if scenario == "default":
+        return []
+    p = params.load(notebook, paths.params_dir() / notebook / f"{scenario}.yaml")
+    p0 = params.default_for(notebook, p)
+    table = changes_table(notebook, p, p0)
+    return [] if table is None else table.to_dict("records")
+
+
+def results_table(records: list[dict[str, Any]]) -> str:
+    """One row per key result, one column per scenario: its value and, under it, the difference from the default."""
+    base = {k["id"]: k for k in records[0]["key_results"]} if records and records[0]["scenario"] == "default" else {}
+    ids: list[str] = []
+    labels: dict[str, tuple[str, str]] = {}
+    for r in records:
+        for k in r["key_results"]:
+            if k["id"] not in labels:
+                ids.append(k["id"])
+                labels[k["id"]] = (k.get("result", k["id"]), k.get("unit", ""))
+    head = '<th scope="col">Result</th>' + "".join(
+        f'<th scope="col"><a href="{html.escape(r["scenario"])}.html">{html.escape(r["scenario"])}</a></th>' for r in records
+    )
+    body = []
+    for rid in ids:
+        label, unit = labels[rid]
+        cells = [f'<th scope="row">{html.escape(label)}</th>']
+        for r in records:
+            k = next((k for k in r["key_results"] if k["id"] == rid), None)
+            if k is None:
+                cells.append('<td class="num">–</td>')
+                continue
+            text = _shown(k["value"], k.get("unit", ""))
+            if k.get("low") is not None and k.get("high") is not None:
+                text += f'<div class="small">90 %: {_shown(k["low"], unit)} to {_shown(k["high"], unit)}</div>'
+            if base and r["scenario"] != "default" and rid in base:
+                text += f'<div class="diff">{html.escape(_difference(k["value"], base[rid]["value"], unit))}</div>'
+            cells.append(f'<td class="num">{text}</td>')
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return (
+        '<div class="scroll" tabindex="0" role="region" aria-label="Key results of every scenario">'
+        "<table><caption>Key results, one column per scenario; under each value its difference from the default "
+        f"scenario</caption><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
+    )
+
+
+def changes_html(notebook: str, records: list[dict[str, Any]]) -> str:
+    rows = []
+    for r in records:
+        for c in changes(notebook, r["scenario"]):
+            rows.append(
+                f'<tr><th scope="row">{html.escape(r["scenario"])}</th><td>{html.escape(str(c["parameter"]))}</td>'
+                f"<td>{html.escape(str(c['default']))}</td><td>{html.escape(str(c['this scenario']))}</td>"
+                f"<td>{html.escape(str(c['unit']))}</td></tr>"
+            )
+    if not rows:
+        return "<p>No scenario here changes a parameter of the default.</p>"
+    return (
+        '<div class="scroll" tabindex="0" role="region" aria-label="What each scenario changes"><table>'
+        "<caption>What each scenario changes from the default scenario</caption><thead><tr>"
+        '<th scope="col">Scenario</th><th scope="col">Parameter</th><th scope="col">Default</th>'
+        f'<th scope="col">This scenario</th><th scope="col">Unit</th></tr></thead><tbody>{"".join(rows)}</tbody></table></div>'
+    )
+
+
+def headline_chart(records: list[dict[str, Any]]) -> str:
+    """The main headline (the default scenario's first key result) across the scenarios, each a dot with its 90 %
+    range as a line where it has one: a static SVG with its text alternative and, below it, its numbers."""
+    from carepay.formats import number
+
+    main = records[0]["key_results"][0]
+    rid, label, unit = main["id"], main.get("result", main["id"]), main.get("unit", "")
+    points = []
+    for r in records:
+        k = next((k for k in r["key_results"] if k["id"] == rid), None)
+        if k is not None and isinstance(k.get("value"), (int, float)):
+            points.append((r["scenario"], float(k["value"]), k.get("low"), k.get("high")))
+    if not points:
+        return ""
+    values = [v for _, v, lo, hi in points for v in (v, lo, hi) if isinstance(v, (int, float))]
+    lo, hi = min(values), max(values)
+    if lo < 0 < hi:  # across zero: zero is drawn
+        lo, hi = min(lo, 0.0), max(hi, 0.0)
+    pad = (hi - lo) * 0.08 or abs(hi) * 0.01 or 1.0  # the values' own span (a dot plot needs no zero baseline)
+    lo, hi = lo - pad, hi + pad
+    span = hi - lo
+    plot = CHART_WIDTH - LABEL_WIDTH - 30
+
+    def x(v: float) -> float:
+        return LABEL_WIDTH + (v - lo) / span * plot
+
+    height = ROW_HEIGHT * len(points) + 40
+    ticks = [lo + span * i / 4 for i in range(5)]
+    shapes = [
+        f'<line x1="{x(t):.1f}" y1="10" x2="{x(t):.1f}" y2="{height - 30}" stroke="{"#555" if t == 0 else "#ddd"}"/>'
+        for t in ([*ticks, 0.0] if lo < 0 < hi else ticks)
+    ]
+    for i, (name, v, low, high) in enumerate(points):
+        y = 20 + i * ROW_HEIGHT
+        shapes.append(f'<text x="{LABEL_WIDTH - 8}" y="{y + 4}" text-anchor="end" font-size="12">{html.escape(name)}</text>')
+        if isinstance(low, (int, float)) and isinstance(high, (int, float)):
+            shapes.append(f'<line x1="{x(low):.1f}" y1="{y}" x2="{x(high):.1f}" y2="{y}" stroke="#0072B2" stroke-width="3"/>')
+        colour = "#D55E00" if name == "default" else "#0072B2"
+        shapes.append(f'<circle cx="{x(v):.1f}" cy="{y}" r="5" fill="{colour}"/>')
+    for v in ticks:
+        shapes.append(
+            f'<text x="{x(v):.1f}" y="{height - 12}" text-anchor="middle" font-size="11">{html.escape(_shown(v, unit))}</text>'
+        )
+    words = (
+        f"{label} in each scenario ({len(points)} scenarios): from {_shown(min(p[1] for p in points), unit)} to "
+        f"{_shown(max(p[1] for p in points), unit)}; a line is the 90 % range where the uncertain inputs give one; the "
+        "default scenario in orange."
+    )
+    rows = "".join(
+        f"<tr><td>{html.escape(n)}</td><td class='num'>{html.escape(_shown(v, unit))}</td>"
+        f"<td class='num'>{html.escape(_shown(a, unit)) if isinstance(a, (int, float)) else ''}</td>"
+        f"<td class='num'>{html.escape(_shown(b, unit)) if isinstance(b, (int, float)) else ''}</td></tr>"
+        for n, v, a, b in points
+    )
+    del number
+    return (
+        f'<figure class="carepay-chart"><figcaption><b>{html.escape(label)}</b>{f" ({html.escape(unit)})" if unit and unit != "%" else ""}, '
+        "every scenario</figcaption>"
+        f'<div role="img" aria-label="{html.escape(words)}"><svg xmlns="http://www.w3.org/2000/svg" width="{CHART_WIDTH}" '
+        f'height="{height}" viewBox="0 0 {CHART_WIDTH} {height}" font-family="Helvetica, Arial, sans-serif">'
+        f"{''.join(shapes)}</svg></div><details class='chart-data'><summary>The chart in words and numbers</summary>"
+        f"<p>{html.escape(words)}</p><table><thead><tr><th scope='col'>Scenario</th><th scope='col'>Value</th>"
+        f"<th scope='col'>90 % range from</th><th scope='col'>to</th></tr></thead><tbody>{rows}</tbody></table></details></figure>"
+    )
+
+
+def page(notebook: str, scenarios: Sequence[str] | None = None) -> str:
+    """The comparison page's HTML."""
+    from carepay.registry import QUESTIONS
+
+    records = _records(notebook, scenarios)
+    if not records:
+        raise FileNotFoundError(f"no rendered reports of {notebook}: render them first (python3 tasks.py reports {notebook})")
+    title = QUESTIONS[notebook].title if notebook in QUESTIONS else notebook
+    stale = [r["scenario"] for r in records if r["stale"]]
+    note = (
+        f'<p class="failed">Out of date: the latest run of {html.escape(", ".join(stale))} failed; shown is its last good report.</p>'
+        if stale
+        else ""
+    )
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Scenarios compared: {html.escape(title)}</title>
+<style>
+body {{ font-family: Helvetica, Arial, sans-serif; max-width: 1200px; margin: 2rem auto; padding: 0 1rem; color: #222; }}
+table {{ border-collapse: collapse; font-size: 13px; margin-bottom: 0.5rem; }}
+th, td {{ border-bottom: 1px solid #ddd; padding: 5px 7px; vertical-align: top; text-align: left; }}
+thead th {{ border-bottom: 2px solid #333; }} th[scope="row"] {{ min-width: 12rem; }} td.num {{ text-align: right; white-space: nowrap; }}
+.small, .diff {{ font-size: 11px; color: #555; }} .diff {{ color: #1f4e79; font-weight: bold; }}
+.scroll {{ overflow-x: auto; margin-bottom: 1.5rem; }} caption {{ text-align: left; color: #555; padding-bottom: 4px; }}
+.failed {{ color: #b00020; font-weight: bold; }} a {{ color: #0b5a8c; }}
+:focus-visible {{ outline: 3px solid #0072B2; outline-offset: 2px; }}
+details.chart-data {{ font-size: 13px; }} figure {{ margin: 0 0 1.5rem 0; }}
+@media print {{ .scroll {{ overflow: visible; }} details.chart-data {{ display: none; }} }}
+</style></head><body>
+<h1>Scenarios compared: {html.escape(title)}</h1>
+<p><a href="../index.html">All reports</a> · {len(records)} scenarios of notebook {html.escape(notebook)}, each from its
+last rendered report (the figures are the reports' own; nothing is computed here).</p>{note}
+<h2>The main headline in every scenario</h2>
+{headline_chart(records)}
+<h2>Key results</h2>
+{results_table(records)}
+<h2>What each scenario changes</h2>
+{changes_html(notebook, records)}
+</body></html>
+"""
+
+
+def write(notebook: str, scenarios: Sequence[str] | None = None, out: Path | None = None) -> Path:
+    """Write the comparison page (default: reports/<notebook>/all.compared.html for all its scenarios, or
+    <first>-<...>.compared.html for a chosen set); returns its path."""
+    folder = paths.reports_dir() / notebook
+    if out is None:
+        name = "all" if not scenarios else "-".join(scenarios)[:80]
+        out = folder / f"{name}.compared.html"  # a scenario name has no dot: never a report's name
+    text = page(notebook, scenarios)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.tmp{os.getpid()}")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, out)
+    return out
