@@ -108,15 +108,10 @@ def audit(page: str, chromium: str, workdir: str, axe: str, extra: list[str] | N
     text = Path(page).read_text(encoding="utf-8")
     copy = Path(workdir) / ("audit-" + Path(page).name)
     copy.write_text(text.replace("</body>", _RUN % (axe, json.dumps(WCAG_TAGS)) + "</body>", 1), encoding="utf-8")
+    from carepay.printing import offline_flags
+
     flags = [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--host-resolver-rules=MAP * ~NOTFOUND",
-        "--proxy-server=http://127.0.0.1:9",
-        f"--user-data-dir={Path(workdir) / 'profile'}",
+        *offline_flags(Path(workdir) / "profile"),
         "--virtual-time-budget=60000",
         "--dump-dom",
         *(extra or []),

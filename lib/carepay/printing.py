@@ -25,6 +25,21 @@ def chromium() -> str | None:
     return next((found for name in CHROMIUM if (found := shutil.which(name))), None)
 
 
+def offline_flags(profile: Path) -> list[str]:
+    """Headless Chromium with the network cut off (no name resolves, every proxy request fails) and its own profile
+    folder: what printing and the accessibility audit (carepay.accessibility) both run it with."""
+    return [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--host-resolver-rules=MAP * ~NOTFOUND",
+        "--proxy-server=http://127.0.0.1:9",
+        f"--user-data-dir={profile}",
+    ]
+
+
 def write_pdf(page: Path, browser: str | None = None, timeout_s: int = 180) -> Path:
     """Print one report (its HTML file) to <same name>.pdf beside it, offline (the network cut off), replacing an
     older PDF only once the new one is complete. Returns the PDF's path; PrintError if it could not be made."""
@@ -35,14 +50,7 @@ def write_pdf(page: Path, browser: str | None = None, timeout_s: int = 180) -> P
     with tempfile.TemporaryDirectory(prefix="carepay-print-") as work:
         out = Path(work) / "report.pdf"
         flags = [
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--host-resolver-rules=MAP * ~NOTFOUND",
-            "--proxy-server=http://127.0.0.1:9",
-            f"--user-data-dir={Path(work) / 'profile'}",
+            *offline_flags(Path(work) / "profile"),
             "--no-pdf-header-footer",
             "--run-all-compositor-stages-before-draw",
             f"--print-to-pdf={out}",
