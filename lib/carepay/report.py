@@ -161,14 +161,14 @@ def nh3_inline(text: str) -> str:
 
 def show_table(df: pd.DataFrame, data: pd.DataFrame | None = None, **kwargs: Any) -> None:
     """Display a table (see table_html for the options) and hand its numbers to the batch, which writes them beside
-    the report as CSV and Excel (carepay.export). data: the numbers behind a table shown as text (default: df)."""
+    the report as CSV and Excel (carepay.export), all its rows. data: the numbers behind a table shown as text
+    (default: df)."""
     from IPython.display import display
 
     from carepay import export
 
-    source = df if data is None else data
     rec = export.record(
-        source if kwargs.get("max_rows") is None else source.head(kwargs["max_rows"]),
+        df if data is None else data,  # every row, also where the page shows the first max_rows
         caption=kwargs.get("caption") or "",
         units=kwargs.get("units"),
         labels=kwargs.get("labels"),
