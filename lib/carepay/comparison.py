@@ -132,12 +132,26 @@ def changes_html(notebook: str, records: list[dict[str, Any]]) -> str:
     )
 
 
+def _main_headline(records: list[dict[str, Any]]) -> dict[str, Any]:
+    """The headline the scenarios move most often: of the first (default) report's numeric key results (those with a
+    90 % range, where there are any), the one whose value differs from the first report's in the most scenarios;
+    the first of them on a tie."""
+
+    def moved(k: dict[str, Any]) -> int:
+        values = [next((x["value"] for x in r["key_results"] if x["id"] == k["id"]), None) for r in records[1:]]
+        return sum(isinstance(v, (int, float)) and abs(v - k["value"]) > 1e-9 * max(1.0, abs(k["value"])) for v in values)
+
+    numeric = [k for k in records[0]["key_results"] if isinstance(k.get("value"), (int, float))]
+    ranged = [k for k in numeric if k.get("low") is not None]  # a headline the uncertainty section drew leads
+    return max(ranged or numeric, key=moved) if numeric else records[0]["key_results"][0]
+
+
 def headline_chart(records: list[dict[str, Any]]) -> str:
-    """The main headline (the default scenario's first key result) across the scenarios, each a dot with its 90 %
+    """The main headline (_main_headline) across the scenarios, each a dot with its 90 %
     range as a line where it has one: a static SVG with its text alternative and, below it, its numbers."""
     from carepay.formats import number
 
-    main = records[0]["key_results"][0]
+    main = _main_headline(records)
     rid, label, unit = main["id"], main.get("result", main["id"]), main.get("unit", "")
     points = []
     for r in records:
@@ -153,7 +167,7 @@ def headline_chart(records: list[dict[str, Any]]) -> str:
     pad = (hi - lo) * 0.08 or abs(hi) * 0.01 or 1.0  # the values' own span (a dot plot needs no zero baseline)
     lo, hi = lo - pad, hi + pad
     span = hi - lo
-    plot = CHART_WIDTH - LABEL_WIDTH - 30
+    plot = CHART_WIDTH - LABEL_WIDTH - 80  # room for the last tick's label
 
     def x(v: float) -> float:
         return LABEL_WIDTH + (v - lo) / span * plot
