@@ -313,15 +313,14 @@ def clean_leftovers() -> list[Path]:
     return removed
 
 
+def _outputs(nb: Any, mime: str) -> list[Any]:
+    """Each output the notebook's cells displayed under one carepay output type, in order."""
+    return [out["data"][mime] for cell in nb.cells for out in cell.get("outputs", []) if mime in out.get("data", {})]
+
+
 def _emitted(nb: Any, mime: str) -> list[Any]:
-    """Everything the notebook's cells displayed under one carepay output type, in order."""
-    found: list[Any] = []
-    for cell in nb.cells:
-        for output in cell.get("outputs", []):
-            data = output.get("data", {})
-            if mime in data:
-                found.extend(data[mime])
-    return found
+    """Everything the notebook's cells displayed under one carepay output type whose outputs are lists, joined."""
+    return [item for output in _outputs(nb, mime) for item in output]
 
 
 def _key_results(nb: Any) -> list[dict[str, Any]]:
@@ -823,9 +822,7 @@ def run_job(job: Job, show_code: bool = False, last: bool = False) -> Outcome:
 def _write_data(job: Job, nb: Any) -> None:
     """The data behind the report's tables and charts, staged beside it (committed with the report): the workbook
     <scenario>.xlsx and the folder <scenario>.data/ with two CSV files per table (carepay.export)."""
-    records = [
-        out["data"][TABLE_MIME] for cell in nb.cells for out in cell.get("outputs", []) if TABLE_MIME in out.get("data", {})
-    ]
+    records = _outputs(nb, TABLE_MIME)
     folder = _staged(job.out(".data"))
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)

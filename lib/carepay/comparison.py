@@ -52,18 +52,6 @@ def _shown(value: Any, unit: str) -> str:
     return headline(value, unit) if isinstance(value, (int, float)) else str(value)
 
 
-def _difference(value: Any, base: Any, unit: str) -> str:
-    from carepay.formats import MINUS, number
-
-    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (value, base)):
-        return "" if value == base else "differs"
-    diff = float(value) - float(base)
-    if abs(diff) < 1e-9 * max(1.0, abs(float(base))):
-        return "same"
-    text = f"{number(diff * 100, 2)} points" if unit == "%" else _shown(diff, unit)
-    return text if text.startswith(MINUS) else "+" + text
-
-
 def changes(notebook: str, scenario: str) -> list[dict[str, str]]:
     """What a scenario changes from the default: parameter, default value, scenario value, unit (as in its report)."""
     from carepay import params
@@ -79,6 +67,8 @@ def changes(notebook: str, scenario: str) -> list[dict[str, str]]:
 
 def results_table(records: list[dict[str, Any]]) -> str:
     """One row per key result, one column per scenario: its value and, under it, the difference from the default."""
+    from carepay.report import difference
+
     base = {k["id"]: k for k in records[0]["key_results"]} if records and records[0]["scenario"] == "default" else {}
     ids: list[str] = []
     labels: dict[str, tuple[str, str]] = {}
@@ -103,7 +93,7 @@ def results_table(records: list[dict[str, Any]]) -> str:
             if k.get("low") is not None and k.get("high") is not None:
                 text += f'<div class="small">90 %: {_shown(k["low"], unit)} to {_shown(k["high"], unit)}</div>'
             if base and r["scenario"] != "default" and rid in base:
-                text += f'<div class="diff">{html.escape(_difference(k["value"], base[rid]["value"], unit))}</div>'
+                text += f'<div class="diff">{html.escape(difference(k["value"], base[rid]["value"], unit))}</div>'
             cells.append(f'<td class="num">{text}</td>')
         body.append("<tr>" + "".join(cells) + "</tr>")
     return (
@@ -149,8 +139,6 @@ def _main_headline(records: list[dict[str, Any]]) -> dict[str, Any]:
 def headline_chart(records: list[dict[str, Any]]) -> str:
     """The main headline (_main_headline) across the scenarios, each a dot with its 90 %
     range as a line where it has one: a static SVG with its text alternative and, below it, its numbers."""
-    from carepay.formats import number
-
     main = _main_headline(records)
     rid, label, unit = main["id"], main.get("result", main["id"]), main.get("unit", "")
     points = []
@@ -200,7 +188,6 @@ def headline_chart(records: list[dict[str, Any]]) -> str:
         f"<td class='num'>{html.escape(_shown(b, unit)) if isinstance(b, (int, float)) else ''}</td></tr>"
         for n, v, a, b in points
     )
-    del number
     return (
         f'<figure class="carepay-chart"><figcaption><b>{html.escape(label)}</b>{f" ({html.escape(unit)})" if unit and unit != "%" else ""}, '
         "every scenario</figcaption>"

@@ -24,8 +24,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from carepay import TABLE_MIME  # noqa: F401  (the output type the kernel emits; re-exported for the batch)
-
 #: Columns that identify one person: a table that has one is individual-level and is never written out.
 PERSON_IDS = frozenset({"person_id", "individual_id", "client_id", "personnummer", "resident_id"})
 #: The first column of a synthetic table's rows in the files.

@@ -242,6 +242,17 @@ def first_of(results: Sequence[tuple[str, str, Any, str]], ids: Sequence[str]) -
     return sorted(results, key=lambda k: rank.get(k[0], len(ids)))
 
 
+def difference(now: Any, before: Any, unit: str) -> str:
+    """A key result's difference from the default scenario's, as a reader reads it: signed in its unit (shares in
+    percentage points), 'same', or for words 'differs' (the key results' table and the comparison page)."""
+    numeric = all(isinstance(v, (int, float, np.number)) and not isinstance(v, bool) for v in (before, now))
+    if not numeric:
+        return "" if before == now else "differs"
+    diff = float(now) - float(before)
+    text = headline(diff, unit) if unit != "%" else f"{number(diff * 100, 2)} points"
+    return "same" if abs(diff) < 1e-9 else (text if text.startswith(MINUS) else "+" + text)
+
+
 def key_results(
     results: Sequence[tuple[str, str, Any, str]],
     title: str = "Key results",
@@ -273,17 +284,7 @@ def key_results(
     if compare_with is not None:
         base = {rid: value for rid, _, value, _ in compare_with}
         columns["Default scenario"] = [headline(base[r["id"]], r["unit"]) if r["id"] in base else "" for r in rows]
-        differences = []
-        for r in rows:
-            before, now = base.get(r["id"]), r["value"]
-            numeric = all(isinstance(v, (int, float, np.number)) and not isinstance(v, bool) for v in (before, now))
-            if not numeric:
-                differences.append("" if before == now else "differs")
-                continue
-            diff = float(now) - float(before)  # type: ignore[arg-type]
-            text = headline(diff, r["unit"]) if r["unit"] != "%" else f"{number(diff * 100, 2)} points"
-            differences.append("same" if abs(diff) < 1e-9 else (text if text.startswith(MINUS) else "+" + text))
-        columns["Difference"] = differences
+        columns["Difference"] = [difference(r["value"], base.get(r["id"]), r["unit"]) for r in rows]
     intervals = ranges.intervals.set_index("headline") if ranges is not None else pd.DataFrame()
     moved = {rid for rid in intervals.index if ranges.moves(rid)}
     if moved:
