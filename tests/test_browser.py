@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from carepay import i18n
+
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 pytestmark = [
@@ -56,10 +58,24 @@ def test_report_opens_offline_with_charts_drawn(tmp_path, project):
     assert svgs, "no chart in the page as the browser built it"
     marks = re.findall(r'class="mark-rect[^"]*".*?<path[^>]*d="M[^"]+"', svgs[0], flags=re.S)
     assert marks, "the chart has no drawn bars"
-    assert "Cross-checks by data package" in svgs[0]
+    assert i18n.translated("Cross-checks by data package", "sv") in svgs[0]  # a Swedish report, the default
     shot = tmp_path / "report.png"
     open_offline(page, tmp_path / "profile2", "--window-size=1100,1600", f"--screenshot={shot}")
     assert shot.exists() and shot.stat().st_size > 20_000
+
+
+def test_a_comparison_page_opens_offline_with_its_chart_drawn(tmp_path, project):
+    """A Swedish comparison page, opened from disk with the network cut off: the headline chart is drawn (a dot per
+    scenario) and its words are Swedish."""
+    from carepay import batch
+
+    outcomes = batch.run(batch.discover(["provider_payment/default", "provider_payment/premium"]), n_jobs=1, progress=False)
+    assert all(o.ok for o in outcomes), [o.error for o in outcomes]
+    page = project / "reports" / "provider_payment" / "all.compared.html"
+    dom = open_offline(page, tmp_path / "profile", "--dump-dom")
+    svgs = re.findall(r"<svg.*?</svg>", dom, flags=re.S)
+    assert svgs and len(re.findall(r"<circle ", svgs[0])) == 2, "the headline chart has no dot per scenario"
+    assert '<html lang="sv"' in dom and i18n.translated("The main headline in every scenario", "sv") in dom
 
 
 PAYLOADS = [

@@ -162,7 +162,7 @@ def test_analysts_individual_points(project, pkg):
     # the file settles what the default draws (the split and the residents' mix): not drawn, and said so
     assert set(p.uncertainty.inputs).isdisjoint({"split", "mix_shift"})
     assert set(p.uncertainty.settled) == {"split", "mix_shift"}
-    assert "counts the residents themselves" in p.uncertainty.settled["mix_shift"]
+    assert "counts the residents themselves" in p.uncertainty.settled["mix_shift"]["en"]
     (project / "points.csv").write_text("person_id,housing_form,points\na,service_housing,-1\n", encoding="utf-8")
     with pytest.raises(ExtractError, match=r"points.csv, row 2, field 'points': value '-1' is below the minimum 0"):
         regrouping.analyse(p, pkg)

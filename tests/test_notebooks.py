@@ -10,9 +10,14 @@ import nbformat
 import papermill
 import pytest
 
-from carepay import batch, params
+from carepay import batch, i18n, params
 
 NOTEBOOKS = batch.notebook_names()
+
+
+def sv(text: str) -> str:
+    """A report text as the Swedish reports show it (the bundled scenarios' language)."""
+    return i18n.translated(text, "sv")
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS)
@@ -105,7 +110,7 @@ def test_reports_are_self_contained(rendered):
         assert "<script" not in page, f"{o.html} has a script"
         assert not re.search(r"""(src|href)=["']?(https?:)?//""", page), f"{o.html} refers to the network"
         assert "<svg" in page, f"{o.html} has no chart"
-        assert "Provenance" in page and "SHA-256" in page
+        assert sv("Provenance") in page and "SHA-256" in page
 
 
 @pytest.mark.notebooks
@@ -156,7 +161,8 @@ def test_failed_run_keeps_last_good_report(rendered, capsys):
         status = json.loads((home / "reports" / "sources" / "default.json").read_text())
         assert status["ok"] is False and status["last_good"]["key_results"]
         index = (home / "reports" / "index.html").read_text(encoding="utf-8")
-        assert "failed in cell" in index and "last good report" in index
+        assert 'data-status="failed"' in index and sv(" in cell {cell}").format(cell="") in index
+        assert sv("last good report ({when}, out of date)").split(" (")[0] in index
     finally:
         path.write_text(original, encoding="utf-8")
     assert cli.main(["reports", "sources", "--no-progress", "--jobs", "1"]) == 0
@@ -169,11 +175,12 @@ def test_index_opens_with_the_answers(rendered):
 
     home, outcomes = rendered
     index = (home / "reports" / "index.html").read_text(encoding="utf-8")
-    assert index.index("The answers") < index.index("Every report")
+    answers, every = index.index('class="answers">' + sv("The answers")), index.index('class="answers">' + sv("Every report"))
+    assert answers < every
     for name, question in QUESTIONS.items():
         if name != "sources":
             assert outcomes[f"{name}/default"].answer, f"{name}/default shows no answer"
-            assert html_escape(question.title) in index[: index.index("Every report")]
+            assert html_escape(sv(question.title)) in index[answers:every]
 
 
 @pytest.mark.notebooks
@@ -199,10 +206,10 @@ def html_escape(text: str) -> str:
 def test_a_scenario_shows_what_it_changes_and_its_results_beside_the_defaults(rendered):
     home, outcomes = rendered
     page = (home / outcomes["capitation_fairness/risk_adjusted"].html).read_text(encoding="utf-8")
-    assert "What this scenario changes" in page and "need_groups.thresholds" in page and "8, 16, 30" in page
-    assert "Default scenario" in page and "Difference" in page
+    assert sv("What this scenario changes") in page and "need_groups.thresholds" in page and "8, 16, 30" in page
+    assert sv("Default scenario") in page and sv("Difference") in page
     default = (home / outcomes["capitation_fairness/default"].html).read_text(encoding="utf-8")
-    assert "What this scenario changes" not in default and "Default scenario" not in default
+    assert sv("What this scenario changes") not in default and sv("Default scenario") not in default
 
 
 @pytest.mark.notebooks
@@ -291,7 +298,8 @@ def test_every_table_and_chart_links_to_its_data_which_matches_the_report(render
         book = (page_path.with_suffix(".xlsx")).read_bytes()
         for name, rec in zip(export.sheet_names(records), records):
             sheet = export.read_sheet(book, name)
-            expected = export.frame(rec, unit_for_shares="%")
+            with i18n.language(o.language):  # the files' headers are in the report's language
+                expected = export.frame(rec, unit_for_shares="%")
             assert list(sheet.columns) == list(expected.columns)
             assert len(sheet) == len(expected)
             sv = pd.read_csv(
@@ -301,7 +309,8 @@ def test_every_table_and_chart_links_to_its_data_which_matches_the_report(render
         first = next(r for r in records if [c["name"] for c in r["columns"]][:3] == ["id", "result", "value"])
         # the key results' file holds the values the index and the pinned results read
         values = [row[[c["name"] for c in first["columns"]].index("value")] for row in first["rows"]]
-        assert values == [r["value"] for r in o.key_results]
+        numbers = lambda vs: [v for v in vs if isinstance(v, (int, float))]  # noqa: E731  (words are in the report's language)
+        assert len(values) == len(o.key_results) and numbers(values) == numbers([r["value"] for r in o.key_results])
 
 
 @pytest.mark.notebooks
@@ -319,16 +328,74 @@ def test_each_question_has_a_comparison_page_and_compare_writes_one_for_a_chosen
         assert f'href="{nb}/all.compared.html"' in index
         scenarios = sorted(p.stem for p in (home / "params" / nb).glob("*.yaml"))
         assert all(f'href="{s}.html"' in page for s in scenarios)
-        assert "<svg" in page and 'role="img"' in page and "What each scenario changes" in page
+        assert "<svg" in page and 'role="img"' in page and sv("What each scenario changes") in page
         default = outcomes[f"{nb}/default"].key_results[0]
         assert html_module.escape(default["result"]) in page
         assert page.count('class="diff"') >= len(scenarios) - 1  # a difference under each other scenario's value
     # the pilot changes parameters: each named with both values
     page = (home / "reports" / "capitation_fairness" / "all.compared.html").read_text(encoding="utf-8")
-    changes = page[page.index("What each scenario changes") :]
-    assert '<th scope="row">pilot</th>' in changes
+    changes = page[page.index(sv("What each scenario changes")) :]
+    assert '<th scope="row" translate="no">pilot</th>' in changes
     assert cli.main(["compare", "capitation_fairness", "default", "pilot"]) == 0
     chosen = home / "reports" / "capitation_fairness" / "default-pilot.compared.html"
     assert chosen.exists() and 'href="blended.html"' not in chosen.read_text(encoding="utf-8")
     assert cli.main(["compare", "capitation_fairness", "no_such"]) == 2
     assert "no rendered report for no_such" in capsys.readouterr().err
+
+
+@pytest.fixture(scope="module")
+def rendered_en(rendered):
+    """The default scenarios rendered in English too, beside the Swedish reports (carepay reports --language en)."""
+    home, _ = rendered
+    defaults = batch.discover([f"{nb}/default" for nb in NOTEBOOKS])
+    outcomes = batch.run(defaults, n_jobs=2, progress=False, languages=["en"])
+    return home, {f"{o.notebook}/{o.scenario}": o for o in outcomes}
+
+
+@pytest.mark.notebooks
+@pytest.mark.usefixtures("rendered_en")  # the index then links the English versions too
+def test_every_swedish_page_is_in_swedish(rendered):
+    """Every report of the bundled scenarios, the index and the comparison pages are Swedish: no text the catalogue
+    lacks was asked for (the kernel records them), and no English word is left in what a reader sees or hears, beyond
+    the allowed names (carepay.i18n.ALLOWED_ENGLISH); code and file names are marked as such."""
+    home, outcomes = rendered
+    pages = [home / o.html for o in outcomes.values() if o.ok]
+    pages += [home / "reports" / "index.html", *sorted((home / "reports").glob("*/all.compared.html"))]
+    problems = [f"{k}: asked for untranslated texts {o.untranslated}" for k, o in outcomes.items() if o.untranslated]
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert '<html lang="sv"' in text, page
+        found = i18n.english_words(i18n.visible_text(text))
+        problems += [f"{page.relative_to(home)}: {w!r} in ...{context}..." for w, context in sorted(found.items())]
+    assert not problems, "English in Swedish pages:\n" + "\n".join(problems[:30])
+
+
+@pytest.mark.notebooks
+def test_every_default_report_in_english_too(rendered, rendered_en):
+    """--language en: each default report in English beside the Swedish one (default.en.html), with the same figures,
+    its own data files, and an English index linking both versions."""
+    import html as html_module
+
+    home, swedish = rendered
+    _, english = rendered_en
+    assert set(english) == {f"{nb}/default" for nb in NOTEBOOKS}
+    for key, o in english.items():
+        assert o.ok and o.language == "en" and o.html.endswith("default.en.html"), key
+        page = (home / o.html).read_text(encoding="utf-8")
+        assert '<html lang="en"' in page and "Provenance" in page and sv("Provenance") not in page
+        assert (home / o.html).with_suffix("").with_suffix(".en.xlsx").exists()
+        figures = [(r["id"], r["value"], r.get("low"), r.get("high")) for r in o.key_results]
+        assert figures == [(r["id"], r["value"], r.get("low"), r.get("high")) for r in swedish[key].key_results], key
+        if key != "sources/default":
+            assert "The answer" in page and o.answer != swedish[key].answer
+    for key in ("capitation_fairness/default", "fee_incentives/default"):  # the prose cells of the other language are left out
+        en = (home / english[key].html).read_text(encoding="utf-8")
+        sv_page = (home / swedish[key].html).read_text(encoding="utf-8")
+        heading = lambda text, page: re.search(rf"<h2[^>]*>{text}", html_module.unescape(page)) is not None  # noqa: E731
+        assert heading("The question", en) and not heading("Frågan", en), key
+        assert heading("Frågan", sv_page) and not heading("The question", sv_page), key
+    index_en = (home / "reports" / "index.en.html").read_text(encoding="utf-8")
+    assert '<html lang="en"' in index_en and "The answers" in index_en and 'href="index.html"' in index_en
+    assert 'href="capitation_fairness/default.en.html"' in index_en
+    index_sv = (home / "reports" / "index.html").read_text(encoding="utf-8")
+    assert 'href="index.en.html"' in index_sv and 'href="capitation_fairness/default.en.html"' in index_sv

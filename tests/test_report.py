@@ -44,8 +44,6 @@ def test_grouped_bars_in_panels_are_wide_enough_to_see():
     """A faceted grouped bar chart once drew bars 0,2 px wide; a bar must be at least 5 px, and code ids read as words."""
     import re
 
-    import vl_convert as vlc
-
     from carepay import charts
 
     charts.setup()
@@ -53,10 +51,11 @@ def test_grouped_bars_in_panels_are_wide_enough_to_see():
         {"level": [1, 2, 1, 2] * 2, "kr": [1, 2, 3, 4] * 2, "amounts": ["given", "given", "mean_preserving", "mean_preserving"] * 2,
          "housing_form": ["group_housing"] * 4 + ["service_housing"] * 4}
     )  # fmt: skip
-    svg = vlc.vegalite_to_svg(
-        charts.grouped_bars(data, "level", "kr", "amounts", facet="housing_form", title="t", value_title="v").to_json()
-    )
-    widths = [float(w) for w in re.findall(r'aria-roledescription="bar"[^>]*d="M[^h]*h([0-9.]+)', svg)]
+    svg = charts.render(
+        charts.grouped_bars(data, "level", "kr", "amounts", facet="housing_form", title="t", value_title="v").to_dict()
+    )["text/html"]
+    bars = re.findall(r'<g class="mark-rect role-mark[^"]*"[^>]*>(.*?)</g>', svg, re.S)
+    widths = [float(w) for group in bars for w in re.findall(r'd="M[^h"]*h([0-9.]+)', group)]
     assert widths and min(widths) >= 5, widths
     assert "group housing" in svg and "mean preserving" in svg and "group_housing" not in svg
 

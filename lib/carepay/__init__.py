@@ -14,3 +14,7 @@ ANSWER_MIME = "application/vnd.carepay.answer+json"
 
 #: Output type of the data behind a shown table or chart (carepay.export; the batch writes it to files).
 TABLE_MIME = "application/vnd.carepay.table+json"
+
+#: Output type of the texts a report asked for in its language that the catalogue lacks (carepay.report.provenance;
+#: the batch records them in the status file, tests/test_i18n.py requires none).
+UNTRANSLATED_MIME = "application/vnd.carepay.untranslated+json"

@@ -32,10 +32,12 @@ SWEDISH_TERMS = {
 _EM = re.compile(r"<em>([^<]{1,80})</em>")
 
 
-def mark_languages(page: str) -> str:
+def mark_languages(page: str, language: str = "en") -> str:
     """An English report with its Swedish terms marked as Swedish (WCAG 2.1, 3.1.2 language of parts): every
     italic term that is one of SWEDISH_TERMS or has å, ä or ö gets lang="sv", so a screen reader reads it as
-    Swedish."""
+    Swedish. A Swedish report (the page's own language is Swedish) is returned as it is."""
+    if language == "sv":
+        return page
 
     def mark(m: re.Match[str]) -> str:
         text = m.group(1)

@@ -43,7 +43,8 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-from carepay import ANSWER_MIME, KEY_RESULTS_MIME, TABLE_MIME, __version__, accessibility, export, paths
+from carepay import ANSWER_MIME, KEY_RESULTS_MIME, TABLE_MIME, UNTRANSLATED_MIME, __version__, accessibility, export, i18n, paths
+from carepay.i18n import N_, _, pick
 
 CELL_TIMEOUT_S = 900
 #: Notebook and scenario names: they become file names under reports/, so nothing that could leave it.
@@ -57,13 +58,20 @@ class Job:
     params_path: str
     values: dict[str, Any] = field(default_factory=dict)
     inputs: str = ""  # fingerprint of everything the report reads (see fingerprint)
+    language: str = ""  # the report's language (carepay.i18n); set by prepare: the scenario's own or the batch's
 
     @property
     def folder(self) -> Path:
         return paths.reports_dir() / self.notebook
 
+    @property
+    def stem(self) -> str:
+        """The report's file name without suffix: the scenario, then '.en' for a report in another language than
+        Swedish (reports/<notebook>/default.html, default.en.html)."""
+        return self.scenario + i18n.file_suffix(self.language)
+
     def out(self, suffix: str) -> Path:
-        return self.folder / f"{self.scenario}{suffix}"
+        return self.folder / f"{self.stem}{suffix}"
 
 
 @dataclass
@@ -85,6 +93,12 @@ class Outcome:
     inputs: str = ""
     reused: bool = False
     kernel_reports_before: int = 0  # reports the kernel had run before this one (0: a fresh kernel)
+    language: str = i18n.DEFAULT_LANGUAGE
+    untranslated: list[str] = field(default_factory=list)  # texts the report asked for that the catalogue lacks
+
+    @property
+    def stem(self) -> str:
+        return self.scenario + i18n.file_suffix(self.language)
 
 
 def notebook_names() -> list[str]:
@@ -134,19 +148,30 @@ def discover(selection: list[str] | None = None) -> list[Job]:
     return jobs
 
 
-def prepare(jobs: list[Job]) -> tuple[list[Job], list[Outcome]]:
-    """Validate every job's scenario before any kernel starts; invalid ones become failed outcomes."""
+def prepare(jobs: list[Job], languages: list[str] | None = None) -> tuple[list[Job], list[Outcome]]:
+    """Validate every job's scenario before any kernel starts; invalid ones become failed outcomes. Each valid one
+    becomes a job per language: the scenario's own (its `language`), or each of languages where the batch names them."""
+    from dataclasses import replace
+
     from carepay.params import ParameterError, load
 
     ready, failed = [], []
     for job in jobs:
         try:
             model = load(job.notebook, job.params_path)
-            job.values = model.model_dump(mode="json")
-            ready.append(job)
+            values = model.model_dump(mode="json")
+            for language in languages or [model.language]:
+                ready.append(replace(job, values={**values, "language": language}, language=language))
         except ParameterError as err:
             failed.append(
-                Outcome(job.notebook, job.scenario, ok=False, error=str(err), params_file=paths.relative(Path(job.params_path)))
+                Outcome(
+                    job.notebook,
+                    job.scenario,
+                    ok=False,
+                    error=str(err),
+                    params_file=paths.relative(Path(job.params_path)),
+                    language=job.language or i18n.DEFAULT_LANGUAGE,
+                )
             )
     return ready, failed
 
@@ -225,17 +250,17 @@ def _staged(path: Path) -> Path:
     return path.with_name(f".{path.name}.staged")
 
 
-def _journal(folder: Path, scenario: str) -> Path:
-    return folder / f".{scenario}.commit"
+def _journal(folder: Path, stem: str) -> Path:
+    return folder / f".{stem}.commit"
 
 
-def _commit(folder: Path, scenario: str, files: list[Path]) -> None:
+def _commit(folder: Path, stem: str, files: list[Path]) -> None:
     """Replace a report's files as one set. Each file was first written in full next to its target (see _staged);
     a journal listing the set is written atomically, then each staged file replaces its target, then the journal
     goes. A run interrupted before the journal exists leaves the old set (the staged files are removed later); one
     interrupted after it is finished by the next run (`_roll_forward`): a reader never gets a new HTML beside an
     old notebook or status."""
-    journal = _journal(folder, scenario)
+    journal = _journal(folder, stem)
     _atomic_write(journal, json.dumps([f.name for f in files]))
     _roll_forward(journal)
 
@@ -576,7 +601,7 @@ def _reset_kernel(km: Any) -> str:
         from carepay.kernel_state import RESET_EXPRESSION
 
         reply = kc.execute_interactive(
-            "", user_expressions={"left": RESET_EXPRESSION}, store_history=False, timeout=60, output_hook=lambda _: None
+            "", user_expressions={"left": RESET_EXPRESSION}, store_history=False, timeout=60, output_hook=lambda _msg: None
         )
         left = reply["content"].get("user_expressions", {}).get("left", {})
         if left.get("status") != "ok":
@@ -666,7 +691,7 @@ def _engine() -> str:
     return "carepay-started-kernel"
 
 
-_EXPORTERS: dict[bool, Any] = {}
+_EXPORTERS: dict[tuple[bool, str], Any] = {}
 
 
 #: The elements nbconvert's HTML exporter makes focusable (tabindex="0") after rendering, by their class.
@@ -710,19 +735,26 @@ def _focusable(match: re.Match[str]) -> str:
     return f'<div class="{classes}"{rest} tabindex="0">'
 
 
-def _exporter(show_code: bool):
-    """One HTML exporter per worker process and setting, its templates read and compiled (by exporting an empty
-    notebook): run_job builds it while the kernel warms up, not after the report."""
-    if show_code not in _EXPORTERS:
+def _exporter(show_code: bool, language: str = i18n.DEFAULT_LANGUAGE):
+    """One HTML exporter per worker process, setting and language, its templates read and compiled (by exporting an
+    empty notebook): run_job builds it while the kernel warms up, not after the report. A report in one language
+    leaves out the Markdown cells written in the other (tagged lang-sv, lang-en: nbconvert's TagRemovePreprocessor)
+    and says its language to the browser (html lang)."""
+    key = (show_code, language)
+    if key not in _EXPORTERS:
         import nbformat
+        from nbconvert.preprocessors import TagRemovePreprocessor
 
         exporter = _html_exporter_class()(template_name="carepay", extra_template_basedirs=[str(paths.TEMPLATES_DIR)])
         exporter.exclude_input = not show_code
         exporter.exclude_input_prompt = True
         exporter.exclude_output_prompt = True
+        exporter.language_code = language
+        other = {tag for lang, tag in i18n.CELL_TAGS.items() if lang != language}
+        exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags=other, enabled=True), enabled=True)
         exporter.from_notebook_node(nbformat.v4.new_notebook(), resources={"metadata": {"name": ""}})
-        _EXPORTERS[show_code] = exporter
-    return _EXPORTERS[show_code]
+        _EXPORTERS[key] = exporter
+    return _EXPORTERS[key]
 
 
 def run_job(job: Job, show_code: bool = False, last: bool = False) -> Outcome:
@@ -736,17 +768,18 @@ def run_job(job: Job, show_code: bool = False, last: bool = False) -> Outcome:
         job.notebook,
         job.scenario,
         ok=False,
-        title=job.values.get("title", ""),
-        description=job.values.get("description", ""),
+        title=pick(job.values.get("title"), job.language),
+        description=pick(job.values.get("description"), job.language),
         params_file=paths.relative(Path(job.params_path)),
         inputs=job.inputs,
+        language=job.language,
     )
     tmp_nb = job.out(f".running{os.getpid()}.ipynb")
     parameters = {**job.values, "scenario": job.params_path}
     km, runs = None, 0
     try:
         # the HTML exporter is built (its templates read and compiled) while the kernel warms up and runs
-        building = threading.Thread(target=_exporter, args=(show_code,), name="carepay-exporter")
+        building = threading.Thread(target=_exporter, args=(show_code, job.language), name="carepay-exporter")
         building.start()
         km, runs = _take_kernel()
         outcome.kernel_reports_before = runs
@@ -768,8 +801,10 @@ def run_job(job: Job, show_code: bool = False, last: bool = False) -> Outcome:
         for i, cell in enumerate(nb.cells):  # papermill gives its injected cell a random id: make every id stable
             cell["id"] = f"cell-{i:03d}"
         building.join()
-        body, _ = _exporter(show_code).from_notebook_node(nb, resources={"metadata": {"name": outcome.title}})
-        body = export.link_to(accessibility.mark_languages(body), job.scenario)
+        body, _resources = _exporter(show_code, job.language).from_notebook_node(
+            nb, resources={"metadata": {"name": outcome.title}}
+        )
+        body = export.link_to(accessibility.mark_languages(body, job.language), job.stem)
         try:
             _write_data(job, nb)
             _atomic_write(_staged(job.out(".html")), body)
@@ -779,6 +814,7 @@ def run_job(job: Job, show_code: bool = False, last: bool = False) -> Outcome:
         outcome.ok = True
         outcome.key_results = _key_results(nb)
         outcome.answer = _emitted(nb, ANSWER_MIME)
+        outcome.untranslated = _emitted(nb, UNTRANSLATED_MIME)
         outcome.executed = paths.relative(job.out(".ipynb"))
         outcome.html = paths.relative(job.out(".html"))
     except Exception as err:  # a failing report must not stop the batch; the reason is recorded
@@ -806,7 +842,7 @@ def run_job(job: Job, show_code: bool = False, last: bool = False) -> Outcome:
     try:
         if outcome.ok:  # the HTML, the notebook and the status replace the old ones as one set
             _atomic_write(_staged(job.out(".json")), _status_text(outcome))
-            _commit(job.folder, job.scenario, [job.out(s) for s in (".data", ".xlsx", ".html", ".ipynb", ".json")])
+            _commit(job.folder, job.stem, [job.out(s) for s in (".data", ".xlsx", ".html", ".ipynb", ".json")])
             job.out(".failed.ipynb").unlink(missing_ok=True)
         else:
             write_status(outcome)
@@ -826,25 +862,31 @@ def _write_data(job: Job, nb: Any) -> None:
     folder = _staged(job.out(".data"))
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
-    for rec in records:
-        export.write_csv(rec, folder)
-    about = [
-        ("Scenario", job.scenario),
-        ("Title", job.values.get("title", "")),
-        ("What it is", job.values.get("description", "")),
-        ("Parameters file", paths.relative(Path(job.params_path))),
-        ("Notebook", f"notebooks/{job.notebook}.ipynb"),
-        ("carepay version", __version__),
-        ("Inputs (digest of notebook, scenario, data and library)", job.inputs),
-        ("Rendered", datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")),
-    ]
-    from carepay.params import flatten
+    from carepay.params import HEADER_KEYS, flatten
 
-    about += [
-        (f"parameter: {name}", value if isinstance(value, (int, float, str)) or value is None else json.dumps(value))
-        for name, value in flatten(job.values)
-    ]
-    _staged(job.out(".xlsx")).write_bytes(export.workbook(records, about))
+    with i18n.language(job.language):  # the files' headers and first sheet in the report's language
+        for rec in records:
+            export.write_csv(rec, folder)
+        about: list[tuple[str, Any]] = [
+            (_("Scenario"), job.scenario),
+            (_("Title"), pick(job.values.get("title"), job.language)),
+            (_("What it is"), pick(job.values.get("description"), job.language)),
+            (_("Language"), i18n.NAMES[job.language]),
+            (_("Parameters file"), paths.relative(Path(job.params_path))),
+            (_("Notebook"), f"notebooks/{job.notebook}.ipynb"),
+            (_("carepay version"), __version__),
+            (_("Inputs (digest of notebook, scenario, data and library)"), job.inputs),
+            (_("Rendered"), datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")),
+        ]
+        parameters = {k: v for k, v in job.values.items() if k not in HEADER_KEYS}
+        about += [
+            (
+                _("parameter: {name}", name=name),
+                value if isinstance(value, (int, float, str)) or value is None else json.dumps(value),
+            )
+            for name, value in flatten(parameters)
+        ]
+        _staged(job.out(".xlsx")).write_bytes(export.workbook(records, about))
 
 
 class ReportWriteError(OSError):
@@ -858,12 +900,12 @@ def _unwritable(job: Job, err: OSError) -> ReportWriteError:
 def write_status(outcome: Outcome) -> None:
     folder = paths.reports_dir() / outcome.notebook
     folder.mkdir(parents=True, exist_ok=True)
-    _atomic_write(folder / f"{outcome.scenario}.json", _status_text(outcome))
+    _atomic_write(folder / f"{outcome.stem}.json", _status_text(outcome))
 
 
 def _status_text(outcome: Outcome) -> str:
     """The status record beside a report, as JSON; a failed run keeps what the last good run said."""
-    previous = paths.reports_dir() / outcome.notebook / f"{outcome.scenario}.json"
+    previous = paths.reports_dir() / outcome.notebook / f"{outcome.stem}.json"
     record = asdict(outcome)
     if not outcome.ok and previous.exists():
         # keep what the last good run said, so the index can still show it (marked out of date)
@@ -895,16 +937,26 @@ def _init_worker() -> None:
     import papermill  # noqa: F401
 
 
-def run(jobs: list[Job], n_jobs: int = 1, show_code: bool = False, progress: bool = True, force: bool = False) -> list[Outcome]:
-    """Run the jobs, n_jobs at a time, with a progress bar; returns one outcome per job. A report whose inputs have
-    not changed since it was rendered (fingerprint) is reused, unless force. One batch at a time (batch_lock); a
-    worker that dies fails its reports, and the index is still written."""
+def run(
+    jobs: list[Job],
+    n_jobs: int = 1,
+    show_code: bool = False,
+    progress: bool = True,
+    force: bool = False,
+    languages: list[str] | None = None,
+) -> list[Outcome]:
+    """Run the jobs, n_jobs at a time, with a progress bar; returns one outcome per job and language. A report whose
+    inputs have not changed since it was rendered (fingerprint) is reused, unless force. languages: render each
+    scenario in these (default: each in its own, its `language`). One batch at a time (batch_lock); a worker that
+    dies fails its reports, and the index is still written."""
     with batch_lock():
-        return _run(jobs, n_jobs, show_code, progress, force)
+        return _run(jobs, n_jobs, show_code, progress, force, languages)
 
 
-def _run(jobs: list[Job], n_jobs: int, show_code: bool, progress: bool, force: bool = False) -> list[Outcome]:
-    ready, outcomes = prepare(jobs)
+def _run(
+    jobs: list[Job], n_jobs: int, show_code: bool, progress: bool, force: bool = False, languages: list[str] | None = None
+) -> list[Outcome]:
+    ready, outcomes = prepare(jobs, languages)
     for o in outcomes:
         write_status(o)
     stale = []
@@ -944,8 +996,14 @@ def _run(jobs: list[Job], n_jobs: int, show_code: bool, progress: bool, force: b
                     try:
                         outcomes.append(future.result())
                     except BrokenProcessPool:  # a worker was killed: its reports failed, the others still count
-                        failed = Outcome(job.notebook, job.scenario, ok=False, params_file=paths.relative(Path(job.params_path)))
-                        failed.error = "the worker process running this report was killed before it finished"
+                        failed = Outcome(
+                            job.notebook,
+                            job.scenario,
+                            ok=False,
+                            params_file=paths.relative(Path(job.params_path)),
+                            language=job.language,
+                        )
+                        failed.error = N_("the worker process running this report was killed before it finished")
                         write_status(failed)
                         outcomes.append(failed)
                     bar.set_postfix_str(f"{job.notebook}/{job.scenario}")
@@ -956,26 +1014,34 @@ def _run(jobs: list[Job], n_jobs: int, show_code: bool, progress: bool, force: b
                 _KERNELS[_where()] = (_start_kernel(), 0)
                 shutdown_kernels(keep=True)
         bar.close()
-    write_comparisons(sorted({o.notebook for o in outcomes if o.ok and not o.reused}))
+    write_comparisons(sorted({(o.notebook, o.language) for o in outcomes if o.ok and not o.reused}))
     write_index()
     order = {(j.notebook, j.scenario): i for i, j in enumerate(jobs)}
-    return sorted(outcomes, key=lambda o: order.get((o.notebook, o.scenario), 0))
+    return sorted(outcomes, key=lambda o: (order.get((o.notebook, o.scenario), 0), i18n.LANGUAGES.index(o.language)))
 
 
-def write_comparisons(rendered: list[str]) -> list[Path]:
-    """The comparison page of each question with more than one rendered scenario (carepay.comparison): again for
-    the questions this batch rendered a report of, and where the page is missing."""
+def write_comparisons(rendered: list[tuple[str, str]]) -> list[Path]:
+    """The comparison page of each question and language with more than one rendered scenario (carepay.comparison):
+    again for those this batch rendered a report of, and where the page is missing."""
     from carepay import comparison
 
     written = []
     for nb in notebook_names():
         folder = paths.reports_dir() / nb
-        page = folder / "all.compared.html"
-        if len(list(folder.glob("*.json"))) < 2 or (nb not in rendered and page.exists()):
-            continue
-        with contextlib.suppress(FileNotFoundError):  # no rendered report of it yet
-            written.append(comparison.write(nb))
+        for language in i18n.LANGUAGES:
+            page = folder / f"all.compared{i18n.file_suffix(language)}.html"
+            statuses = [f for f in folder.glob("*.json") if _status_language(f) == language]
+            if len(statuses) < 2 or ((nb, language) not in rendered and page.exists()):
+                continue
+            with contextlib.suppress(FileNotFoundError):  # no rendered report of it yet
+                written.append(comparison.write(nb, language=language))
     return written
+
+
+def _status_language(status: Path) -> str:
+    """The language of a status file by its name: default.json is Swedish, default.en.json English."""
+    stem = status.name[: -len(".json")]
+    return stem.rpartition(".")[2] if "." in stem else i18n.DEFAULT_LANGUAGE
 
 
 def outcomes_from_reports(selection: list[str] | None = None) -> list[Outcome]:
@@ -1036,13 +1102,18 @@ def _answers(records: list[dict[str, Any]], rel: Any) -> str:
         answer = r.get("answer") or last.get("answer")
         if not answer:
             continue
-        stale = "" if r.get("ok") else ' <span class="failed">(last good report; the latest run failed)</span>'
+        title = i18n.term(question.title)
+        stale = (
+            f' <span class="failed">{html.escape(_("(last good report; the latest run failed)"))}</span>'
+            if not r.get("ok")
+            else ""
+        )
         link = r.get("html") or last.get("html") or ""
         blocks.append(
-            f'<section class="answer"><h2>{html.escape(question.title)}{stale}</h2>'
+            f'<section class="answer"><h2>{html.escape(title)}{stale}</h2>'
             + "".join(f"<p>{inline_html(s)}</p>" for s in answer)
             + (
-                f'<p class="small"><a href="{html.escape(rel(link))}">The full report: {html.escape(question.title)}</a></p>'
+                f'<p class="small"><a href="{html.escape(rel(link))}">{html.escape(_("The full report: {title}", title=title))}</a></p>'
                 if link
                 else ""
             )
@@ -1056,19 +1127,24 @@ def _fmt_result(r: dict[str, Any]) -> str:
 
     def shown(v: Any, unit: bool = True) -> str:
         if not isinstance(v, (int, float)):
-            return str(v)
+            return i18n.cell(str(v))
         if r.get("unit") == "%":
             return percent(v, auto_percent_decimals(v))
-        return number(v, auto_decimals(v)) + ("\u00a0" + r.get("unit", "") if unit else "")
+        return number(v, auto_decimals(v)) + ("\u00a0" + i18n.term(r.get("unit", "")) if unit and r.get("unit") else "")
 
     text = shown(r.get("value")).strip()
     low, high = r.get("low"), r.get("high")
-    span = f" (90\u00a0%: {shown(low, unit=False)} to {shown(high).strip()})" if low is not None and high is not None else ""
+    span = (
+        " (" + _("90 %: {low} to {high}", low=shown(low, unit=False), high=shown(high).strip()) + ")"
+        if low is not None and high is not None
+        else ""
+    )
     return f"<li>{html.escape(r.get('result', ''))}: <b>{html.escape(text)}</b>{html.escape(span)}</li>"
 
 
 def local_time(finished: str) -> str:
-    """A status file's time ('2026-11-23 10:59 UTC') as a Swedish reader reads it: Swedish local time (CET or CEST)."""
+    """A status file's time ('2026-11-23 10:59 UTC') as a Swedish reader reads it: Swedish local time (CET or CEST),
+    its zone's name in the active language (CLDR: 'CET', or 'normaltid' in Swedish where CLDR names it so)."""
     from zoneinfo import ZoneInfo
 
     try:
@@ -1079,71 +1155,128 @@ def local_time(finished: str) -> str:
     return local.strftime("%Y-%m-%d %H:%M ") + (local.tzname() or "")
 
 
+def index_name(language: str) -> str:
+    """reports/index.html in Swedish, reports/index.en.html in English."""
+    return f"index{i18n.file_suffix(language)}.html"
+
+
 def write_index() -> Path:
-    """reports/index.html: every report with its title, description, status and headline results."""
+    """reports/index.html (Swedish) and, where any report is in English, reports/index.en.html: every question's
+    answer, then every report with its title, description, status and headline results, in the page's language; a
+    scenario with no report in that language links the one it has. Returns the Swedish index's path."""
+    records = _statuses()
+    languages = [
+        i18n.DEFAULT_LANGUAGE,
+        *sorted({r.get("language") or i18n.DEFAULT_LANGUAGE for r in records} - {i18n.DEFAULT_LANGUAGE}),
+    ]
+    written = []
+    for language in languages:
+        with i18n.language(language):
+            written.append(_write_index(records, language, languages))
+    for other in i18n.LANGUAGES:  # an index of a language with no reports any more goes
+        if other not in languages:
+            (paths.reports_dir() / index_name(other)).unlink(missing_ok=True)
+    return written[0]
+
+
+def _write_index(all_records: list[dict[str, Any]], language: str, languages: list[str]) -> Path:
     from carepay.registry import QUESTIONS
 
     root = paths.reports_dir()
     root.mkdir(parents=True, exist_ok=True)
-    records = _statuses()
-    sections = []
+    e = html.escape
 
     def rel(p: str) -> str:
         return os.path.relpath(paths.project_root() / p, root) if p else ""
 
+    # one record per report of this language; a scenario rendered only in another language is listed in that one
+    by_scenario: dict[tuple[str, str], dict[str, dict[str, Any]]] = {}
+    for r in all_records:
+        by_scenario.setdefault((r["notebook"], r["scenario"]), {})[r.get("language") or i18n.DEFAULT_LANGUAGE] = r
+    records = [versions.get(language) or next(iter(versions.values())) for versions in by_scenario.values()]
+    sections = []
     for nb in sorted({r["notebook"] for r in records}):
         rows = []
         for r in sorted((r for r in records if r["notebook"] == nb), key=lambda r: (r["scenario"] != "default", r["scenario"])):
+            r_language = r.get("language") or i18n.DEFAULT_LANGUAGE
+            other_versions = [
+                f'<a class="small" href="{e(rel(o["html"]))}" hreflang="{e(lang)}" lang="{e(lang)}">{e(i18n.NAMES[lang])}</a>'
+                for lang, o in by_scenario[(nb, r["scenario"])].items()
+                if lang != r_language and o.get("html")
+            ]
+            in_other = f" <span class='small'>({e(i18n.NAMES[r_language])})</span>" if r_language != language else ""
             if r["ok"]:
-                status = '<span class="ok">reused</span>' if r.get("reused") else '<span class="ok">rendered</span>'
+                state = "reused" if r.get("reused") else "rendered"
+                status = f'<span class="ok" data-status="{state}">{e(_("reused") if r.get("reused") else _("rendered"))}</span>'
                 results = r.get("key_results", [])
-                link = f'<a href="{html.escape(rel(r["html"]))}">{html.escape(r["title"] or r["scenario"])}</a>'
-                extra = f'<a class="small" href="{html.escape(rel(r["executed"]))}">executed notebook</a>'
+                link = f'<a href="{e(rel(r["html"]))}">{e(r["title"] or r["scenario"])}</a>{in_other}'
+                extra = f'<a class="small" href="{e(rel(r["executed"]))}">{e(_("executed notebook"))}</a>'
             else:
-                where = f" in cell {r['failing_cell']}" if r.get("failing_cell") is not None else ""
-                status = f'<span class="failed">failed{where}</span>'
+                where = _(" in cell {cell}", cell=r["failing_cell"]) if r.get("failing_cell") is not None else ""
+                status = f'<span class="failed" data-status="failed">{e(_("failed") + where)}</span>'
                 last = r.get("last_good") or {}
                 results = last.get("key_results", [])
-                title = html.escape(r.get("title") or r["scenario"])
+                title = e(r.get("title") or r["scenario"])
                 link = (
-                    f'{title}<br><a class="small" href="{html.escape(rel(last["html"]))}">last good report '
-                    f"({html.escape(local_time(last.get('finished') or ''))}, out of date)</a>"
+                    f'{title}<br><a class="small" href="{e(rel(last["html"]))}">'
+                    f"{e(_('last good report ({when}, out of date)', when=local_time(last.get('finished') or '')))}</a>"
                     if last.get("html")
                     else title
                 )
-                error = r["error"]
-                first = error.strip().splitlines()[0] if error.strip() else "failed"
+                error = i18n.known(r["error"])  # the batch's own messages in the page's language; an exception's as raised
+                first = error.strip().splitlines()[0] if error.strip() else _("failed")
                 extra = (
-                    f"<details><summary>{html.escape(first[:160])}</summary><pre>{html.escape(error)}</pre></details>"
+                    f"<details><summary>{e(first[:160])}</summary><pre>{e(error)}</pre></details>"
                     if len(error) > 160 or "\n" in error.strip()
-                    else f"<pre>{html.escape(error)}</pre>"
+                    else f"<pre>{e(error)}</pre>"
                 ) + (
-                    f'<a class="small" href="{html.escape(rel(r["executed"]))}">failed notebook</a>' if r.get("executed") else ""
+                    f'<a class="small" href="{e(rel(r["executed"]))}">{e(_("failed notebook"))}</a>' if r.get("executed") else ""
                 )
             items = "".join(_fmt_result(x) for x in results)
-            rows.append(
-                f"<tr><td>{link}<div class='small'>{html.escape(r['scenario'])} · {html.escape(r.get('params_file', ''))}</div></td>"
-                f"<td>{html.escape(r.get('description', ''))}</td><td>{status}<div class='small'>{'rendered ' if r.get('reused') else ''}{html.escape(local_time(r.get('finished', '')))}"
-                f"{' · ' + str(r['seconds']) + ' s' if r.get('seconds') else ''}</div>{extra}</td><td><ul>{items}</ul></td></tr>"
+            when = (
+                _("rendered {when}", when=local_time(r.get("finished", "")))
+                if r.get("reused")
+                else local_time(r.get("finished", ""))
             )
-        name = QUESTIONS[nb].title if nb in QUESTIONS else nb
-        compared = root / nb / "all.compared.html"
+            versions_html = f"<div class='small'>{' · '.join(other_versions)}</div>" if other_versions else ""
+            rows.append(
+                f"<tr><td>{link}<div class='small' translate='no'>{e(r['scenario'])} · {e(r.get('params_file', ''))}</div>{versions_html}</td>"
+                f"<td>{e(r.get('description', ''))}</td><td>{status}<div class='small'>{e(when)}"
+                f"{' · ' + str(r['seconds']).replace('.', ',') + ' s' if r.get('seconds') else ''}</div>{extra}</td>"
+                f"<td><ul>{items}</ul></td></tr>"
+            )
+        name = i18n.term(QUESTIONS[nb].title) if nb in QUESTIONS else nb
+        compared = f"all.compared{i18n.file_suffix(language)}.html"
         compare_link = (
-            f'<p><a href="{html.escape(nb)}/all.compared.html">Compare the scenarios of {html.escape(name)} side by side</a></p>'
-            if compared.exists()
+            f'<p><a href="{e(nb)}/{compared}">{e(_("Compare the scenarios of {question} side by side", question=name))}</a></p>'
+            if (root / nb / compared).exists()
             else ""
         )
         sections.append(
-            f'<h2 id="{html.escape(nb)}">{html.escape(name)}</h2>{compare_link}<div class="scroll" tabindex="0" role="region" '
-            f'aria-label="{html.escape(name)}: every scenario"><table><caption>{html.escape(name)}: one report per scenario '
-            f"(notebook {html.escape(nb)})</caption>"
-            f'<thead><tr><th scope="col">Report</th><th scope="col">What it is</th>'
-            f'<th scope="col">Status</th><th scope="col">Headline results</th></tr></thead><tbody>{"".join(rows)}</tbody></table></div>'
+            f'<h2 id="{e(nb)}">{e(name)}</h2>{compare_link}<div class="scroll" tabindex="0" role="region" '
+            f'aria-label="{e(_("{question}: every scenario", question=name))}"><table><caption>'
+            f"{e(_('{question}: one report per scenario (notebook {notebook})', question=name, notebook=nb))}</caption>"
+            f'<thead><tr><th scope="col">{e(_("Report"))}</th><th scope="col">{e(_("What it is"))}</th>'
+            f'<th scope="col">{e(_("Status"))}</th><th scope="col">{e(_("Headline results"))}</th></tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table></div>"
         )
     n_fail = sum(not r["ok"] for r in records)
-    answers = _answers(records, rel)
+    answers = _answers([r for r in records if (r.get("language") or i18n.DEFAULT_LANGUAGE) == language] or records, rel)
+    switch = " · ".join(
+        f'<a href="{index_name(lang)}" hreflang="{lang}" lang="{lang}">{e(i18n.NAMES[lang])}</a>'
+        for lang in languages
+        if lang != language
+    )
+    intro = _(
+        "{reports} reports, {failed} failed. Each report was computed by the carepay library from data/ and the "
+        "scenario's parameters in params/; its last section records the parameters, data checksums and versions used. "
+        "Times are Swedish local time.",
+        reports=len(records),
+        failed=n_fail,
+    )
+    empty = _("No reports yet: run {command}.", command="<code>python3 tasks.py reports</code>")
     page = f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>carepay reports</title>
+<html lang="{language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{e(_("carepay reports"))}</title>
 <style>
 body {{ font-family: Helvetica, Arial, sans-serif; max-width: 1100px; margin: 2rem auto; padding: 0 1rem; color: #222; }}
 table {{ border-collapse: collapse; width: 100%; margin-bottom: 0.5rem; font-size: 14px; min-width: 640px; }}
@@ -1157,14 +1290,14 @@ td {{ overflow-wrap: anywhere; }} details summary {{ cursor: pointer; font-size:
 .answer h2 {{ font-size: 1.1rem; margin: 0.4rem 0; }} .answer p {{ margin: 0.4rem 0; line-height: 1.45; }}
 .synthetic {{ background: #E69F00; color: #000; font-weight: bold; font-size: 11px; padding: 1px 4px; border-radius: 3px; }}
 :focus-visible {{ outline: 3px solid #0072B2; outline-offset: 2px; }} caption {{ text-align: left; font-size: 13px; color: #555; padding-bottom: 4px; }}
+.lang {{ float: right; font-size: 13px; }}
 </style></head><body>
-<h1>carepay reports</h1>
-<p>{len(records)} reports, {n_fail} failed. Each report was computed by the carepay library from data/ and the scenario's
-parameters in params/; its last section records the parameters, data checksums and versions used.</p>
-{('<h2 class="answers">The answers</h2>' + answers) if answers else ""}
-{('<h2 class="answers">Every report</h2>' if answers else "") + "".join(sections) or "<p>No reports yet: run <code>python3 tasks.py reports</code>.</p>"}
+{f'<p class="lang">{switch}</p>' if switch else ""}<h1>{e(_("carepay reports"))}</h1>
+<p>{e(intro)}</p>
+{(f'<h2 class="answers">{e(_("The answers"))}</h2>' + answers) if answers else ""}
+{(f'<h2 class="answers">{e(_("Every report"))}</h2>' if answers else "") + "".join(sections) or f"<p>{empty}</p>"}
 </body></html>
 """
-    index = root / "index.html"
+    index = root / index_name(language)
     _atomic_write(index, page)
     return index

@@ -16,6 +16,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from carepay.i18n import N_, _
+
 
 def rate_from_budget(budget: float, persons: float, months: int = 12) -> float:
     """Capitation rate (kr/person-month) that spends a yearly budget on a volume of persons."""
@@ -427,7 +429,7 @@ def split_sample_fit(frame: pd.DataFrame, group: str, target: str, seed: int) ->
     train, test = frame[in_half], frame[~in_half]
     weights = estimate_weights(train, group, target)
     rows = []
-    for name, part in (("estimation half", train), ("other half", test)):
+    for name, part in ((N_("estimation half"), train), (N_("other half"), test)):
         paid = part[group].map(weights).to_numpy(float)
         rows.append({"sample": name, "person_months": len(part), "r_squared": r_squared(part[target], paid)})
     return pd.DataFrame(rows)
@@ -536,7 +538,7 @@ def adjuster_payment(train: pd.DataFrame, apply_to: pd.DataFrame, adjusters: lis
     by one factor to spend `budget` there (as calibrate() does for need groups)."""
     from statsmodels.regression.linear_model import OLS
 
-    x, _, levels = adjuster_matrix(train, adjusters)
+    x, _names, levels = adjuster_matrix(train, adjusters)
     fit = OLS(train[target].to_numpy(float), x).fit()
     predicted = x @ fit.params if apply_to is train else adjuster_matrix(apply_to, adjusters, levels)[0] @ fit.params
     return predicted * budget / predicted.sum()
@@ -566,7 +568,7 @@ def adjuster_fit(frame: pd.DataFrame, adjusters: list[str], target: str, group: 
     train, test = frame[in_half], frame[~in_half]
     y_all, y_test = frame[target].to_numpy(float), test[target].to_numpy(float)
     rows = []
-    for name, used in ((", ".join(adjusters), adjusters), (f"{group} (bands of ordered hours)", [group])):
+    for name, used in ((", ".join(adjusters), adjusters), (_("{group} (bands of ordered hours)", group=group), [group])):
         whole = adjuster_payment(frame, frame, used, target, float(y_all.sum()))
         out = adjuster_payment(train, test, used, target, float(y_test.sum()))
         rows.append(

@@ -9,12 +9,14 @@ costs about 6 ms each time, which added up to a few tenths of a second a report.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import altair as alt
 import pandas as pd
 
 from carepay.formats import readable
+from carepay.i18n import N_, _, cell, term
 
 #: Colour-blind-safe categorical palette (Okabe–Ito), used in this order.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -30,6 +32,9 @@ def _theme() -> alt.theme.ThemeConfig:
         "config": {
             "view": {"continuousWidth": WIDTH, "continuousHeight": 300, "stroke": None},
             "font": "Helvetica, Arial, sans-serif",
+            # no ARIA descriptions inside the SVG: Vega writes them in English ("X-axis titled ..."), and the figure
+            # around the chart carries the text alternative in the report's language (render)
+            "aria": False,
             "title": {"fontSize": 15, "anchor": "start", "subtitleColor": "#555", "subtitleFontSize": 12},
             "axis": {
                 "labelFontSize": 12,
@@ -70,12 +75,13 @@ def render(spec: dict, **metadata: Any) -> dict[str, str]:
     from altair.utils.mimebundle import spec_to_mimebundle
 
     bundle = spec_to_mimebundle(spec, format="svg", mode="vega-lite", **metadata)
-    svg = bundle["image/svg+xml"] if isinstance(bundle, dict) else bundle[0]["image/svg+xml"]
+    svg = _SVG_ARIA.sub("", bundle["image/svg+xml"] if isinstance(bundle, dict) else bundle[0]["image/svg+xml"])
     meta = (spec.get("usermeta") or {}).get("carepay", {})
-    text = spec.get("description") or _title_text(spec.get("title")) or "chart"
+    text = spec.get("description") or _title_text(spec.get("title")) or _("chart")
     table = meta.get("table", "")
     words = _html.escape(str(text))
-    details = f'<details class="chart-data"><summary>The chart in words and numbers</summary><p>{words}</p>{table}</details>'
+    summary_text = _html.escape(_("The chart in words and numbers"))
+    details = f'<details class="chart-data"><summary>{summary_text}</summary><p>{words}</p>{table}</details>'
     from carepay import TABLE_MIME, export
 
     data_record = meta.get("data")
@@ -84,6 +90,11 @@ def render(spec: dict, **metadata: Any) -> dict[str, str]:
         f"{export.links(data_record)}</figure>"
     )
     return {"text/html": html_out, **({TABLE_MIME: data_record} if data_record else {})}
+
+
+#: The ARIA attributes Vega writes on titles and facet headers whatever the config says ("Title text 'a'", in English):
+#: taken out, since the figure around the chart is an image with the text alternative in the report's language.
+_SVG_ARIA = re.compile(r' (?:aria-label|aria-roledescription|role)="[^"]*"')
 
 
 def _title_text(title: object) -> str:
@@ -101,7 +112,12 @@ def _shown(v: object, fmt: str) -> str:
         if fmt.endswith("%"):
             return percent(float(v), int(fmt[fmt.index(".") + 1]) if "." in fmt else 0)
         return number(float(v), 2 if abs(float(v)) < 10 and not float(v).is_integer() else 0)
-    return readable(v) if isinstance(v, str) else str(v)
+    return cell(readable(v)) if isinstance(v, str) else str(v)
+
+
+def _words(column: str | None) -> str:
+    """A column's name as a reader reads it, in the report's language (group_housing -> 'gruppbostad')."""
+    return cell(readable(column or ""))
 
 
 def summary(
@@ -122,14 +138,18 @@ def summary(
     numeric): the highest and lowest value, per series and panel where there are several (at most four); curves
     (x numeric): each line's value at the first and last x and where it is highest."""
     name = _title_text(title)
+    line = kind.startswith("Line")
+    kind = term(kind)
     what = f"{kind}: {name}." if name else f"{kind}."
     if series and series in data.columns and data[series].nunique() <= 1:
         series = None  # one series: no key to name
-    axes = (
-        f" {y_title or readable(y)} by {x_title or readable(x)}"
-        + (f", one {'line' if kind.startswith('Line') else 'colour'} per {readable(series)}" if series else "")
-        + "."
-    )
+    y_words, x_words = y_title or _words(y), x_title or _words(x)
+    if not series:
+        axes = _(" {y} by {x}.", y=y_words, x=x_words)
+    elif line:
+        axes = _(" {y} by {x}, one line per {series}.", y=y_words, x=x_words, series=_words(series))
+    else:
+        axes = _(" {y} by {x}, one colour per {series}.", y=y_words, x=x_words, series=_words(series))
     parts = []
     groups: list[tuple[str, pd.DataFrame]] = []
     keys = [k for k in (facet, series) if k and k in data.columns]
@@ -150,15 +170,29 @@ def summary(
             ordered = part.sort_values(x)
             first, last = ordered.iloc[0], ordered.iloc[-1]
             parts.append(
-                f"{prefix}{_shown(first[y], fmt)} at {_shown(first[x], x_fmt)}, {_shown(last[y], fmt)} at "
-                f"{_shown(last[x], x_fmt)}, highest {_shown(top[y], fmt)} at {_shown(top[x], x_fmt)}"
+                prefix
+                + _(
+                    "{first} at {first_x}, {last} at {last_x}, highest {top} at {top_x}",
+                    first=_shown(first[y], fmt),
+                    first_x=_shown(first[x], x_fmt),
+                    last=_shown(last[y], fmt),
+                    last_x=_shown(last[x], x_fmt),
+                    top=_shown(top[y], fmt),
+                    top_x=_shown(top[x], x_fmt),
+                )
             )
         else:
             parts.append(
-                f"{prefix}highest {_shown(top[x], '')} ({_shown(top[y], fmt)}), lowest {_shown(low[x], '')} "
-                f"({_shown(low[y], fmt)})"
+                prefix
+                + _(
+                    "highest {top} ({top_value}), lowest {low} ({low_value})",
+                    top=_shown(top[x], ""),
+                    top_value=_shown(top[y], fmt),
+                    low=_shown(low[x], ""),
+                    low_value=_shown(low[y], fmt),
+                )
             )
-    more = f" ({len(groups) - 4} more in the table.)" if len(groups) > 4 else ""
+    more = _(" ({n} more in the table.)", n=len(groups) - 4) if len(groups) > 4 else ""
     return what + axes + (" " + "; ".join(parts) + "." if parts else "") + more
 
 
@@ -178,8 +212,8 @@ def described(
     if pivot and all(c in shown.columns for c in pivot):
         index, cols, values = pivot
         shown = shown.pivot_table(index=index, columns=cols, values=values, aggfunc="first", sort=False).reset_index()
-        shown.columns = [readable(str(c)) if isinstance(c, str) else str(c) for c in shown.columns]
-        labels = {**(labels or {}), readable(index): (labels or {}).get(index, readable(index))}
+        shown.columns = [_words(str(c)) if isinstance(c, str) else str(c) for c in shown.columns]
+        labels = {**(labels or {}), _words(index): (labels or {}).get(index, _words(index))}
     from carepay import export
 
     shown_labels = {k: v for k, v in (labels or {}).items() if v}
@@ -192,11 +226,12 @@ def described(
 
 
 def _readable(data: pd.DataFrame, *columns: str | None) -> pd.DataFrame:
-    """Code ids shown as words in legends, axes and facet titles (group_housing -> group housing)."""
+    """Code ids shown as words in legends, axes and facet titles, in the report's language (group_housing -> group
+    housing, or gruppbostad)."""
     out = data.copy()
     for col in columns:
         if col and col in out.columns and (out[col].dtype == object or str(out[col].dtype) in ("string", "str", "category")):
-            out[col] = out[col].map(lambda v: readable(v) if isinstance(v, str) else v)
+            out[col] = out[col].map(lambda v: cell(readable(v)) if isinstance(v, str) else v)
     return out
 
 
@@ -223,7 +258,7 @@ def _angle(data: pd.DataFrame, column: str, width: float) -> int:
 
 def synthetic_title(title: str, synthetic: bool) -> str | list[str]:
     """Chart title, marked when the data behind it are synthetic."""
-    return f"{title} (SYNTHETIC DATA)" if synthetic else title
+    return _("{title} (SYNTHETIC DATA)", title=title) if synthetic else title
 
 
 def bars(
@@ -253,7 +288,14 @@ def bars(
         y=alt.Y(f"{category}:N", sort=None), x=alt.X(f"{value}:Q"), text=alt.Text(f"{value}:Q", format=fmt)
     )
     words = summary(
-        data, kind="Bar chart", title=title, x=category, y=value, x_title=category_title or category, y_title=value_title, fmt=fmt
+        data,
+        kind=N_("Bar chart"),
+        title=title,
+        x=category,
+        y=value,
+        x_title=category_title or _words(category),
+        y_title=value_title,
+        fmt=fmt,
     )
     return described((bar + text).properties(width=WIDTH - 160), data, [category, value], words, {value: value_title})
 
@@ -261,37 +303,42 @@ def bars(
 STATUS_COLOURS = {"ok": "#1b7a3a", "known": "#E69F00", "new": "#b00020"}
 
 
-def check_status(summary: pd.DataFrame, title: str = "Cross-checks by data package") -> alt.Chart:
+def check_status(summary: pd.DataFrame, title: str = N_("Cross-checks by data package")) -> alt.Chart:
     """Stacked bars: checks passed, known discrepancies and new discrepancies per package and reading.
 
     summary: columns package, reading, ok, known, new (carepay.checks.summary)."""
+    title = term(title)
     long = summary.melt(id_vars=["package", "reading"], value_vars=["ok", "known", "new"], var_name="status", value_name="checks")
-    long["row"] = long["package"] + " (" + long["reading"] + ")"
+    long["status_order"] = long.status.map({s: i for i, s in enumerate(STATUS_COLOURS)})
+    long["status"] = long.status.map(term)  # ok, known, new in the report's language
+    long["row"] = long["package"] + " (" + long["reading"].map(term) + ")"
     chart = (
         alt.Chart(long, title=title)
         .mark_bar()
         .encode(
             y=alt.Y("row:N", title=None, sort=None),
-            x=alt.X("checks:Q", title="comparisons (number)", stack="zero"),
+            x=alt.X("checks:Q", title=_("comparisons (number)"), stack="zero"),
             color=alt.Color(
                 "status:N",
-                title="status",
-                sort=list(STATUS_COLOURS),
-                scale=alt.Scale(domain=list(STATUS_COLOURS), range=list(STATUS_COLOURS.values())),
+                title=_("status"),
+                sort=[term(s) for s in STATUS_COLOURS],
+                scale=alt.Scale(domain=[term(s) for s in STATUS_COLOURS], range=list(STATUS_COLOURS.values())),
             ),
             order=alt.Order("status_order:Q"),
             tooltip=[alt.Tooltip(f) for f in ("package", "reading", "status", "checks")],
         )
-        .transform_calculate(status_order="indexof(['ok','known','new'], datum.status)")
         .properties(width=WIDTH - 200)
     )
-    totals = summary.assign(row=summary["package"] + " (" + summary["reading"] + ")")
+    totals = summary.assign(row=summary["package"] + " (" + summary["reading"].map(term) + ")")
     words = (
-        f"Stacked bar chart: {title}. Comparisons per data package: "
-        + "; ".join(f"{r.row}: {int(r.ok)} ok, {int(r.known)} known, {int(r.new)} new" for r in totals.itertuples())
+        _("Stacked bar chart: {title}. Comparisons per data package: ", title=title)
+        + "; ".join(
+            _("{row}: {ok} ok, {known} known, {new} new", row=r.row, ok=int(r.ok), known=int(r.known), new=int(r.new))
+            for r in totals.itertuples()
+        )
         + "."
     )
-    return described(chart, totals, ["row", "ok", "known", "new"], words, {"row": "data package (reading)"})
+    return described(chart, totals, ["row", "ok", "known", "new"], words, {"row": _("data package (reading)")})
 
 
 def step_amounts(
@@ -317,7 +364,7 @@ def step_amounts(
         alt.Chart(data)
         .mark_line(interpolate="step-after")
         .encode(
-            x=alt.X("points:Q", title="assessment points", scale=alt.Scale(domain=[0, int(data.points.max())])),
+            x=alt.X("points:Q", title=_("assessment points"), scale=alt.Scale(domain=[0, int(data.points.max())])),
             y=alt.Y(f"{amount}:Q", title=value_title, axis=_axis(fmt)),
             color=alt.Color(f"{colour}:N", title=None),
             strokeDash=alt.StrokeDash(f"{colour}:N", title=None),
@@ -326,13 +373,13 @@ def step_amounts(
     )
     words = summary(
         levels.rename(columns={"points_min": "points"}),
-        kind="Step chart",
+        kind=N_("Step chart"),
         title=title,
         x="points",
         y=amount,
         series=colour,
         facet=facet,
-        x_title="assessment points",
+        x_title=_("assessment points"),
         y_title=value_title,
         fmt=fmt,
         x_fmt=",.0f",
@@ -368,12 +415,12 @@ def signed_bars(
     )
     words = summary(
         data,
-        kind="Bar chart",
+        kind=N_("Bar chart"),
         title=title,
         x=category,
         y=value,
         facet=facet,
-        x_title=category_title or category,
+        x_title=category_title or _words(category),
         y_title=value_title,
         fmt=fmt,
     )
@@ -394,7 +441,7 @@ def histogram(
         .mark_bar(color=PALETTE[0])
         .encode(
             x=alt.X(f"{value}:Q", bin=alt.Bin(maxbins=bins), title=value_title, axis=_axis(fmt)),
-            y=alt.Y("count():Q", title="number"),
+            y=alt.Y("count():Q", title=_("number")),
         )
         .properties(width=(WIDTH - 80) // 2 if facet else WIDTH, height=220)
     )
@@ -412,7 +459,7 @@ def _histogram_table(data: pd.DataFrame, value: str, facet: str | None, bins: in
     import numpy as np
 
     edges = np.histogram_bin_edges(data[value].dropna(), bins=min(bins, 20))
-    labels = [f"{_shown(a, fmt)} to {_shown(b, fmt)}" for a, b in zip(edges, edges[1:])]
+    labels = [_("{low} to {high}", low=_shown(a, fmt), high=_shown(b, fmt)) for a, b in zip(edges, edges[1:])]
     binned = pd.cut(data[value], edges, labels=labels, include_lowest=True)
     keys = [facet, binned] if facet else [binned]
     out = data.groupby(keys, observed=False).size().rename("number").reset_index()
@@ -426,10 +473,16 @@ def _histogram_words(data: pd.DataFrame, value: str, title: object, value_title:
         if v.empty:
             continue
         parts.append(
-            f"{readable(str(label)) + ': ' if label != '' else ''}{len(v)} values from {_shown(float(v.min()), fmt)} to "
-            f"{_shown(float(v.max()), fmt)}, half below {_shown(float(v.median()), fmt)}"
+            (_words(str(label)) + ": " if label != "" else "")
+            + _(
+                "{n} values from {low} to {high}, half below {median}",
+                n=len(v),
+                low=_shown(float(v.min()), fmt),
+                high=_shown(float(v.max()), fmt),
+                median=_shown(float(v.median()), fmt),
+            )
         )
-    return f"Histogram: {_title_text(title)}. {value_title}: " + "; ".join(parts) + "."
+    return _("Histogram: {title}. {value_title}: ", title=_title_text(title), value_title=value_title) + "; ".join(parts) + "."
 
 
 def grouped_bars(
@@ -461,13 +514,13 @@ def grouped_bars(
     )
     words = summary(
         data,
-        kind="Grouped bar chart",
+        kind=N_("Grouped bar chart"),
         title=title,
         x=category,
         y=value,
         series=group,
         facet=facet,
-        x_title=category_title or category,
+        x_title=category_title or _words(category),
         y_title=value_title,
         fmt=fmt,
     )
@@ -487,8 +540,8 @@ def mix_frontier(
     """Minimal resident mixes: residents at one level against the other, a line per level system."""
     mixes = _readable(mixes, colour, facet)
     base = alt.Chart(mixes).encode(
-        x=alt.X(f"{x}:Q", title=x.replace("_", " ") + " (residents)"),
-        y=alt.Y(f"{y}:Q", title=y.replace("_", " ") + " (residents)"),
+        x=alt.X(f"{x}:Q", title=_("{level} (residents)", level=_words(x))),
+        y=alt.Y(f"{y}:Q", title=_("{level} (residents)", level=_words(y))),
         color=alt.Color(f"{colour}:N", title=None),
     )
     chart = (
@@ -498,14 +551,14 @@ def mix_frontier(
     )
     words = summary(
         mixes,
-        kind="Line chart",
+        kind=N_("Line chart"),
         title=title,
         x=x,
         y=y,
         series=colour,
         facet=facet,
-        x_title=x.replace("_", " "),
-        y_title=y.replace("_", " "),
+        x_title=_words(x),
+        y_title=_words(y),
         fmt=",.0f",
         x_fmt=",.0f",
     )
@@ -531,13 +584,13 @@ def ratio_dots(
     chart = (one + dots).properties(width=(WIDTH - 120) // 2 if facet else WIDTH - 160, height=alt.Step(30))
     words = summary(
         data,
-        kind="Dot chart",
+        kind=N_("Dot chart"),
         title=title,
         x=group,
         y=value,
         series=colour,
         facet=facet,
-        x_title=group,
+        x_title=_words(group),
         y_title=value_title,
         fmt=",.2f",
     )
@@ -555,12 +608,12 @@ def stacked_bars(
     data = _readable(data, category, part)
     words = summary(
         data,
-        kind="Stacked bar chart",
+        kind=N_("Stacked bar chart"),
         title=title,
         x=category,
         y=value,
         series=part,
-        x_title=category,
+        x_title=_words(category),
         y_title=value_title,
         fmt=fmt,
     )
@@ -609,7 +662,7 @@ def lines(
         .properties(width=(WIDTH - 80) // columns if facet else WIDTH, height=200 if facet else 280)
     )
     words = summary(
-        data, kind="Line chart", title=title, x=x, y=y, series=colour, facet=facet, x_title=x_title, y_title=y_title, fmt=fmt
+        data, kind=N_("Line chart"), title=title, x=x, y=y, series=colour, facet=facet, x_title=x_title, y_title=y_title, fmt=fmt
     )
     labels = {x: x_title, y: y_title}
     if facet:
@@ -631,6 +684,7 @@ def curve_with_points(
     x_fmt: str = ".0%",
 ) -> alt.Chart:
     """A curve (rows whose label is curve_label) with labelled points (the other rows) on it."""
+    data, curve_label = _readable(data, label), cell(readable(curve_label))
     base = alt.Chart(data)
     line = (
         base.transform_filter(alt.datum[label] == curve_label)
@@ -664,7 +718,7 @@ def curve_with_points(
     words = (
         summary(
             data[data[label] == curve_label],
-            kind="Line chart",
+            kind=N_("Line chart"),
             title=title,
             x=x,
             y=y,
@@ -673,7 +727,7 @@ def curve_with_points(
             x_fmt=x_fmt,
         )
         + " Marked: "
-        + "; ".join(f"{r[label]} ({_shown(r[x], x_fmt)}, {_shown(r[y], ',.0f')})" for _, r in marks.iterrows())
+        + "; ".join(f"{r[label]} ({_shown(r[x], x_fmt)}, {_shown(r[y], ',.0f')})" for _i, r in marks.iterrows())
         + "."
     )
     chart = (line + points + left + right).properties(title=title, width=WIDTH - 60, height=300)
@@ -703,10 +757,22 @@ def tornado(swings: pd.DataFrame, *, title: str, value_title: str, unit: str) ->
     )
     rule = alt.Chart(data.head(1)).mark_rule(color="#222", strokeDash=[4, 3], aria=False).encode(x=alt.X("central:Q"))
     words = (
-        f"Tornado chart: {_title_text(title)}. At this scenario's values {_shown(float(data.central.iloc[0]), fmt)} {unit}; "
+        _(
+            "Tornado chart: {title}. At this scenario's values {central} {unit}; ",
+            title=_title_text(title),
+            central=_shown(float(data.central.iloc[0]), fmt),
+            unit=term(unit),
+        )
         + "; ".join(
-            f"{r.input} from {r['from']} to {r['to']} moves it from {_shown(float(r.low), fmt)} to {_shown(float(r.high), fmt)}"
-            for _, r in data.head(4).iterrows()
+            _(
+                "{input} from {low_input} to {high_input} moves it from {low} to {high}",
+                input=r.input,
+                low_input=r["from"],
+                high_input=r["to"],
+                low=_shown(float(r.low), fmt),
+                high=_shown(float(r.high), fmt),
+            )
+            for _row, r in data.head(4).iterrows()
         )
         + "."
     )
@@ -716,7 +782,10 @@ def tornado(swings: pd.DataFrame, *, title: str, value_title: str, unit: str) ->
         data,
         ["input", "from", "to", "low", "high"],
         words,
-        {"low": f"result at the low end ({unit})", "high": f"result at the high end ({unit})"},
+        {
+            "low": _("result at the low end ({unit})", unit=term(unit)),
+            "high": _("result at the high end ({unit})", unit=term(unit)),
+        },
     )
 
 
@@ -741,7 +810,7 @@ def band_curve(
     """A curve (column central) with a shaded 90 % band (low, high) from the other uncertain inputs, and a rule at
     zero: where the curve crosses it, the answer flips. data: x, central, low, high (carepay.uncertainty.curve)."""
     data = data.rename(columns={x: "x"})  # a dotted parameter name would read as a nested field in Vega-Lite
-    base = alt.Chart(data.assign(band=band_title, curve="this scenario's values"), title=title)
+    base = alt.Chart(data.assign(band=band_title, curve=_("this scenario's values")), title=title)
     area = base.mark_area(opacity=0.25).encode(
         x=alt.X("x:Q", title=x_title, axis=_axis(x_fmt)),
         y=alt.Y("low:Q", title=y_title, axis=_axis(y_fmt)),
@@ -759,12 +828,22 @@ def band_curve(
         layers.append(alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color="#222", aria=False).encode(y=alt.Y("y:Q")))
     ordered = data.sort_values("x")
     first, last = ordered.iloc[0], ordered.iloc[-1]
-    words = (
-        f"Line chart with a band: {_title_text(title)}. {y_title} against {x_title}: at this scenario's values "
-        f"{_shown(float(first.central), y_fmt)} at {_shown(float(first.x), x_fmt)} and {_shown(float(last.central), y_fmt)} "
-        f"at {_shown(float(last.x), x_fmt)}; {band_title} from {_shown(float(first.low), y_fmt)} to "
-        f"{_shown(float(first.high), y_fmt)} at the first and from {_shown(float(last.low), y_fmt)} to "
-        f"{_shown(float(last.high), y_fmt)} at the last."
+    words = _(
+        "Line chart with a band: {title}. {y_title} against {x_title}: at this scenario's values {first} at {first_x} "
+        "and {last} at {last_x}; {band_title} from {first_low} to {first_high} at the first and from {last_low} to "
+        "{last_high} at the last.",
+        title=_title_text(title),
+        y_title=y_title,
+        x_title=x_title,
+        first=_shown(float(first.central), y_fmt),
+        first_x=_shown(float(first.x), x_fmt),
+        last=_shown(float(last.central), y_fmt),
+        last_x=_shown(float(last.x), x_fmt),
+        band_title=band_title,
+        first_low=_shown(float(first.low), y_fmt),
+        first_high=_shown(float(first.high), y_fmt),
+        last_low=_shown(float(last.low), y_fmt),
+        last_high=_shown(float(last.high), y_fmt),
     )
     chart = alt.layer(*layers).resolve_scale(color="independent").properties(width=WIDTH - 80)
     return described(
@@ -772,5 +851,5 @@ def band_curve(
         data,
         ["x", "central", "low", "high"],
         words,
-        {"x": x_title, "central": "this scenario's values", "low": "band, low", "high": "band, high"},
+        {"x": x_title, "central": _("this scenario's values"), "low": _("band, low"), "high": _("band, high")},
     )

@@ -1,7 +1,7 @@
 """carepay command line: render reports, cross-check the source data, validate scenarios.
 
-    carepay reports [SELECTION ...] [--jobs N] [--show-code] [--no-progress] [--force] [--pdf]
-    carepay compare NOTEBOOK [SCENARIO ...]
+    carepay reports [SELECTION ...] [--language sv|en|both] [--jobs N] [--show-code] [--no-progress] [--force] [--pdf]
+    carepay compare NOTEBOOK [SCENARIO ...] [--language sv|en]
     carepay check-data [--all]
     carepay params [NOTEBOOK ...] [--describe]
     carepay pin [SELECTION ...] [--from-reports]
@@ -25,14 +25,21 @@ def _reports(args: argparse.Namespace) -> int:
 
     jobs = batch.discover(args.selection)
     n_jobs = args.jobs if args.jobs else min(os.cpu_count() or 1, 2)
-    outcomes = batch.run(jobs, n_jobs=n_jobs, show_code=args.show_code, progress=not args.no_progress, force=args.force)
+    outcomes = batch.run(
+        jobs,
+        n_jobs=n_jobs,
+        show_code=args.show_code,
+        progress=not args.no_progress,
+        force=args.force,
+        languages=_languages(args.language),
+    )
     failed = [o for o in outcomes if not o.ok]
     for o in outcomes:
         if o.reused:  # inputs unchanged since it was rendered
-            print(f"reused {o.notebook}/{o.scenario}  (rendered {o.finished})  {o.html or ''}")
+            print(f"reused {o.notebook}/{o.stem}  (rendered {o.finished})  {o.html or ''}")
             continue
         mark = "ok    " if o.ok else "FAILED"
-        print(f"{mark} {o.notebook}/{o.scenario}  {o.seconds:6.1f} s  {o.html or ''}")
+        print(f"{mark} {o.notebook}/{o.stem}  {o.seconds:6.1f} s  {o.html or ''}")
     reused = sum(o.reused for o in outcomes)
     if reused:
         print(f"{reused} of {len(outcomes)} reports reused: their inputs have not changed (--force renders them again)")
@@ -50,6 +57,15 @@ def _reports(args: argparse.Namespace) -> int:
         # 2: a scenario was refused before running (bad input); 1: a report failed while running
         return 1 if any(o.executed for o in failed) else 2
     return 0
+
+
+def _languages(option: str | None) -> list[str] | None:
+    """--language: one language, both, or (none given) each scenario's own."""
+    from carepay import i18n
+
+    if option is None:
+        return None
+    return list(i18n.LANGUAGES) if option == "both" else [option]
 
 
 def _print_pdfs(outcomes: list) -> None:
@@ -83,7 +99,7 @@ def _compare(args: argparse.Namespace) -> int:
         print(f"scenario names are letters, digits, '_' and '-': {', '.join(map(repr, bad))}", file=sys.stderr)
         return 2
     try:
-        page = comparison.write(args.notebook, args.scenarios or None)
+        page = comparison.write(args.notebook, args.scenarios or None, language=args.language)
     except FileNotFoundError as err:
         print(str(err), file=sys.stderr)
         return 2
@@ -137,7 +153,7 @@ def _params(args: argparse.Namespace) -> int:
             try:
                 p = params.load(nb, f)
                 params.check_inputs(nb, p)  # the scenario's extracts too, read as the report would
-                print(f"ok      {paths.relative(f)}: {p.title}")
+                print(f"ok      {paths.relative(f)}: {p.text('title')}")
             except params.ParameterError as err:
                 bad += 1
                 print(f"INVALID {err}")
@@ -180,10 +196,16 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--no-progress", action="store_true", help="no progress bar")
     r.add_argument("--force", action="store_true", help="render every selected report, also those whose inputs have not changed")
     r.add_argument("--pdf", action="store_true", help="also print each report to a PDF beside it (needs Chromium)")
+    r.add_argument(
+        "--language",
+        choices=["sv", "en", "both"],
+        help="the reports' language: sv (Swedish), en (English) or both (default: each scenario's own, Swedish unless it says)",
+    )
     r.set_defaults(func=_reports)
     m = sub.add_parser("compare", help="write a page with the chosen scenarios of one notebook side by side")
     m.add_argument("notebook", help="the notebook, e.g. capitation_fairness")
     m.add_argument("scenarios", nargs="*", help="scenario names (default: every rendered scenario)")
+    m.add_argument("--language", choices=["sv", "en"], default="sv", help="the page's language, of reports rendered in it")
     m.set_defaults(func=_compare)
     c = sub.add_parser("check-data", help="cross-check the identities in the source tables")
     c.add_argument("--all", action="store_true", help="list every check, not only discrepancies")

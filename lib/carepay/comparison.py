@@ -17,31 +17,35 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from carepay import paths
+from carepay import i18n, paths
+from carepay.i18n import _, term
 
 #: Chart size, px.
 CHART_WIDTH, ROW_HEIGHT, LABEL_WIDTH = 760, 26, 230
 
 
-def _records(notebook: str, scenarios: Sequence[str] | None) -> list[dict[str, Any]]:
-    """The status of each chosen scenario's last good report, default first, then by name."""
+def _records(notebook: str, scenarios: Sequence[str] | None, language: str = i18n.DEFAULT_LANGUAGE) -> list[dict[str, Any]]:
+    """The status of each chosen scenario's last good report in language, default first, then by name."""
     folder = paths.reports_dir() / notebook
+    suffix = i18n.file_suffix(language)
     out = []
-    for f in sorted(folder.glob("*.json")):
-        if scenarios and f.stem not in scenarios:
-            continue
+    for f in sorted(folder.glob(f"*{suffix}.json")):
+        scenario = f.name[: -len(suffix + ".json")]
+        if "." in scenario or (scenarios and scenario not in scenarios):
+            continue  # another language's report, or one not chosen
         try:
             r = json.loads(f.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             continue
         good = r if r.get("ok") else {**r, **(r.get("last_good") or {})}
         if good.get("key_results"):
-            out.append({**good, "scenario": f.stem, "stale": not r.get("ok")})
+            out.append({**good, "scenario": scenario, "stale": not r.get("ok")})
     missing = set(scenarios or []) - {r["scenario"] for r in out}
     if missing:
+        flag = f" --language {language}" if language != i18n.DEFAULT_LANGUAGE else ""
         raise FileNotFoundError(
-            f"no rendered report for {', '.join(sorted(missing))} of {notebook}: render it first "
-            f"(python3 tasks.py reports {' '.join(f'{notebook}/{m}' for m in sorted(missing))})"
+            f"no rendered report for {', '.join(sorted(missing))} of {notebook} in {i18n.NAMES[language]}: render it first "
+            f"(python3 tasks.py reports{flag} {' '.join(f'{notebook}/{m}' for m in sorted(missing))})"
         )
     return sorted(out, key=lambda r: (r["scenario"] != "default", r["scenario"]))
 
@@ -49,7 +53,7 @@ def _records(notebook: str, scenarios: Sequence[str] | None) -> list[dict[str, A
 def _shown(value: Any, unit: str) -> str:
     from carepay.report import headline
 
-    return headline(value, unit) if isinstance(value, (int, float)) else str(value)
+    return headline(value, unit) if isinstance(value, (int, float)) else i18n.cell(str(value))
 
 
 def changes(notebook: str, scenario: str) -> list[dict[str, str]]:
@@ -65,7 +69,7 @@ def changes(notebook: str, scenario: str) -> list[dict[str, str]]:
     return [] if table is None else table.to_dict("records")
 
 
-def results_table(records: list[dict[str, Any]]) -> str:
+def results_table(records: list[dict[str, Any]], suffix: str = "") -> str:
     """One row per key result, one column per scenario: its value and, under it, the difference from the default."""
     from carepay.report import difference
 
@@ -77,8 +81,9 @@ def results_table(records: list[dict[str, Any]]) -> str:
             if k["id"] not in labels:
                 ids.append(k["id"])
                 labels[k["id"]] = (k.get("result", k["id"]), k.get("unit", ""))
-    head = '<th scope="col">Result</th>' + "".join(
-        f'<th scope="col"><a href="{html.escape(r["scenario"])}.html">{html.escape(r["scenario"])}</a></th>' for r in records
+    head = f'<th scope="col">{html.escape(_("Result"))}</th>' + "".join(
+        f'<th scope="col"><a href="{html.escape(r["scenario"])}{suffix}.html" translate="no">{html.escape(r["scenario"])}</a></th>'
+        for r in records
     )
     body = []
     for rid in ids:
@@ -91,15 +96,17 @@ def results_table(records: list[dict[str, Any]]) -> str:
                 continue
             text = _shown(k["value"], k.get("unit", ""))
             if k.get("low") is not None and k.get("high") is not None:
-                text += f'<div class="small">90 %: {_shown(k["low"], unit)} to {_shown(k["high"], unit)}</div>'
+                span = _("90 %: {low} to {high}", low=_shown(k["low"], unit), high=_shown(k["high"], unit))
+                text += f'<div class="small">{html.escape(span)}</div>'
             if base and r["scenario"] != "default" and rid in base:
                 text += f'<div class="diff">{html.escape(difference(k["value"], base[rid]["value"], unit))}</div>'
             cells.append(f'<td class="num">{text}</td>')
         body.append("<tr>" + "".join(cells) + "</tr>")
+    region = html.escape(_("Key results of every scenario"))
+    caption = html.escape(_("Key results, one column per scenario; under each value its difference from the default scenario"))
     return (
-        '<div class="scroll" tabindex="0" role="region" aria-label="Key results of every scenario">'
-        "<table><caption>Key results, one column per scenario; under each value its difference from the default "
-        f"scenario</caption><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
+        f'<div class="scroll" tabindex="0" role="region" aria-label="{region}">'
+        f"<table><caption>{caption}</caption><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
     )
 
 
@@ -108,17 +115,19 @@ def changes_html(notebook: str, records: list[dict[str, Any]]) -> str:
     for r in records:
         for c in changes(notebook, r["scenario"]):
             rows.append(
-                f'<tr><th scope="row">{html.escape(r["scenario"])}</th><td>{html.escape(str(c["parameter"]))}</td>'
-                f"<td>{html.escape(str(c['default']))}</td><td>{html.escape(str(c['this scenario']))}</td>"
+                f'<tr><th scope="row" translate="no">{html.escape(r["scenario"])}</th><td><code>{html.escape(str(c["parameter"]))}</code></td>'
+                f"<td><code>{html.escape(str(c['default']))}</code></td><td><code>{html.escape(str(c['this scenario']))}</code></td>"
                 f"<td>{html.escape(str(c['unit']))}</td></tr>"
             )
+    e = html.escape
     if not rows:
-        return "<p>No scenario here changes a parameter of the default.</p>"
+        return f"<p>{e(_('No scenario here changes a parameter of the default.'))}</p>"
     return (
-        '<div class="scroll" tabindex="0" role="region" aria-label="What each scenario changes"><table>'
-        "<caption>What each scenario changes from the default scenario</caption><thead><tr>"
-        '<th scope="col">Scenario</th><th scope="col">Parameter</th><th scope="col">Default</th>'
-        f'<th scope="col">This scenario</th><th scope="col">Unit</th></tr></thead><tbody>{"".join(rows)}</tbody></table></div>'
+        f'<div class="scroll" tabindex="0" role="region" aria-label="{e(_("What each scenario changes"))}"><table>'
+        f"<caption>{e(_('What each scenario changes from the default scenario'))}</caption><thead><tr>"
+        f'<th scope="col">{e(_("Scenario"))}</th><th scope="col">{e(_("Parameter"))}</th><th scope="col">{e(_("Default"))}</th>'
+        f'<th scope="col">{e(_("This scenario"))}</th><th scope="col">{e(_("Unit"))}</th></tr></thead><tbody>{"".join(rows)}</tbody>'
+        "</table></div>"
     )
 
 
@@ -148,7 +157,7 @@ def headline_chart(records: list[dict[str, Any]]) -> str:
             points.append((r["scenario"], float(k["value"]), k.get("low"), k.get("high")))
     if not points:
         return ""
-    values = [v for _, v, lo, hi in points for v in (v, lo, hi) if isinstance(v, (int, float))]
+    values = [v for _k, v, lo, hi in points for v in (v, lo, hi) if isinstance(v, (int, float))]
     lo, hi = min(values), max(values)
     if lo < 0 < hi:  # across zero: zero is drawn
         lo, hi = min(lo, 0.0), max(hi, 0.0)
@@ -168,7 +177,9 @@ def headline_chart(records: list[dict[str, Any]]) -> str:
     ]
     for i, (name, v, low, high) in enumerate(points):
         y = 20 + i * ROW_HEIGHT
-        shapes.append(f'<text x="{LABEL_WIDTH - 8}" y="{y + 4}" text-anchor="end" font-size="12">{html.escape(name)}</text>')
+        shapes.append(
+            f'<text x="{LABEL_WIDTH - 8}" y="{y + 4}" text-anchor="end" font-size="12" translate="no">{html.escape(name)}</text>'
+        )
         if isinstance(low, (int, float)) and isinstance(high, (int, float)):
             shapes.append(f'<line x1="{x(low):.1f}" y1="{y}" x2="{x(high):.1f}" y2="{y}" stroke="#0072B2" stroke-width="3"/>')
         colour = "#D55E00" if name == "default" else "#0072B2"
@@ -177,45 +188,67 @@ def headline_chart(records: list[dict[str, Any]]) -> str:
         shapes.append(
             f'<text x="{x(v):.1f}" y="{height - 12}" text-anchor="middle" font-size="11">{html.escape(_shown(v, unit))}</text>'
         )
-    words = (
-        f"{label} in each scenario ({len(points)} scenarios): from {_shown(min(p[1] for p in points), unit)} to "
-        f"{_shown(max(p[1] for p in points), unit)}; a line is the 90 % range where the uncertain inputs give one; the "
-        "default scenario in orange."
+    words = _(
+        "{result} in each scenario ({n} scenarios): from {low} to {high}; a line is the 90 % range where the uncertain "
+        "inputs give one; the default scenario in orange.",
+        result=label,
+        n=len(points),
+        low=_shown(min(p[1] for p in points), unit),
+        high=_shown(max(p[1] for p in points), unit),
     )
     rows = "".join(
-        f"<tr><td>{html.escape(n)}</td><td class='num'>{html.escape(_shown(v, unit))}</td>"
+        f"<tr><td translate='no'>{html.escape(n)}</td><td class='num'>{html.escape(_shown(v, unit))}</td>"
         f"<td class='num'>{html.escape(_shown(a, unit)) if isinstance(a, (int, float)) else ''}</td>"
         f"<td class='num'>{html.escape(_shown(b, unit)) if isinstance(b, (int, float)) else ''}</td></tr>"
         for n, v, a, b in points
     )
+    e = html.escape
+    unit_text = f" ({e(term(unit))})" if unit and unit != "%" else ""
     return (
-        f'<figure class="carepay-chart"><figcaption><b>{html.escape(label)}</b>{f" ({html.escape(unit)})" if unit and unit != "%" else ""}, '
-        "every scenario</figcaption>"
-        f'<div role="img" aria-label="{html.escape(words)}"><svg xmlns="http://www.w3.org/2000/svg" width="{CHART_WIDTH}" '
+        f'<figure class="carepay-chart"><figcaption><b>{e(label)}</b>{unit_text}, {e(_("every scenario"))}</figcaption>'
+        f'<div role="img" aria-label="{e(words)}"><svg xmlns="http://www.w3.org/2000/svg" width="{CHART_WIDTH}" '
         f'height="{height}" viewBox="0 0 {CHART_WIDTH} {height}" font-family="Helvetica, Arial, sans-serif">'
-        f"{''.join(shapes)}</svg></div><details class='chart-data'><summary>The chart in words and numbers</summary>"
-        f"<p>{html.escape(words)}</p><table><thead><tr><th scope='col'>Scenario</th><th scope='col'>Value</th>"
-        f"<th scope='col'>90 % range from</th><th scope='col'>to</th></tr></thead><tbody>{rows}</tbody></table></details></figure>"
+        f"{''.join(shapes)}</svg></div><details class='chart-data'><summary>{e(_('The chart in words and numbers'))}</summary>"
+        f"<p>{e(words)}</p><table><thead><tr><th scope='col'>{e(_('Scenario'))}</th><th scope='col'>{e(_('Value'))}</th>"
+        f"<th scope='col'>{e(_('90 % range from'))}</th><th scope='col'>{e(_('to'))}</th></tr></thead><tbody>{rows}</tbody>"
+        "</table></details></figure>"
     )
 
 
-def page(notebook: str, scenarios: Sequence[str] | None = None) -> str:
-    """The comparison page's HTML."""
+def page(notebook: str, scenarios: Sequence[str] | None = None, language: str = i18n.DEFAULT_LANGUAGE) -> str:
+    """The comparison page's HTML, in language."""
+    with i18n.language(language):
+        return _page(notebook, scenarios, language)
+
+
+def _page(notebook: str, scenarios: Sequence[str] | None, language: str) -> str:
+    from carepay.batch import index_name
     from carepay.registry import QUESTIONS
 
-    records = _records(notebook, scenarios)
+    records = _records(notebook, scenarios, language)
     if not records:
         raise FileNotFoundError(f"no rendered reports of {notebook}: render them first (python3 tasks.py reports {notebook})")
-    title = QUESTIONS[notebook].title if notebook in QUESTIONS else notebook
+    e = html.escape
+    title = term(QUESTIONS[notebook].title) if notebook in QUESTIONS else notebook
     stale = [r["scenario"] for r in records if r["stale"]]
     note = (
-        f'<p class="failed">Out of date: the latest run of {html.escape(", ".join(stale))} failed; shown is its last good report.</p>'
+        f'<p class="failed">{e(_("Out of date: the latest run of {scenarios} failed; shown is its last good report.", scenarios=", ".join(stale)))}</p>'
         if stale
         else ""
     )
+    heading = e(_("Scenarios compared: {question}", question=title))
+    intro = e(
+        _(
+            "{n} scenarios of notebook {notebook}, each from its last rendered report (the figures are the reports' own; "
+            "nothing is computed here).",
+            n=len(records),
+            notebook=notebook,
+        )
+    )
+    suffix = i18n.file_suffix(language)
     return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Scenarios compared: {html.escape(title)}</title>
+<html lang="{language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{heading}</title>
 <style>
 body {{ font-family: Helvetica, Arial, sans-serif; max-width: 1200px; margin: 2rem auto; padding: 0 1rem; color: #222; }}
 table {{ border-collapse: collapse; font-size: 13px; margin-bottom: 0.5rem; }}
@@ -228,27 +261,28 @@ thead th {{ border-bottom: 2px solid #333; }} th[scope="row"] {{ min-width: 12re
 details.chart-data {{ font-size: 13px; }} figure {{ margin: 0 0 1.5rem 0; }}
 @media print {{ .scroll {{ overflow: visible; }} details.chart-data {{ display: none; }} }}
 </style></head><body>
-<h1>Scenarios compared: {html.escape(title)}</h1>
-<p><a href="../index.html">All reports</a> · {len(records)} scenarios of notebook {html.escape(notebook)}, each from its
-last rendered report (the figures are the reports' own; nothing is computed here).</p>{note}
-<h2>The main headline in every scenario</h2>
+<h1>{heading}</h1>
+<p><a href="../{index_name(language)}">{e(_("All reports"))}</a> · {intro}</p>{note}
+<h2>{e(_("The main headline in every scenario"))}</h2>
 {headline_chart(records)}
-<h2>Key results</h2>
-{results_table(records)}
-<h2>What each scenario changes</h2>
+<h2>{e(_("Key results"))}</h2>
+{results_table(records, suffix)}
+<h2>{e(_("What each scenario changes"))}</h2>
 {changes_html(notebook, records)}
 </body></html>
 """
 
 
-def write(notebook: str, scenarios: Sequence[str] | None = None, out: Path | None = None) -> Path:
-    """Write the comparison page (default: reports/<notebook>/all.compared.html for all its scenarios, or
-    <first>-<...>.compared.html for a chosen set); returns its path."""
+def write(
+    notebook: str, scenarios: Sequence[str] | None = None, out: Path | None = None, language: str = i18n.DEFAULT_LANGUAGE
+) -> Path:
+    """Write the comparison page in language (default: reports/<notebook>/all.compared.html for all its scenarios,
+    all.compared.en.html in English, or <first>-<...>.compared.html for a chosen set); returns its path."""
     folder = paths.reports_dir() / notebook
     if out is None:
         name = "all" if not scenarios else "-".join(scenarios)[:80]
-        out = folder / f"{name}.compared.html"  # a scenario name has no dot: never a report's name
-    text = page(notebook, scenarios)
+        out = folder / f"{name}.compared{i18n.file_suffix(language)}.html"  # a scenario name has no dot: never a report's
+    text = page(notebook, scenarios, language)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.tmp{os.getpid()}")
     tmp.write_text(text, encoding="utf-8")

@@ -13,6 +13,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from carepay.i18n import N_, _, term
+
 
 def minimum_detectable_difference(sd: float, n_pilot: int, n_comparison: int, alpha: float = 0.05, power: float = 0.8) -> float:
     """The smallest true difference in a mean (in the outcome's units) that a two-sided two-sample t-test at level
@@ -51,7 +53,7 @@ def pilot_power(
     means = client_means(person_months, periods)
     others = means[means.provider != provider]
     rows = []
-    for outcome, unit in (("executed_hours", "hours/client-month"), ("share_of_ordered", "share of ordered time")):
+    for outcome, unit in (("executed_hours", "hours/client-month"), ("share_of_ordered", N_("share of ordered time"))):
         if outcome not in means.columns:
             continue
         values = means[outcome].dropna()
@@ -96,10 +98,16 @@ def comparison_group(person_months: pd.DataFrame, provider: str, months: int, by
             out[c] = float(np.average(v[ok], weights=w[ok])) if ok.any() and w[ok].sum() > 0 else np.nan
         return out
 
-    rows = [row("pilot provider's clients", pilot), row("other providers' clients", others)]
+    rows = [row(N_("pilot provider's clients"), pilot), row(N_("other providers' clients"), others)]
     if by in means.columns:
         target = pilot[by].value_counts(normalize=True)
         have = others[by].value_counts(normalize=True)
         w = others[by].map(target / have).fillna(0.0).to_numpy(float)
-        rows.append(row(f"other providers' clients, weighted to the pilot's {by.replace('_', ' ')} mix", others, w))
+        rows.append(
+            row(
+                _("other providers' clients, weighted to the pilot's {replace} mix", replace=term(by.replace("_", " "))),
+                others,
+                w,
+            )
+        )
     return pd.DataFrame(rows)

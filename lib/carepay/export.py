@@ -24,10 +24,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from carepay import i18n
+from carepay.formats import readable
+from carepay.i18n import N_, _, term
+
 #: Columns that identify one person: a table that has one is individual-level and is never written out.
 PERSON_IDS = frozenset({"person_id", "individual_id", "client_id", "personnummer", "resident_id"})
 #: The first column of a synthetic table's rows in the files.
-SYNTHETIC_LABEL = "SYNTHETIC DATA"
+SYNTHETIC_LABEL = N_("SYNTHETIC DATA")
 #: Units shown as percent in the workbook (the numbers are shares 0-1 in every file).
 SHARE_UNITS = frozenset({"%", "share", "share 0-1"})
 #: Excel's limit on a sheet name, and the characters it does not allow in one.
@@ -79,13 +83,29 @@ def record(
     if PERSON_IDS & {str(c).lower() for c in df.columns}:
         return None
     columns = [
-        {"name": str(c), "label": str(labels.get(c, str(c).replace("_", " "))), "unit": str(units.get(c, "") or "")}
+        {
+            "name": str(c),
+            "label": i18n.cell(str(labels.get(c) or readable(str(c).replace("_", " ")))),
+            "unit": str(units.get(c, "") or ""),
+        }
         for c in df.columns
     ]
-    rows = [[_plain(v) for v in row] for row in df.itertuples(index=False, name=None)]
+    code = set(df.attrs.get("code", []))
+    rows = [
+        [_plain(v) if c in code else _shown(_plain(v)) for c, v in zip(df.columns, row)]
+        for row in df.itertuples(index=False, name=None)
+    ]
     out = {"kind": kind, "caption": _text(caption), "columns": columns, "rows": rows, "synthetic": bool(synthetic)}
     out["id"] = file_id(out)
     return out
+
+
+def _shown(value: Any) -> Any:
+    """A text cell as the report shows it, in its language (a code id or English words translated where the
+    catalogue has them); numbers as they are."""
+    if not isinstance(value, str) or i18n.current() == i18n.SOURCE_LANGUAGE:
+        return value
+    return i18n.known(readable(value)) if i18n.known(readable(value)) != readable(value) else value
 
 
 def file_id(rec: Mapping[str, Any]) -> str:
@@ -105,7 +125,7 @@ def header(column: Mapping[str, str], unit_for_shares: str = "share 0-1") -> str
     unit = column.get("unit") or ""
     if unit in SHARE_UNITS:
         unit = unit_for_shares
-    return f"{column['label']} ({unit})" if unit else column["label"]
+    return f"{column['label']} ({term(unit)})" if unit else column["label"]
 
 
 def frame(rec: Mapping[str, Any], unit_for_shares: str = "share 0-1") -> pd.DataFrame:
@@ -114,7 +134,7 @@ def frame(rec: Mapping[str, Any], unit_for_shares: str = "share 0-1") -> pd.Data
     rows = [[safe_text(v) for v in row] for row in rec["rows"]]
     out = pd.DataFrame(rows, columns=headers) if rows else pd.DataFrame(columns=headers)
     if rec.get("synthetic"):
-        out.insert(0, "data", SYNTHETIC_LABEL)
+        out.insert(0, _("data"), term(SYNTHETIC_LABEL))
     return out
 
 
@@ -167,17 +187,17 @@ def workbook(records: Sequence[Mapping[str, Any]], about: Iterable[tuple[str, An
 
     book = Workbook()
     first = book.active
-    first.title = "Scenario"
+    first.title = _("Scenario")
     bold = Font(bold=True)
     for label, value in about:
         first.append([str(label), _cell(value)])
     first.append([])
-    first.append(["Sheet", "What it shows", "Data"])
+    first.append([_("Sheet"), _("What it shows"), _("Data")])
     for c in first[first.max_row]:
         c.font = bold
     names = sheet_names(records)
     for name, rec in zip(names, records):
-        first.append([name, _cell(rec.get("caption", "")), SYNTHETIC_LABEL if rec.get("synthetic") else ""])
+        first.append([name, _cell(rec.get("caption", "")), term(SYNTHETIC_LABEL) if rec.get("synthetic") else ""])
     first.column_dimensions["A"].width = 34
     first.column_dimensions["B"].width = 90
     for name, rec in zip(names, records):
@@ -231,8 +251,8 @@ def links(rec: Mapping[str, Any] | None) -> str:
         return ""
     sv, plain = csv_names(rec)
     return (
-        f'<p class="data-links">The data: <a href="{FOLDER_PLACEHOLDER}{sv}">CSV for Excel</a> · '
-        f'<a href="{FOLDER_PLACEHOLDER}{plain}">CSV</a> · <a href="{WORKBOOK_PLACEHOLDER}">every table in one workbook</a></p>'
+        f'<p class="data-links">{_("The data:")} <a href="{FOLDER_PLACEHOLDER}{sv}">{_("CSV for Excel")}</a> · '
+        f'<a href="{FOLDER_PLACEHOLDER}{plain}">CSV</a> · <a href="{WORKBOOK_PLACEHOLDER}">{_("every table in one workbook")}</a></p>'
     )
 
 

@@ -1,6 +1,8 @@
-"""Numbers as Swedish readers write them, from Babel's CLDR data for sv_SE: a no-break space between thousands,
-a decimal comma, a true minus sign, a space before the percent sign. Amounts stay numbers in the library; these
-functions turn them into text only for display, and every report, index and message uses them.
+"""Numbers as Swedish readers write them, from Babel's CLDR data for the active language's locale (carepay.i18n:
+sv_SE, or en_SE for an English report, which CLDR writes with the same separators): a no-break space between
+thousands, a decimal comma, a true minus sign, a space before the percent sign, so a figure reads the same in both
+versions of a report. Amounts stay numbers in the library; these functions turn them into text only for display, and
+every report, index and message uses them.
 
 By what a number means: ``number`` (amounts and counts), ``percent`` (shares 0-1), ``kr`` and ``signed_kr``
 (kronor), ``year`` (no thousands separator), ``coefficient`` and ``decimal`` (as many decimals as it has).
@@ -13,9 +15,10 @@ from typing import Any
 
 from babel.numbers import format_decimal, get_minus_sign_symbol
 
-LOCALE = "sv_SE"
+from carepay import i18n
+
 NBSP = "\u00a0"
-MINUS = get_minus_sign_symbol(LOCALE)  # U+2212
+MINUS = get_minus_sign_symbol("sv_SE")  # U+2212, in both languages (en_SE's CLDR minus is the hyphen)
 
 
 def _missing(value: Any) -> bool:
@@ -38,7 +41,7 @@ def number(value: Any, decimals: int = 0) -> str:
     if math.isinf(float(value)):
         return ("" if float(value) > 0 else MINUS) + "∞"
     pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
-    text = format_decimal(value, format=pattern, locale=LOCALE).replace("-", MINUS)
+    text = format_decimal(value, format=pattern, locale=i18n.locale()).replace("-", MINUS)
     if text.startswith(MINUS) and not any(c in "123456789" for c in text):
         text = text[1:]  # -0,00 reads as a loss; it is nothing
     return text
@@ -91,9 +94,10 @@ def readable(text: str) -> str:
 
 
 def value(item: Any) -> str:
-    """A parameter's value as a reader sees it: numbers with a decimal comma (0.52 -> '0,52'), codes as words."""
+    """A parameter's value as a reader sees it: numbers with a decimal comma (0.52 -> '0,52'), codes as words in the
+    report's language (break_even -> 'break even', 'break-even')."""
     if isinstance(item, bool) or item is None:
         return str(item)
     if isinstance(item, (int, float)):
         return decimal(item)
-    return readable(str(item))
+    return i18n.cell(readable(str(item)))

@@ -123,9 +123,11 @@ def warm() -> None:
     )
     for name in (*warmed, *_carepay_modules()):
         importlib.import_module(name)
-    from carepay import report
+    from carepay import i18n, report
 
     report.setup()
+    for language in i18n.LANGUAGES:  # the catalogues are read once per kernel, not once per report
+        i18n.catalogue(language)
     import vl_convert
 
     vl_convert.vegalite_to_svg({"mark": "point", "data": {"values": [{"x": 1}]}, "encoding": {"x": {"field": "x"}}})
@@ -199,6 +201,9 @@ def reset() -> str:
 
     random.seed()
     np.random.seed()
+    from carepay import i18n
+
+    i18n.reset()  # the source language, nothing recorded missing: as a fresh kernel has it
     for name in _carepay_modules():
         for value in vars(sys.modules.get(name, object())).values():
             if callable(value) and hasattr(value, "cache_clear"):

@@ -27,12 +27,16 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from carepay import paths
+from carepay.i18n import Text, pick, translated
 from carepay.uncertainty import UncertaintySpec
 
-HEADER_KEYS = ("title", "description")
+#: What a scenario says about itself rather than about the model: its title and description (required, in one
+#: language or in each: {sv: ..., en: ...}) and the language of its report (optional).
+HEADER_KEYS = ("title", "description", "language")
+REQUIRED_HEADER = ("title", "description")
 
 
 class ParameterError(ValueError):
@@ -49,8 +53,25 @@ class ScenarioParams(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
-    title: str = Field(description="Title of the scenario, shown on the report and in the index.", min_length=1)
-    description: str = Field(description="What the scenario is and what it changes from the default.", min_length=1)
+    title: Text = Field(description="Title of the scenario, shown on the report and in the index.")
+    description: Text = Field(description="What the scenario is and what it changes from the default.")
+    language: Literal["sv", "en"] = Field(
+        "sv", description="The language of the report: sv (Swedish) or en (English); the batch's --language overrides it."
+    )
+
+    @field_validator("title", "description")
+    @classmethod
+    def _some_text(cls, value: Text) -> Text:
+        texts = [value] if isinstance(value, str) else list(value.values())
+        if not texts or not all(t.strip() for t in texts):
+            raise ValueError("give a text, or one per language ({sv: ..., en: ...}), none empty")
+        return value
+
+    def text(self, name: str, language: str | None = None) -> str:
+        """The scenario's title or description in language (default: the active one), else in the one it has."""
+        from carepay.i18n import pick
+
+        return pick(getattr(self, name), language)
 
     @classmethod
     def parameter_names(cls) -> list[str]:
@@ -294,8 +315,9 @@ def _check_uncertain(notebook: str, validated: QuestionParams, where: str) -> Qu
     inputs = dict(validated.uncertainty.inputs)
     settled = dict(validated.uncertainty.settled)
     for name, why in validated.settled_inputs().items():
-        if name in inputs:
-            settled[name] = f"{inputs.pop(name).label}: {why}"
+        if name in inputs:  # in each language: the input's label and why the data settle it
+            label = inputs.pop(name).label
+            settled[name] = {lang: f"{pick(label, lang)}: {translated(why, lang)}" for lang in ("sv", "en")}
     for name, dist in inputs.items():
         label = f"'uncertainty.inputs.{name[:80]}'"
         if name not in known:
@@ -368,11 +390,15 @@ def _figures(package: str) -> dict[str, dict[str, str]]:
 
 def describe_reference(reference: str) -> str:
     """How a reference reads in the provenance block: the file, the figure, the section and the words as printed."""
-    package, _, name = reference.partition("/")
+    from carepay.i18n import _ as translate
+
+    package, _sep, name = reference.partition("/")
     row = _figures(package).get(name, {})
     where = f"data/{package}/figures.csv: {name}"
     if row:
-        where += f" (section {row.get('section', '')}: '{row.get('printed', '')}')"
+        where += " " + translate(
+            "(section {section}: '{printed}')", section=row.get("section", ""), printed=row.get("printed", "")
+        )
     return where
 
 
@@ -424,11 +450,13 @@ def merged_values(notebook: str, scenario: str | Path = "default") -> tuple[dict
     default_path = paths.params_dir() / notebook / "default.yaml"
     if path.resolve() == default_path.resolve():
         return data, path
-    for key in HEADER_KEYS:
+    for key in REQUIRED_HEADER:
         if key not in data:
             raise ParameterError(f"{paths.relative(path)}: starts with a '{key}' (every scenario says what it is)")
     base = read_yaml(default_path)
-    return merge(base, data), path
+    merged = merge(base, data)
+    merged.update({k: data[k] for k in HEADER_KEYS if k in data})  # a scenario's own words replace the default's whole
+    return merged, path
 
 
 def merge(base: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from carepay.i18n import N_
 from carepay.sources import DataPackage
 
 BASES = ("executed_hours", "granted_hours", "capitation", "level_month")
@@ -43,12 +44,12 @@ def orebro_hourly_costs(orebro: DataPackage) -> pd.DataFrame:
             {
                 "reading": "payment",
                 "kr_per_hour": f("payment_total") / f("executed_hours_year"),
-                "how": "payment to providers, cirka 300 mnkr, over cirka 1 000 000 executed hours (7.4.1-7.4.2)",
+                "how": N_("payment to providers, cirka 300 mnkr, over cirka 1 000 000 executed hours (7.4.1-7.4.2)"),
             },
             {
                 "reading": "break_even",
                 "kr_per_hour": f("revenue_loss") / f("break_even_hours"),
-                "how": "the report's break-even, 10 mnkr = 25 000 hours (7.4.1); also 12 kr = 3 % (5.1.4)",
+                "how": N_("the report's break-even, 10 mnkr = 25 000 hours (7.4.1); also 12 kr = 3 % (5.1.4)"),
             },
         ]
     )
@@ -119,18 +120,18 @@ def implied_client_share(price_per_executed_hour: float, staff_cost_per_hour: fl
 
 
 INCENTIVES = {
-    "executed_hours": ("+ rate", "nothing", "up, to the granted ceiling: every delivered hour pays"),
+    "executed_hours": (N_("+ rate"), "nothing", N_("up, to the granted ceiling: every delivered hour pays")),
     "granted_hours": (
         "nothing",
-        "+ granted hours x rate",
-        "down: delivering less of what is granted costs less and pays the same",
+        N_("+ granted hours x rate"),
+        N_("down: delivering less of what is granted costs less and pays the same"),
     ),
     "level_month": (
         "nothing",
-        "+ the level's monthly amount",
-        "down within the level; none to raise the level, which the needs assessor sets",
+        N_("+ the level's monthly amount"),
+        N_("down within the level; none to raise the level, which the needs assessor sets"),
     ),
-    "capitation": ("nothing", "+ the monthly amount", "down, and to keep clients whose support could end"),
+    "capitation": ("nothing", N_("+ the monthly amount"), N_("down, and to keep clients whose support could end")),
 }
 
 

@@ -17,6 +17,7 @@ import pandas as pd
 
 from carepay import paths, schemas
 from carepay.formats import decimal, kr, percent
+from carepay.i18n import N_, _
 from carepay.sources import ExtractError, read_csv_text
 
 
@@ -148,19 +149,19 @@ def calibration_report(df: pd.DataFrame, persons: pd.DataFrame, hours: pd.DataFr
     ratio = by_provider.executed_hours / by_provider.ordered_hours
     rows = [
         {
-            "target": "persons per provider and month",
+            "target": N_("persons per provider and month"),
             "cells": len(want),
             "largest_error": float((got.persons.reindex(want.index) - want.persons).abs().max()),
             "unit": "persons",
         },
         {
-            "target": "executed hours per provider and month",
+            "target": N_("executed hours per provider and month"),
             "cells": len(want),
             "largest_error": float((got.executed_hours.reindex(want.index) - want.executed_hours).abs().max()),
             "unit": "hours",
         },
         {
-            "target": "execution ratio per provider",
+            "target": N_("execution ratio per provider"),
             "cells": len(ratio),
             "largest_error": float((ratio - execution_ratio.reindex(ratio.index)).abs().max()),
             "unit": "share",
@@ -251,7 +252,7 @@ def _within(hours: np.ndarray, limit: np.ndarray) -> np.ndarray:
     cannot be met and leaves the months at the average)."""
     h = hours.copy()
     lim = np.maximum(limit, h.mean(axis=1))[:, None]
-    for _ in range(50):
+    for _round in range(50):
         over = np.maximum(h - lim, 0.0)
         if not over.any():
             break
@@ -311,7 +312,7 @@ def synthetic_home_care(
     q = (np.arange(individuals) + 0.5) / individuals
     person_mean = rng.permutation(median * np.exp(sigma * norm.ppf(q)))
     total = mean * individuals
-    for _ in range(50):  # no one above max_hours on average; the hours cut go to the others above the cap's hours
+    for _round in range(50):  # no one above max_hours on average; the hours cut go to the others above the cap's hours
         person_mean = np.minimum(person_mean, max_hours)
         room = (person_mean > cap_hours) & (person_mean < max_hours)
         short = total - person_mean.sum()
@@ -387,10 +388,15 @@ def fee_calibration_report(
     room = df.groupby("person_id").fee_headroom.first()
     with_hours = per_person > 0
     rows = [
-        {"target": "individuals with hours", "document": individuals, "population": int(with_hours.sum()), "unit": "persons"},
-        {"target": "executed hours a year", "document": hours_per_year, "population": df.executed_hours.sum(), "unit": "hours"},
+        {"target": N_("individuals with hours"), "document": individuals, "population": int(with_hours.sum()), "unit": "persons"},
         {
-            "target": f"individuals above {decimal(cap_hours, 2)} h/month (the fee cap's hours)",
+            "target": N_("executed hours a year"),
+            "document": hours_per_year,
+            "population": df.executed_hours.sum(),
+            "unit": "hours",
+        },
+        {
+            "target": _("individuals above {cap_hours} h/month (the fee cap's hours)", cap_hours=decimal(cap_hours, 2)),
             "document": above_cap,
             "population": int((per_person > cap_hours).sum()),
             "unit": "persons",
@@ -401,25 +407,25 @@ def fee_calibration_report(
             part = df if key == "all" else df[df.provision == key]
             rows.append(
                 {
-                    "target": f"execution ratio, {label} (executed / granted)",
+                    "target": _("execution ratio, {label} (executed / granted)", label=label),
                     "document": execution[key],
                     "population": float(part.executed_hours.sum() / part.granted_hours.sum()),
                     "unit": "share",
                 }
             )
     rows += [
-        {"target": "headroom 0 (pay nothing)", "document": np.nan, "population": float((room <= 0).mean()), "unit": "share"},
+        {"target": N_("headroom 0 (pay nothing)"), "document": np.nan, "population": float((room <= 0).mean()), "unit": "share"},
         {
-            "target": f"headroom 1–{kr(cap)} ('de allra flesta')",
+            "target": _("headroom 1–{cap} ('de allra flesta')", cap=kr(cap)),
             "document": np.nan,
             "population": float(((room > 0) & (room <= cap)).mean()),
             "unit": "share",
         },
-        {"target": "headroom above the cap", "document": np.nan, "population": float((room > cap).mean()), "unit": "share"},
+        {"target": N_("headroom above the cap"), "document": np.nan, "population": float((room > cap).mean()), "unit": "share"},
     ]
     first = df.groupby("person_id").first()
     rows.append(
-        {"target": "alarm only (no hours)", "document": np.nan, "population": int((~with_hours).sum()), "unit": "persons"}
+        {"target": N_("alarm only (no hours)"), "document": np.nan, "population": int((~with_hours).sum()), "unit": "persons"}
     )
     if "household" in first.columns:
         rows.append(
@@ -427,7 +433,7 @@ def fee_calibration_report(
         )
     if "age" in first.columns:
         rows.append(
-            {"target": "aged 75 and over", "document": np.nan, "population": float((first.age >= 75).mean()), "unit": "share"}
+            {"target": N_("aged 75 and over"), "document": np.nan, "population": float((first.age >= 75).mean()), "unit": "share"}
         )
     out = pd.DataFrame(rows)
     out["error"] = out.population - out.document
@@ -462,8 +468,11 @@ def validate_home_care_extract(
                 where,
                 over,
                 "executed_hours",
-                f"exceeds granted hours by more than the temporary-extension margin ({percent(extension_margin, 0)})",
-                f"at most granted x {1 + extension_margin:g}",
+                _(
+                    "exceeds granted hours by more than the temporary-extension margin ({extension_margin})",
+                    extension_margin=percent(extension_margin, 0),
+                ),
+                _("at most granted x {text:g}", text=1 + extension_margin),
             )
     out["synthetic"] = False
     return out

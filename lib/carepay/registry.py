@@ -11,37 +11,39 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from carepay.i18n import N_
+
 
 @dataclass(frozen=True)
 class Question:
-    title: str
+    title: str  # in English, marked for the catalogue: shown as i18n.term(title)
     params: str  # "module:ParameterModel"
     documents: tuple[str, ...]  # the data packages under data/ it reads
     inputs: str = ""  # "module:function" checking a scenario's own files (extracts) before a kernel starts
 
 
 QUESTIONS: dict[str, Question] = {
-    "sources": Question("Sources and their checks", "carepay.sources:SourcesParams", ()),
+    "sources": Question(N_("Sources and their checks"), "carepay.sources:SourcesParams", ()),
     "capitation_fairness": Question(
-        "Capitation fairness",
+        N_("Capitation fairness"),
         "carepay.capitation_fairness.params:CapitationFairnessParams",
         ("vasteras_housing_support_2022",),
         "carepay.capitation_fairness.analysis:check_inputs",
     ),
     "level_regrouping": Question(
-        "Level regrouping neutrality",
+        N_("Level regrouping neutrality"),
         "carepay.level_regrouping.params:LevelRegroupingParams",
         ("stockholm_lss_housing_2023",),
         "carepay.level_regrouping.analysis:check_inputs",
     ),
     "fee_incentives": Question(
-        "Fee incentive effect: the user fee",
+        N_("Fee incentive effect: the user fee"),
         "carepay.fee_incentives.params:FeeIncentivesParams",
         ("orebro_home_care_2018", "national_fee_rules"),
         "carepay.fee_incentives.analysis:check_inputs",
     ),
     "provider_payment": Question(
-        "Fee incentive effect: the provider payment basis",
+        N_("Fee incentive effect: the provider payment basis"),
         "carepay.provider_payment.params:ProviderPaymentParams",
         ("orebro_home_care_2018", "leksand_rattvik_home_care_2010"),
         "carepay.provider_payment.analysis:check_inputs",

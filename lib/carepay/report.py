@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from carepay import ANSWER_MIME, KEY_RESULTS_MIME, TABLE_MIME, __version__, formats, paths
+from carepay import ANSWER_MIME, KEY_RESULTS_MIME, TABLE_MIME, UNTRANSLATED_MIME, __version__, formats, i18n, paths
 from carepay.formats import (  # noqa: F401  (notebooks import these from carepay.report)
     MINUS,
     NBSP,
@@ -31,15 +31,25 @@ from carepay.formats import (  # noqa: F401  (notebooks import these from carepa
     signed_kr,
     year,
 )
+from carepay.i18n import N_, _, cell, term
 
 RESULT_ID = re.compile(r"[a-z][a-z0-9_]*")
 
 
-def setup() -> None:
-    """First call of every notebook: static charts and the shared theme."""
+def setup(params: Any = None) -> None:
+    """First call of every notebook, after its parameters: static charts and the shared theme, and the report's
+    language (the scenario's, carepay.i18n), from which every word it shows is written."""
     from carepay import charts
 
     charts.setup()
+    i18n.reset()
+    if params is not None:
+        i18n.activate(params.language)
+
+
+def heading(params: Any) -> None:
+    """The report's title and what the scenario is, in the report's language where the scenario gives it."""
+    note(f"# {params.text('title')}\n\n{params.text('description')}")
 
 
 def auto_decimals(value: float) -> int:
@@ -53,17 +63,24 @@ def auto_percent_decimals(share: float) -> int:
     return 1 if share >= 0.001 or share == 0 else (2 if share >= 0.0001 else 3)
 
 
+def column_label(name: object, labels: Mapping[str, str]) -> str:
+    """A column's label in the report's language: its declared label (carepay.units), else its name as words."""
+    text = labels.get(name) if isinstance(name, str) else None
+    return cell(text or readable(str(name).replace("_", " ")))
+
+
 def _header(name: str, units: Mapping[str, str], labels: Mapping[str, str]) -> str:
-    label = labels.get(name, name.replace("_", " "))
+    label_text = column_label(name, labels)
     unit = units.get(name)
-    return f"{label} ({unit})" if unit else label
+    return f"{label_text} ({term(unit)})" if unit else label_text
 
 
 def label(value: object) -> str:
-    """How a value reads in a table: glossary ids with spaces (group_housing -> group housing), yes/no for booleans."""
+    """How a value reads in a table, in the report's language: glossary ids as words (group_housing -> group
+    housing, gruppbostad), yes or no for booleans."""
     if isinstance(value, (bool, np.bool_)):
-        return "yes" if value else "no"
-    return readable(str(value))
+        return _("yes") if value else _("no")
+    return cell(readable(str(value)))
 
 
 COUNT_UNITS = {
@@ -109,6 +126,11 @@ def _formatter(decimals: int | None, meaning: str = "amount"):
     return fmt
 
 
+def _code(v: object) -> str:
+    """A cell holding code a scenario file uses (a parameter's name, a file): as it is, in code type."""
+    return "" if v is None or (isinstance(v, float) and pd.isna(v)) else f"<code>{html.escape(str(v))}</code>"
+
+
 def table_html(
     df: pd.DataFrame,
     units: Mapping[str, str] | None = None,
@@ -129,9 +151,10 @@ def table_html(
     shown = df if max_rows is None or len(df) <= max_rows else df.head(max_rows)
     head = "".join(f'<th scope="col">{html.escape(_header(c, units, labels))}</th>' for c in shown.columns)
     formatters = {}
+    code = set(df.attrs.get("code", []))
     for col in shown.columns:
         d = decimals.get(col) if isinstance(decimals, Mapping) else decimals
-        formatters[col] = _formatter(d, _meaning(units.get(col), col, shown[col]))
+        formatters[col] = _code if col in code else _formatter(d, _meaning(units.get(col), col, shown[col]))
     body = []
     for row in shown.itertuples(index=False):
         cells = []
@@ -143,13 +166,22 @@ def table_html(
         body.append("<tr>" + "".join(cells) + "</tr>")
     cap = nh3_inline(caption) if caption else ""
     if synthetic:
-        cap = f'<span class="synthetic">SYNTHETIC DATA</span> {cap}'
-    more = f'<p class="more">Showing {len(shown)} of {len(df)} rows.</p>' if len(shown) < len(df) else ""
+        cap = f"{synthetic_label()} {cap}"
+    more = (
+        f'<p class="more">{html.escape(_("Showing {shown} of {rows} rows.", shown=number(len(shown)), rows=number(len(df))))}</p>'
+        if len(shown) < len(df)
+        else ""
+    )
     return (
         '<table class="carepay-table">'
         + (f"<caption>{cap}</caption>" if cap else "")
         + f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>{more}"
     )
+
+
+def synthetic_label() -> str:
+    """The label every synthetic table, chart and sentence carries, in the report's language."""
+    return f'<span class="synthetic">{html.escape(_("SYNTHETIC DATA"))}</span>'
 
 
 def nh3_inline(text: str) -> str:
@@ -200,7 +232,7 @@ def show_results(df: pd.DataFrame, value_columns: list[str], unit_column: str = 
     out = df.copy()
     for col in value_columns:
         out[col] = [cell_by_unit(v, u) for v, u in zip(df[col], df[unit_column])]
-    out[unit_column] = out[unit_column].replace({"%": "", "share": ""})
+    out[unit_column] = [term(u) if u not in ("%", "share") else "" for u in out[unit_column]]
     show_table(out, data=df, **kwargs)
 
 
@@ -224,7 +256,7 @@ def note(markdown: str) -> None:
     run or load anything in a reader's browser); [SYNTHETIC] becomes the synthetic-data label, as in the answer."""
     from IPython.display import HTML, display
 
-    display(HTML(safe_html(markdown).replace("[SYNTHETIC]", '<span class="synthetic">SYNTHETIC DATA</span>')))
+    display(HTML(safe_html(markdown).replace("[SYNTHETIC]", synthetic_label())))
 
 
 def headline(value: Any, unit: str) -> str:
@@ -233,7 +265,12 @@ def headline(value: Any, unit: str) -> str:
         if unit == "%":
             return percent(float(value), auto_percent_decimals(float(value)))
         return number(value, auto_decimals(float(value)) if unit else 3)
-    return str(value)
+    return cell(str(value))
+
+
+def range_text(low: Any, high: Any, unit: str) -> str:
+    """A 90 % range as a reader reads it: '1 200 to 1 900' ('1 200 till 1 900')."""
+    return _("{low} to {high}", low=headline(low, unit), high=headline(high, unit))
 
 
 def first_of(results: Sequence[tuple[str, str, Any, str]], ids: Sequence[str]) -> list[tuple[str, str, Any, str]]:
@@ -247,15 +284,15 @@ def difference(now: Any, before: Any, unit: str) -> str:
     percentage points), 'same', or for words 'differs' (the key results' table and the comparison page)."""
     numeric = all(isinstance(v, (int, float, np.number)) and not isinstance(v, bool) for v in (before, now))
     if not numeric:
-        return "" if before == now else "differs"
+        return "" if before == now else _("differs")
     diff = float(now) - float(before)
-    text = headline(diff, unit) if unit != "%" else f"{number(diff * 100, 2)} points"
-    return "same" if abs(diff) < 1e-9 else (text if text.startswith(MINUS) else "+" + text)
+    text = headline(diff, unit) if unit != "%" else _("{points} points", points=number(diff * 100, 2))
+    return _("same") if abs(diff) < 1e-9 else (text if text.startswith(MINUS) else "+" + text)
 
 
 def key_results(
     results: Sequence[tuple[str, str, Any, str]],
-    title: str = "Key results",
+    title: str | None = None,
     compare_with: Sequence[tuple[str, str, Any, str]] | None = None,
     ranges: Any = None,
 ) -> None:
@@ -277,30 +314,31 @@ def key_results(
     ids = [r["id"] for r in rows]
     if len(set(ids)) != len(ids):
         raise ValueError(f"key result ids must be unique: {ids}")
+    title = title or _("Key results")
     columns: dict[str, list[str]] = {
-        "Result": [r["result"] for r in rows],
-        ("This scenario" if compare_with is not None else "Value"): [headline(r["value"], r["unit"]) for r in rows],
+        _("Result"): [r["result"] for r in rows],
+        (_("This scenario") if compare_with is not None else _("Value")): [headline(r["value"], r["unit"]) for r in rows],
     }
     if compare_with is not None:
-        base = {rid: value for rid, _, value, _ in compare_with}
-        columns["Default scenario"] = [headline(base[r["id"]], r["unit"]) if r["id"] in base else "" for r in rows]
-        columns["Difference"] = [difference(r["value"], base.get(r["id"]), r["unit"]) for r in rows]
+        base = {rid: value for rid, _label, value, _unit in compare_with}
+        columns[_("Default scenario")] = [headline(base[r["id"]], r["unit"]) if r["id"] in base else "" for r in rows]
+        columns[_("Difference")] = [difference(r["value"], base.get(r["id"]), r["unit"]) for r in rows]
     intervals = ranges.intervals.set_index("headline") if ranges is not None else pd.DataFrame()
     moved = {rid for rid in intervals.index if ranges.moves(rid)}
     if moved:
-        columns["90 % range"] = [
-            f"{headline(intervals.loc[r['id'], 'low'], r['unit'])} to {headline(intervals.loc[r['id'], 'high'], r['unit'])}"
-            if r["id"] in moved
-            else ""
+        columns[_("90 % range")] = [
+            range_text(intervals.loc[r["id"], "low"], intervals.loc[r["id"], "high"], r["unit"]) if r["id"] in moved else ""
             for r in rows
         ]
-    columns["Unit"] = ["" if r["unit"] == "%" else r["unit"] for r in rows]
+    columns[_("Unit")] = ["" if r["unit"] == "%" else term(r["unit"]) for r in rows]
     body = f"<h2>{html.escape(title)}</h2>" + table_html(pd.DataFrame(columns))
     if moved:
-        body += (
-            f"<p class='table-note'>90 % range: where 90 % of {number(ranges.draws)} draws of the uncertain inputs "
-            "fall (see How sure is this); blank where no uncertain input moves the result.</p>"
+        note_text = _(
+            "90 % range: where 90 % of {draws} draws of the uncertain inputs fall (see How sure is this); blank where no "
+            "uncertain input moves the result.",
+            draws=number(ranges.draws),
         )
+        body += f"<p class='table-note'>{html.escape(note_text)}</p>"
     payload = [
         {**r, "value": float(r["value"]) if isinstance(r["value"], (int, float, np.number)) else str(r["value"])} for r in rows
     ]
@@ -326,7 +364,7 @@ def _unit_of(path: str, meta: Any, pattern_of: Any) -> str:
     prefix = "uncertainty.inputs."
     if path.startswith(prefix):
         rest = path[len(prefix) :]
-        parameter, _, field = rest.rpartition(".")
+        parameter, _dot, field = rest.rpartition(".")
         field = field.split("[")[0]
         if field not in VALUE_FIELDS:
             return ""
@@ -341,7 +379,8 @@ def scenario_changes(notebook: str, params: Any, default: Any) -> None:
 
     rows = changes_table(notebook, params, default)
     if rows is not None:
-        display(HTML('<div class="scenario-changes"><h2>What this scenario changes</h2>' + table_html(rows) + "</div>"))
+        heading_text = html.escape(_("What this scenario changes"))
+        display(HTML(f'<div class="scenario-changes"><h2>{heading_text}</h2>' + table_html(rows) + "</div>"))
 
 
 def changes_table(notebook: str, params: Any, default: Any) -> pd.DataFrame | None:
@@ -361,10 +400,10 @@ def changes_table(notebook: str, params: Any, default: Any) -> pd.DataFrame | No
         if old_d != new_d:
             rows.append(
                 {
-                    "parameter": f"uncertainty: {name}",
-                    "default": old_d.describe() if old_d else "not drawn",
-                    "this scenario": new_d.describe() if new_d else "not drawn",
-                    "unit": _unit_of(name, meta, pattern_of),
+                    "parameter": _("uncertainty: {name}", name=name),
+                    "default": old_d.describe() if old_d else _("not drawn"),
+                    "this scenario": new_d.describe() if new_d else _("not drawn"),
+                    "unit": term(_unit_of(name, meta, pattern_of)),
                 }
             )
     prefix = "uncertainty.inputs."
@@ -376,25 +415,47 @@ def changes_table(notebook: str, params: Any, default: Any) -> pd.DataFrame | No
         unit = _unit_of(path, meta, pattern_of)
         old, new = _plain(before.get(path), unit), _plain(now.get(path), unit)
         if old != new:  # an empty list and its first entry flatten to different names but say the same
-            rows.append({"parameter": path, "default": old, "this scenario": new, "unit": unit})
-    return pd.DataFrame(rows) if rows else None
+            rows.append({"parameter": path, "default": old, "this scenario": new, "unit": term(unit)})
+    # the parameter's name, its value as a scenario file writes it and the figure it was read from are what an
+    # analyst types or looks up: shown as code, not translated
+    # names and values as a scenario file writes them (focus: design, names: low, medium): code, not translated
+    return code_columns(pd.DataFrame(rows), ["parameter", "default", "this scenario"]) if rows else None
+
+
+def code_columns(df: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """Mark columns whose text is code a scenario file uses (parameter names): shown as code, not translated."""
+    df.attrs["code"] = [*df.attrs.get("code", []), *columns]
+    return df
+
+
+#: Columns of the data packages and their checks whose text is an id (a figure's name, a check's, a file's): what an
+#: analyst writes in a scenario ({figure: ...}) or looks up in data/, so shown as code (the sources report).
+SOURCE_IDS = ("figure", "check", "package", "cell", "table", "where", "file", "provider", "resource")
+
+
+def ids_as_code(df: pd.DataFrame) -> pd.DataFrame:
+    """df with its SOURCE_IDS columns marked as code (code_columns)."""
+    return code_columns(df, [c for c in SOURCE_IDS if c in df.columns])
 
 
 def inline_html(text: str) -> str:
     """A sentence as HTML: everything escaped, then **bold** and the [SYNTHETIC] label; no other markup passes."""
     out = html.escape(text)
     out = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", out)
-    return out.replace("[SYNTHETIC]", '<span class="synthetic">SYNTHETIC</span>')
+    return out.replace("[SYNTHETIC]", f'<span class="synthetic">{html.escape(_("SYNTHETIC"))}</span>')
 
 
-def answer(sentences: Sequence[str], title: str = "The answer") -> None:
+def answer(sentences: Sequence[str], title: str | None = None) -> None:
     """The section a board member reads first: a few sentences (Markdown), computed from the results by the
     question's answer module. Also handed to the batch, which opens the index with it."""
     from IPython.display import display
 
     body = "".join(f"<p>{inline_html(s)}</p>" for s in sentences)
     display(
-        {"text/html": f'<section class="answer"><h2>{html.escape(title)}</h2>{body}</section>', ANSWER_MIME: list(sentences)},
+        {
+            "text/html": f'<section class="answer"><h2>{html.escape(title or _("The answer"))}</h2>{body}</section>',
+            ANSWER_MIME: list(sentences),
+        },
         raw=True,
     )
 
@@ -411,18 +472,18 @@ def git_commit() -> str:
     """HEAD commit, with '+ local changes' when tracked files differ from it; 'unknown' outside git."""
     commit = _git("rev-parse", "HEAD")
     if not commit:
-        return "unknown (not a git checkout)"
+        return _("unknown (not a git checkout)")
     dirty = _git("status", "--porcelain", "--untracked-files=no")
-    return commit + (" + local changes" if dirty else "")
+    return commit + (_(" + local changes") if dirty else "")
 
 
 def _plain(value: Any, unit: str = "") -> str:
     """A parameter value as a reader sees it: numbers in Swedish style (years and seeds as written), lists
     joined, null as 'none'."""
     if value is None:
-        return "none"
+        return _("none")
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if isinstance(value, (int, float)):
         if unit in ("year", "seed") and float(value).is_integer():
             return str(int(value))
@@ -430,9 +491,9 @@ def _plain(value: Any, unit: str = "") -> str:
             return number(int(value))
         return number(value, 6).rstrip("0")
     if isinstance(value, list):
-        return ", ".join(_plain(v, unit) for v in value) if value else "none"
+        return ", ".join(_plain(v, unit) for v in value) if value else _("none")
     if isinstance(value, dict):
-        return "; ".join(f"{k}: {_plain(v, unit)}" for k, v in value.items()) if value else "none"
+        return "; ".join(f"{k}: {_plain(v, unit)}" for k, v in value.items()) if value else _("none")
     return str(value)
 
 
@@ -454,8 +515,8 @@ def parameter_rows(params: Any, notebook: str) -> pd.DataFrame:
             {
                 "parameter": path,
                 "value": _plain(value, m.get("unit") or ""),
-                "unit": m.get("unit") or "",
-                "source": m.get("source") or "",
+                "unit": term(m.get("unit") or ""),
+                "source": term(m.get("source") or ""),
                 "read from": describe_reference(ref) if ref else "; ".join(list_refs),
             }
         )
@@ -466,14 +527,21 @@ def parameter_rows(params: Any, notebook: str) -> pd.DataFrame:
         read = [f"{k[len(prefix) :]}: {describe_reference(r)}" for k, r in refs.items() if k.startswith(prefix)]
         rows.append(
             {
-                "parameter": f"{name} (uncertain)",
-                "value": f"{dist.describe()}; {number(spec.draws)} draws, seed {spec.seed}",
-                "unit": m.get("unit") or "",
-                "source": dist.reason,
+                "parameter": _("{name} (uncertain)", name=name),
+                "value": _(
+                    "{distribution}; {draws} draws, seed {seed}",
+                    distribution=dist.describe(),
+                    draws=number(spec.draws),
+                    seed=spec.seed,
+                ),
+                "unit": term(m.get("unit") or ""),
+                "source": dist.text("reason"),
                 "read from": "; ".join(read),
             }
         )
-    return pd.DataFrame(rows)
+    # the parameter's name, its value as a scenario file writes it and the figure it was read from are what an
+    # analyst types or looks up: shown as code, not translated
+    return code_columns(pd.DataFrame(rows), ["parameter", "value", "read from"])
 
 
 def provenance(params: Any, packages: Iterable[Any], notebook: str, extra_files: Iterable[str] = ()) -> None:
@@ -498,26 +566,30 @@ def provenance(params: Any, packages: Iterable[Any], notebook: str, extra_files:
         f"numpy {numpy.__version__}; statsmodels {version('statsmodels')}; altair {altair.__version__}"
     )
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    e = html.escape
     display(
         HTML(
-            '<section class="provenance"><h2>Provenance</h2>'
-            f"<p><b>Scenario:</b> {html.escape(params.title)}. <b>Notebook:</b> notebooks/{html.escape(notebook)}.ipynb. "
-            f"<b>Git commit:</b> {html.escape(git_commit())}. <b>Run:</b> {when}.</p>"
-            f"<p><b>Software:</b> {html.escape(versions)}.</p>"
-            "<h3>Parameters used</h3>"
-            + table_html(pd.DataFrame(prows))
-            + "<h3>Data files (SHA-256)</h3>"
-            + table_html(files)
+            f'<section class="provenance"><h2>{e(_("Provenance"))}</h2>'
+            f"<p><b>{e(_('Scenario:'))}</b> {e(params.text('title'))}. <b>{e(_('Notebook:'))}</b> "
+            f"notebooks/{e(notebook)}.ipynb. <b>{e(_('Git commit:'))}</b> {e(git_commit())}. <b>{e(_('Run:'))}</b> <time class='run'>{when}</time>.</p>"
+            f"<p><b>{e(_('Software:'))}</b> {e(versions)}.</p>"
+            f"<h3>{e(_('Parameters used'))}</h3>"
+            + table_html(prows)
+            + f"<h3>{e(_('Data files (SHA-256)'))}</h3>"
+            + table_html(code_columns(files, ["file", "sha256"]))
             + "</section>"
         )
     )
+    missing = i18n.missing()
+    if missing:  # texts the catalogue lacks: the batch lists them (tests/test_i18n.py requires none)
+        display({"text/plain": "", UNTRANSLATED_MIME: missing}, raw=True)
 
 
 # --- uncertainty ---------------------------------------------------------------------------------
 
 
 #: Units as a sentence says them.
-UNIT_WORDS = {"kr/year": "kr a year", "hours/year": "hours a year", "kr/month": "kr a month"}
+UNIT_WORDS = {"kr/year": N_("kr a year"), "hours/year": N_("hours a year"), "kr/month": N_("kr a month")}
 
 
 def range_sentences(ranges: Any, results: Sequence[tuple[str, str, Any, str]], main: Sequence[str]) -> list[str]:
@@ -525,7 +597,7 @@ def range_sentences(ranges: Any, results: Sequence[tuple[str, str, Any, str]], m
     most. Nothing when the scenario declares no uncertain inputs."""
     if ranges is None:
         return []
-    known = {rid: (text, unit) for rid, text, _, unit in results}
+    known = {rid: (text, unit) for rid, text, _value, unit in results}
     rows = ranges.intervals.set_index("headline")
     out = []
     for rid in main:
@@ -533,23 +605,30 @@ def range_sentences(ranges: Any, results: Sequence[tuple[str, str, Any, str]], m
             continue
         text, unit = known[rid]
         row = rows.loc[rid]
-        words = UNIT_WORDS.get(unit, unit)
+        words = term(UNIT_WORDS.get(unit, unit))
         shown = lambda v, unit=unit, words=words: headline(v, unit) + (f" {words}" if unit not in ("", "%") else "")  # noqa: E731
         drivers = [ranges.label(d) for d in ranges.drivers(rid, 2)]
         outside = not row.low <= row.central <= row.high
         sentence = (
-            f"{text}: **between {shown(row.low)} and {shown(row.high)}** in 90 % of {number(ranges.draws)} draws of "
-            f"what the documents do not give; the scenario's own values give {shown(row.central)}"
-            + (" (outside the range: they sit at an edge of what is drawn)" if outside else "")
-            + ". It moves most with "
-            + " and then ".join(drivers)
+            _(
+                "{result}: **between {low} and {high}** in 90 % of {draws} draws of what the documents do not give; the "
+                "scenario's own values give {central}",
+                result=text,
+                low=shown(row.low),
+                high=shown(row.high),
+                draws=number(ranges.draws),
+                central=shown(row.central),
+            )
+            + (_(" (outside the range: they sit at an edge of what is drawn)") if outside else "")
+            + _(". It moves most with ")
+            + _(" and then ").join(drivers)
             + "."
         )
         out.append(sentence)
     return out
 
 
-def uncertainty(ranges: Any, results: Sequence[tuple[str, str, Any, str]], settled: Mapping[str, str] | None = None) -> None:
+def uncertainty(ranges: Any, results: Sequence[tuple[str, str, Any, str]], settled: Mapping[str, Any] | None = None) -> None:
     """The report's 'How sure is this' section: the uncertain inputs with their reasons, each moved headline's
     range and drivers, a tornado chart for each, and Sobol indices where inputs may interact. settled: inputs the
     scenario's own data settle (label and why), named so a reader knows they were not forgotten."""
@@ -558,18 +637,26 @@ def uncertainty(ranges: Any, results: Sequence[tuple[str, str, Any, str]], settl
     from carepay import charts
 
     if settled:
-        note("Not drawn, because this scenario's own data settle them: " + "; ".join(settled.values()) + ".")
+        note(
+            _("Not drawn, because this scenario's own data settle them: ")
+            + "; ".join(i18n.pick(v) for v in settled.values())
+            + "."
+        )
     if ranges is None:
-        note("No input of this scenario is declared uncertain: its results are point figures.")
+        note(_("No input of this scenario is declared uncertain: its results are point figures."))
         return
-    known = {rid: (text, unit) for rid, text, _, unit in results}
+    known = {rid: (text, unit) for rid, text, _value, unit in results}
     inputs = ranges.inputs.assign(central=ranges.inputs.central.map(lambda v: formats.value(v)))
     show_table(
         inputs[["label", "central", "distribution", "reason"]].rename(
-            columns={"label": "input", "central": "scenario's value", "distribution": "drawn as"}
+            columns={"label": _("input"), "central": _("scenario's value"), "distribution": _("drawn as"), "reason": _("reason")}
         ),
-        caption=f"What the documents do not give: {number(len(inputs))} inputs drawn {number(ranges.draws)} times "
-        f"(seed {ranges.seed})",
+        caption=_(
+            "What the documents do not give: {inputs} inputs drawn {draws} times (seed {seed})",
+            inputs=number(len(inputs)),
+            draws=number(ranges.draws),
+            seed=ranges.seed,
+        ),
     )
     rows = []
     for r in ranges.intervals.itertuples():
@@ -579,19 +666,21 @@ def uncertainty(ranges: Any, results: Sequence[tuple[str, str, Any, str]], settl
         moved = ranges.moves(r.headline)
         rows.append(
             {
-                "result": text,
-                "scenario": headline(r.central, unit),
-                "90 % range": f"{headline(r.low, unit)} to {headline(r.high, unit)}" if moved else "not moved",
-                "median": headline(r.median, unit),
-                "Monte Carlo error": headline(r.monte_carlo_error, unit) if moved else "",
-                "moved most by": ", ".join(ranges.label(d) for d in ranges.drivers(r.headline)) or "none of them",
-                "unit": "" if unit == "%" else unit,
+                _("result"): text,
+                _("scenario"): headline(r.central, unit),
+                _("90 % range"): range_text(r.low, r.high, unit) if moved else _("not moved"),
+                _("median"): headline(r.median, unit),
+                _("Monte Carlo error"): headline(r.monte_carlo_error, unit) if moved else "",
+                _("moved most by"): ", ".join(ranges.label(d) for d in ranges.drivers(r.headline)) or _("none of them"),
+                _("unit"): "" if unit == "%" else term(unit),
             }
         )
     show_table(
         pd.DataFrame(rows),
-        caption="Each result over the draws: the 90 % range, its median, and the Monte Carlo error of the range's "
-        "ends (the standard error from drawing a finite number of times)",
+        caption=_(
+            "Each result over the draws: the 90 % range, its median, and the Monte Carlo error of the range's ends (the "
+            "standard error from drawing a finite number of times)"
+        ),
     )
     for r in ranges.intervals.itertuples():
         if r.headline in known and ranges.moves(r.headline):
@@ -600,7 +689,10 @@ def uncertainty(ranges: Any, results: Sequence[tuple[str, str, Any, str]], settl
             swings["input"] = swings.parameter.map(ranges.label)
             display(
                 charts.tornado(
-                    swings, title=f"What moves it: {text}", value_title=text + (f" ({unit})" if unit else ""), unit=unit
+                    swings,
+                    title=_("What moves it: {result}", result=text),
+                    value_title=text + (f" ({term(unit)})" if unit else ""),
+                    unit=unit,
                 )
             )
     if len(ranges.indices):
@@ -610,19 +702,25 @@ def uncertainty(ranges: Any, results: Sequence[tuple[str, str, Any, str]], settl
         idx["interaction"] = (idx.total - idx.first_order).clip(lower=0)
         idx["alone_conf"] = idx.first_order_conf.map(lambda v: f"± {percent(v, 1)}")
         idx["total_conf"] = idx.total_conf.map(lambda v: f"± {percent(v, 1)}")
+        alone, together, through = _("alone"), _("with interactions"), _("through interactions")
         table = idx[["result", "input", "first_order", "alone_conf", "total", "total_conf", "interaction"]].rename(
             columns={
-                "first_order": "alone",
-                "alone_conf": "alone, 95 % interval",
-                "total": "with interactions",
-                "total_conf": "with interactions, 95 % interval",
-                "interaction": "through interactions",
+                "result": _("result"),
+                "input": _("input"),
+                "first_order": alone,
+                "alone_conf": _("alone, 95 % interval"),
+                "total": together,
+                "total_conf": _("with interactions, 95 % interval"),
+                "interaction": through,
             }
         )
         show_table(
             table,
-            units={"alone": "%", "with interactions": "%", "through interactions": "%"},
-            caption="Share of each result's variance due to each input (Sobol indices, each ± its 95 % interval from "
-            f"{number(ranges.sobol_runs)} runs): alone (first order), with its interactions (total), and the difference, "
-            "which is large only where inputs act together",
+            units={alone: "%", together: "%", through: "%"},
+            caption=_(
+                "Share of each result's variance due to each input (Sobol indices, each ± its 95 % interval from {runs} "
+                "runs): alone (first order), with its interactions (total), and the difference, which is large only "
+                "where inputs act together",
+                runs=number(ranges.sobol_runs),
+            ),
         )

@@ -25,7 +25,9 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from carepay.i18n import Text, _, cell, pick
 
 #: Share of draws inside the interval reported on every headline.
 LEVEL = 0.9
@@ -48,8 +50,10 @@ class Distribution(BaseModel):
         unit="choice",
         description="uniform (low, high), triangular (low, mode, high), normal (mean, sd, truncated), choice (values).",
     )
-    label: str = _field(unit="text", min_length=1, max_length=80, description="What the input is, in a few words.")
-    reason: str = _field(unit="text", min_length=1, description="Why the value is uncertain and where the range comes from.")
+    label: Text = _field(unit="text", description="What the input is, in a few words (one text, or {sv: ..., en: ...}).")
+    reason: Text = _field(
+        unit="text", description="Why the value is uncertain and where the range comes from (one text, or {sv: ..., en: ...})."
+    )
     low: float | None = _field(
         None, unit="the parameter's", description="Lowest value (uniform, triangular; truncation for normal)."
     )
@@ -63,6 +67,20 @@ class Distribution(BaseModel):
     weights: list[float] | None = _field(
         None, unit="relative weight", description="Weights of the values (choice); equal when omitted."
     )
+
+    @field_validator("label", "reason")
+    @classmethod
+    def _some_text(cls, value: Text, info: Any) -> Text:
+        texts = [value] if isinstance(value, str) else list(value.values())
+        if not texts or not all(t.strip() for t in texts):
+            raise ValueError("give a text, or one per language ({sv: ..., en: ...}), none empty")
+        if info.field_name == "label" and any(len(t) > 80 for t in texts):
+            raise ValueError("a label has at most 80 characters")
+        return value
+
+    def text(self, name: str) -> str:
+        """The label or reason in the report's language, else in the one it is given in."""
+        return pick(getattr(self, name))
 
     @model_validator(mode="after")
     def _complete(self) -> Distribution:
@@ -141,12 +159,17 @@ class Distribution(BaseModel):
         from carepay.formats import value as readable
 
         if self.distribution == "uniform":
-            return f"uniform {readable(self.low)} to {readable(self.high)}"
+            return _("uniform {low} to {high}", low=readable(self.low), high=readable(self.high))
         if self.distribution == "triangular":
-            return f"triangular {readable(self.low)} to {readable(self.high)}, most likely {readable(self.mode)}"
+            return _(
+                "triangular {low} to {high}, most likely {mode}",
+                low=readable(self.low),
+                high=readable(self.high),
+                mode=readable(self.mode),
+            )
         if self.distribution == "normal":
-            return f"normal, mean {readable(self.mean)}, sd {readable(self.sd)}"
-        return "one of " + ", ".join(readable(v) for v in self.values or [])
+            return _("normal, mean {mean}, sd {sd}", mean=readable(self.mean), sd=readable(self.sd))
+        return _("one of {values}", values=", ".join(cell(readable(v)) for v in self.values or []))
 
 
 class UncertaintySpec(BaseModel):
@@ -161,7 +184,7 @@ class UncertaintySpec(BaseModel):
         unit="parameter -> distribution (null: not uncertain in this scenario)",
         description="Parameter (dotted name) -> its distribution; its own value stays central.",
     )
-    settled: dict[str, str] = _field(
+    settled: dict[str, Text] = _field(
         {},
         unit="parameter -> why",
         description="Filled in by carepay: declared inputs this scenario's own data settle (an extract), not drawn.",
@@ -304,7 +327,13 @@ def ranges(
     indices = _sobol(spec, headlines, prepared, sobol_base) if len(names) >= 2 else pd.DataFrame()
     inputs = pd.DataFrame(
         [
-            {"parameter": n, "label": d.label, "central": values[n], "distribution": d.describe(), "reason": d.reason}
+            {
+                "parameter": n,
+                "label": d.text("label"),
+                "central": values[n],
+                "distribution": d.describe(),
+                "reason": d.text("reason"),
+            }
             for n, d in spec.inputs.items()
         ]
     )
@@ -328,7 +357,7 @@ def _swings(
     out = []
     for hid in result.columns:
         for name in spec.inputs:
-            at = [i for i, (n, _) in enumerate(rows) if n == name]
+            at = [i for i, (n, _row) in enumerate(rows) if n == name]
             got = result[hid].to_numpy(float)[at]
             ends = [rows[i][1] for i in at]
             i_lo, i_hi = int(np.argmin(got)), int(np.argmax(got))
@@ -422,7 +451,7 @@ def with_values(params: Any, updates: Mapping[str, Any]) -> Any:
     """A copy of a (frozen) parameter model with dotted parameters set: {'elasticity.central': -0.4}."""
     changes: dict[str, Any] = {}
     for name, value in updates.items():
-        head, _, rest = name.partition(".")
+        head, _dot, rest = name.partition(".")
         changes.setdefault(head, {})
         if rest:
             changes[head][rest] = value

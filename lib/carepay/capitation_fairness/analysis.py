@@ -14,6 +14,7 @@ import pandas as pd
 from carepay import capitation, evaluation, payment, population
 from carepay.capitation_fairness.params import CapitationFairnessParams
 from carepay.formats import decimal, kr, number
+from carepay.i18n import N_, _, term
 from carepay.sources import DataPackage
 from carepay.units import Columns, annotate, annotate_result
 
@@ -73,22 +74,27 @@ def rate_table(params: CapitationFairnessParams, pkg: DataPackage, hourly_total:
     rows = [
         {
             "reading": "implied_by_tables",
-            "how": "the document's capitation table: its total over all person-months",
+            "how": N_("the document's capitation table: its total over all person-months"),
             "rate": vasteras_implied_capitation_rate(pkg),
         },
         {
             "reading": "budget",
-            "how": f"budget {kr(r.budget)} / ({decimal(r.persons)} persons × {r.months} months)",
+            "how": _(
+                "budget {budget} / ({persons} persons × {months} months)",
+                budget=kr(r.budget),
+                persons=decimal(r.persons),
+                months=r.months,
+            ),
             "rate": capitation.rate_from_budget(r.budget, r.persons, r.months),
         },
         {
             "reading": "budget_neutral",
-            "how": "what hourly payment paid in 2021, over 2021's person-months",
+            "how": N_("what hourly payment paid in 2021, over 2021's person-months"),
             "rate": capitation.budget_neutral_rate(hourly_total, person_months),
         },
         {
             "reading": "text_per_year",
-            "how": "the text's ~56 000 kr a person and year / 12",
+            "how": N_("the text's ~56 000 kr a person and year / 12"),
             "rate": pkg.figure("capitation_per_person_year") / 12,
         },
     ]
@@ -233,10 +239,12 @@ def risk_adjustment(params: CapitationFairnessParams, pm: pd.DataFrame, rate: fl
     pm["fairness_constrained"] = capitation.pay_by_group(pm.need_group, con)
     if (con < 0).any():
         notes.append(
-            f"The fairness constraint ({params.fair_group.by} = {params.fair_group.value}) can only be met with "
-            f"negative weights for {', '.join(con.index[con < 0])}: need groups cannot pay this group its cost "
-            "without paying others less than nothing. The constraint asks the need groups to compensate for "
-            "something they do not measure (for a provider: its execution ratio)."
+            _(
+                "The fairness constraint ({by} = {value}) can only be met with negative weights for {join}: need groups cannot pay this group its cost without paying others less than nothing. The constraint asks the need groups to compensate for something they do not measure (for a provider: its execution ratio).",
+                by=term(params.fair_group.by.replace("_", " ")),
+                value=params.fair_group.value,
+                join=", ".join(term(g.replace("_", " ")) for g in con.index[con < 0]),
+            )
         )
     weights = pd.DataFrame({"person_months": counts, "estimated": est, "calibrated": cal, "constrained": con})
     weights = weights.reindex(params.need_groups.names if params.population.source == "synthetic" else weights.index)
@@ -280,7 +288,7 @@ def incentives(
                 "revenue_one_more_person_month": np.nan,
             },
             {
-                "model": "flat capitation",
+                "model": N_("flat capitation"),
                 "revenue_one_more_hour": 0.0,
                 "margin_one_more_hour": -params.cost_per_hour,
                 "revenue_one_more_person_month": rate,
@@ -298,7 +306,7 @@ def incentives(
     ends = pd.DataFrame({"need_group": g.index, "executed_hours_per_month": g.hours.to_numpy()})
     for name, revenue in (
         ("hourly", p * g.hours.to_numpy()),
-        ("flat capitation", np.full(len(g), rate)),
+        (N_("flat capitation"), np.full(len(g), rate)),
         ("risk-adjusted", calibrated.reindex(g.index).to_numpy()),
     ):
         ends[name] = payment.margin_when_support_ends(revenue, g.hours.to_numpy(), params.cost_per_hour)
@@ -317,11 +325,11 @@ RESULT_COLUMNS: dict[str, Columns] = {
         "change": ("kr", ""),
         "change_share": ("%", ""),
         "execution_ratio": ("%", ""),
-        "hourly_per_person_month": ("kr/person-month", "hourly payment per person-month"),
+        "hourly_per_person_month": ("kr/person-month", N_("hourly payment per person-month")),
         "hours_per_person_month": ("hours", ""),
-        "capitation_per_executed_hour": ("kr/hour", "capitation per executed hour"),
-        "capitation_per_ordered_hour": ("kr/hour", "capitation per ordered hour"),
-        "hourly_per_ordered_hour": ("kr/hour", "hourly payment per ordered hour"),
+        "capitation_per_executed_hour": ("kr/hour", N_("capitation per executed hour")),
+        "capitation_per_ordered_hour": ("kr/hour", N_("capitation per ordered hour")),
+        "hourly_per_ordered_hour": ("kr/hour", N_("hourly payment per ordered hour")),
         "name": ("", "provider"),
     },
     "decomposition": {
@@ -330,12 +338,12 @@ RESULT_COLUMNS: dict[str, Columns] = {
         "ordered_hours_per_person_month": ("hours", ""),
         "execution_ratio": ("%", ""),
         "change_per_person_month": ("kr/person-month", ""),
-        "budget_level": ("kr/person-month", "budget level"),
+        "budget_level": ("kr/person-month", N_("budget level")),
         "need": ("kr/person-month", ""),
         "execution": ("kr/person-month", ""),
     },
     "weights": {
-        "need_group": ("", "need group"),
+        "need_group": ("", N_("need group")),
         "person_months": ("person-months", ""),
         "estimated": ("kr/person-month", ""),
         "calibrated": ("kr/person-month", ""),
@@ -347,7 +355,7 @@ RESULT_COLUMNS: dict[str, Columns] = {
         "revenue_one_more_person_month": ("kr", ""),
     },
     "support_ends": {
-        "need_group": ("", "need group"),
+        "need_group": ("", N_("need group")),
         "executed_hours_per_month": ("hours", ""),
         "hourly": ("kr/month", ""),
         "flat capitation": ("kr/month", ""),
@@ -357,88 +365,88 @@ RESULT_COLUMNS: dict[str, Columns] = {
         "provider": ("", ""),
         "design": ("", ""),
         "payment": ("kr", ""),
-        "change": ("kr", "change against hourly payment"),
-        "change_share": ("%", "change as a share of hourly payment"),
-        "revenue_one_more_hour": ("kr/hour", "what one more executed hour brings"),
-        "margin_per_client_month": ("kr/month", "result from an average client, lost when the support ends"),
+        "change": ("kr", N_("change against hourly payment")),
+        "change_share": ("%", N_("change as a share of hourly payment")),
+        "revenue_one_more_hour": ("kr/hour", N_("what one more executed hour brings")),
+        "margin_per_client_month": ("kr/month", N_("result from an average client, lost when the support ends")),
     },
     "designs_within": {
         "design": ("", ""),
-        "worst_change_share": ("%", "largest loss of any provider"),
-        "revenue_one_more_hour": ("kr/hour", "most one more executed hour brings any provider"),
-        "within_loss": ("", "every provider within the board's limit"),
+        "worst_change_share": ("%", N_("largest loss of any provider")),
+        "revenue_one_more_hour": ("kr/hour", N_("most one more executed hour brings any provider")),
+        "within_loss": ("", N_("every provider within the board's limit")),
     },
     "transition": {
         "design": ("", ""),
-        "providers_beyond_limit": ("providers", "providers losing more than the limit"),
-        "cap_cost": ("kr/year", "cost of capping their loss at the limit"),
+        "providers_beyond_limit": ("providers", N_("providers losing more than the limit")),
+        "cap_cost": ("kr/year", N_("cost of capping their loss at the limit")),
     },
     "phase_in": {
         "provider": ("", ""),
         "year": ("year", ""),
         "payment": ("kr/year", ""),
-        "change": ("kr/year", "change against hourly payment"),
-        "change_share": ("%", "change as a share of hourly payment"),
-        "versus_design": ("kr/year", "against capitation at once"),
+        "change": ("kr/year", N_("change against hourly payment")),
+        "change_share": ("%", N_("change as a share of hourly payment")),
+        "versus_design": ("kr/year", N_("against capitation at once")),
     },
     "clients": {
         "provider": ("", ""),
-        "executed_per_client_month": ("hours", "executed per client-month today"),
-        "ordered_per_client_month": ("hours", "ordered per client-month"),
-        "at_lowest_ratio": ("hours", "per client-month at the lowest execution ratio"),
-        "with_safeguard": ("hours", "per client-month with the safeguard"),
-        "safeguard_cost": ("kr/year", "cost of the safeguard's hours"),
-        "ratio_assumed": ("", "execution ratio assumed"),
+        "executed_per_client_month": ("hours", N_("executed per client-month today")),
+        "ordered_per_client_month": ("hours", N_("ordered per client-month")),
+        "at_lowest_ratio": ("hours", N_("per client-month at the lowest execution ratio")),
+        "with_safeguard": ("hours", N_("per client-month with the safeguard")),
+        "safeguard_cost": ("kr/year", N_("cost of the safeguard's hours")),
+        "ratio_assumed": ("", N_("execution ratio assumed")),
     },
     "pilot_power": {
         "outcome": ("", ""),
         "unit": ("", ""),
-        "sd_between_clients": ("", "standard deviation between clients"),
+        "sd_between_clients": ("", N_("standard deviation between clients")),
         "pilot_clients": ("persons", "pilot's clients"),
-        "comparison_clients": ("persons", "comparison group"),
-        "minimum_detectable_difference": ("", "smallest difference the pilot could detect"),
-        "as_share_of_mean": ("%", "as a share of the comparison group's mean"),
+        "comparison_clients": ("persons", N_("comparison group")),
+        "minimum_detectable_difference": ("", N_("smallest difference the pilot could detect")),
+        "as_share_of_mean": ("%", N_("as a share of the comparison group's mean")),
     },
-    "split_fit": {"sample": ("", ""), "person_months": ("person-months", ""), "r_squared": ("", "R² against cost")},
+    "split_fit": {"sample": ("", ""), "person_months": ("person-months", ""), "r_squared": ("", N_("R² against cost"))},
     "administration": {
         "design": ("", ""),
-        "records_time": ("", "providers report executed time"),
-        "posts_cost": ("kr/year", "needs-assessment posts added"),
-        "audit_saving": ("kr/year", "audit of reported time saved"),
-        "administration": ("kr/year", "administration, net"),
+        "records_time": ("", N_("providers report executed time")),
+        "posts_cost": ("kr/year", N_("needs-assessment posts added")),
+        "audit_saving": ("kr/year", N_("audit of reported time saved")),
+        "administration": ("kr/year", N_("administration, net")),
     },
     "volume": {
         "design": ("", ""),
         "year": ("year", ""),
-        "clients_factor": ("", "clients against 2021"),
-        "payment": ("kr/year", "payment to providers"),
-        "administration": ("kr/year", "administration, net"),
-        "total": ("kr/year", "cost to the board"),
-        "versus_hourly": ("kr/year", "against hourly payment that year"),
+        "clients_factor": ("", N_("clients against 2021")),
+        "payment": ("kr/year", N_("payment to providers")),
+        "administration": ("kr/year", N_("administration, net")),
+        "total": ("kr/year", N_("cost to the board")),
+        "versus_hourly": ("kr/year", N_("against hourly payment that year")),
     },
     "comparison": {
         "group": ("", ""),
         "clients": ("persons", ""),
-        "executed_hours": ("hours", "executed per client-month"),
-        "ordered_hours": ("hours", "ordered per client-month"),
-        "share_of_ordered": ("%", "share of ordered time executed"),
+        "executed_hours": ("hours", N_("executed per client-month")),
+        "ordered_hours": ("hours", N_("ordered per client-month")),
+        "share_of_ordered": ("%", N_("share of ordered time executed")),
     },
     "adjuster_fit": {
         "adjusters": ("", ""),
-        "r_squared": ("", "R² against cost"),
-        "cumming": ("", "Cumming's prediction measure"),
-        "r_squared_out_of_sample": ("", "R² out of sample (other half of persons)"),
+        "r_squared": ("", N_("R² against cost")),
+        "cumming": ("", N_("Cumming's prediction measure")),
+        "r_squared_out_of_sample": ("", N_("R² out of sample (other half of persons)")),
     },
     "adjuster_deciles": {
-        "decile": ("", "tenth of predicted cost"),
+        "decile": ("", N_("tenth of predicted cost")),
         "person_months": ("person-months", ""),
         "paid": ("kr", ""),
-        "target": ("kr", "cost at the hourly rate"),
-        "predictive_ratio": ("", "predictive ratio"),
+        "target": ("kr", N_("cost at the hourly rate")),
+        "predictive_ratio": ("", N_("predictive ratio")),
     },
     "pilot": {
         "person_months": ("person-months", ""),
-        "hours": ("hours", "executed hours"),
+        "hours": ("hours", N_("executed hours")),
         "payment": ("kr", ""),
         "cost": ("kr", "provider's cost"),
         "margin": ("kr", "provider's margin"),
@@ -450,9 +458,15 @@ def departures_from_document(params: CapitationFairnessParams, pkg: DataPackage)
     """The inputs the document's printed tables rest on that this scenario changes (empty: the tables apply)."""
     out = []
     if params.rate.basis != "implied_by_tables":
-        out.append(f"the capitation rate (reading '{params.rate.basis}', not the one the tables use)")
+        out.append(_("the capitation rate (reading '{basis}', not the one the tables use)", basis=params.rate.basis))
     if params.hourly_rate != pkg.figure("hourly_rate_2022"):
-        out.append(f"the hourly rate ({kr(params.hourly_rate)}, not the document's {kr(pkg.figure('hourly_rate_2022'))})")
+        out.append(
+            _(
+                "the hourly rate ({hourly_rate}, not the document's {figure})",
+                hourly_rate=kr(params.hourly_rate),
+                figure=kr(pkg.figure("hourly_rate_2022")),
+            )
+        )
     return out
 
 
@@ -473,11 +487,11 @@ def compared_with_default(r: CapitationFairness, default: CapitationFairness) ->
     return annotate(
         out.rename_axis("provider").reset_index(),
         {
-            "hourly_default": ("kr/year", "hourly payment, default"),
-            "hourly_scenario": ("kr/year", "hourly payment, this scenario"),
-            "capitation_default": ("kr/year", "capitation, default"),
-            "capitation_scenario": ("kr/year", "capitation, this scenario"),
-            "capitation_difference": ("kr/year", "capitation, difference"),
+            "hourly_default": ("kr/year", N_("hourly payment, default")),
+            "hourly_scenario": ("kr/year", N_("hourly payment, this scenario")),
+            "capitation_default": ("kr/year", N_("capitation, default")),
+            "capitation_scenario": ("kr/year", N_("capitation, this scenario")),
+            "capitation_difference": ("kr/year", N_("capitation, difference")),
         },
     )
 
@@ -738,13 +752,13 @@ def decision_table(r: CapitationFairness) -> pd.DataFrame:
         out,
         {
             "design": ("", ""),
-            "worst_change_share": ("%", "largest loss of any provider"),
-            "providers_beyond_limit": ("providers", "providers beyond the board's limit"),
-            "cap_cost": ("kr/year", "cost of capping their loss"),
-            "revenue_one_more_hour": ("kr/hour", "what one more executed hour brings"),
-            "records_time": ("", "providers report time"),
-            "total_last_year": ("kr/year", f"cost to the board in {year}, with administration"),
-            "versus_hourly_last_year": ("kr/year", f"against hourly payment in {year}"),
+            "worst_change_share": ("%", N_("largest loss of any provider")),
+            "providers_beyond_limit": ("providers", N_("providers beyond the board's limit")),
+            "cap_cost": ("kr/year", N_("cost of capping their loss")),
+            "revenue_one_more_hour": ("kr/hour", N_("what one more executed hour brings")),
+            "records_time": ("", N_("providers report time")),
+            "total_last_year": ("kr/year", _("cost to the board in {year}, with administration", year=year)),
+            "versus_hourly_last_year": ("kr/year", _("against hourly payment in {year}", year=year)),
         },
     )
 
@@ -773,28 +787,33 @@ def pilot_table(params: CapitationFairnessParams, monthly: pd.DataFrame, hourly_
     rows = [
         (
             "capitation",
-            f"{pl.persons} persons, {pl.months} months, capitation at {rate} kr/year",
+            _(
+                "{persons} persons, {months} months, capitation at {rate} kr/year",
+                persons=pl.persons,
+                months=pl.months,
+                rate=rate,
+            ),
             pilot_pm,
             pilot_pm * hours_per_pm,
             pilot_pm * pl.yearly_rate / 12,
         ),
         (
             "hourly",
-            f"{pl.persons} persons at the provider's 2021 hours per person-month, hourly payment",
+            _("{persons} persons at the provider's 2021 hours per person-month, hourly payment", persons=pl.persons),
             pilot_pm,
             pilot_pm * hours_per_pm,
             pilot_pm * hours_per_pm * hourly_rate,
         ),
         (
             "hourly",
-            f"the provider's own last {pl.months} months of 2021 as they were, hourly payment",
+            _("the provider's own last {months} months of 2021 as they were, hourly payment", months=pl.months),
             own_pm,
             float(months.executed_hours.sum()),
             float(months.executed_hours.sum()) * hourly_rate,
         ),
         (
             "capitation",
-            f"the provider's own last {pl.months} months of 2021, capitation at {rate} kr/year",
+            _("the provider's own last {months} months of 2021, capitation at {rate} kr/year", months=pl.months, rate=rate),
             own_pm,
             float(months.executed_hours.sum()),
             own_pm * pl.yearly_rate / 12,
@@ -817,7 +836,7 @@ def wide_ratios(ratios: pd.DataFrame, target: str, value: str, need_order: list[
     order = {"provider": 0, "need_group": 1, "provision": 2}
     rank = [(order.get(g, 9), need_order.index(x) if g == "need_group" and x in need_order else 0, x) for g, x in wide.index]
     wide = wide.iloc[sorted(range(len(wide)), key=lambda i: rank[i])]
-    models = ["hourly", "flat capitation", "risk-adjusted", "fairness-constrained"]
+    models = ["hourly", N_("flat capitation"), "risk-adjusted", "fairness-constrained"]
     cols = [c for c in ["person_months", *models] if c in wide.columns]
     unit = "kr" if value == "net_compensation" else ""  # predictive ratios have none
     return annotate(wide[cols].reset_index(), {"person_months": ("person-months", ""), **{m: (unit, "") for m in models}})
@@ -830,7 +849,7 @@ def check_inputs(params: CapitationFairnessParams) -> None:
     from carepay.sources import load
 
     pkg = load(PACKAGE)
-    hours, _ = document_cells(pkg)
+    hours, _rest = document_cells(pkg)
     providers = pkg.table("providers").provider
     population.read_person_months(params.population.extract_file, providers, sorted(hours.period.unique()))
 

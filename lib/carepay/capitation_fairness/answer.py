@@ -9,6 +9,7 @@ import pandas as pd
 from carepay.capitation_fairness.analysis import BASE_YEAR, CapitationFairness
 from carepay.capitation_fairness.params import CapitationFairnessParams
 from carepay.formats import kr, number, percent, readable, signed_kr
+from carepay.i18n import N_, _, _n, term
 from carepay.report import first_of
 
 BASE_YEAR_TEXT = str(BASE_YEAR)
@@ -20,48 +21,76 @@ def sentences(r: CapitationFairness, names: Mapping[str, str]) -> list[str]:
     change = capitation - hourly
     name = lambda p: names.get(p, p)  # noqa: E731
     out = [
-        f"At {kr(r.rate, 2)} a person-month, capitation would have paid the providers {kr(capitation)} for 2021's "
-        f"activity against {kr(hourly)} paid per executed hour: {signed_kr(change)} ({percent(change / hourly, 1)})."
+        _(
+            "At {rate} a person-month, capitation would have paid the providers {capitation} for 2021's activity against {hourly} paid per executed hour: {change} ({change_2}).",
+            rate=kr(r.rate, 2),
+            capitation=kr(capitation),
+            hourly=kr(hourly),
+            change=signed_kr(change),
+            change_2=percent(change / hourly, 1),
+        )
     ]
     winner, loser = t.change.idxmax(), t.change.idxmin()
     if t.change.max() > 0 and t.change.min() < 0:
         out.append(
-            f"It is not neutral between providers: {name(winner)} would gain {kr(t.change.max())} "
-            f"({percent(t.change_share[winner], 0)} of its hourly payment) and {name(loser)} lose {kr(-t.change.min())} "
-            f"({percent(-t.change_share[loser], 0)})."
+            _(
+                "It is not neutral between providers: {name} would gain {change_max} ({change_share} of its hourly payment) and {name_2} lose {change_min} ({change_share_2}).",
+                name=name(winner),
+                change_max=kr(t.change.max()),
+                change_share=percent(t.change_share[winner], 0),
+                name_2=name(loser),
+                change_min=kr(-t.change.min()),
+                change_share_2=percent(-t.change_share[loser], 0),
+            )
         )
     else:
-        out.append("Every provider moves in the same direction: " + ("all gain." if t.change.min() >= 0 else "all lose."))
+        out.append(
+            _("Every provider moves in the same direction: ") + (_("all gain.") if t.change.min() >= 0 else _("all lose."))
+        )
     known = t.dropna(subset=["execution_ratio"]).sort_values("execution_ratio")
     if len(known) >= 2:
         low, high = known.iloc[0], known.iloc[-1]
         if low.change_share > high.change_share:
             out.append(
-                f"The difference follows how much of the ordered time a provider delivers: {name(low.name)}, which "
-                f"delivers {percent(low.execution_ratio, 0)} of it, gains; {name(high.name)}, at "
-                f"{percent(high.execution_ratio, 0)}, {'loses' if high.change < 0 else 'gains less'}. Capitation pays "
-                "for persons, not for time delivered."
+                _(
+                    "The difference follows how much of the ordered time a provider delivers: {name}, which delivers {execution_ratio} of it, gains; {name_2}, at {execution_ratio_2}, {text}. Capitation pays for persons, not for time delivered.",
+                    name=name(low.name),
+                    execution_ratio=percent(low.execution_ratio, 0),
+                    name_2=name(high.name),
+                    execution_ratio_2=percent(high.execution_ratio, 0),
+                    text=_("loses") if high.change < 0 else _("gains less"),
+                )
             )
         else:
             out.append(
-                f"How much of the ordered time a provider delivers does not explain the difference here: "
-                f"{name(low.name)} delivers {percent(low.execution_ratio, 0)} and {name(high.name)} "
-                f"{percent(high.execution_ratio, 0)}."
+                _(
+                    "How much of the ordered time a provider delivers does not explain the difference here: {name} delivers {execution_ratio} and {name_2} {execution_ratio_2}.",
+                    name=name(low.name),
+                    execution_ratio=percent(low.execution_ratio, 0),
+                    name_2=name(high.name),
+                    execution_ratio_2=percent(high.execution_ratio, 0),
+                )
             )
     fit = r.fit.set_index(["target", "model"]).r_squared
     out.append(
-        f"Paying by need group instead of a flat rate explains {percent(max(fit[('cost_at_hourly_rate', 'risk-adjusted')], 0), 0)} "
-        "of the variation in cost between person-months (a flat rate: none)"
-        + (" on [SYNTHETIC] person-months." if r.synthetic else ".")
+        _(
+            "Paying by need group instead of a flat rate explains {fit} of the variation in cost between person-months (a flat rate: none)",
+            fit=percent(max(fit[("cost_at_hourly_rate", "risk-adjusted")], 0), 0),
+        )
+        + (_(" on [SYNTHETIC] person-months.") if r.synthetic else ".")
     )
     rates = r.rates.set_index("reading").rate
     used = r.rates.loc[r.rates.used, "reading"].iloc[0]
     other = "budget" if used != "budget" else "implied_by_tables"
     months = t.person_months.sum()
     out.append(
-        f"The answer rests most on the rate, which the document gives two ways: at {kr(rates[other], 2)} "
-        f"({'the text' if other == 'budget' else 'the tables'}) instead, capitation for the same {number(months)} "
-        f"person-months would change by {signed_kr((rates[other] - r.rate) * months)}."
+        _(
+            "The answer rests most on the rate, which the document gives two ways: at {rates} ({text}) instead, capitation for the same {months} person-months would change by {rates_2}.",
+            rates=kr(rates[other], 2),
+            text=_("the text") if other == "budget" else _("the tables"),
+            months=number(months),
+            rates_2=signed_kr((rates[other] - r.rate) * months),
+        )
     )
     return out
 
@@ -74,26 +103,31 @@ def key_results(r: CapitationFairness, params: CapitationFairnessParams, names: 
     t = r.totals.set_index("provider")
     winner, loser = t.change.idxmax(), t.change.idxmin()
     fit = r.fit.set_index(["target", "model"]).r_squared
-    group = f"{readable(params.fair_group.by)} {readable(params.fair_group.value)}"
+    group = f"{term(readable(params.fair_group.by))} {term(readable(params.fair_group.value))}"
     document: list[KeyResult] = [
-        ("capitation_rate", "Capitation rate used", r.rate, "kr/person-month"),
-        ("hourly_payment", "Hourly payment for 2021 at the 2022 rate", t.hourly_payment.sum(), "kr/year"),
-        ("capitation_payment", "Capitation for 2021's persons", t.capitation_payment.sum(), "kr/year"),
-        ("change_all_providers", "Change for all providers", t.change.sum(), "kr/year"),
-        ("largest_gain", f"Largest gain: {names.get(winner, winner)}", t.change.max(), "kr/year"),
-        ("largest_loss", f"Largest loss: {names.get(loser, loser)}", t.change.min(), "kr/year"),
+        ("capitation_rate", _("Capitation rate used"), r.rate, "kr/person-month"),
+        ("hourly_payment", _("Hourly payment for 2021 at the 2022 rate"), t.hourly_payment.sum(), "kr/year"),
+        ("capitation_payment", _("Capitation for 2021's persons"), t.capitation_payment.sum(), "kr/year"),
+        ("change_all_providers", _("Change for all providers"), t.change.sum(), "kr/year"),
+        ("largest_gain", _("Largest gain: {winner}", winner=names.get(winner, winner)), t.change.max(), "kr/year"),
+        ("largest_loss", _("Largest loss: {loser}", loser=names.get(loser, loser)), t.change.min(), "kr/year"),
         (
             "pilot_capitation_minus_hourly",
-            "Pilot: capitation minus hourly payment",
+            _("Pilot: capitation minus hourly payment"),
             r.pilot.payment.iloc[0] - r.pilot.payment.iloc[1],
             "kr",
         ),
-        ("pilot_margin_capitation", "Pilot provider's margin under capitation", r.pilot.margin.iloc[0], "kr"),
-        ("pilot_margin_hourly", "Pilot provider's margin under hourly payment", r.pilot.margin.iloc[1], "kr"),
-        ("r_squared_risk_adjusted", "Risk-adjusted weights: R² against cost", fit[("cost_at_hourly_rate", "risk-adjusted")], ""),
+        ("pilot_margin_capitation", _("Pilot provider's margin under capitation"), r.pilot.margin.iloc[0], "kr"),
+        ("pilot_margin_hourly", _("Pilot provider's margin under hourly payment"), r.pilot.margin.iloc[1], "kr"),
+        (
+            "r_squared_risk_adjusted",
+            _("Risk-adjusted weights: R² against cost"),
+            fit[("cost_at_hourly_rate", "risk-adjusted")],
+            "",
+        ),
         (
             "r_squared_constrained",
-            f"Constrained weights ({group} paid its cost): R² against cost",
+            _("Constrained weights ({group} paid its cost): R² against cost", group=group),
             fit[("cost_at_hourly_rate", "fairness-constrained")],
             "",
         ),
@@ -121,7 +155,7 @@ MAIN_RANGES = {
 def design_results(r: CapitationFairness, params: CapitationFairnessParams, names: Mapping[str, str]) -> list[KeyResult]:
     """The headline figures of the designs, the transition, the clients, the volume and the pilot's evaluation."""
     design = params.designs.proposed
-    called = DESIGN_NAMES[design].capitalize()
+    called = term(DESIGN_NAMES[design]).capitalize()
     limit = params.designs.max_loss_share
     best = r.designs_within[(r.designs_within.design != "hourly") & r.designs_within.within_loss]
     d = r.designs[r.designs.design == design].set_index("provider")
@@ -136,70 +170,78 @@ def design_results(r: CapitationFairness, params: CapitationFairnessParams, name
     return [
         (
             "best_design",
-            f"Design keeping every provider within a {percent(limit, 0)} loss, least counting of time",
+            _("Design keeping every provider within a {limit} loss, least counting of time", limit=percent(limit, 0)),
             DESIGN_NAMES[best.design.iloc[0]] if len(best) else "none",
             "",
         ),
         (
             "proposed_largest_loss",
-            f"{called}: largest loss of any provider ({names.get(worst, worst)})",
+            _("{called}: largest loss of any provider ({worst})", called=called, worst=names.get(worst, worst)),
             float(d.change_share[worst]),
             "%",
         ),
         (
             "proposed_providers_beyond_limit",
-            f"{called}: providers losing more than {percent(limit, 0)}",
+            _("{called}: providers losing more than {limit}", called=called, limit=percent(limit, 0)),
             int(t.providers_beyond_limit[design]),
             "providers",
         ),
         (
             "proposed_loss_cap_cost",
-            f"{called}: cost of capping every provider's loss at {percent(limit, 0)}",
+            _("{called}: cost of capping every provider's loss at {limit}", called=called, limit=percent(limit, 0)),
             float(t.cap_cost[design]),
             "kr/year",
         ),
         (
             "proposed_one_more_hour",
-            f"{called}: most one more executed hour brings a provider",
+            _("{called}: most one more executed hour brings a provider", called=called),
             float(d.revenue_one_more_hour.max()),
             "kr/hour",
         ),
         (
             "phase_in_first_year_largest_loss",
-            f"{called} phased in over {params.designs.phase_in_years} years: largest loss in year 1",
+            _(
+                "{called} phased in over {phase_in_years} years: largest loss in year 1",
+                called=called,
+                phase_in_years=params.designs.phase_in_years,
+            ),
             float(first.change_share.min()),
             "%",
         ),
         (
             "clients_hours_at_lowest_ratio",
-            f"{names.get(exposed, exposed)}'s clients at the lowest execution ratio",
+            _("{exposed}'s clients at the lowest execution ratio", exposed=names.get(exposed, exposed)),
             float(c.at_lowest_ratio[exposed]),
             "hours/client-month",
         ),
         (
             "safeguard_cost",
-            f"Safeguard of {percent(params.designs.safeguard_share, 0)} of ordered time: its hours' cost",
+            _(
+                "Safeguard of {safeguard_share} of ordered time: its hours' cost",
+                safeguard_share=percent(params.designs.safeguard_share, 0),
+            ),
             float(c.safeguard_cost.sum()),
             "kr/year",
         ),
-        ("growth_per_year", "Growth in clients projected", r.growth_per_year, "%"),
+        ("growth_per_year", _("Growth in clients projected"), r.growth_per_year, "%"),
         (
             "proposed_cost_last_year",
-            f"{called} in {year}: cost to the board with administration",
+            _("{called} in {year}: cost to the board with administration", called=called, year=year),
             float(last.total[design]),
             "kr/year",
         ),
         (
             "proposed_versus_hourly_last_year",
-            f"{called} in {year}: against hourly payment",
+            _("{called} in {year}: against hourly payment", called=called, year=year),
             float(last.versus_hourly[design]),
             "kr/year",
         ),
-        ("pilot_minimum_detectable_hours", "Pilot: smallest difference in hours it could detect", mdd, "hours/client-month"),
-        ("shadow_registration_cost", "Pilot: registering time alongside capitation", r.shadow_registration_cost, "kr"),
+        ("pilot_minimum_detectable_hours", _("Pilot: smallest difference in hours it could detect"), mdd, "hours/client-month"),
+        ("shadow_registration_cost", _("Pilot: registering time alongside capitation"), r.shadow_registration_cost, "kr"),
         (
             "pilot_cost_to_board",
-            "Pilot: cost to the board, capitation" + (" and shadow registration" if params.pilot.shadow_registration else ""),
+            _("Pilot: cost to the board, capitation")
+            + (_(" and shadow registration") if params.pilot.shadow_registration else ""),
             float(r.pilot.payment.iloc[0]) + (r.shadow_registration_cost if params.pilot.shadow_registration else 0.0),
             "kr",
         ),
@@ -229,48 +271,84 @@ def lead(r: CapitationFairness, params: CapitationFairnessParams, names: Mapping
     last = r.volume[r.volume.year == r.volume.year.max()].set_index("design")
     year = int(r.volume.year.max())
     return [
-        f"**{DESIGN_NAMES[design].capitalize()}**: the largest loss of any provider is "
-        f"{percent(-float(d.change_share[worst]), 1)} ({names.get(worst, worst)}); "
-        + (
-            f"{n} provider{'s' if n != 1 else ''} would lose more than the board's limit of {percent(params.designs.max_loss_share, 0)}"
-            if n
-            else f"no provider loses more than the board's limit of {percent(params.designs.max_loss_share, 0)}"
+        _(
+            "**{design}**: the largest loss of any provider is {change_share} ({worst}); ",
+            design=term(DESIGN_NAMES[design]).capitalize(),
+            change_share=percent(-float(d.change_share[worst]), 1),
+            worst=names.get(worst, worst),
         )
-        + "; one more executed hour brings a provider "
-        + (f"at most {kr(float(d.revenue_one_more_hour.max()))}" if d.revenue_one_more_hour.max() > 0 else "nothing")
-        + f" (today {kr(params.hourly_rate)}); and in {year} it would cost the board {kr(float(last.total[design]))} with "
-        f"administration, {signed_kr(float(last.versus_hourly[design]))} against hourly payment."
+        + (
+            _n(
+                "{n} provider would lose more than the board's limit of {max_loss_share}",
+                "{n} providers would lose more than the board's limit of {max_loss_share}",
+                n,
+                n=n,
+                max_loss_share=percent(params.designs.max_loss_share, 0),
+            )
+            if n
+            else _(
+                "no provider loses more than the board's limit of {max_loss_share}",
+                max_loss_share=percent(params.designs.max_loss_share, 0),
+            )
+        )
+        + _("; one more executed hour brings a provider ")
+        + (
+            _("at most {revenue_one_more_hour_max}", revenue_one_more_hour_max=kr(float(d.revenue_one_more_hour.max())))
+            if d.revenue_one_more_hour.max() > 0
+            else _("nothing")
+        )
+        + _(
+            " (today {hourly_rate}); and in {year} it would cost the board {total} with administration, {versus_hourly} against hourly payment.",
+            hourly_rate=kr(params.hourly_rate),
+            year=year,
+            total=kr(float(last.total[design])),
+            versus_hourly=signed_kr(float(last.versus_hourly[design])),
+        )
     ]
 
 
 def volume(r: CapitationFairness, params: CapitationFairnessParams) -> str:
     """What growth in clients and administration do to each design's cost; chosen by the numbers (r.volume)."""
     design = params.designs.proposed
-    called = DESIGN_NAMES[design]
+    called = term(DESIGN_NAMES[design])
     v = r.volume
     year = int(v.year.max())
     last = v[v.year == year].set_index("design")
     first_year = int(v.year.min())
     a = r.administration.set_index("design")
-    source = "this scenario's" if params.volume.growth_per_year is not None else "the persons table's for 2021"
+    source = _("this scenario's") if params.volume.growth_per_year is not None else _("the persons table's for 2021")
     change = float(last.versus_hourly[design])
     return (
-        f"With clients growing {percent(r.growth_per_year, 1)} a year ({source}) and hours per client as in "
-        f"{BASE_YEAR_TEXT}, {called} would cost the board **{kr(float(last.total[design]))} in {year}**, "
-        f"with {percent(float(last.clients_factor.iloc[0]) - 1, 0)} more clients than in {BASE_YEAR_TEXT}, and "
-        + (
-            f"{kr(abs(change))} {'more' if change > 0 else 'less'} than hourly payment that year"
-            if abs(change) >= 0.5
-            else "the same as hourly payment that year"
+        _(
+            "With clients growing {growth_per_year} a year ({source}) and hours per client as in {base_year_text}, {called} would cost the board **{total} in {year}**, with {text} more clients than in {base_year_text}, and ",
+            growth_per_year=percent(r.growth_per_year, 1),
+            source=source,
+            base_year_text=BASE_YEAR_TEXT,
+            called=called,
+            total=kr(float(last.total[design])),
+            year=year,
+            text=percent(float(last.clients_factor.iloc[0]) - 1, 0),
         )
-        + f" (from {first_year}: {kr(float(v[v.design == design].versus_hourly.sum()))} in all). Every design's payment grows "
-        f"with the clients, because each client is paid for, by the hour or by the month; capitation simply has no "
-        f"hours to hold back. Its administration: {kr(float(a.posts_cost[design]))} a year for "
-        f"{number(params.administration.posts, 0)} needs-assessment posts"
         + (
-            f", less {kr(float(a.audit_saving[design]))} for the audit of reported time it stops."
+            _(
+                "{change} {text} than hourly payment that year",
+                change=kr(abs(change)),
+                text=_("more") if change > 0 else _("less"),
+            )
+            if abs(change) >= 0.5
+            else _("the same as hourly payment that year")
+        )
+        + _(
+            " (from {first_year}: {versus_hourly} in all). Every design's payment grows with the clients, because each client is paid for, by the hour or by the month; capitation simply has no hours to hold back. Its administration: {posts_cost} a year for {posts} needs-assessment posts",
+            first_year=first_year,
+            versus_hourly=kr(float(v[v.design == design].versus_hourly.sum())),
+            posts_cost=kr(float(a.posts_cost[design])),
+            posts=number(params.administration.posts, 0),
+        )
+        + (
+            _(", less {audit_saving} for the audit of reported time it stops.", audit_saving=kr(float(a.audit_saving[design])))
             if float(a.audit_saving[design]) > 0
-            else ", with no audit saved, since providers still report time."
+            else _(", with no audit saved, since providers still report time.")
         )
     )
 
@@ -281,21 +359,28 @@ def no_loser(rates: pd.DataFrame, rate: float, names: Mapping[str, str]) -> str:
     extra = (top.break_even_rate - rate) * float(rates.person_months.sum())
     who = names.get(top.provider, top.provider)
     if extra <= 0:
-        return f"At {kr(rate, 2)} a person-month **no provider loses**: the highest break-even rate is {who}'s {kr(top.break_even_rate, 2)}."
-    return (
-        f"**No provider would lose** only at a rate of at least {kr(top.break_even_rate, 2)} a person-month, "
-        f"{who}'s hourly payment per person-month: a budget of {kr(top.budget)} for 2021's person-months, "
-        f"{kr(extra)} more than at this scenario's rate ({kr(rate, 2)}). Every other provider breaks even at a lower rate. "
-        "These rates rest on the document's tables alone, so no uncertain input widens them."
+        return _(
+            "At {rate} a person-month **no provider loses**: the highest break-even rate is {who}'s {break_even_rate}.",
+            rate=kr(rate, 2),
+            who=who,
+            break_even_rate=kr(top.break_even_rate, 2),
+        )
+    return _(
+        "**No provider would lose** only at a rate of at least {break_even_rate} a person-month, {who}'s hourly payment per person-month: a budget of {budget} for 2021's person-months, {extra} more than at this scenario's rate ({rate}). Every other provider breaks even at a lower rate. These rates rest on the document's tables alone, so no uncertain input widens them.",
+        break_even_rate=kr(top.break_even_rate, 2),
+        who=who,
+        budget=kr(top.budget),
+        extra=kr(extra),
+        rate=kr(rate, 2),
     )
 
 
 DESIGN_NAMES = {
-    "hourly": "hourly payment",
-    "capitation": "capitation",
-    "blend": "the blend",
-    "corridor": "the risk corridor",
-    "stop_loss": "capitation with stop-loss",
+    "hourly": N_("hourly payment"),
+    "capitation": N_("capitation"),
+    "blend": N_("the blend"),
+    "corridor": N_("the risk corridor"),
+    "stop_loss": N_("capitation with stop-loss"),
 }
 
 
@@ -308,20 +393,24 @@ def designs(r: CapitationFairness, params: CapitationFairnessParams, names: Mapp
     fine = others[others.within_loss]
     if len(fine):
         best = fine.index[0]
-        return (
-            f"**{DESIGN_NAMES[best].capitalize()}** keeps every provider within the board's limit of a "
-            f"{percent(limit, 0)} loss (the largest loss {percent(-fine.worst_change_share.iloc[0], 1)}) and pays at most "
-            f"{kr(fine.revenue_one_more_hour.iloc[0])} for one more executed hour, against {kr(params.hourly_rate)} today."
+        return _(
+            "**{best}** keeps every provider within the board's limit of a {limit} loss (the largest loss {text}) and pays at most {text_2} for one more executed hour, against {hourly_rate} today.",
+            best=term(DESIGN_NAMES[best]).capitalize(),
+            limit=percent(limit, 0),
+            text=percent(-fine.worst_change_share.iloc[0], 1),
+            text_2=kr(fine.revenue_one_more_hour.iloc[0]),
+            hourly_rate=kr(params.hourly_rate),
         )
     closest = others.worst_change_share.idxmax()
     d = r.designs[r.designs.design == closest].set_index("provider")
     who = d.change_share.idxmin()
-    return (
-        f"**No design other than hourly payment keeps every provider within the board's limit of a "
-        f"{percent(limit, 0)} loss.** The closest is {DESIGN_NAMES[closest]}, under which {names.get(who, who)} loses "
-        f"{percent(-d.change_share[who], 1)} of what hourly payment paid it; capitation alone costs it "
-        f"{percent(-float(r.designs.set_index(['provider', 'design']).change_share[(who, 'capitation')]), 1)}. "
-        "A transition (a phase-in or a cap on any provider's yearly loss) or a higher rate would be needed."
+    return _(
+        "**No design other than hourly payment keeps every provider within the board's limit of a {limit} loss.** The closest is {closest}, under which {who} loses {change_share} of what hourly payment paid it; capitation alone costs it {change_share_2}. A transition (a phase-in or a cap on any provider's yearly loss) or a higher rate would be needed.",
+        limit=percent(limit, 0),
+        closest=term(DESIGN_NAMES[closest]),
+        who=names.get(who, who),
+        change_share=percent(-d.change_share[who], 1),
+        change_share_2=percent(-float(r.designs.set_index(["provider", "design"]).change_share[(who, "capitation")]), 1),
     )
 
 
@@ -330,12 +419,14 @@ def transition(r: CapitationFairness, params: CapitationFairnessParams, names: M
     leaves in its first year; chosen by the numbers (r.transition, r.phase_in)."""
     limit = params.designs.max_loss_share
     design = params.designs.proposed
-    called = DESIGN_NAMES[design]
+    called = term(DESIGN_NAMES[design])
     t = r.transition.set_index("design")
     beyond = [names.get(x, x) for x in t.beyond_limit[design]]
     if not beyond:
-        return (
-            f"Under {called} **no provider loses more than the board's limit of {percent(limit, 0)}**: no transition is needed."
+        return _(
+            "Under {called} **no provider loses more than the board's limit of {limit}**: no transition is needed.",
+            called=called,
+            limit=percent(limit, 0),
         )
     cap = float(t.cap_cost[design])
     cheapest = t.drop(index="hourly").cap_cost.idxmin()
@@ -344,20 +435,41 @@ def transition(r: CapitationFairness, params: CapitationFairnessParams, names: M
     years = params.designs.phase_in_years
     extra = float(first.versus_design.sum())
     return (
-        f"Under {called} **{len(beyond)} provider{'s' if len(beyond) > 1 else ''} lose{'' if len(beyond) > 1 else 's'} more "
-        f"than the board's limit of {percent(limit, 0)}**: {', '.join(beyond)}. Capping any provider's yearly loss at "
-        f"{percent(limit, 0)} would cost the board {kr(cap)} a year on top of {called}"
+        _n(
+            "Under {called} **{n} provider loses more than the board's limit of {limit}**: {join}. Capping any provider's yearly loss at {limit} would cost the board {cap} a year on top of {called}",
+            "Under {called} **{n} providers lose more than the board's limit of {limit}**: {join}. Capping any provider's yearly loss at {limit} would cost the board {cap} a year on top of {called}",
+            len(beyond),
+            called=called,
+            n=len(beyond),
+            limit=percent(limit, 0),
+            join=", ".join(beyond),
+            cap=kr(cap),
+        )
         + (
-            f" ({kr(float(t.cap_cost[cheapest]))} under {DESIGN_NAMES[cheapest]}, the cheapest design to protect)."
+            _(
+                " ({cap_cost} under {cheapest}, the cheapest design to protect).",
+                cap_cost=kr(float(t.cap_cost[cheapest])),
+                cheapest=term(DESIGN_NAMES[cheapest]),
+            )
             if cheapest != design
             else "."
         )
-        + f" Phased in over {years} years, {called}'s largest loss in the first year is "
-        f"{percent(-first.change_share[worst], 1)} ({names.get(worst, worst)}), and that year the board pays "
+        + _(
+            " Phased in over {years} years, {called}'s largest loss in the first year is {change_share} ({worst}), and that year the board pays ",
+            years=years,
+            called=called,
+            change_share=percent(-first.change_share[worst], 1),
+            worst=names.get(worst, worst),
+        )
         + (
-            f"{kr(abs(extra))} {'more' if extra > 0 else 'less'} than it would with {called} at once."
+            _(
+                "{extra} {text} than it would with {called} at once.",
+                extra=kr(abs(extra)),
+                text=_("more") if extra > 0 else _("less"),
+                called=called,
+            )
             if abs(extra) >= 0.5
-            else f"what it would with {called} at once."
+            else _("what it would with {called} at once.", called=called)
         )
     )
 
@@ -371,21 +483,27 @@ def clients(r: CapitationFairness, params: CapitationFairnessParams, names: Mapp
     lowest = float(r.clients.attrs["lowest_ratio"])
     share = params.designs.safeguard_share
     assumed = int(c.ratio_assumed.sum())
-    text = (
-        f"Capitation pays the same whatever the hours delivered. If a provider delivered the lowest share of ordered "
-        f"time the document shows ({percent(lowest, 0)}), {names.get(who, who)}'s clients would get "
-        f"**{number(c.at_lowest_ratio[who], 1)} hours a month instead of {number(c.executed_per_client_month[who], 1)}** today. "
+    text = _(
+        "Capitation pays the same whatever the hours delivered. If a provider delivered the lowest share of ordered time the document shows ({lowest}), {who}'s clients would get **{at_lowest_ratio} hours a month instead of {executed_per_client_month}** today. ",
+        lowest=percent(lowest, 0),
+        who=names.get(who, who),
+        at_lowest_ratio=number(c.at_lowest_ratio[who], 1),
+        executed_per_client_month=number(c.executed_per_client_month[who], 1),
     )
     if share > lowest:
-        text += (
-            f"A safeguard requiring at least {percent(share, 0)} of ordered time would lift that to "
-            f"{number(c.with_safeguard[who], 1)} hours, and its hours would cost the providers {kr(float(c.safeguard_cost.sum()))} "
-            "a year in all, unless the rate pays for them."
+        text += _(
+            "A safeguard requiring at least {share} of ordered time would lift that to {with_safeguard} hours, and its hours would cost the providers {safeguard_cost} a year in all, unless the rate pays for them.",
+            share=percent(share, 0),
+            with_safeguard=number(c.with_safeguard[who], 1),
+            safeguard_cost=kr(float(c.safeguard_cost.sum())),
         )
     else:
-        text += f"A safeguard at {percent(share, 0)} of ordered time is below that share and would change nothing."
+        text += _("A safeguard at {share} of ordered time is below that share and would change nothing.", share=percent(share, 0))
     if assumed:
-        text += f" For {assumed} providers the document gives no execution ratio; their ordered time rests on an assumed one."
+        text += _(
+            " For {assumed} providers the document gives no execution ratio; their ordered time rests on an assumed one.",
+            assumed=assumed,
+        )
     return text
 
 
@@ -396,53 +514,64 @@ def pilot_power(r: CapitationFairness, params: CapitationFairnessParams, names: 
     t = r.pilot_power.set_index("outcome")
     hours = t.loc["executed_hours"]
     who = names.get(pl.provider, pl.provider)
-    text = (
-        f"{'With' if pl.shadow_registration else 'Were time recorded, with'} {pl.persons} clients for {pl.months} months against {int(hours.comparison_clients)} clients of the other "
-        f"providers, the pilot could detect, at a {percent(pl.alpha, 0)} level with {percent(pl.power, 0)} power, a "
-        f"difference in executed hours of about **{number(hours.minimum_detectable_difference, 1)} hours a client-month** "
-        f"({percent(hours.as_share_of_mean, 0)} of the comparison group's mean)"
+    text = _(
+        "{text} {persons} clients for {months} months against {comparison_clients} clients of the other providers, the pilot could detect, at a {alpha} level with {power} power, a difference in executed hours of about **{minimum_detectable_difference} hours a client-month** ({as_share_of_mean} of the comparison group's mean)",
+        text=_("With") if pl.shadow_registration else _("Were time recorded, with"),
+        persons=pl.persons,
+        months=pl.months,
+        comparison_clients=int(hours.comparison_clients),
+        alpha=percent(pl.alpha, 0),
+        power=percent(pl.power, 0),
+        minimum_detectable_difference=number(hours.minimum_detectable_difference, 1),
+        as_share_of_mean=percent(hours.as_share_of_mean, 0),
     )
     if "share_of_ordered" in t.index:
-        text += (
-            f" or in the share of ordered time delivered of about "
-            f"{number(100 * t.minimum_detectable_difference['share_of_ordered'], 0)} percentage points"
+        text += _(
+            " or in the share of ordered time delivered of about {text} percentage points",
+            text=number(100 * t.minimum_detectable_difference["share_of_ordered"], 0),
         )
     pilot_hours = float(r.pilot.hours.iloc[0])
     if r.synthetic:
-        text += " (the spread between clients is the synthetic generator's, not a finding: an extract gives the real one)"
-    text += "; smaller changes would pass unseen. "
-    registering = (
-        f"{kr(r.shadow_registration_cost)} over the pilot ({percent(pl.shadow_registration_share, 0)} of its "
-        f"{number(pilot_hours)} executed hours at {kr(params.cost_per_hour)} an hour)"
+        text += _(" (the spread between clients is the synthetic generator's, not a finding: an extract gives the real one)")
+    text += _("; smaller changes would pass unseen. ")
+    registering = _(
+        "{shadow_registration_cost} over the pilot ({shadow_registration_share} of its {pilot_hours} executed hours at {cost_per_hour} an hour)",
+        shadow_registration_cost=kr(r.shadow_registration_cost),
+        shadow_registration_share=percent(pl.shadow_registration_share, 0),
+        pilot_hours=number(pilot_hours),
+        cost_per_hour=kr(params.cost_per_hour),
     )
     if pl.shadow_registration:
-        text += (
-            f"Capitation stops the time reporting such a comparison needs; this scenario has {who} **register its time "
-            f"alongside capitation**, at about {registering}, paid by the board, so hours can be compared. "
+        text += _(
+            "Capitation stops the time reporting such a comparison needs; this scenario has {who} **register its time alongside capitation**, at about {registering}, paid by the board, so hours can be compared. ",
+            who=who,
+            registering=registering,
         )
     else:
-        text += (
-            f"But capitation stops the time reporting such a comparison needs: **as decided, the pilot records no "
-            f"time**, so a difference in hours cannot be measured at all. Registering time alongside capitation would "
-            f"cost about {registering}. "
+        text += _(
+            "But capitation stops the time reporting such a comparison needs: **as decided, the pilot records no time**, so a difference in hours cannot be measured at all. Registering time alongside capitation would cost about {registering}. ",
+            registering=registering,
         )
     c = r.comparison.set_index("group")
     if len(c) == 3:
         own, others, weighted = (c.iloc[i] for i in range(3))
-        text += (
-            f"The comparison group, the other providers' clients, received {number(others.executed_hours, 1)} hours a "
-            f"client-month in the pilot's months against {number(own.executed_hours, 1)} for {who}'s; weighted to "
-            f"{who}'s mix of need groups, {number(weighted.executed_hours, 1)}: "
-            + (
-                "most of the gap is the mix of clients, not the payment. "
-                if abs(weighted.executed_hours - own.executed_hours) < abs(others.executed_hours - own.executed_hours) / 2
-                else "the gap is not explained by the mix of need groups. "
-            )
+        text += _(
+            "The comparison group, the other providers' clients, received {executed_hours} hours a client-month in the pilot's months against {executed_hours_2} for {who}'s; weighted to {who}'s mix of need groups, {executed_hours_3}: ",
+            executed_hours=number(others.executed_hours, 1),
+            executed_hours_2=number(own.executed_hours, 1),
+            who=who,
+            executed_hours_3=number(weighted.executed_hours, 1),
+        ) + (
+            _("most of the gap is the mix of clients, not the payment. ")
+            if abs(weighted.executed_hours - own.executed_hours) < abs(others.executed_hours - own.executed_hours) / 2
+            else _("the gap is not explained by the mix of need groups. ")
         )
     return text + (
-        f"The pilot cannot show how capitation works for the external providers, whose margins are at stake, nor "
-        f"beyond {pl.months} months; {who} volunteered for it (section 5), so its clients may differ from others' in "
-        "ways no comparison group removes."
+        _(
+            "The pilot cannot show how capitation works for the external providers, whose margins are at stake, nor beyond {months} months; {who} volunteered for it (section 5), so its clients may differ from others' in ways no comparison group removes.",
+            months=pl.months,
+            who=who,
+        )
     )
 
 
@@ -452,27 +581,36 @@ def safety(r: CapitationFairness, params: CapitationFairnessParams, names: Mappi
     who = (c.executed_per_client_month - c.at_lowest_ratio).idxmax()
     share = params.designs.safeguard_share
     mdd = float(r.pilot_power.set_index("outcome").minimum_detectable_difference["executed_hours"])
-    text = (
-        f"Clients: paid per person, a provider delivering the lowest share of ordered time the document shows "
-        f"({percent(float(r.clients.attrs['lowest_ratio']), 0)}) would give {names.get(who, who)}'s clients "
-        f"{number(c.at_lowest_ratio[who], 1)} hours a month instead of {number(c.executed_per_client_month[who], 1)}"
+    text = _(
+        "Clients: paid per person, a provider delivering the lowest share of ordered time the document shows ({lowest_ratio}) would give {who}'s clients {at_lowest_ratio} hours a month instead of {executed_per_client_month}",
+        lowest_ratio=percent(float(r.clients.attrs["lowest_ratio"]), 0),
+        who=names.get(who, who),
+        at_lowest_ratio=number(c.at_lowest_ratio[who], 1),
+        executed_per_client_month=number(c.executed_per_client_month[who], 1),
     )
     text += (
-        f"; a safeguard of {percent(share, 0)} of ordered time would cost the providers {kr(float(c.safeguard_cost.sum()))} a year. "
+        _(
+            "; a safeguard of {share} of ordered time would cost the providers {safeguard_cost} a year. ",
+            share=percent(share, 0),
+            safeguard_cost=kr(float(c.safeguard_cost.sum())),
+        )
         if share > float(r.clients.attrs["lowest_ratio"])
         else ". "
     )
     who_pilot = names.get(params.pilot.provider, params.pilot.provider)
     if params.pilot.shadow_registration:
-        text += (
-            f"The pilot at {who_pilot}, with its time registered ({kr(r.shadow_registration_cost)}), could detect a "
-            f"change of about {number(mdd, 1)} hours a client-month, not a smaller one, and nothing about the external providers."
+        text += _(
+            "The pilot at {who_pilot}, with its time registered ({shadow_registration_cost}), could detect a change of about {mdd} hours a client-month, not a smaller one, and nothing about the external providers.",
+            who_pilot=who_pilot,
+            shadow_registration_cost=kr(r.shadow_registration_cost),
+            mdd=number(mdd, 1),
         )
     else:
-        text += (
-            f"The pilot at {who_pilot} records no time as decided, so it cannot measure a change in hours; registering "
-            f"it ({kr(r.shadow_registration_cost)}) would let it detect a change of about {number(mdd, 1)} hours a "
-            "client-month, and nothing about the external providers."
+        text += _(
+            "The pilot at {who_pilot} records no time as decided, so it cannot measure a change in hours; registering it ({shadow_registration_cost}) would let it detect a change of about {mdd} hours a client-month, and nothing about the external providers.",
+            who_pilot=who_pilot,
+            shadow_registration_cost=kr(r.shadow_registration_cost),
+            mdd=number(mdd, 1),
         )
     return text
 
@@ -481,12 +619,11 @@ def out_of_sample(r: CapitationFairness) -> str:
     """The need-group weights out of sample; chosen by the numbers (r.split_fit)."""
     fit = r.split_fit.set_index("sample").r_squared
     label = "<span class='synthetic'>SYNTHETIC DATA</span> " if r.synthetic else ""
-    return (
-        f"{label}Estimated on half of the persons and applied to the other half, need-group weights explain "
-        f"{percent(max(float(fit['other half']), 0), 0)} of the variation in cost (in the half they were estimated on: "
-        f"{percent(max(float(fit['estimation half']), 0), 0)}). Today's need groups are bands of ordered hours, which "
-        "under capitation the needs assessment would no longer set (section 2: it would judge the need, not the "
-        "hours): these weights are a yardstick, not a design the board could use as they stand."
+    return _(
+        "{label}Estimated on half of the persons and applied to the other half, need-group weights explain {other_half} of the variation in cost (in the half they were estimated on: {estimation_half}). Today's need groups are bands of ordered hours, which under capitation the needs assessment would no longer set (section 2: it would judge the need, not the hours): these weights are a yardstick, not a design the board could use as they stand.",
+        label=label,
+        other_half=percent(max(float(fit["other half"]), 0), 0),
+        estimation_half=percent(max(float(fit["estimation half"]), 0), 0),
     )
 
 
@@ -494,26 +631,26 @@ def adjusters(r: CapitationFairness, params: CapitationFairnessParams) -> str:
     """How adjusters that do not depend on hours fit, against the need groups; chosen by the numbers
     (r.adjuster_fit, r.adjuster_deciles), and labelled as the generator's on synthetic data."""
     if r.adjuster_fit.empty:
-        return (
-            "The person-months carry no adjuster that does not depend on hours: an extract may add an assessment "
-            "score, a living situation and a diagnosis group (columns assessment_score, living_situation, "
-            "diagnosis_group), and the report then shows how well they fit."
+        return _(
+            "The person-months carry no adjuster that does not depend on hours: an extract may add an assessment score, a living situation and a diagnosis group (columns assessment_score, living_situation, diagnosis_group), and the report then shows how well they fit."
         )
     fit = r.adjuster_fit
     own, groups = fit.iloc[0], fit.iloc[1]
     d = r.adjuster_deciles
     label = "<span class='synthetic'>SYNTHETIC DATA</span> " if r.synthetic else ""
-    text = (
-        f"{label}Paid by {own.adjusters.replace('_', ' ')}, capitation would explain "
-        f"{percent(max(float(own.r_squared), 0), 0)} of the variation in cost ({percent(max(float(own.r_squared_out_of_sample), 0), 0)} "
-        f"out of sample), against {percent(max(float(groups.r_squared), 0), 0)} for need groups set from ordered hours. "
-        f"By tenth of predicted cost its predictive ratios run from {number(float(d.predictive_ratio.min()), 2)} to "
-        f"{number(float(d.predictive_ratio.max()), 2)} (1 pays each tenth its cost). "
+    text = _(
+        "{label}Paid by {replace}, capitation would explain {r_squared} of the variation in cost ({r_squared_out_of_sample} out of sample), against {r_squared_2} for need groups set from ordered hours. By tenth of predicted cost its predictive ratios run from {predictive_ratio_min} to {predictive_ratio_max} (1 pays each tenth its cost). ",
+        label=label,
+        replace=term(own.adjusters.replace("_", " ")),
+        r_squared=percent(max(float(own.r_squared), 0), 0),
+        r_squared_out_of_sample=percent(max(float(own.r_squared_out_of_sample), 0), 0),
+        r_squared_2=percent(max(float(groups.r_squared), 0), 0),
+        predictive_ratio_min=number(float(d.predictive_ratio.min()), 2),
+        predictive_ratio_max=number(float(d.predictive_ratio.max()), 2),
     )
     if r.synthetic:
-        text += (
-            "On synthetic person-months these are properties of the generator, not findings: the score is drawn to "
-            f"correlate {number(params.population.score_correlation, 1)} with need and the diagnosis group to carry "
-            "none. An extract with the municipality's own assessments gives the real fit."
+        text += _(
+            "On synthetic person-months these are properties of the generator, not findings: the score is drawn to correlate {score_correlation} with need and the diagnosis group to carry none. An extract with the municipality's own assessments gives the real fit.",
+            score_correlation=number(params.population.score_correlation, 1),
         )
     return text

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pandas as pd
 
 from carepay.checks import Row, approx_tolerance, compare, rounding_tolerance
+from carepay.i18n import N_, _
 from carepay.sources import DataPackage
 
 # --- Västerås: four monthly tables by provider -------------------------------------------
@@ -42,7 +43,7 @@ def vasteras_subtotals(pkg: DataPackage, _corrected: bool) -> Iterator[Row]:
                     row[present].sum(),
                     tol,
                     unit,
-                    f"{subtotal} = sum of {', '.join(parts)}",
+                    _("{subtotal} = sum of {join}", subtotal=subtotal, join=", ".join(parts)),
                 )
 
 
@@ -62,7 +63,7 @@ def vasteras_year_rows(pkg: DataPackage, _corrected: bool) -> Iterator[Row]:
                     values.mean(),
                     0.5,
                     unit,
-                    "year row (Medelv) = mean over the months with persons, rounded",
+                    N_("year row (Medelv) = mean over the months with persons, rounded"),
                 )
             else:
                 yield compare(
@@ -73,7 +74,7 @@ def vasteras_year_rows(pkg: DataPackage, _corrected: bool) -> Iterator[Row]:
                     values.sum(),
                     rounding_tolerance(len(values)),
                     unit,
-                    "year row = sum of the months",
+                    N_("year row = sum of the months"),
                 )
 
 
@@ -102,7 +103,11 @@ def vasteras_year_labels(pkg: DataPackage, _corrected: bool) -> Iterator[Row]:
             computed,
             tol,
             VASTERAS_TABLES[name],
-            f"the year row, labelled '{label}', is the {'mean' if is_mean else 'sum'} of the months",
+            _(
+                "the year row, labelled '{label}', is the {text} of the months",
+                label=label,
+                text=_("mean") if is_mean else _("sum"),
+            ),
         )
 
 
@@ -119,7 +124,7 @@ def vasteras_hourly_price(pkg: DataPackage, _corrected: bool) -> Iterator[Row]:
             hours[key] * rate,
             rounding_tolerance(0, step=1) + 0.5 * rate,
             "kr",
-            f"payment = executed hours x {rate:.0f} kr (hours printed rounded: +-0.5 h)",
+            _("payment = executed hours x {rate:.0f} kr (hours printed rounded: +-0.5 h)", rate=rate),
         )
 
 
@@ -147,7 +152,7 @@ def vasteras_capitation(pkg: DataPackage, _corrected: bool) -> Iterator[Row]:
             n * rate,
             1.0,
             "kr",
-            f"capitation = persons x one rate for all cells ({rate:,.2f} kr/person-month)",
+            _("capitation = persons x one rate for all cells ({rate:,.2f} kr/person-month)", rate=rate),
         )
     # the rate against the text: budget / (persons x 12) and the stated ~56 000 / ~4 600
     budget, people = pkg.figure("budget_2022"), pkg.figure("persons")
@@ -155,12 +160,16 @@ def vasteras_capitation(pkg: DataPackage, _corrected: bool) -> Iterator[Row]:
     yield compare(
         "vasteras.rate_vs_budget",
         "capitation_payment",
-        "rate per person-month",
+        N_("rate per person-month"),
         text_rate,
         rate,
         0.5,
         "kr/month",
-        f"rate implied by the tables = budget {budget:,.0f} kr / ({people:.0f} persons x 12 months)",
+        _(
+            "rate implied by the tables = budget {budget:,.0f} kr / ({people:.0f} persons x 12 months)",
+            budget=budget,
+            people=people,
+        ),
     )
     for fig, factor in (("capitation_per_person_year", 12), ("capitation_per_person_month", 1)):
         stated = pkg.figure(fig)
@@ -172,7 +181,7 @@ def vasteras_capitation(pkg: DataPackage, _corrected: bool) -> Iterator[Row]:
             rate * factor,
             approx_tolerance(stated),
             "kr",
-            f"the tables' rate x {factor} against the text's 'ca {stated:,.0f}'",
+            _("the tables' rate x {factor} against the text's 'ca {stated:,.0f}'", factor=factor, stated=stated),
         )
 
 
@@ -188,7 +197,7 @@ def vasteras_change_row(pkg: DataPackage, _corrected: bool) -> Iterator[Row]:
             cap[r.provider] - paid[r.provider],
             rounding_tolerance(2),
             "kr",
-            "change = capitation year - hourly payment year",
+            N_("change = capitation year - hourly payment year"),
         )
 
 

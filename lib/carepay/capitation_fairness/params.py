@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import field_validator, model_validator
 
+from carepay.i18n import N_
 from carepay.params import PopulationSource, QuestionParams, Spec, param
 
 # --- capitation fairness (Västerås housing support) ---------------------------------------------
@@ -249,7 +250,7 @@ class CapitationFairnessParams(QuestionParams):
         """An extract gives the persons' own hours, so the synthetic generator's spreads play no part."""
         if self.population.source != "extract":
             return {}
-        why = "the extract gives the persons' own hours; the synthetic generator is not used"
+        why = N_("the extract gives the persons' own hours; the synthetic generator is not used")
         return {
             "population.sigma_person": why,
             "population.sigma_month": why,

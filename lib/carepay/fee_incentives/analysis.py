@@ -15,6 +15,7 @@ from numpy.typing import ArrayLike
 from carepay import behaviour, fees, home_care, payment, population
 from carepay.fee_incentives.params import FeeIncentivesParams
 from carepay.formats import decimal, kr
+from carepay.i18n import N_, _
 from carepay.sources import DataPackage, ExtractError
 from carepay.units import Columns, annotate, annotate_result
 
@@ -75,9 +76,9 @@ def hourly_cost_readings(df: pd.DataFrame, pkg: DataPackage, chosen: float) -> p
     return annotate(
         readings,
         {
-            "kr_per_hour": ("kr/hour", "cost of an executed hour"),
-            "break_even_hours": ("hours/year", "executed hours that pay for the loss"),
-            "break_even_share": ("%", "as share of all executed hours"),
+            "kr_per_hour": ("kr/hour", N_("cost of an executed hour")),
+            "break_even_hours": ("hours/year", N_("executed hours that pay for the loss")),
+            "break_even_share": ("%", N_("as share of all executed hours")),
         },
     )
 
@@ -86,7 +87,7 @@ def schedule_table(params: FeeIncentivesParams, pkg: DataPackage, cap: float) ->
     shares = shares_of(params, pkg)
     printed = pkg.table("fee_levels_proposed")
     t = np.asarray(params.thresholds, float)
-    lower = ["alarm only", "0"] + [decimal(v, 1) for v in t]
+    lower = [N_("alarm only"), "0"] + [decimal(v, 1) for v in t]
     upper = ["", f"< {decimal(t[0], 1)}"] + [f"< {decimal(v, 1)}" for v in t[1:]] + [""]
     hours = [f"{lo} – {hi[2:]}" if hi.startswith("<") and lo not in ("alarm only",) else lo for lo, hi in zip(lower, upper)]
     hours[-1] = f"> {decimal(t[-1], 1)}"
@@ -110,7 +111,7 @@ def fee_curves(
     rows = []
     for room in headrooms:
         r = cap * 2 if room is None else float(room)
-        label = "headroom at or above the cap" if room is None else f"headroom {kr(room)}"
+        label = N_("headroom at or above the cap") if room is None else _("headroom {headroom}", headroom=kr(room))
         today = fees.hourly_fee(hours, r, params.hourly_fee, cap)
         prop = fees.level_fee(fees.fee_levels(hours, np.zeros_like(hours, bool), params.thresholds), r, shares, cap)
         rows.append(pd.DataFrame({"hours": hours, "fee": today, "schedule": "today", "headroom": label}))
@@ -123,11 +124,11 @@ def revenue_table(df: pd.DataFrame, pkg: DataPackage, cph: float) -> pd.DataFram
     diff = prop - today
     hours = df.executed_hours.sum()
     rows = [
-        ("Fee revenue today", today, "kr/year", np.nan),
-        ("Fee revenue under the proposal", prop, "kr/year", np.nan),
-        ("Change in fee revenue", diff, "kr/year", -pkg.figure("revenue_loss")),
-        ("Executed hours that pay for the loss", -diff / cph, "hours/year", pkg.figure("break_even_hours")),
-        ("... as share of all executed hours", -diff / cph / hours, "%", pkg.figure("break_even_reduction_share")),
+        (N_("Fee revenue today"), today, "kr/year", np.nan),
+        (N_("Fee revenue under the proposal"), prop, "kr/year", np.nan),
+        (N_("Change in fee revenue"), diff, "kr/year", -pkg.figure("revenue_loss")),
+        (N_("Executed hours that pay for the loss"), -diff / cph, "hours/year", pkg.figure("break_even_hours")),
+        (N_("... as share of all executed hours"), -diff / cph / hours, "%", pkg.figure("break_even_reduction_share")),
     ]
     return pd.DataFrame(rows, columns=["result", "value", "unit", "document"])
 
@@ -223,7 +224,7 @@ def behaviour_band(
     rows = []
     for e in elasticities:
         h1 = response(df, params, p0, p1, e)
-        _, prop1 = _apply(df, h1, params, shares, cap)
+        _today, prop1 = _apply(df, h1, params, shares, cap)
         d_hours = h1.sum() - h.sum()
         rows.append(
             {
@@ -279,11 +280,15 @@ def person_months(
         index = rules["price_base_amount"] / fees.rules_for_year(rules_pkg, pop.income_year)["price_base_amount"]
         if index != 1:
             notes.append(
-                f"Incomes, housing costs and the housing-supplement limit are in {pop.income_year} kronor, "
-                f"raised by the price base amount to {params.year} (× {decimal(index, 3)})."
+                _(
+                    "Incomes, housing costs and the housing-supplement limit are in {income_year} kronor, raised by the price base amount to {year} (× {index}).",
+                    income_year=pop.income_year,
+                    year=params.year,
+                    index=decimal(index, 3),
+                )
             )
     df = home_care.person_months(pop, pkg, "fee_incentives", params.year, index)
-    where = pop.extract_file or "the synthetic population"
+    where = pop.extract_file or N_("the synthetic population")
     try:
         monthly = fees.rules_by_month(rules_pkg, pd.unique(df.period.astype(str)))
     except ValueError as err:
@@ -331,12 +336,12 @@ def zero_price_table(df: pd.DataFrame) -> pd.DataFrame:
             {
                 "schedule": "today",
                 "persons_zero_marginal_price": _share_zero(df, "price_today"),
-                "why": "the fee has reached the cap or the fee headroom",
+                "why": N_("the fee has reached the cap or the fee headroom"),
             },
             {
                 "schedule": "proposal",
                 "persons_zero_marginal_price": _share_zero(df, "price_proposal"),
-                "why": "top level (X) or zero fee headroom",
+                "why": N_("top level (X) or zero fee headroom"),
             },
         ]
     )
@@ -350,7 +355,7 @@ def threshold_sensitivity(
     rows = []
     for name, thresholds in _threshold_sets(params.thresholds):
         t_params = params.model_copy(update={"thresholds": thresholds})
-        _, prop = _apply(df, h, t_params, shares, cap)
+        _today, prop = _apply(df, h, t_params, shares, cap)
         rows.append(
             {
                 "thresholds": name,
@@ -429,56 +434,56 @@ _BANDS: Columns = {
 RESULT_COLUMNS: dict[str, Columns] = {
     "notches": {
         "threshold": ("hours/month", ""),
-        "person_months_within_band": ("person-months", "person-months just above it"),
-        "mean_jump": ("kr/month", "mean jump in the fee there"),
-        "revenue_if_bunched": ("kr/year", "fee revenue if they bunched below it"),
+        "person_months_within_band": ("person-months", N_("person-months just above it")),
+        "mean_jump": ("kr/month", N_("mean jump in the fee there")),
+        "revenue_if_bunched": ("kr/year", N_("fee revenue if they bunched below it")),
     },
     "by_income": {
-        "decile": ("", "tenth of income"),
+        "decile": ("", N_("tenth of income")),
         "persons": ("persons", ""),
-        "income": ("kr/month", "income after tax and housing"),
-        "fee_today": ("kr/month", "fee today"),
-        "fee_proposal": ("kr/month", "fee under the proposal"),
+        "income": ("kr/month", N_("income after tax and housing")),
+        "fee_today": ("kr/month", N_("fee today")),
+        "fee_proposal": ("kr/month", N_("fee under the proposal")),
         "change": ("kr/month", ""),
-        "pay_more": ("%", "pay more"),
-        "pay_less": ("%", "pay less"),
-        "change_year": ("kr/year", "the tenth's change in all"),
+        "pay_more": ("%", N_("pay more")),
+        "pay_less": ("%", N_("pay less")),
+        "change_year": ("kr/year", N_("the tenth's change in all")),
     },
     "by_household": {
         "household": ("", ""),
         "age": ("", "age"),
         "persons": ("persons", ""),
-        "fee_today": ("kr/month", "fee today"),
-        "fee_proposal": ("kr/month", "fee under the proposal"),
+        "fee_today": ("kr/month", N_("fee today")),
+        "fee_proposal": ("kr/month", N_("fee under the proposal")),
         "change": ("kr/month", ""),
-        "pay_more": ("%", "pay more"),
-        "pay_less": ("%", "pay less"),
+        "pay_more": ("%", N_("pay more")),
+        "pay_less": ("%", N_("pay less")),
     },
     "groups": {
         "persons": ("persons", ""),
-        "fee_today": ("kr/month", "fee today"),
-        "fee_proposal": ("kr/month", "fee under the proposal"),
+        "fee_today": ("kr/month", N_("fee today")),
+        "fee_proposal": ("kr/month", N_("fee under the proposal")),
         "change": ("kr/month", ""),
-        "change_year": ("kr/year", "the group's change in all"),
-        "in_this_scenario": ("", "in this scenario"),
+        "change_year": ("kr/year", N_("the group's change in all")),
+        "in_this_scenario": ("", N_("in this scenario")),
     },
     "combinations": {
-        "payment_change_in_house": ("kr/year", "in-house providers' payment change"),
-        "payment_change_external": ("kr/year", "external providers' payment change"),
-        "fee_revenue": ("kr/year", "fee revenue"),
-        "payment": ("kr/year", "payment to providers"),
-        "net_cost": ("kr/year", "net cost to the municipality"),
-        "executed_hours": ("hours/year", "executed hours"),
-        "net_cost_change": ("kr/year", "net cost against today"),
+        "payment_change_in_house": ("kr/year", N_("in-house providers' payment change")),
+        "payment_change_external": ("kr/year", N_("external providers' payment change")),
+        "fee_revenue": ("kr/year", N_("fee revenue")),
+        "payment": ("kr/year", N_("payment to providers")),
+        "net_cost": ("kr/year", N_("net cost to the municipality")),
+        "executed_hours": ("hours/year", N_("executed hours")),
+        "net_cost_change": ("kr/year", N_("net cost against today")),
     },
     "schedule": {
         "share_of_headroom": ("%", ""),
         "fee_at_full_headroom": ("kr/month", ""),
-        "printed_2018": ("kr/month", "printed in the report (2018)"),
-        "hours_per_month": ("", "executed hours a month"),
+        "printed_2018": ("kr/month", N_("printed in the report (2018)")),
+        "hours_per_month": ("", N_("executed hours a month")),
     },
-    "zero_price": {"persons_zero_marginal_price": ("%", "persons facing a zero price for one more hour")},
-    "revenue": {"value": ("", ""), "document": ("", "the report says")},  # each row's unit is in its unit column
+    "zero_price": {"persons_zero_marginal_price": ("%", N_("persons facing a zero price for one more hour"))},
+    "revenue": {"value": ("", ""), "document": ("", N_("the report says"))},  # each row's unit is in its unit column
     "threshold_sensitivity": {"revenue_change": ("kr/year", ""), "break_even_hours": ("hours/year", "")},
     "behaviour": {
         "elasticity": ("", ""),
@@ -489,13 +494,13 @@ RESULT_COLUMNS: dict[str, Columns] = {
         "net_budget_effect": ("kr/year", ""),
     },
     "nonfee_sensitivity": {
-        "price_concept": ("", "price concept"),
-        "nonfee_cost": ("kr/hour", "non-fee cost of an hour"),
+        "price_concept": ("", N_("price concept")),
+        "nonfee_cost": ("kr/hour", N_("non-fee cost of an hour")),
         "hours_change_share": ("%", ""),
         "net_budget_effect": ("kr/year", ""),
     },
-    "by_hours": {**_BANDS, "band": ("", "executed hours a month")},
-    "by_headroom": {**_BANDS, "band": ("", "fee headroom")},
+    "by_hours": {**_BANDS, "band": ("", N_("executed hours a month"))},
+    "by_headroom": {**_BANDS, "band": ("", N_("fee headroom"))},
 }
 
 
@@ -544,7 +549,7 @@ def analyse(params: FeeIncentivesParams, pkg: DataPackage, rules_pkg: DataPackag
 
 
 #: The provider payment bases the fee is combined with (Örebro 7.4.2): today's, and the proposed one.
-PAYMENT_BASES = {"executed_hours": "per executed hour", "level_month": "per level and month"}
+PAYMENT_BASES = {"executed_hours": N_("per executed hour"), "level_month": N_("per level and month")}
 
 
 def combinations(params: FeeIncentivesParams, df: pd.DataFrame, shares: ArrayLike, cap: ArrayLike, cph: float) -> pd.DataFrame:
@@ -560,7 +565,7 @@ def combinations(params: FeeIncentivesParams, df: pd.DataFrame, shares: ArrayLik
     h = df.executed_hours.to_numpy()
     p0, p1, revenue_today = response_inputs(df, params, shares, cap)
     h1 = response(df, params, p0, p1, params.elasticity.central)
-    _, proposed = _apply(df, h1, params, shares, cap)
+    _today, proposed = _apply(df, h1, params, shares, cap)
     hours_today, hours_proposed = float(h.sum()), float(h1.sum())
     fees_in = {"today": (revenue_today, h), "proposed": (float(proposed.sum()), h1)}
     provision = df.provision.to_numpy() if "provision" in df.columns else None
@@ -570,7 +575,7 @@ def combinations(params: FeeIncentivesParams, df: pd.DataFrame, shares: ArrayLik
             level=df.level.astype(str) if "level" in df.columns else payment.levels_of(df.granted_hours, params.level_boundaries)
         )
         frame = frame[frame.granted_hours > 0]
-        paid_level, _ = payment.level_month_payments(frame, cph, hours_today * cph)
+        paid_level, _rest = payment.level_month_payments(frame, cph, hours_today * cph)
         by_level = pd.Series(paid_level, index=frame.index).groupby(frame.provision).sum()
     rows = []
     for fee, (revenue, hours) in fees_in.items():
@@ -663,7 +668,7 @@ def above_cap(df: pd.DataFrame, per: pd.DataFrame | None = None) -> dict:
     }
 
 
-AGE_BANDS = [(0, 65, "under 65"), (65, 75, "65–74"), (75, 200, "75 and over")]
+AGE_BANDS = [(0, 65, "under 65"), (65, 75, "65–74"), (75, 200, N_("75 and over"))]
 
 
 def by_household(df: pd.DataFrame, per: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -675,9 +680,9 @@ def by_household(df: pd.DataFrame, per: pd.DataFrame | None = None) -> pd.DataFr
     if "household" not in per.columns:
         per["household"] = "single"
     if "age" in per.columns:
-        per["age"] = pd.cut(per.age, [a for a, _, _ in AGE_BANDS] + [200], right=False, labels=[n for _, _, n in AGE_BANDS])
+        per["age"] = pd.cut(per.age, [a for a, _b, _c in AGE_BANDS] + [200], right=False, labels=[n for _a, _b, n in AGE_BANDS])
     else:
-        per["age"] = "not known"
+        per["age"] = N_("not known")
     g = per.groupby(["household", "age"], observed=True).agg(
         persons=("change", "size"),
         fee_today=("today", "mean"),
@@ -699,21 +704,25 @@ def left_out_groups(df: pd.DataFrame, params: FeeIncentivesParams, per: pd.DataF
     age = per.age if "age" in per.columns else pd.Series(np.nan, index=per.index)
     household = per.household if "household" in per.columns else pd.Series("single", index=per.index)
     groups = [
-        ("alarm only", per.alarm.astype(bool) & (per.hours <= 0), f"today's alarm fee {kr(params.alarm_fee)} a month"),
         (
-            "aged 75 and over",
-            age >= 75,
-            f"{decimal(params.free_hours_75_plus, 0)} free hours a month today"
-            if params.free_hours_75_plus
-            else "no free hours (as the report)",
+            N_("alarm only"),
+            per.alarm.astype(bool) & (per.hours <= 0),
+            _("today's alarm fee {alarm_fee} a month", alarm_fee=kr(params.alarm_fee)),
         ),
-        ("couples", household == "couple", "the spouse minimum allowance"),
         (
-            "under 65",
+            N_("aged 75 and over"),
+            age >= 75,
+            _("{free_hours_75_plus} free hours a month today", free_hours_75_plus=decimal(params.free_hours_75_plus, 0))
+            if params.free_hours_75_plus
+            else _("no free hours (as the report)"),
+        ),
+        (N_("couples"), household == "couple", _("the spouse minimum allowance")),
+        (
+            N_("under 65"),
             age < 65,
-            f"minimum allowance {decimal(100 * params.young_allowance_raise, 0)} % higher"
+            _("minimum allowance {text} % higher", text=decimal(100 * params.young_allowance_raise, 0))
             if params.young_allowance_raise
-            else "the same minimum allowance (as the report)",
+            else _("the same minimum allowance (as the report)"),
         ),
     ]
     rows = []
@@ -765,7 +774,12 @@ def _threshold_sets(chosen: list[float]) -> list[tuple[str, list[float]]]:
     geometric = [round(lo * (hi / lo) ** (i / 8), 1) for i in range(9)]
     linear = [round(lo + (hi - lo) * i / 8, 1) for i in range(9)]
     low_heavy = [round(lo + (hi - lo) * (i / 8) ** 2, 1) for i in range(9)]
-    return [("this scenario", list(chosen)), ("geometric", geometric), ("even", linear), ("dense at low hours", low_heavy)]
+    return [
+        (N_("this scenario"), list(chosen)),
+        ("geometric", geometric),
+        ("even", linear),
+        (N_("dense at low hours"), low_heavy),
+    ]
 
 
 def price_by_hours_band(person_months: pd.DataFrame, bands: Iterable[float], cap_hours: float) -> pd.DataFrame:
@@ -776,8 +790,8 @@ def price_by_hours_band(person_months: pd.DataFrame, bands: Iterable[float], cap
     pm = person_months.groupby("person_id")[["price_today", "price_proposal", "executed_hours"]].mean()
     band = pd.cut(pm.executed_hours, edges, labels=labels, right=False)
     out = pm.groupby(band, observed=True)[["price_today", "price_proposal"]].mean()
-    out = out.rename(columns={"price_today": "today", "price_proposal": "proposal"}).rename_axis("hours band")
-    long = out.reset_index().melt(id_vars="hours band", var_name="schedule", value_name="price")
+    out = out.rename(columns={"price_today": "today", "price_proposal": "proposal"}).rename_axis(N_("hours band"))
+    long = out.reset_index().melt(id_vars=N_("hours band"), var_name="schedule", value_name="price")
     long["hours band"] = long["hours band"].astype(str)
     return long
 

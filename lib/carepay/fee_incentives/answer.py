@@ -7,6 +7,7 @@ import pandas as pd
 from carepay.fee_incentives.analysis import PAYMENT_BASES, FeeIncentives, who_pays
 from carepay.fee_incentives.params import FeeIncentivesParams
 from carepay.formats import kr, number, percent, signed_kr
+from carepay.i18n import N_, _, term
 from carepay.sources import DataPackage
 from carepay.uncertainty import crossing
 
@@ -25,34 +26,57 @@ def _sentences(r: FeeIncentives, params: FeeIncentivesParams, pkg: DataPackage) 
     rev = r.revenue.set_index("result").value
     change, today = rev["Change in fee revenue"], rev["Fee revenue today"]
     out = [
-        f"The 11-level fee would collect {kr(abs(change))} {'less' if change < 0 else 'more'} a year than today's "
-        f"{kr(params.hourly_fee)} an hour up to the cap ({percent(abs(change) / today, 0)} of today's {kr(today)}), "
-        "if people used as much help as today."
+        _(
+            "The 11-level fee would collect {change} {text} a year than today's {hourly_fee} an hour up to the cap ({change_2} of today's {today}), if people used as much help as today.",
+            change=kr(abs(change)),
+            text=_("less") if change < 0 else _("more"),
+            hourly_fee=kr(params.hourly_fee),
+            change_2=percent(abs(change) / today, 0),
+            today=kr(today),
+        )
     ]
     if change < 0:
         out.append(
-            f"To pay for that, executed hours would have to fall by {number(rev['Executed hours that pay for the loss'])} "
-            f"a year ({percent(rev['... as share of all executed hours'], 1)}), at {kr(r.cost_per_hour)} an hour; the report "
-            f"expects {number(pkg.figure('break_even_hours'))} ({percent(pkg.figure('break_even_reduction_share'), 1)})."
+            _(
+                "To pay for that, executed hours would have to fall by {executed_hours_that_pay_for_the_loss} a year ({as_share_of_all_executed_hours}), at {cost_per_hour} an hour; the report expects {figure} ({figure_2}).",
+                executed_hours_that_pay_for_the_loss=number(rev["Executed hours that pay for the loss"]),
+                as_share_of_all_executed_hours=percent(rev["... as share of all executed hours"], 1),
+                cost_per_hour=kr(r.cost_per_hour),
+                figure=number(pkg.figure("break_even_hours")),
+                figure_2=percent(pkg.figure("break_even_reduction_share"), 1),
+            )
         )
     band = r.behaviour.set_index("elasticity")
     e = params.elasticity.central
     net = band.loc[e, "net_budget_effect"]
     lo, hi = r.break_even_search
     verdict = (
-        f"no elasticity between {number(lo)} and {number(hi)} makes it pay for itself"
+        _("no elasticity between {lo} and {hi} makes it pay for itself", lo=number(lo), hi=number(hi))
         if r.break_even_elasticity is None
-        else f"it pays for itself at an elasticity of {number(r.break_even_elasticity, 2)}"
+        else _(
+            "it pays for itself at an elasticity of {break_even_elasticity}",
+            break_even_elasticity=number(r.break_even_elasticity, 2),
+        )
     )
     out.append(
-        f"At an elasticity of {number(e, 1)}, hours change by {percent(band.loc[e, 'hours_change_share'], 2)} and the "
-        f"net budget effect is **{signed_kr(net)}** a year: {verdict}."
+        _(
+            "At an elasticity of {e}, hours change by {hours_change_share} and the net budget effect is **{net}** a year: {verdict}.",
+            e=number(e, 1),
+            hours_change_share=percent(band.loc[e, "hours_change_share"], 2),
+            net=signed_kr(net),
+            verdict=verdict,
+        )
     )
     pays = who_pays(r.person_months)
     out.append(
-        f"Of those who can pay a fee, {percent(pays['share_pay_less'], 0)} would pay less and "
-        f"{percent(pays['share_pay_more'], 0)} more; {number(pays['zero_headroom'])} of {number(pays['persons'])} pay "
-        "nothing either way" + (" ([SYNTHETIC] population)." if r.synthetic else ".")
+        _(
+            "Of those who can pay a fee, {share_pay_less} would pay less and {share_pay_more} more; {zero_headroom} of {persons} pay nothing either way",
+            share_pay_less=percent(pays["share_pay_less"], 0),
+            share_pay_more=percent(pays["share_pay_more"], 0),
+            zero_headroom=number(pays["zero_headroom"]),
+            persons=number(pays["persons"]),
+        )
+        + (_(" ([SYNTHETIC] population).") if r.synthetic else ".")
     )
     out.append(price_concept(r, params))
     return out
@@ -65,18 +89,29 @@ def break_even(r: FeeIncentives, params: FeeIncentivesParams, pkg: DataPackage) 
     e = params.elasticity.central
     moved = float(r.behaviour.set_index("elasticity").loc[e, "hours_change_share"])
     if r.break_even_elasticity is not None:
-        return f"The proposal pays for itself at an elasticity of **{number(r.break_even_elasticity, 2)}**."
+        return _(
+            "The proposal pays for itself at an elasticity of **{break_even_elasticity}**.",
+            break_even_elasticity=number(r.break_even_elasticity, 2),
+        )
     pays = who_pays(r.person_months)
     why = (
-        f"the proposal lowers the fee for {percent(pays['share_pay_less'], 0)} of those who pay one, so their price of an "
-        "hour falls and hours rise rather than fall; the stronger the response, the more it costs"
+        _(
+            "the proposal lowers the fee for {share_pay_less} of those who pay one, so their price of an hour falls and hours rise rather than fall; the stronger the response, the more it costs",
+            share_pay_less=percent(pays["share_pay_less"], 0),
+        )
         if moved > 0
-        else f"hours fall by {percent(abs(moved), 2)}, short of the {percent(pkg.figure('break_even_reduction_share'), 1)} "
-        "the report needs"
+        else _(
+            "hours fall by {moved}, short of the {figure} the report needs",
+            moved=percent(abs(moved), 2),
+            figure=percent(pkg.figure("break_even_reduction_share"), 1),
+        )
     )
-    return (
-        f"**No elasticity between {number(lo, 2)} and {number(hi, 0)} makes the proposal pay for itself** in this model: "
-        f"at {number(e, 2)} {why}."
+    return _(
+        "**No elasticity between {lo} and {hi} makes the proposal pay for itself** in this model: at {e} {why}.",
+        lo=number(lo, 2),
+        hi=number(hi, 0),
+        e=number(e, 2),
+        why=why,
     )
 
 
@@ -87,24 +122,25 @@ def price_concept(r: FeeIncentives, params: FeeIncentivesParams) -> str:
     own = float(t[t.price_concept == "out-of-pocket"].net_budget_effect.iloc[0])
     if params.elasticity.price_concept == "out_of_pocket":
         c = float(params.elasticity.nonfee_cost)
-        return (
-            "Hours respond to their out-of-pocket price, as the published elasticities are measured; were they to respond "
-            f"to the fee plus a non-fee cost of an hour ({kr(c)}, an assumption no document gives), the net effect would "
-            f"be {signed_kr(float(general.loc[c, 'net_budget_effect']))} instead."
+        return _(
+            "Hours respond to their out-of-pocket price, as the published elasticities are measured; were they to respond to the fee plus a non-fee cost of an hour ({value}, an assumption no document gives), the net effect would be {net_budget_effect} instead.",
+            value=kr(c),
+            net_budget_effect=signed_kr(float(general.loc[c, "net_budget_effect"])),
         )
     cheapest = general.index.min()
-    return (
-        f"The answer rests most on the non-fee cost of an hour of help ({kr(params.elasticity.nonfee_cost)}, an "
-        f"assumption the documents do not give): at {kr(cheapest)} the net effect would be "
-        f"{signed_kr(float(general.loc[cheapest, 'net_budget_effect']))}, and against the out-of-pocket price, as the "
-        f"published elasticities are measured, {signed_kr(own)}."
+    return _(
+        "The answer rests most on the non-fee cost of an hour of help ({nonfee_cost}, an assumption the documents do not give): at {cheapest} the net effect would be {net_budget_effect}, and against the out-of-pocket price, as the published elasticities are measured, {own}.",
+        nonfee_cost=kr(params.elasticity.nonfee_cost),
+        cheapest=kr(cheapest),
+        net_budget_effect=signed_kr(float(general.loc[cheapest, "net_budget_effect"])),
+        own=signed_kr(own),
     )
 
 
 KeyResult = tuple[str, str, float | str, str]
 
 
-FEE_NAMES = {"today": "today's fee", "proposed": "the proposed fee"}
+FEE_NAMES = {"today": N_("today's fee"), "proposed": N_("the proposed fee")}
 
 
 def combination_results(r: FeeIncentives, params: FeeIncentivesParams) -> list[KeyResult]:
@@ -113,13 +149,15 @@ def combination_results(r: FeeIncentives, params: FeeIncentivesParams) -> list[K
     out = [
         (
             f"net_cost_fee_{fee}_paid_{basis}",
-            f"Net cost: {FEE_NAMES[fee]}, providers paid {PAYMENT_BASES[basis]}",
+            _("Net cost: {fee}, providers paid {basis}", fee=term(FEE_NAMES[fee]), basis=term(PAYMENT_BASES[basis])),
             float(c.net_cost[(fee, basis)]),
             "kr/year",
         )
         for fee, basis in c.index
     ]
-    own = f"net_cost_fee_{params.fee_in_force}_paid_{params.payment_basis}"
+    own = _(
+        "net_cost_fee_{fee_in_force}_paid_{payment_basis}", fee_in_force=params.fee_in_force, payment_basis=params.payment_basis
+    )
     return sorted(out, key=lambda k: k[0] != own)
 
 
@@ -134,27 +172,32 @@ def combinations(r: FeeIncentives, params: FeeIncentivesParams) -> str:
     be = r.break_even_elasticity
     lo, hi = r.break_even_search
     text = (
-        f"The two reforms together: with providers paid per executed hour, the proposed fee changes the municipality's "
-        f"net cost by **{signed_kr(hourly)} a year** at an elasticity of {number(e, 2)} (executed hours "
-        f"{'rise' if moved > 0 else 'fall'} by {percent(abs(moved), 1)})"
-        + (
-            f", and pays for itself only at an elasticity of {number(be, 2)} or stronger. "
-            if be is not None
-            else f", and no elasticity from {number(lo, 2)} to {number(hi, 0)} makes it pay for itself. "
+        _(
+            "The two reforms together: with providers paid per executed hour, the proposed fee changes the municipality's net cost by **{hourly} a year** at an elasticity of {e} (executed hours {text} by {moved})",
+            hourly=signed_kr(hourly),
+            e=number(e, 2),
+            text=_("rise") if moved > 0 else _("fall"),
+            moved=percent(abs(moved), 1),
         )
-        + "Paid per level and month, executed hours do not move the payment (a client's level follows granted time), so "
-        f"the proposed fee changes the net cost by **{signed_kr(level)} a year** whatever the response: "
+        + (
+            _(", and pays for itself only at an elasticity of {be} or stronger. ", be=number(be, 2))
+            if be is not None
+            else _(", and no elasticity from {lo} to {hi} makes it pay for itself. ", lo=number(lo, 2), hi=number(hi, 0))
+        )
+        + _(
+            "Paid per level and month, executed hours do not move the payment (a client's level follows granted time), so the proposed fee changes the net cost by **{level} a year** whatever the response: ",
+            level=signed_kr(level),
+        )
     )
     if moved < 0:
-        text += (
-            "fewer hours save only while providers are paid per executed hour, so the report's argument that they pay "
-            "for the fee cut needs today's payment basis."
+        text += _(
+            "fewer hours save only while providers are paid per executed hour, so the report's argument that they pay for the fee cut needs today's payment basis."
         )
     else:
-        text += (
-            "the fee cut lowers what most pay for an hour, so hours rise rather than fall; they cost the municipality "
-            f"only while providers are paid per executed hour, and paid per level and month the proposal costs "
-            f"{kr(abs(hourly - level))} a year {'less' if level < hourly else 'more'}."
+        text += _(
+            "the fee cut lowers what most pay for an hour, so hours rise rather than fall; they cost the municipality only while providers are paid per executed hour, and paid per level and month the proposal costs {hourly} a year {text}.",
+            hourly=kr(abs(hourly - level)),
+            text=_("less") if level < hourly else _("more"),
         )
     return text
 
@@ -166,10 +209,10 @@ def board_table(r: FeeIncentives, params: FeeIncentivesParams) -> pd.DataFrame:
     d = r.by_income.set_index("decile")
     rows = []
     hours_today = float(r.combinations.executed_hours.iloc[0])
-    for _, c in r.combinations.iterrows():
+    for _i, c in r.combinations.iterrows():
         proposed = c.fee == "proposed"
         row = {
-            "combination": f"{FEE_NAMES[c.fee]}, paid {PAYMENT_BASES[c.basis]}",
+            "combination": _("{fee}, paid {basis}", fee=term(FEE_NAMES[c.fee]), basis=term(PAYMENT_BASES[c.basis])),
             "net_cost_change": float(c.net_cost_change),
             "hours_change_share": float(c.executed_hours) / hours_today - 1,
             "fee_change_lowest_tenth": float(d.change[1]) if proposed else 0.0,
@@ -180,7 +223,7 @@ def board_table(r: FeeIncentives, params: FeeIncentivesParams) -> pd.DataFrame:
                 row[f"payment_change_{prov}"] = float(c[f"payment_change_{prov}"])
         rows.append(row)
     out = pd.DataFrame(rows)
-    own = f"{FEE_NAMES[params.fee_in_force]}, paid {PAYMENT_BASES[params.payment_basis]}"
+    own = _("{fee}, paid {basis}", fee=term(FEE_NAMES[params.fee_in_force]), basis=term(PAYMENT_BASES[params.payment_basis]))
     out.attrs["units"] = {
         "net_cost_change": "kr/year",
         "hours_change_share": "%",
@@ -190,12 +233,12 @@ def board_table(r: FeeIncentives, params: FeeIncentivesParams) -> pd.DataFrame:
         "payment_change_external": "kr/year",
     }
     out.attrs["labels"] = {
-        "net_cost_change": "net cost against today",
-        "hours_change_share": "executed hours",
-        "fee_change_lowest_tenth": "fee change, lowest tenth by income",
-        "fee_change_highest_tenth": "fee change, highest tenth by income",
-        "payment_change_in_house": "in-house providers' payment",
-        "payment_change_external": "external providers' payment",
+        "net_cost_change": _("net cost against today"),
+        "hours_change_share": _("executed hours"),
+        "fee_change_lowest_tenth": _("fee change, lowest tenth by income"),
+        "fee_change_highest_tenth": _("fee change, highest tenth by income"),
+        "payment_change_in_house": _("in-house providers' payment"),
+        "payment_change_external": _("external providers' payment"),
     }
     out.attrs["own"] = own if params.focus == "combination" else None
     return out
@@ -208,35 +251,55 @@ def groups(r: FeeIncentives) -> str:
     held = r.groups[r.groups.persons > 0]
     absent = r.groups[r.groups.persons == 0]
     parts = [
-        f"{g.group} ({number(g.persons)} persons, {signed_kr(g.change)} a month on average, {g.in_this_scenario})"
+        _(
+            "{group} ({persons} persons, {change} a month on average, {in_this_scenario})",
+            group=term(g.group),
+            persons=number(g.persons),
+            change=signed_kr(g.change),
+            in_this_scenario=g.in_this_scenario,
+        )
         for g in held.itertuples()
     ]
-    text = f"{label}The report's fee model leaves out some groups; this population holds " + (
-        "; ".join(parts) + "." if parts else "none of them."
+    text = _("{label}The report's fee model leaves out some groups; this population holds ", label=label) + (
+        "; ".join(parts) + "." if parts else _("none of them.")
     )
     if len(absent):
-        text += f" Not in this population: {', '.join(absent.group)} (the scenario couples_75_plus draws them)."
+        text += _(
+            " Not in this population: {join} (the scenario couples_75_plus draws them).",
+            join=", ".join(term(g) for g in absent.group),
+        )
     return text
 
 
 def incidence(r: FeeIncentives) -> str:
     """Who pays more and who pays less by income; chosen by the numbers (r.by_income, r.above_cap)."""
     d = r.by_income.set_index("decile")
-    word = "income after tax and housing" if r.by_income.attrs.get("basis") == "income" else "fee headroom"
+    word = _("income after tax and housing") if r.by_income.attrs.get("basis") == "income" else _("fee headroom")
     low, high = d.loc[1], d.loc[10]
     a = r.above_cap
 
     def moves(row: pd.Series) -> str:
         if abs(float(row.change)) < 0.5:
-            return "pays the same"
-        return f"{'pays' if row.change > 0 else 'saves'} {kr(abs(float(row.change)))} a month on average"
+            return _("pays the same")
+        return _(
+            "{text} {change} a month on average",
+            text=_("pays") if row.change > 0 else _("saves"),
+            change=kr(abs(float(row.change))),
+        )
 
     label = "[SYNTHETIC] " if r.synthetic else ""
-    return (
-        f"{label}By {word}: the lowest tenth {moves(low)} ({percent(low.pay_more, 0)} pay more, "
-        f"{percent(low.pay_less, 0)} less), the highest tenth {moves(high)} ({percent(high.pay_more, 0)} pay more). "
-        f"Clients whose headroom reaches the cap, {percent(a['share_of_persons'], 0)} of them, receive "
-        f"**{percent(a['share_of_fee_cut'], 0)} of the fee cut** ({kr(a['fee_cut'])} a year in all)."
+    return _(
+        "{label}By {word}: the lowest tenth {moves} ({pay_more} pay more, {pay_less} less), the highest tenth {moves_2} ({pay_more_2} pay more). Clients whose headroom reaches the cap, {share_of_persons} of them, receive **{share_of_fee_cut} of the fee cut** ({fee_cut} a year in all).",
+        label=label,
+        word=word,
+        moves=moves(low),
+        pay_more=percent(low.pay_more, 0),
+        pay_less=percent(low.pay_less, 0),
+        moves_2=moves(high),
+        pay_more_2=percent(high.pay_more, 0),
+        share_of_persons=percent(a["share_of_persons"], 0),
+        share_of_fee_cut=percent(a["share_of_fee_cut"], 0),
+        fee_cut=kr(a["fee_cut"]),
     )
 
 
@@ -247,12 +310,15 @@ def bunching(r: FeeIncentives, params: FeeIncentivesParams) -> str:
     months = len(r.person_months)
     worst = n.loc[n.mean_jump.idxmax()]
     label = "[SYNTHETIC] " if r.synthetic else ""
-    return (
-        f"{label}The proposed fee keeps its notches: at each threshold the fee jumps by a share of the headroom. "
-        f"{number(within)} person-months ({percent(within / months, 1)}) sit within {number(params.bunching_band_hours, 1)} "
-        f"hours above a threshold; the largest mean jump, {kr(float(worst.mean_jump))} a month, is at "
-        f"{number(float(worst.threshold), 1)} hours. If all of them kept just below their threshold, fee revenue would "
-        f"fall by **{kr(-float(n.revenue_if_bunched.sum()))} a year** (Kleven 2016 on bunching at notches)."
+    return _(
+        "{label}The proposed fee keeps its notches: at each threshold the fee jumps by a share of the headroom. {within} person-months ({within_2}) sit within {bunching_band_hours} hours above a threshold; the largest mean jump, {mean_jump} a month, is at {threshold} hours. If all of them kept just below their threshold, fee revenue would fall by **{revenue_if_bunched} a year** (Kleven 2016 on bunching at notches).",
+        label=label,
+        within=number(within),
+        within_2=percent(within / months, 1),
+        bunching_band_hours=number(params.bunching_band_hours, 1),
+        mean_jump=kr(float(worst.mean_jump)),
+        threshold=number(float(worst.threshold), 1),
+        revenue_if_bunched=kr(-float(n.revenue_if_bunched.sum())),
     )
 
 
@@ -265,11 +331,11 @@ def key_results(r: FeeIncentives, params: FeeIncentivesParams) -> list[KeyResult
     both = combination_results(r, params)
     d = r.by_income.set_index("decile")
     who: list[KeyResult] = [
-        ("fee_change_lowest_tenth", "Fee change, lowest tenth by income", float(d.change[1]), "kr/month"),
-        ("fee_change_highest_tenth", "Fee change, highest tenth by income", float(d.change[10]), "kr/month"),
+        ("fee_change_lowest_tenth", _("Fee change, lowest tenth by income"), float(d.change[1]), "kr/month"),
+        ("fee_change_highest_tenth", _("Fee change, highest tenth by income"), float(d.change[10]), "kr/month"),
         (
             "fee_cut_share_headroom_above_cap",
-            "Share of the fee cut to clients whose headroom reaches the cap",
+            _("Share of the fee cut to clients whose headroom reaches the cap"),
             r.above_cap["share_of_fee_cut"],
             "%",
         ),
@@ -277,20 +343,23 @@ def key_results(r: FeeIncentives, params: FeeIncentivesParams) -> list[KeyResult
     notch: list[KeyResult] = [
         (
             "notch_person_months",
-            f"Person-months within {number(params.bunching_band_hours, 1)} hours above a threshold",
+            _(
+                "Person-months within {bunching_band_hours} hours above a threshold",
+                bunching_band_hours=number(params.bunching_band_hours, 1),
+            ),
             float(r.notches.person_months_within_band.sum()),
             "person-months",
         ),
         (
             "bunching_revenue_loss",
-            "Fee revenue lost if they bunched below",
+            _("Fee revenue lost if they bunched below"),
             float(-r.notches.revenue_if_bunched.sum()),
             "kr/year",
         ),
     ]
     ids = {"alarm only": "alarm_only", "aged 75 and over": "aged_75_plus", "couples": "couples", "under 65": "under_65"}
     left_out: list[KeyResult] = [
-        (f"fee_change_{ids[g.group]}", f"Fee change, {g.group}", float(g.change), "kr/month")
+        (f"fee_change_{ids[g.group]}", _("Fee change, {group}", group=term(g.group)), float(g.change), "kr/month")
         for g in r.groups.itertuples()
         if g.persons > 0
     ]
@@ -314,15 +383,25 @@ def document_results(
 ) -> list[KeyResult]:
     """The fee proposal's headline figures as the report has it."""
     return [
-        ("fee_cap", f"Fee cap {params.year}", r.rules["fee_cap"], "kr/month"),
-        ("fee_revenue_today", "Fee revenue today", rev["Fee revenue today"], "kr/year"),
-        ("fee_revenue_proposal", "Fee revenue under the proposal", rev["Fee revenue under the proposal"], "kr/year"),
-        ("fee_revenue_change", "Change in fee revenue (no change in hours)", rev["Change in fee revenue"], "kr/year"),
-        ("break_even_hours", "Executed hours that would pay for it", rev["Executed hours that pay for the loss"], "hours/year"),
-        ("net_budget_effect", f"Net budget effect at elasticity {number(e, 1)}", band.loc[e, "net_budget_effect"], "kr/year"),
+        ("fee_cap", _("Fee cap {year}", year=params.year), r.rules["fee_cap"], "kr/month"),
+        ("fee_revenue_today", _("Fee revenue today"), rev["Fee revenue today"], "kr/year"),
+        ("fee_revenue_proposal", _("Fee revenue under the proposal"), rev["Fee revenue under the proposal"], "kr/year"),
+        ("fee_revenue_change", _("Change in fee revenue (no change in hours)"), rev["Change in fee revenue"], "kr/year"),
+        (
+            "break_even_hours",
+            _("Executed hours that would pay for it"),
+            rev["Executed hours that pay for the loss"],
+            "hours/year",
+        ),
+        (
+            "net_budget_effect",
+            _("Net budget effect at elasticity {e}", e=number(e, 1)),
+            band.loc[e, "net_budget_effect"],
+            "kr/year",
+        ),
         (
             "zero_marginal_price_share_today",
-            "Persons facing a zero price for one more hour today",
+            _("Persons facing a zero price for one more hour today"),
             r.zero_price.persons_zero_marginal_price.iloc[0],
             "%",
         ),
@@ -347,17 +426,19 @@ def pays_for_itself(curve: pd.DataFrame) -> str:
     of the net budget effect."""
     x = curve["elasticity.central"]
     at_central, at_best = crossing(x, curve.central), crossing(x, curve.high)
-    span = f"between an elasticity of {number(x.iloc[0], 1)} and {number(x.iloc[-1], 1)}"
+    span = _("between an elasticity of {text} and {text_2}", text=number(x.iloc[0], 1), text_2=number(x.iloc[-1], 1))
     if at_central is None and at_best is None:
-        return (
-            f"{span.capitalize()} the proposal **does not pay for itself**: not at this scenario's values, and not in "
-            "the most favourable 5 % of draws of the other uncertain inputs."
+        return _(
+            "{span} the proposal **does not pay for itself**: not at this scenario's values, and not in the most favourable 5 % of draws of the other uncertain inputs.",
+            span=span.capitalize(),
         )
     if at_central is None:
-        return (
-            f"{span.capitalize()} the proposal does not pay for itself at this scenario's values; in the most "
-            f"favourable 5 % of draws of the other uncertain inputs it would from an elasticity of {number(at_best, 2)}."
+        return _(
+            "{span} the proposal does not pay for itself at this scenario's values; in the most favourable 5 % of draws of the other uncertain inputs it would from an elasticity of {at_best}.",
+            span=span.capitalize(),
+            at_best=number(at_best, 2),
         )
-    return f"The proposal **pays for itself from an elasticity of {number(at_central, 2)}** at this scenario's values" + (
-        f" (from {number(at_best, 2)} in the most favourable 5 % of draws)." if at_best is not None else "."
-    )
+    return _(
+        "The proposal **pays for itself from an elasticity of {at_central}** at this scenario's values",
+        at_central=number(at_central, 2),
+    ) + (_(" (from {at_best} in the most favourable 5 % of draws).", at_best=number(at_best, 2)) if at_best is not None else ".")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from carepay.checks import Row, approx_tolerance, compare
+from carepay.i18n import N_, _, term
 from carepay.sources import DataPackage
 
 # --- Örebro and Leksand–Rättvik: figures in the text ------------------------------------
@@ -23,7 +24,7 @@ def orebro_fee_table(pkg: DataPackage, _corrected: bool) -> Iterator[Row]:
             r.share_of_fee_headroom * cap,
             0.5,
             "kr/month",
-            f"fee in kr = share x fee cap {cap:,.0f} kr",
+            _("fee in kr = share x fee cap {cap:,.0f} kr", cap=cap),
         )
     steps = fees.share_of_fee_headroom.diff().dropna()
     yield compare(
@@ -34,7 +35,7 @@ def orebro_fee_table(pkg: DataPackage, _corrected: bool) -> Iterator[Row]:
         int((steps <= 0).sum()),
         0,
         "levels",
-        "shares rise with every level",
+        N_("shares rise with every level"),
     )
     yield compare(
         "orebro.fee_levels",
@@ -44,7 +45,7 @@ def orebro_fee_table(pkg: DataPackage, _corrected: bool) -> Iterator[Row]:
         len(fees),
         0,
         "levels",
-        "the table has the 11 levels the text names",
+        N_("the table has the 11 levels the text names"),
     )
     amounts = pkg.table("level_amounts_proposed").amount.dropna()
     yield compare(
@@ -55,7 +56,7 @@ def orebro_fee_table(pkg: DataPackage, _corrected: bool) -> Iterator[Row]:
         int((amounts.diff().dropna() <= 0).sum()),
         0,
         "levels",
-        "monthly level amounts rise with the level",
+        N_("monthly level amounts rise with the level"),
     )
 
 
@@ -70,7 +71,7 @@ def orebro_text(pkg: DataPackage, _corrected: bool) -> Iterator[Row]:
         hours_to_cap,
         approx_tolerance(f("fee_cap_reached_after")),
         "hours/month",
-        "fee cap / hourly fee = hours to reach the cap",
+        N_("fee cap / hourly fee = hours to reach the cap"),
     )
     yield compare(
         "orebro.share_above_cap",
@@ -80,7 +81,7 @@ def orebro_text(pkg: DataPackage, _corrected: bool) -> Iterator[Row]:
         f("individuals_above_cap") / f("individuals"),
         0,
         "share",
-        "1 700 / 2 700 is 'drygt 60 procent'",
+        N_("1 700 / 2 700 is 'drygt 60 procent'"),
         relation="at_least",
     )
     yield compare(
@@ -91,7 +92,7 @@ def orebro_text(pkg: DataPackage, _corrected: bool) -> Iterator[Row]:
         f("break_even_reduction_share") * f("executed_hours_year"),
         0,
         "hours/year",
-        "2.5 % of 1 000 000 hours",
+        N_("2.5 % of 1 000 000 hours"),
     )
     cost_per_hour = f("revenue_loss") / f("break_even_hours")
     for premium, share in (("prevention_premium", "prevention_premium_share"), ("quality_premium", "quality_premium_share")):
@@ -103,8 +104,9 @@ def orebro_text(pkg: DataPackage, _corrected: bool) -> Iterator[Row]:
             cost_per_hour,
             0.5 / f(share),
             "kr/hour",
-            "the hourly cost behind the premiums (12 kr = 3 %, 8 kr = 2 %) equals the one behind "
-            "the break-even (10 mnkr / 25 000 h)",
+            N_(
+                "the hourly cost behind the premiums (12 kr = 3 %, 8 kr = 2 %) equals the one behind the break-even (10 mnkr / 25 000 h)"
+            ),
         )
     yield compare(
         "orebro.hourly_cost",
@@ -114,8 +116,9 @@ def orebro_text(pkg: DataPackage, _corrected: bool) -> Iterator[Row]:
         f("payment_total") / f("executed_hours_year"),
         approx_tolerance(f("payment_total")) / 2 / f("executed_hours_year"),  # cirka 300 mnkr: 250-350
         "kr/hour",
-        "the hourly cost behind the break-even (10 mnkr / 25 000 h) equals what the municipality pays per executed "
-        "hour (300 mnkr / 1 000 000 h)",
+        N_(
+            "the hourly cost behind the break-even (10 mnkr / 25 000 h) equals what the municipality pays per executed hour (300 mnkr / 1 000 000 h)"
+        ),
     )
     extra = f("payment_total") / f("execution_ratio") - f("payment_total")
     yield compare(
@@ -126,7 +129,7 @@ def orebro_text(pkg: DataPackage, _corrected: bool) -> Iterator[Row]:
         extra,
         approx_tolerance(f("extra_cost_full_granted")) / 2 + 0.05 * extra,
         "kr/year",
-        "paying 100 % of granted time: 300 mnkr / 0.60 - 300 mnkr (60 % 'cirka': +-5 %)",
+        N_("paying 100 % of granted time: 300 mnkr / 0.60 - 300 mnkr (60 % 'cirka': +-5 %)"),
     )
     yield compare(
         "orebro.lund_premium",
@@ -136,7 +139,7 @@ def orebro_text(pkg: DataPackage, _corrected: bool) -> Iterator[Row]:
         f("lund_premium_share"),
         0,
         "share",
-        "Lund's 0.7 % is under the 1 % the text later cites",
+        N_("Lund's 0.7 % is under the 1 % the text later cites"),
         relation="below",
     )
 
@@ -147,7 +150,7 @@ def national_amounts(pkg: DataPackage, _corrected: bool) -> Iterator[Row]:
     from carepay.fees import rules_for_year
 
     for fig in pkg.figures.itertuples():
-        rule, _, year_text = fig.figure.rpartition("_")
+        rule, _sep, year_text = fig.figure.rpartition("_")
         if rule not in ("fee_cap", "minimum_allowance_single", "minimum_allowance_spouse"):
             continue
         year = int(year_text)
@@ -161,7 +164,12 @@ def national_amounts(pkg: DataPackage, _corrected: bool) -> Iterator[Row]:
             rules[rule],
             0.5,
             "kr/month",
-            f"published {rule.replace('_', ' ')} {year} = {coefficient} x price base amount / 12",
+            _(
+                "published {replace} {year} = {coefficient} x price base amount / 12",
+                replace=term(rule.replace("_", " ")),
+                year=year,
+                coefficient=coefficient,
+            ),
         )
 
 

@@ -17,6 +17,7 @@ import pandas as pd
 
 from carepay import tariffs
 from carepay.formats import percent
+from carepay.i18n import N_, _, term
 from carepay.level_regrouping.params import BaseStaffingSpec, LevelRegroupingParams
 from carepay.sources import DataPackage
 from carepay.tariffs import CHANNELS, KEY, LevelError
@@ -80,7 +81,12 @@ def _new_levels(params: LevelRegroupingParams, pkg: DataPackage) -> pd.DataFrame
     if params.new_levels == "document":
         return pkg.table("levels_proposed")
     frame = pd.DataFrame([lv.model_dump() for lv in params.new_levels])
-    frame["printed_label"] = frame.apply(lambda r: f"Level {r.level} ({r.points_min}-{r.points_max} points)", axis=1)
+    frame["printed_label"] = frame.apply(
+        lambda r: _(
+            "Level {level} ({points_min}-{points_max} points)", level=r.level, points_min=r.points_min, points_max=r.points_max
+        ),
+        axis=1,
+    )
     return frame
 
 
@@ -186,7 +192,7 @@ def channel_amounts(
     given = None if given is None else given * (1.0 if channel == "standard_amount" else occupancy)
     note = None
     if given is None and params.tariff_method != "mean_preserving":
-        note = f"No {channel} amounts were given for the new levels: they are mean-preserving in that channel."
+        note = _("No {channel} amounts were given for the new levels: they are mean-preserving in that channel.", channel=channel)
     channel_floors = floors
     standard = _given(pop.new, "standard_amount")
     if len(floors) and given is not None and standard is not None and channel != "standard_amount":
@@ -353,12 +359,12 @@ _NEUTRALITY: Columns = {
 RESULT_COLUMNS: dict[str, Columns] = {
     "old_levels": _LEVELS,
     "new_levels": _LEVELS,
-    "flows": {"persons": ("persons", ""), "old_level": ("", "from old level"), "new_level": ("", "to new level")},
+    "flows": {"persons": ("persons", ""), "old_level": ("", N_("from old level")), "new_level": ("", N_("to new level"))},
     "neutrality": _NEUTRALITY,
     "neutrality_channels": _NEUTRALITY,
     "split_sensitivity": _NEUTRALITY,
     "solver": {
-        "factor_or_lambda": ("", "neutrality factor or lambda"),
+        "factor_or_lambda": ("", N_("neutrality factor or lambda")),
         "change_before_rounding": ("kr/year", ""),
         "change_after_rounding": ("kr/year", ""),
     },
@@ -374,28 +380,28 @@ RESULT_COLUMNS: dict[str, Columns] = {
         **_NEUTRALITY,
         "old_amount": ("kr/year", ""),
         "new_amount": ("kr/year", ""),
-        "old_level": ("", "old level"),
-        "new_level": ("", "new level"),
+        "old_level": ("", N_("old level")),
+        "new_level": ("", N_("new level")),
     },
     "changes_by_level": {**_NEUTRALITY, "old_amount": ("kr/year", ""), "new_amount": ("kr/year", "")},
     "residences": {**_NEUTRALITY, "residents": ("persons", "")},
     "groups": {**_NEUTRALITY, "residents": ("persons", "")},
     "homogeneous": {
         "residences": ("residences", ""),
-        "share_persons_low": ("%", "persons in the lowest old levels"),
-        "share_residences_only_low": ("%", "residences with only such residents"),
-        "share_persons_high": ("%", "persons in the highest old levels"),
-        "share_residences_only_high": ("%", "residences with only such residents"),
+        "share_persons_low": ("%", N_("persons in the lowest old levels")),
+        "share_residences_only_low": ("%", N_("residences with only such residents")),
+        "share_persons_high": ("%", N_("persons in the highest old levels")),
+        "share_residences_only_high": ("%", N_("residences with only such residents")),
     },
     "base_staffing": {"hours": ("hours/year", ""), "cost": ("kr/year", "")},
     "staffing_channels": {
-        "points": ("points", "residents' points"),
-        "old_level": ("", "old level"),
-        "new_level": ("", "new level"),
-        "amount_today": ("kr/year", "amount a resident brings today"),
-        "amount_new": ("kr/year", "with the new amounts"),
-        "residents_today": ("residents", "residents needed today"),
-        "residents_new": ("residents", "with the new amounts"),
+        "points": ("points", N_("residents' points")),
+        "old_level": ("", N_("old level")),
+        "new_level": ("", N_("new level")),
+        "amount_today": ("kr/year", N_("amount a resident brings today")),
+        "amount_new": ("kr/year", N_("with the new amounts")),
+        "residents_today": ("residents", N_("residents needed today")),
+        "residents_new": ("residents", N_("with the new amounts")),
     },
     "mixes": {"residents": ("", ""), "revenue": ("kr/year", ""), "surplus": ("kr/year", "")},
     "channels": {
@@ -405,77 +411,81 @@ RESULT_COLUMNS: dict[str, Columns] = {
         "daily_rate_municipal_year": ("kr/year", ""),
         "daily_rate_contracted_year": ("kr/year", ""),
         "daily_rate_private_year": ("kr/year", ""),
-        "standard_vs_municipal": ("", "standard amount ÷ municipal daily rate × 365"),
+        "standard_vs_municipal": ("", N_("standard amount ÷ municipal daily rate × 365")),
     },
     "table3": {
         "persons": ("persons", ""),
-        "persons_printed": ("persons", "persons printed"),
-        "cost": ("mnkr/year", "cost computed"),
-        "cost_printed": ("mnkr/year", "cost printed"),
+        "persons_printed": ("persons", N_("persons printed")),
+        "cost": ("mnkr/year", N_("cost computed")),
+        "cost_printed": ("mnkr/year", N_("cost printed")),
         "difference": ("mnkr/year", ""),
         "tolerance": ("mnkr/year", ""),
-        "within_rounding": ("", "within rounding"),
+        "within_rounding": ("", N_("within rounding")),
     },
     "exposure": {
-        "district_board": ("", "district board"),
+        "district_board": ("", N_("district board")),
         "persons": ("persons", ""),
         "before": ("kr/year", "today"),
-        "after": ("kr/year", "with the new levels"),
+        "after": ("kr/year", N_("with the new levels")),
         "change": ("kr/year", ""),
         "change_share": ("%", "change"),
     },
     "exposure_range": {
         "draws": ("allocations", ""),
-        "worst_low": ("%", "worst unit's change: lowest"),
+        "worst_low": ("%", N_("worst unit's change: lowest")),
         "worst_median": ("%", "median"),
         "worst_high": ("%", "highest"),
     },
     "provision": {
-        "share": ("%", "share of residents"),
+        "share": ("%", N_("share of residents")),
         "persons": ("persons", ""),
         "before": ("kr/year", "today"),
-        "after": ("kr/year", "with the new levels"),
+        "after": ("kr/year", N_("with the new levels")),
         "change": ("kr/year", ""),
         "change_share": ("%", "change"),
     },
     "transition": {
         "cost": ("kr/year", "cost a year"),
-        "protected": ("", "units protected"),
-        "losing": ("", "units losing"),
+        "protected": ("", N_("units protected")),
+        "losing": ("", N_("units losing")),
         "years": ("years", ""),
-        "total_cost": ("kr", "cost in all"),
+        "total_cost": ("kr", N_("cost in all")),
     },
-    "phase_in": {"year": ("", ""), "share_borne": ("%", "share of the loss borne"), "cost": ("kr/year", "cost to the city")},
+    "phase_in": {
+        "year": ("", ""),
+        "share_borne": ("%", N_("share of the loss borne")),
+        "cost": ("kr/year", N_("cost to the city")),
+    },
     "residence_margin": {
         "residences": ("residences", ""),
         "worst": ("kr/year", "worst"),
-        "p5": ("kr/year", "5th percentile"),
+        "p5": ("kr/year", N_("5th percentile")),
         "median": ("kr/year", "median"),
-        "p95": ("kr/year", "95th percentile"),
-        "beyond_margin": ("%", "losing more than the margin"),
+        "p95": ("kr/year", N_("95th percentile")),
+        "beyond_margin": ("%", N_("losing more than the margin")),
     },
     "drift": {
         "year": ("", ""),
-        "moved_down": ("%", "residents a level lower"),
+        "moved_down": ("%", N_("residents a level lower")),
         "before": ("kr/year", "today's amounts"),
-        "after": ("kr/year", "new amounts"),
+        "after": ("kr/year", N_("new amounts")),
         "change": ("kr/year", ""),
         "change_share": ("%", "change"),
     },
     "boundaries": {
-        "from_level": ("", "from level"),
-        "to_level": ("", "to level"),
-        "at_points": ("points", "from points"),
-        "standard_amount": ("kr/year", "standard amount"),
-        "daily_rate_municipal": ("kr/year", "municipal daily rate"),
-        "daily_rate_contracted": ("kr/year", "contracted daily rate"),
-        "daily_rate_private": ("kr/year", "private daily rate"),
+        "from_level": ("", N_("from level")),
+        "to_level": ("", N_("to level")),
+        "at_points": ("points", N_("from points")),
+        "standard_amount": ("kr/year", N_("standard amount")),
+        "daily_rate_municipal": ("kr/year", N_("municipal daily rate")),
+        "daily_rate_contracted": ("kr/year", N_("contracted daily rate")),
+        "daily_rate_private": ("kr/year", N_("private daily rate")),
     },
     "staffing_examples": {
         "residents": ("residents", ""),
         "revenue": ("kr/year", ""),
-        "covers": ("", "covers base staffing"),
-        "lowest_occupancy": ("%", "lowest occupancy that covers it"),
+        "covers": ("", N_("covers base staffing")),
+        "lowest_occupancy": ("%", N_("lowest occupancy that covers it")),
     },
 }
 
@@ -484,17 +494,23 @@ def departures_from_document(params: LevelRegroupingParams) -> list[str]:
     """The inputs Table 3 rests on that this scenario changes (empty: Table 3 applies)."""
     out = []
     if params.new_levels != "document":
-        out.append("the grouping (new_levels)")
+        out.append(_("the grouping (new_levels)"))
     if params.tariff_method != "as_given":
-        out.append(f"the amounts (tariff_method '{params.tariff_method}', not the proposal's as printed)")
+        out.append(
+            _("the amounts (tariff_method '{tariff_method}', not the proposal's as printed)", tariff_method=params.tariff_method)
+        )
     if params.split != "document":
-        out.append(f"the split of straddling levels ('{params.split}')")
+        out.append(_("the split of straddling levels ('{split}')", split=params.split))
     if params.individuals_file:
-        out.append("the population (an individual-points file)")
+        out.append(_("the population (an individual-points file)"))
     if params.mix_shift:
         direction = "up" if params.mix_shift > 0 else "down"
         out.append(
-            f"the residents' mix ({percent(abs(params.mix_shift), 0)} of each level's residents one level {direction}, mix_shift)"
+            _(
+                "the residents' mix ({mix_shift} of each level's residents one level {direction}, mix_shift)",
+                mix_shift=percent(abs(params.mix_shift), 0),
+                direction=direction,
+            )
         )
     return out
 
@@ -514,11 +530,11 @@ def compared_with_default(r: Regrouping, default: Regrouping) -> pd.DataFrame:
     return annotate(
         out.rename_axis("housing_form").reset_index(),
         {
-            "before": ("kr/year", "cost today"),
-            "after_default": ("kr/year", "new levels, default"),
-            "after_scenario": ("kr/year", "new levels, this scenario"),
-            "change_default": ("kr/year", "change, default"),
-            "change_scenario": ("kr/year", "change, this scenario"),
+            "before": ("kr/year", N_("cost today")),
+            "after_default": ("kr/year", N_("new levels, default")),
+            "after_scenario": ("kr/year", N_("new levels, this scenario")),
+            "change_default": ("kr/year", N_("change, default")),
+            "change_scenario": ("kr/year", N_("change, this scenario")),
         },
     )
 
@@ -532,7 +548,8 @@ def losers(changes: pd.DataFrame) -> pd.DataFrame:
 
 def pair_label(changes: pd.DataFrame) -> pd.Series:
     """'old 3 → new 2' for each row of the changes table."""
-    return "old " + changes.old_level.astype(str) + " → new " + changes.new_level.astype(str)
+    old, new = _("old"), _("new")
+    return old + " " + changes.old_level.astype(str) + " → " + new + " " + changes.new_level.astype(str)
 
 
 def residence_change_distribution(residences: pd.DataFrame) -> pd.DataFrame:
@@ -543,13 +560,13 @@ def residence_change_distribution(residences: pd.DataFrame) -> pd.DataFrame:
     names = {
         "count": "residences",
         "min": "smallest",
-        "5%": "5th percentile",
+        "5%": N_("5th percentile"),
         "50%": "median",
-        "95%": "95th percentile",
+        "95%": N_("95th percentile"),
         "max": "largest",
     }
     q = q[["housing_form", "count", "min", "5%", "50%", "95%", "max"]].rename(columns=names)
-    return annotate(q, {c: ("%", "") for c in ["smallest", "5th percentile", "median", "95th percentile", "largest"]})
+    return annotate(q, {c: ("%", "") for c in ["smallest", N_("5th percentile"), "median", N_("95th percentile"), "largest"]})
 
 
 def staffing_by_channel(
@@ -603,9 +620,11 @@ def analyse(params: LevelRegroupingParams, pkg: DataPackage) -> Regrouping:
         direction = "higher" if params.mix_shift > 0 else "lower"
         notes = [
             *notes,
-            f"The residents of 2024 differ from those counted in August 2022: {percent(abs(params.mix_shift), 0)} of each "
-            f"level's residents are one level {direction} (mix_shift). The amounts are those set on the August 2022 "
-            "counts; the costs and who gains are counted over the 2024 residents.",
+            _(
+                "The residents of 2024 differ from those counted in August 2022: {mix_shift} of each level's residents are one level {direction} (mix_shift). The amounts are those set on the August 2022 counts; the costs and who gains are counted over the 2024 residents.",
+                mix_shift=percent(abs(params.mix_shift), 0),
+                direction=direction,
+            ),
         ]
     ch = params.channel
     neutral_all = pd.concat(
@@ -671,8 +690,8 @@ def analyse(params: LevelRegroupingParams, pkg: DataPackage) -> Regrouping:
     annotate(
         result.homogeneous,
         {
-            "share_persons_low": ("%", f"persons in the {k} lowest old levels"),
-            "share_persons_high": ("%", f"persons in the {k} highest old levels"),
+            "share_persons_low": ("%", _("persons in the {k} lowest old levels", k=k)),
+            "share_persons_high": ("%", _("persons in the {k} highest old levels", k=k)),
         },
     )
     levels_in_mixes = [c for c in result.mixes.columns if c not in ("system", "housing_form", "residents", "revenue", "surplus")]
@@ -757,7 +776,9 @@ def document_examples(pkg: DataPackage, mixes: pd.DataFrame) -> pd.DataFrame:
         rows.append(
             {
                 "housing_form": form,
-                "example": " + ".join(f"{n} at {c.replace('_', ' ')}" for c, n in mix.items()),
+                "example": " + ".join(
+                    _("{residents} at {level}", residents=n, level=term(c.replace("_", " "))) for c, n in mix.items()
+                ),
                 "minimal_mix_here": bool(hit.any()),
             }
         )
@@ -829,7 +850,9 @@ def exposure(
     synthetic: dict[str, bool] = {}
     ranges = []
     mapped = pop.mapped
-    for kind, units, prefix in (("district_board", e.district_boards, "board "), ("provider", e.providers, "provider ")):
+    # synthetic units are named in the report's language ("board 09", "nämnd 09"), in the same order in both
+    named = (("district_board", e.district_boards, _("board") + " "), ("provider", e.providers, _("provider") + " "))
+    for kind, units, prefix in named:
         if mapped is not None and kind in mapped.columns:
             frame = mapped.assign(persons=1.0, unit=mapped[kind].astype(str))
             provision = mapped["provision"] if "provision" in mapped.columns else None
@@ -901,16 +924,23 @@ def provision_table(
     from carepay import exposure as ex
 
     mix = pd.Series(params.exposure.provision_mix, dtype=float)
-    source = "the scenario's provision_mix (an assumption)"
+    source = N_("the scenario's provision_mix (an assumption)")
     if pop.mapped is not None and "provision" in pop.mapped.columns:
         mix = pop.mapped.provision.value_counts(normalize=True)
-        source = "the extract's provision column"
+        source = N_("the extract's provision column")
     mix = mix / mix.sum()
     rows = []
     b, a = _before_after(pop.flows, old_amounts[BOARD_CHANNEL], new_amounts[BOARD_CHANNEL])
     w = pop.flows.persons.to_numpy(float)
     rows.append(
-        {"payer": "district boards", "channel": BOARD_CHANNEL, "share": 1.0, "persons": w.sum(), "before": w @ b, "after": w @ a}
+        {
+            "payer": N_("district boards"),
+            "channel": BOARD_CHANNEL,
+            "share": 1.0,
+            "persons": w.sum(),
+            "before": w @ b,
+            "after": w @ a,
+        }
     )
     for p_type, channel in ex.PROVISION_CHANNELS.items():
         share = float(mix.get(p_type, 0.0))
@@ -919,7 +949,7 @@ def provision_table(
         b, a = _before_after(pop.flows, old_amounts[channel], new_amounts[channel])
         rows.append(
             {
-                "payer": f"providers, {p_type}",
+                "payer": _("providers, {provision}", provision=term(p_type)),
                 "channel": channel,
                 "share": share,
                 "persons": share * w.sum(),
@@ -968,7 +998,7 @@ def transition_table(
     t = params.transition
     rows = []
     resident = ex.loss_cap_cost(changes.old_amount, changes.change, changes.persons, t.max_loss_share)
-    rows.append({"rule": "cap on a resident's loss", "protects": "residents", **resident})
+    rows.append({"rule": N_("cap on a resident's loss"), "protects": "residents", **resident})
     # simulated residences stand for the real ones: their cost scaled to the residences the form's persons fill
     real = pop.individuals is not None and "residence_id" in pop.individuals.columns
     persons = pop.flows.groupby("housing_form").persons.sum()
@@ -978,12 +1008,18 @@ def transition_table(
         got = ex.loss_cap_cost(r.before, r.change, np.full(len(r), scale), t.max_loss_share)
         cost, protected, losing = cost + got["cost"], protected + got["protected"], losing + got["losing"]
     rows.append(
-        {"rule": "cap on a residence's loss", "protects": "residences", "cost": cost, "protected": protected, "losing": losing}
+        {
+            "rule": N_("cap on a residence's loss"),
+            "protects": "residences",
+            "cost": cost,
+            "protected": protected,
+            "losing": losing,
+        }
     )
     if "district_board" in units:
         b = units["district_board"]
         board = ex.loss_cap_cost(b.before, b.change, np.ones(len(b)), t.max_loss_share)
-        rows.append({"rule": "cap on a district board's loss", "protects": "district boards", **board})
+        rows.append({"rule": N_("cap on a district board's loss"), "protects": N_("district boards"), **board})
     out = pd.DataFrame(rows)
     out["years"] = t.cap_years
     out["total_cost"] = out.cost * out.years
@@ -995,7 +1031,11 @@ def transition_table(
             pd.DataFrame(
                 [
                     {
-                        "rule": f"losses phased in over {t.phase_in_years} year{'s' if t.phase_in_years > 1 else ''}",
+                        "rule": _(
+                            "losses phased in over {phase_in_years} year{text}",
+                            phase_in_years=t.phase_in_years,
+                            text="s" if t.phase_in_years > 1 else "",
+                        ),
                         "protects": "residents",
                         "cost": float(phase.cost.iloc[0]),
                         "protected": losing_persons,
@@ -1046,7 +1086,7 @@ def staffing_examples(
     full = {ch: new_amounts[ch] / (1.0 if ch == BOARD_CHANNEL else params.occupancy) for ch in CHANNELS}
     today = {}
     for ch in CHANNELS:
-        b, _ = _before_after(pop.flows, old_amounts[ch], new_amounts[ch])
+        b, _rest = _before_after(pop.flows, old_amounts[ch], new_amounts[ch])
         w = pop.flows.persons.to_numpy(float)
         g = pd.DataFrame({"housing_form": pop.flows.housing_form, "level": pop.flows.new_level, "w": w, "wb": w * b})
         by = g.groupby(["housing_form", "level"])[["w", "wb"]].sum()
@@ -1062,7 +1102,7 @@ def staffing_examples(
     return pd.concat(
         [
             tariffs.example_coverage(example, full, staffing_cost, params.occupancy).assign(system="new"),
-            tariffs.example_coverage(example, today, staffing_cost, params.occupancy).assign(system="today, same points"),
+            tariffs.example_coverage(example, today, staffing_cost, params.occupancy).assign(system=N_("today, same points")),
         ],
         ignore_index=True,
     )

@@ -7,8 +7,11 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
+from babel.dates import format_date
 
+from carepay import i18n
 from carepay.formats import kr, number, percent, signed_kr
+from carepay.i18n import N_, _, _n, term
 from carepay.level_regrouping.analysis import Regrouping, losers
 from carepay.level_regrouping.params import LevelRegroupingParams
 from carepay.report import first_of
@@ -21,40 +24,62 @@ NEUTRAL_SHARE = 0.001
 def sentences(r: Regrouping, params: LevelRegroupingParams) -> list[str]:
     n = r.neutrality.set_index("housing_form")
     total = n.loc["all"]
-    channel = r.channel.replace("_", " ")
+    channel = term(r.channel.replace("_", " "))
     neutral = abs(total.change_share) <= NEUTRAL_SHARE
     out = [
         (
-            f"The new levels are **{'cost-neutral' if neutral else 'not cost-neutral'}**: paid in the {channel}, the same "
-            f"{number(total.persons)} residents cost {kr(total.after)} a year against {kr(total.before)} today, a change "
-            f"of {signed_kr(total.change)} ({percent(total.change_share, 3)})."
+            _(
+                "The new levels are **{text}**: paid in the {channel}, the same {persons} residents cost {after} a year against {before} today, a change of {change} ({change_share}).",
+                text=_("cost-neutral") if neutral else _("not cost-neutral"),
+                channel=channel,
+                persons=number(total.persons),
+                after=kr(total.after),
+                before=kr(total.before),
+                change=signed_kr(total.change),
+                change_share=percent(total.change_share, 3),
+            )
         )
     ]
     forms = n.drop(index="all")
     off = forms[forms.change_share.abs() > NEUTRAL_SHARE]
     if len(off):
         out.append(
-            "It is not neutral for "
-            + " and ".join(
-                f"{f.replace('_', ' ')} ({signed_kr(row.change)}, {percent(row.change_share, 2)})" for f, row in off.iterrows()
+            _("It is not neutral for ")
+            + _(" and ").join(
+                _(
+                    "{form} ({change}, {change_share})",
+                    form=term(f.replace("_", " ")),
+                    change=signed_kr(row.change),
+                    change_share=percent(row.change_share, 2),
+                )
+                for f, row in off.iterrows()
             )
             + "."
         )
     gain = r.changes[r.changes.change > 0].persons.sum()
     lose = r.changes[r.changes.change < 0].persons.sum()
-    text = f"{number(gain)} residents get a higher amount and {number(lose)} a lower one"
+    text = _("{gain} residents get a higher amount and {lose} a lower one", gain=number(gain), lose=number(lose))
     losing = losers(r.changes)
     if len(losing):
         w = losing.iloc[0]
-        text += (
-            f"; the largest loss is {percent(-w.change_share, 0)} ({kr(-w.change)} a year) for {number(w.persons)} "
-            f"{w.housing_form.replace('_', ' ')} residents moving from old level {w.old_level} to new level {w.new_level}"
+        text += _(
+            "; the largest loss is {change_share} ({change} a year) for {persons} {replace} residents moving from old level {old_level} to new level {new_level}",
+            change_share=percent(-w.change_share, 0),
+            change=kr(-w.change),
+            persons=number(w.persons),
+            replace=term(w.housing_form.replace("_", " ")),
+            old_level=w.old_level,
+            new_level=w.new_level,
         )
     best = r.changes.sort_values("change_share").iloc[-1]
     if best.change > 0:
-        text += (
-            f", the largest gain {percent(best.change_share, 0)} for {number(best.persons)} "
-            f"{best.housing_form.replace('_', ' ')} residents moving from old level {best.old_level} to new level {best.new_level}"
+        text += _(
+            ", the largest gain {change_share} for {persons} {replace} residents moving from old level {old_level} to new level {new_level}",
+            change_share=percent(best.change_share, 0),
+            persons=number(best.persons),
+            replace=term(best.housing_form.replace("_", " ")),
+            old_level=best.old_level,
+            new_level=best.new_level,
         )
     out.append(text + ".")
     sens = r.split_sensitivity.set_index(["split", "housing_form"])
@@ -62,14 +87,17 @@ def sentences(r: Regrouping, params: LevelRegroupingParams) -> list[str]:
     if others:
         alt = sens.loc[(others[0], "all")]
         how = {
-            "uniform": "evenly over their points",
-            "document": "as the document's counts imply",
-            "individual": "by individual points",
+            "uniform": _("evenly over their points"),
+            "document": _("as the document's counts imply"),
+            "individual": _("by individual points"),
         }
         out.append(
-            f"The answer rests most on how the residents of old levels that straddle a new boundary divide, which the "
-            f"document does not give person by person: if they divided {how[others[0]]}, the change would be "
-            f"{signed_kr(alt.change)} ({percent(alt.change_share, 2)})."
+            _(
+                "The answer rests most on how the residents of old levels that straddle a new boundary divide, which the document does not give person by person: if they divided {how}, the change would be {change} ({change_share}).",
+                how=how[others[0]],
+                change=signed_kr(alt.change),
+                change_share=percent(alt.change_share, 2),
+            )
         )
     return out
 
@@ -81,13 +109,13 @@ def key_results(r: Regrouping, params: LevelRegroupingParams) -> list[KeyResult]
     """The headline figures, with stable ids (pinned in tests/pinned/level_regrouping.yaml), the scenario's focus first."""
     total = r.neutrality.set_index("housing_form").loc["all"]
     document: list[KeyResult] = [
-        ("cost_current_levels", "Cost with the current levels", total.before, "kr/year"),
-        ("cost_new_levels", "Cost with the new levels", total.after, "kr/year"),
-        ("cost_change", "Change", total.change, "kr/year"),
-        ("cost_change_share", "Change as share of today's cost", total.change_share, "%"),
-        ("persons", "Persons (same population before and after)", total.persons, "persons"),
-        ("persons_gaining", "Persons whose amount rises", r.changes.loc[r.changes.change > 0, "persons"].sum(), "persons"),
-        ("persons_losing", "Persons whose amount falls", r.changes.loc[r.changes.change < 0, "persons"].sum(), "persons"),
+        ("cost_current_levels", _("Cost with the current levels"), total.before, "kr/year"),
+        ("cost_new_levels", _("Cost with the new levels"), total.after, "kr/year"),
+        ("cost_change", _("Change"), total.change, "kr/year"),
+        ("cost_change_share", _("Change as share of today's cost"), total.change_share, "%"),
+        ("persons", _("Persons (same population before and after)"), total.persons, "persons"),
+        ("persons_gaining", _("Persons whose amount rises"), r.changes.loc[r.changes.change > 0, "persons"].sum(), "persons"),
+        ("persons_losing", _("Persons whose amount falls"), r.changes.loc[r.changes.change < 0, "persons"].sum(), "persons"),
     ]
     return ordered_results(document + part_two_results(r, params), params.focus)
 
@@ -143,10 +171,10 @@ FOCUS_RESULTS = {
 }
 SYNTHETIC_LABEL = "[SYNTHETIC] "  # the answer's label (carepay.report.inline_html); sections show it the same way
 CHANNEL_WORDS = {
-    "standard_amount": "the yearly standard amount",
-    "daily_rate_municipal": "the municipal daily rate",
-    "daily_rate_contracted": "the contracted daily rate",
-    "daily_rate_private": "the private daily rate",
+    "standard_amount": N_("the yearly standard amount"),
+    "daily_rate_municipal": N_("the municipal daily rate"),
+    "daily_rate_contracted": N_("the contracted daily rate"),
+    "daily_rate_private": N_("the private daily rate"),
 }
 EXAMPLES = {"service_housing": "'7 + 2'", "group_housing": "'3 + 3'"}
 
@@ -170,82 +198,117 @@ def part_two_results(r: Regrouping, params: LevelRegroupingParams) -> list[KeyRe
         (r.staffing_examples.system == "new") & (r.staffing_examples.channel == "daily_rate_contracted")
     ].set_index("housing_form")
     steps = r.boundaries.groupby("system")[r.channel].max()
-    providers = r.provision[r.provision.payer.str.startswith("providers")]
+    providers = r.provision[r.provision.channel != "standard_amount"]  # the daily rates: the providers' rows
     return [
         (
             "worst_board_change_share",
-            f"Worst-hit district board ({board.district_board}): change",
+            _("Worst-hit district board ({district_board}): change", district_board=board.district_board),
             float(board.change_share),
             "%",
         ),
-        ("worst_board_change", f"Worst-hit district board ({board.district_board}): change", float(board.change), "kr/year"),
-        ("worst_provider_change_share", f"Worst-hit provider ({provider.provider}): change", float(provider.change_share), "%"),
-        ("worst_provider_change", f"Worst-hit provider ({provider.provider}): change", float(provider.change), "kr/year"),
-        ("providers_change", "Providers' daily rates, all provision types: change", float(providers.change.sum()), "kr/year"),
+        (
+            "worst_board_change",
+            _("Worst-hit district board ({district_board}): change", district_board=board.district_board),
+            float(board.change),
+            "kr/year",
+        ),
+        (
+            "worst_provider_change_share",
+            _("Worst-hit provider ({provider}): change", provider=provider.provider),
+            float(provider.change_share),
+            "%",
+        ),
+        (
+            "worst_provider_change",
+            _("Worst-hit provider ({provider}): change", provider=provider.provider),
+            float(provider.change),
+            "kr/year",
+        ),
+        ("providers_change", _("Providers' daily rates, all provision types: change"), float(providers.change.sum()), "kr/year"),
         (
             "resident_cap_cost",
-            f"Cap on a resident's loss at {percent(params.transition.max_loss_share, 0)}: cost a year",
+            _(
+                "Cap on a resident's loss at {max_loss_share}: cost a year",
+                max_loss_share=percent(params.transition.max_loss_share, 0),
+            ),
             float(t.cost[rules[0]]),
             "kr/year",
         ),
         (
             "residence_cap_cost",
-            f"Cap on a residence's loss at {percent(params.transition.max_loss_share, 0)}: cost a year",
+            _(
+                "Cap on a residence's loss at {max_loss_share}: cost a year",
+                max_loss_share=percent(params.transition.max_loss_share, 0),
+            ),
             float(t.cost[rules[1]]),
             "kr/year",
         ),
         (
             "board_cap_cost",
-            f"Cap on a district board's loss at {percent(params.transition.max_loss_share, 0)}: cost a year",
+            _(
+                "Cap on a district board's loss at {max_loss_share}: cost a year",
+                max_loss_share=percent(params.transition.max_loss_share, 0),
+            ),
             float(t.cost[rules[2]]),
             "kr/year",
         ),
         (
             "phase_in_cost_total",
-            f"Losses phased in over {params.transition.phase_in_years} year(s): cost in all",
+            _("Losses phased in over {phase_in_years} year(s): cost in all", phase_in_years=params.transition.phase_in_years),
             float(t.total_cost[rules[-1]]),
             "kr",
         ),
         (
             "residences_beyond_margin",
-            f"Residences losing more than {percent(params.residences.margin_share, 0)} of their budget",
+            _(
+                "Residences losing more than {margin_share} of their budget",
+                margin_share=percent(params.residences.margin_share, 0),
+            ),
             beyond,
             "%",
         ),
-        ("residence_worst_change", "Largest loss of a residence", float(margin.worst.min()), "kr/year"),
-        ("drift_change_share_last_year", f"Change in {int(last.year)} at the scenario's drift", float(last.change_share), "%"),
+        ("residence_worst_change", _("Largest loss of a residence"), float(margin.worst.min()), "kr/year"),
+        (
+            "drift_change_share_last_year",
+            _("Change in {year} at the scenario's drift", year=int(last.year)),
+            float(last.change_share),
+            "%",
+        ),
         (
             "drift_limit",
-            f"Drift a year toward the low levels that breaks neutrality within {percent(params.drift.tolerance, 1)}",
+            _(
+                "Drift a year toward the low levels that breaks neutrality within {tolerance}",
+                tolerance=percent(params.drift.tolerance, 1),
+            ),
             float(r.drift_limit) if np.isfinite(r.drift_limit) else "beyond 50 %",
             "%",
         ),
         (
             "staffing_service_covers",
-            f"'7 + 2' service residence covers base staffing ({CHANNEL_WORDS[params.channel]})",
+            _("'7 + 2' service residence covers base staffing ({channel})", channel=term(CHANNEL_WORDS[params.channel])),
             "yes" if ex.covers["service_housing"] else "no",
             "",
         ),
         (
             "staffing_group_covers",
-            f"'3 + 3' group residence covers base staffing ({CHANNEL_WORDS[params.channel]})",
+            _("'3 + 3' group residence covers base staffing ({channel})", channel=term(CHANNEL_WORDS[params.channel])),
             "yes" if ex.covers["group_housing"] else "no",
             "",
         ),
         (
             "staffing_service_lowest_occupancy",
-            "'7 + 2' service residence: lowest occupancy that covers it, contracted",
+            _("'7 + 2' service residence: lowest occupancy that covers it, contracted"),
             float(contracted.lowest_occupancy["service_housing"]),
             "%",
         ),
         (
             "staffing_group_lowest_occupancy",
-            "'3 + 3' group residence: lowest occupancy that covers it, contracted",
+            _("'3 + 3' group residence: lowest occupancy that covers it, contracted"),
             float(contracted.lowest_occupancy["group_housing"]),
             "%",
         ),
-        ("largest_step_today", "Largest step one level up, today", float(steps["current"]), "kr/year"),
-        ("largest_step_new", "Largest step one level up, new levels", float(steps["new"]), "kr/year"),
+        ("largest_step_today", _("Largest step one level up, today"), float(steps["current"]), "kr/year"),
+        ("largest_step_new", _("Largest step one level up, new levels"), float(steps["new"]), "kr/year"),
     ]
 
 
@@ -261,24 +324,37 @@ def exposure_sentence(r: Regrouping) -> str:
     if any(r.exposure_synthetic.values()):
         text += SYNTHETIC_LABEL
     text += (
-        f"The worst-hit district board, {board.district_board}, would lose **{kr(-board.change) if board.change < 0 else kr(0)} a year "
-        f"({percent(-board.change_share, 1)} of its standard amounts)**"
+        _(
+            "The worst-hit district board, {district_board}, would lose **{change} a year ({change_share} of its standard amounts)**",
+            district_board=board.district_board,
+            change=kr(-board.change) if board.change < 0 else kr(0),
+            change_share=percent(-board.change_share, 1),
+        )
         if board.change < 0
-        else f"No district board loses: the least favoured, {board.district_board}, changes by {signed_kr(board.change)}"
+        else _(
+            "No district board loses: the least favoured, {district_board}, changes by {change}",
+            district_board=board.district_board,
+            change=signed_kr(board.change),
+        )
     )
     text += (
-        f"; the worst-hit provider, {provider.provider}"
-        + (f" ({provider.provision})" if "provision" in provider.index else "")
-        + f", {signed_kr(provider.change)} a year ({percent(provider.change_share, 1)} of its daily-rate revenue)."
+        _("; the worst-hit provider, {provider}", provider=provider.provider)
+        + (f" ({term(provider.provision)})" if "provision" in provider.index else "")
+        + _(
+            ", {change} a year ({change_share} of its daily-rate revenue).",
+            change=signed_kr(provider.change),
+            change_share=percent(provider.change_share, 1),
+        )
     )
     if len(r.exposure_range):
         g = r.exposure_range.set_index("unit")
         b = g.loc["district_board"] if "district_board" in g.index else None
         if b is not None:
-            text += (
-                f" The boards and providers are drawn, not known: over {int(b.draws)} allocations the worst board's change "
-                f"runs from {percent(b.worst_low, 1)} to {percent(b.worst_high, 1)}; an extract naming each resident's "
-                "district board and provider gives the real exposure."
+            text += _(
+                " The boards and providers are drawn, not known: over {draws} allocations the worst board's change runs from {worst_low} to {worst_high}; an extract naming each resident's district board and provider gives the real exposure.",
+                draws=int(b.draws),
+                worst_low=percent(b.worst_low, 1),
+                worst_high=percent(b.worst_high, 1),
             )
     return text
 
@@ -290,25 +366,35 @@ def transition_sentence(r: Regrouping, params: LevelRegroupingParams) -> str:
     resident, residence = rules.iloc[0], rules.iloc[1]
     phase = rules.iloc[-1]
     losing = float(r.changes.loc[r.changes.change < 0, "persons"].sum())
-    text = f"The document proposes no transition rules, yet {number(losing)} residents would lose. "
+    text = _("The document proposes no transition rules, yet {losing} residents would lose. ", losing=number(losing))
     if resident.cost > 0:
-        text += (
-            f"A cap on any resident's loss at {percent(t.max_loss_share, 0)} of today's amount would protect "
-            f"{number(resident.protected)} of them and cost **{kr(resident.cost)} a year** ({kr(resident.total_cost)} over "
-            f"{t.cap_years} years); "
+        text += _(
+            "A cap on any resident's loss at {max_loss_share} of today's amount would protect {protected} of them and cost **{cost} a year** ({total_cost} over {cap_years} years); ",
+            max_loss_share=percent(t.max_loss_share, 0),
+            protected=number(resident.protected),
+            cost=kr(resident.cost),
+            total_cost=kr(resident.total_cost),
+            cap_years=t.cap_years,
         )
     else:
-        text += f"No resident loses more than {percent(t.max_loss_share, 0)}, so a cap at that level costs nothing; "
-    text += (
-        f"a cap on a residence's loss would cost {kr(residence.cost)} a year; phasing every loss in over "
-        f"{t.phase_in_years} year{'s' if t.phase_in_years > 1 else ''} would cost {kr(phase.total_cost)} in all."
+        text += _(
+            "No resident loses more than {max_loss_share}, so a cap at that level costs nothing; ",
+            max_loss_share=percent(t.max_loss_share, 0),
+        )
+    text += _n(
+        "a cap on a residence's loss would cost {cost} a year; phasing every loss in over {phase_in_years} year would cost {total_cost} in all.",
+        "a cap on a residence's loss would cost {cost} a year; phasing every loss in over {phase_in_years} years would cost {total_cost} in all.",
+        t.phase_in_years,
+        cost=kr(residence.cost),
+        phase_in_years=t.phase_in_years,
+        total_cost=kr(phase.total_cost),
     )
     if "cap on a district board's loss" in rules.index:
         board = rules.loc["cap on a district board's loss"]
         text += (
-            " No district board loses more than that share, so a cap on boards costs nothing."
+            _(" No district board loses more than that share, so a cap on boards costs nothing.")
             if board.cost == 0
-            else f" A cap on a district board's loss would cost {kr(board.cost)} a year."
+            else _(" A cap on a district board's loss would cost {cost} a year.", cost=kr(board.cost))
         )
     return text
 
@@ -317,16 +403,28 @@ def residences_sentence(r: Regrouping, params: LevelRegroupingParams) -> str:
     """How residences fare when residents sort by need; chosen by the numbers (r.residence_margin)."""
     m = r.residence_margin.set_index("housing_form")
     parts = [
-        f"{percent(row.beyond_margin, 0)} of {form.replace('_', ' ')} residences lose more than {percent(params.residences.margin_share, 0)} "
-        f"of their budget (the worst {kr(-row.worst)} a year)"
+        _(
+            "{beyond_margin} of {replace} residences lose more than {margin_share} of their budget (the worst {worst} a year)",
+            beyond_margin=percent(row.beyond_margin, 0),
+            replace=term(form.replace("_", " ")),
+            margin_share=percent(params.residences.margin_share, 0),
+            worst=kr(-row.worst),
+        )
         for form, row in m.iterrows()
     ]
     how = (
-        "placed at random (the most favourable case for the document's argument that residences mix levels)"
+        _("placed at random (the most favourable case for the document's argument that residences mix levels)")
         if params.residences.sorting == 0
-        else f"sorted by need at {number(params.residences.sorting, 2)} on a scale from 0 (at random) to 1 (fully sorted)"
+        else _(
+            "sorted by need at {sorting} on a scale from 0 (at random) to 1 (fully sorted)",
+            sorting=number(params.residences.sorting, 2),
+        )
     )
-    return f"{SYNTHETIC_LABEL if r.residences_synthetic else ''}With residents {how}, " + " and ".join(parts) + "."
+    return (
+        _("{synthetic_label}With residents {how}, ", synthetic_label=SYNTHETIC_LABEL if r.residences_synthetic else "", how=how)
+        + _(" and ").join(parts)
+        + "."
+    )
 
 
 def drift_sentence(r: Regrouping, params: LevelRegroupingParams) -> str:
@@ -334,24 +432,33 @@ def drift_sentence(r: Regrouping, params: LevelRegroupingParams) -> str:
     d = params.drift
     last = r.drift.iloc[-1]
     counted = pd.Timestamp(d.counted_on)
-    text = f"The proposal is costed on the residents of {counted.day} {counted.strftime('%B %Y')}; " + (
-        f"with {percent(d.share_per_year, 1)} of each level's residents moving a level toward the low levels each year, "
-        f"the change in {int(last.year)} would be **{signed_kr(last.change)} ({percent(last.change_share, 2)})**. "
+    text = _("The proposal is costed on the residents of {day}; ", day=format_date(counted, "d MMMM y", locale=i18n.locale())) + (
+        _(
+            "with {share_per_year} of each level's residents moving a level toward the low levels each year, the change in {year} would be **{change} ({change_share})**. ",
+            share_per_year=percent(d.share_per_year, 1),
+            year=int(last.year),
+            change=signed_kr(last.change),
+            change_share=percent(last.change_share, 2),
+        )
         if d.share_per_year
-        else f"with no drift in the mix the change stays {signed_kr(last.change)} in {int(last.year)}. "
+        else _(
+            "with no drift in the mix the change stays {change} in {year}. ", change=signed_kr(last.change), year=int(last.year)
+        )
     )
     if np.isfinite(r.drift_limit):
-        text += (
-            f"It stays within the board's tolerance of {percent(d.tolerance, 1)} up to a drift of "
-            f"{percent(r.drift_limit, 1)} a year toward the low levels"
-            + (
-                f"; at this scenario's drift it {'does not' if abs(last.change_share) > d.tolerance else 'does'}."
-                if d.share_per_year
-                else "."
-            )
+        text += _(
+            "It stays within the board's tolerance of {tolerance} up to a drift of {drift_limit} a year toward the low levels",
+            tolerance=percent(d.tolerance, 1),
+            drift_limit=percent(r.drift_limit, 1),
+        ) + (
+            _("; at this scenario's drift it {text}.", text=_("does not") if abs(last.change_share) > d.tolerance else _("does"))
+            if d.share_per_year
+            else "."
         )
     else:
-        text += f"No drift up to 50 % a year takes it beyond the board's tolerance of {percent(d.tolerance, 1)}."
+        text += _(
+            "No drift up to 50 % a year takes it beyond the board's tolerance of {tolerance}.", tolerance=percent(d.tolerance, 1)
+        )
     return text
 
 
@@ -365,19 +472,27 @@ def staffing_sentence(r: Regrouping, params: LevelRegroupingParams) -> str:
         covered = [c.replace("daily_rate_", "") for c in daily.index if daily.covers[c]]
         lowest = {c.replace("daily_rate_", ""): daily.lowest_occupancy[c] for c in daily.index}
         parts.append(
-            f"the {EXAMPLES.get(form, '')} {form.replace('_', ' ')} residence covers it at {percent(params.occupancy, 0)} "
-            f"occupancy in {', '.join(covered) + ' provision' if covered else 'no type of provision'}"
-            + " (it needs an occupancy of at least "
-            + ", ".join(f"{percent(v, 1)} {k}" for k, v in lowest.items())
+            _(
+                "the {form} {replace} residence covers it at {occupancy} occupancy in {join}",
+                form=EXAMPLES.get(form, ""),
+                replace=term(form.replace("_", " ")),
+                occupancy=percent(params.occupancy, 0),
+                join=", ".join(term(c) for c in covered) if covered else _("no type of provision"),
+            )
+            + _(" (it needs an occupancy of at least ")
+            + ", ".join(f"{percent(v, 1)} {term(k)}" for k, v in lowest.items())
             + ")"
         )
     today = r.staffing_examples[(r.staffing_examples.system != "new") & (r.staffing_examples.channel != "standard_amount")]
     covered_today = int(today.covers.sum())
     return (
-        f"Paid the daily rate, a provider meets base staffing of {kr(cost)} a year as follows: "
+        _("Paid the daily rate, a provider meets base staffing of {cost} a year as follows: ", cost=kr(cost))
         + "; ".join(parts)
-        + f". Today, residents on the same points would cover it in {covered_today} of the {len(today)} combinations "
-        "of housing form and provision type."
+        + _(
+            ". Today, residents on the same points would cover it in {covered_today} of the {n_today} combinations of housing form and provision type.",
+            covered_today=covered_today,
+            n_today=len(today),
+        )
     )
 
 
@@ -387,13 +502,17 @@ def boundaries_sentence(r: Regrouping) -> str:
     ch = r.channel
     today, new = b[b.system == "current"], b[b.system == "new"]
     top_today, top_new = today.loc[today[ch].idxmax()], new.loc[new[ch].idxmax()]
-    return (
-        f"The new levels are fewer and wider, so each step is larger: paid in {CHANNEL_WORDS[ch]}, moving a resident one "
-        f"level up is worth at most {kr(float(top_today[ch]))} a year today ({top_today.housing_form.replace('_', ' ')}, at "
-        f"{int(top_today.at_points)} points) and **{kr(float(top_new[ch]))} a year with the new levels** "
-        f"({top_new.housing_form.replace('_', ' ')}, at {int(top_new.at_points)} points), on average "
-        f"{kr(float(today[ch].mean()))} against {kr(float(new[ch].mean()))}. A provider near a boundary gains more from a "
-        "reassessment, and a board deciding on fewer levels trades fewer reassessments for larger ones."
+    return _(
+        "The new levels are fewer and wider, so each step is larger: paid in {ch}, moving a resident one level up is worth at most {top_today} a year today ({replace}, at {at_points} points) and **{top_new} a year with the new levels** ({replace_2}, at {at_points_2} points), on average {today_mean} against {new_mean}. A provider near a boundary gains more from a reassessment, and a board deciding on fewer levels trades fewer reassessments for larger ones.",
+        ch=term(CHANNEL_WORDS[ch]),
+        top_today=kr(float(top_today[ch])),
+        replace=term(top_today.housing_form.replace("_", " ")),
+        at_points=int(top_today.at_points),
+        top_new=kr(float(top_new[ch])),
+        replace_2=term(top_new.housing_form.replace("_", " ")),
+        at_points_2=int(top_new.at_points),
+        today_mean=kr(float(today[ch].mean())),
+        new_mean=kr(float(new[ch].mean())),
     )
 
 
@@ -405,15 +524,22 @@ def covering(table: pd.DataFrame, sizes: Mapping[str, int]) -> str:
     for form, size in sizes.items():
         row = table[(table.housing_form == form) & (table.residents == size)].iloc[0]
         verdict = {
-            (True, True): "covers it today and with the new amounts",
-            (False, True): "**covers it only with the new amounts**",
-            (True, False): "**covers it today but not with the new amounts**",
-            (False, False): "covers it neither today nor with the new amounts",
+            (True, True): _("covers it today and with the new amounts"),
+            (False, True): _("**covers it only with the new amounts**"),
+            (True, False): _("**covers it today but not with the new amounts**"),
+            (False, False): _("covers it neither today nor with the new amounts"),
         }[(bool(row.covered_today), bool(row.covered_new))]
         needed_new = int(np.ceil(cost / row.lowest_new))
         parts.append(
-            f"a {form.replace('_', ' ')} residence of {size} residents at the lowest level needs {kr(row.amount_needed)} "
-            f"a resident; the lowest level pays {kr(row.lowest_new)} with the new amounts ({kr(row.lowest_today)} "
-            f"today), so it {verdict} (with the new amounts, {needed_new} such residents cover it)"
+            _(
+                "a {replace} residence of {size} residents at the lowest level needs {amount_needed} a resident; the lowest level pays {lowest_new} with the new amounts ({lowest_today} today), so it {verdict} (with the new amounts, {needed_new} such residents cover it)",
+                replace=term(form.replace("_", " ")),
+                size=size,
+                amount_needed=kr(row.amount_needed),
+                lowest_new=kr(row.lowest_new),
+                lowest_today=kr(row.lowest_today),
+                verdict=verdict,
+                needed_new=needed_new,
+            )
         )
-    return f"Base staffing costs {kr(cost)} a year: " + "; ".join(parts) + "."
+    return _("Base staffing costs {cost} a year: ", cost=kr(cost)) + "; ".join(parts) + "."

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pandas as pd
 
 from carepay.checks import Row, compare, rounding_tolerance
+from carepay.i18n import N_, _
 from carepay.sources import DataPackage
 
 # --- Stockholm: level tables -----------------------------------------------------------
@@ -17,15 +18,24 @@ def _ranges_ok(levels: pd.DataFrame, top: int) -> list[str]:
     problems = []
     lv = levels.sort_values("points_min")
     if lv.points_min.iloc[0] != 0:
-        problems.append(f"starts at {lv.points_min.iloc[0]}, not 0")
+        problems.append(_("starts at {text}, not 0", text=lv.points_min.iloc[0]))
     for a, b in zip(lv.itertuples(), lv.iloc[1:].itertuples()):
         if b.points_min != a.points_max + 1:
             kind = "gap" if b.points_min > a.points_max + 1 else "overlap"
             problems.append(
-                f"{kind} between level {a.level} ({a.points_min}-{a.points_max}) and level {b.level} ({b.points_min}-{b.points_max})"
+                _(
+                    "{kind} between level {level} ({points_min}-{points_max}) and level {level_2} ({points_min_2}-{points_max_2})",
+                    kind=kind,
+                    level=a.level,
+                    points_min=a.points_min,
+                    points_max=a.points_max,
+                    level_2=b.level,
+                    points_min_2=b.points_min,
+                    points_max_2=b.points_max,
+                )
             )
     if lv.points_max.iloc[-1] != top:
-        problems.append(f"ends at {lv.points_max.iloc[-1]}, not {top}")
+        problems.append(_("ends at {text}, not {top}", text=lv.points_max.iloc[-1], top=top))
     return problems
 
 
@@ -51,7 +61,10 @@ def stockholm_partitions(pkg: DataPackage, corrected: bool) -> Iterator[Row]:
                 len(problems),
                 0,
                 "problems",
-                f"point ranges partition 0-{STOCKHOLM_TOP_POINTS} with no gap or overlap"
+                _(
+                    "point ranges partition 0-{stockholm_top_points} with no gap or overlap",
+                    stockholm_top_points=STOCKHOLM_TOP_POINTS,
+                )
                 + (f" (found: {'; '.join(problems)})" if problems else ""),
             )
 
@@ -71,7 +84,7 @@ def stockholm_table3_ranges(pkg: DataPackage, corrected: bool) -> Iterator[Row]:
                     ref[end],  # what Table 1 (or 2) prints for the level
                     0,
                     "points",
-                    f"Table 3 prints the same point range as Table {1 if system == 'current' else 2}",
+                    _("Table 3 prints the same point range as Table {text}", text=1 if system == "current" else 2),
                 )
 
 
@@ -89,7 +102,7 @@ def stockholm_costs(pkg: DataPackage, corrected: bool) -> Iterator[Row]:
                 computed,
                 0.05,
                 "mnkr",
-                "cost = persons x standard amount (Table 1/2), printed to 0.1 mnkr",
+                N_("cost = persons x standard amount (Table 1/2), printed to 0.1 mnkr"),
             )
 
 
@@ -106,7 +119,7 @@ def stockholm_totals(pkg: DataPackage, corrected: bool) -> Iterator[Row]:
             part.cost.sum(),
             rounding_tolerance(len(part), 0.1),
             "mnkr",
-            "Summa = sum of the level costs",
+            N_("Summa = sum of the level costs"),
         )
         yield compare(
             "stockholm.total_persons",
@@ -116,7 +129,7 @@ def stockholm_totals(pkg: DataPackage, corrected: bool) -> Iterator[Row]:
             part.persons.sum(),
             0,
             "persons",
-            "Summa = sum of the persons per level",
+            N_("Summa = sum of the persons per level"),
         )
         for form, n in forms.items():
             yield compare(
@@ -127,7 +140,7 @@ def stockholm_totals(pkg: DataPackage, corrected: bool) -> Iterator[Row]:
                 part.loc[part.housing_form == form, "persons"].sum(),
                 0,
                 "persons",
-                "persons per housing form = the count in the text (same population under both systems)",
+                N_("persons per housing form = the count in the text (same population under both systems)"),
             )
     yield compare(
         "stockholm.text_persons",
@@ -137,7 +150,7 @@ def stockholm_totals(pkg: DataPackage, corrected: bool) -> Iterator[Row]:
         sum(forms.values()) + pkg.figure("persons_children"),
         0,
         "persons",
-        "1 771 = service housing + group housing + children's housing",
+        N_("1 771 = service housing + group housing + children's housing"),
     )
 
 
@@ -157,9 +170,13 @@ def stockholm_mapping(pkg: DataPackage, corrected: bool) -> Iterator[Row]:
         high = sum(old_counts[(new.housing_form, lv)] for lv in touching.level)
         n = new_counts[(new.housing_form, new.level)]
         cell = f"proposed/{new.housing_form}/{new.level}"
-        desc = (
-            f"persons in new level {new.level} ({new.points_min}-{new.points_max} p) lie between the old levels "
-            f"inside it ({low}) and those plus the straddling ones ({high})"
+        desc = _(
+            "persons in new level {level} ({points_min}-{points_max} p) lie between the old levels inside it ({low}) and those plus the straddling ones ({high})",
+            level=new.level,
+            points_min=new.points_min,
+            points_max=new.points_max,
+            low=low,
+            high=high,
         )
         yield compare("stockholm.mapping_low", "level_costs", cell, n, low, 0, "persons", desc, relation="at_most")
         yield compare("stockholm.mapping_high", "level_costs", cell, n, high, 0, "persons", desc, relation="at_least")
@@ -176,7 +193,7 @@ def stockholm_base_staffing(pkg: DataPackage, _corrected: bool) -> Iterator[Row]
         for column, days in channels.items():
             amounts = pd.Series([levels.loc[(form, lv), column] * days for lv in mix.level], index=mix.index)
             revenue = float((amounts * mix.residents).sum())
-            label = " + ".join(f"{r.residents} x level {r.level}" for r in mix.itertuples())
+            label = " + ".join(_("{residents} x level {level}", residents=r.residents, level=r.level) for r in mix.itertuples())
             yield compare(
                 "stockholm.base_staffing_covered",
                 "base_staffing_examples",
@@ -185,7 +202,7 @@ def stockholm_base_staffing(pkg: DataPackage, _corrected: bool) -> Iterator[Row]
                 revenue,
                 0,
                 "kr/year",
-                f"{label} covers base staffing ({column}{' x 365' if days > 1 else ''})",
+                _("{label} covers base staffing ({column}{text})", label=label, column=column, text=" x 365" if days > 1 else ""),
                 relation="at_least",
             )
             one_less = revenue - levels.loc[(form, 1), column] * days
@@ -197,7 +214,7 @@ def stockholm_base_staffing(pkg: DataPackage, _corrected: bool) -> Iterator[Row]
                 one_less,
                 0,
                 "kr/year",
-                f"one resident fewer at level 1 does not cover it ({column})",
+                _("one resident fewer at level 1 does not cover it ({column})", column=column),
                 relation="below",
             )
 

@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import field_validator, model_validator
 
+from carepay.i18n import N_
 from carepay.params import QuestionParams, Spec, param
 
 # --- level regrouping (Stockholm LSS housing) ------------------------------------------------
@@ -351,9 +352,9 @@ class LevelRegroupingParams(QuestionParams):
         """An individual-points file gives each resident's points: the split is exact and the mix is the file's."""
         out = {}
         if self.individuals_file:
-            out["mix_shift"] = "the individual-points file counts the residents themselves"
+            out["mix_shift"] = N_("the individual-points file counts the residents themselves")
         if self.split == "individual":
-            out["split"] = "the individual-points file gives each resident's points, so every level splits exactly"
+            out["split"] = N_("the individual-points file gives each resident's points, so every level splits exactly")
         return out
 
     @field_validator("new_levels")

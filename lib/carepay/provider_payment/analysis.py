@@ -12,6 +12,7 @@ import pandas as pd
 
 from carepay import home_care, payment
 from carepay.formats import mnkr
+from carepay.i18n import N_, _, term
 from carepay.provider_payment.params import ProviderPaymentParams
 from carepay.sources import DataPackage
 from carepay.units import Columns, annotate_result
@@ -21,10 +22,10 @@ LEKSAND = "leksand_rattvik_home_care_2010"
 #: The price year of the Örebro document's amounts (2018).
 OREBRO_YEAR = 2018
 BASIS_NAMES = {
-    "executed_hours": "per executed hour",
-    "granted_hours": "per granted hour",
-    "level_month": "per level and month",
-    "capitation": "per person and month",
+    "executed_hours": N_("per executed hour"),
+    "granted_hours": N_("per granted hour"),
+    "level_month": N_("per level and month"),
+    "capitation": N_("per person and month"),
 }
 
 
@@ -84,10 +85,10 @@ def economics(params: ProviderPaymentParams, orebro: DataPackage) -> tuple[pd.Da
         )
         if reading == s.reading:
             points = [
-                ("Leksand–Rättvik price 2011", share, s.price),
-                ("Leksand–Rättvik own cost 2010", implied, s.own_cost),
+                (N_("Leksand–Rättvik price 2011"), share, s.price),
+                (N_("Leksand–Rättvik own cost 2010"), implied, s.own_cost),
                 (
-                    "Örebro when granted time was paid (38 % at the client)",
+                    N_("Örebro when granted time was paid (38 % at the client)"),
                     orebro.figure("client_time_share_granted_payment"),
                     at_38,
                 ),
@@ -97,7 +98,7 @@ def economics(params: ProviderPaymentParams, orebro: DataPackage) -> tuple[pd.Da
                 {
                     "client_time_share": shares,
                     "break_even_price": payment.cost_per_executed_hour(staff_cost, shares),
-                    "what": "break-even price",
+                    "what": N_("break-even price"),
                 }
             )
     marks = pd.DataFrame(points, columns=["what", "client_time_share", "break_even_price"])
@@ -134,14 +135,14 @@ def calibration_tables(orebro: DataPackage, df: pd.DataFrame, rate: float) -> tu
     calibration = pd.DataFrame(
         [
             {"target": "clients", "document": orebro.figure("individuals"), "population": df.person_id.nunique()},
-            {"target": "executed hours a year", "document": orebro.figure("executed_hours_year"), "population": executed},
+            {"target": N_("executed hours a year"), "document": orebro.figure("executed_hours_year"), "population": executed},
             {
-                "target": "execution ratio (executed / granted)",
+                "target": N_("execution ratio (executed / granted)"),
                 "document": orebro.figure("execution_ratio"),
                 "population": executed / granted,
             },
             {
-                "target": "payment today at the hourly rate (kr/year)",
+                "target": N_("payment today at the hourly rate (kr/year)"),
                 "document": orebro.figure("payment_total"),
                 "population": total_today,
             },
@@ -151,13 +152,13 @@ def calibration_tables(orebro: DataPackage, df: pd.DataFrame, rate: float) -> tu
     document_figures = pd.DataFrame(
         [
             {
-                "figure": "payment if 100 % of granted time were paid, extra (kr/year)",
+                "figure": N_("payment if 100 % of granted time were paid, extra (kr/year)"),
                 "printed": orebro.figure("extra_cost_full_granted"),
                 "from_the_report_s_numbers": pt / e_all - pt,
                 "from_the_population": rate * granted - total_today,
             },
             {
-                "figure": "payment per level and month, total (kr/year)",
+                "figure": N_("payment per level and month, total (kr/year)"),
                 "printed": pt,
                 "from_the_report_s_numbers": pt,
                 "from_the_population": np.nan,
@@ -213,7 +214,7 @@ def leksand_question(params: ProviderPaymentParams) -> tuple[pd.DataFrame, pd.Da
         implied = payment.price_covering(staff_cost, share)
         rows.append(
             {
-                "reading": f"share of staff time; indirect time {reading.replace('_', ' ')}",
+                "reading": _("share of staff time; indirect time {replace}", replace=term(reading.replace("_", " "))),
                 "chosen": reading == s.reading,
                 "staff_cost_per_hour": staff_cost,
                 "break_even_client_share": payment.implied_client_share(s.price, staff_cost),
@@ -225,7 +226,7 @@ def leksand_question(params: ProviderPaymentParams) -> tuple[pd.DataFrame, pd.Da
         )
     rows.append(
         {
-            "reading": "share of granted time (as in Örebro and Västerås)",
+            "reading": N_("share of granted time (as in Örebro and Västerås)"),
             "chosen": False,
             "staff_cost_per_hour": np.nan,
             "break_even_client_share": np.nan,
@@ -326,10 +327,10 @@ def provision_range(
         return out
     ends = []
     for ratio in params.overall_execution_range:
-        df, _ = _clients(params, orebro, ratio)
+        df, _rest = _clients(params, orebro, ratio)
         df["payment_today"] = payment.revenue(df, "executed_hours", hourly_rate=rate)
-        _, amounts = level_amounts(params, orebro, df, rate)
-        b, _ = bases_compared(params, df, rate, amounts)
+        _unrounded, amounts = level_amounts(params, orebro, df, rate)
+        b, _rest = bases_compared(params, df, rate, amounts)
         ends.append(b[b.basis == "level_month"].set_index("provision").change_vs_today.reindex(out.provision).to_numpy())
     out["change_low"] = np.minimum(ends[0], ends[1])
     out["change_high"] = np.maximum(ends[0], ends[1])
@@ -363,10 +364,9 @@ def premiums(params: ProviderPaymentParams, orebro: DataPackage, bases: pd.DataF
                 }
             )
     pilot_base = orebro.figure("payment_total")
-    note = (
-        f"On the report's 300 mnkr, the pilot's premiums would cost about "
-        f"{mnkr(pilot_base * (pr.prevention_share * pr.prevention_goal_share + pr.quality_share * pr.quality_goal_share))} "
-        "a year (the report: 'cirka 4 miljoner i tillskott')."
+    note = _(
+        "On the report's 300 mnkr, the pilot's premiums would cost about {pilot_base} a year (the report: 'cirka 4 miljoner i tillskott').",
+        pilot_base=mnkr(pilot_base * (pr.prevention_share * pr.prevention_goal_share + pr.quality_share * pr.quality_goal_share)),
     )
     return pd.DataFrame(rows), [note]
 
@@ -374,63 +374,63 @@ def premiums(params: ProviderPaymentParams, orebro: DataPackage, bases: pd.DataF
 #: The unit and readable label of every column of the tables the report shows (carepay.units).
 RESULT_COLUMNS: dict[str, Columns] = {
     "rehabilitation": {
-        "drop_loss_per_year": ("kr/year", "a provider's loss when a client drops to the level below"),
-        "premium_per_year": ("kr/year", "prevention premium for it"),
-        "net_per_year": ("kr/year", "left to the provider"),
+        "drop_loss_per_year": ("kr/year", N_("a provider's loss when a client drops to the level below")),
+        "premium_per_year": ("kr/year", N_("prevention premium for it")),
+        "net_per_year": ("kr/year", N_("left to the provider")),
     },
     "provision_change": {
-        "payment_today": ("kr/year", "payment today"),
-        "change": ("kr/year", "change paid per level and month"),
-        "change_low": ("kr/year", "low end"),
-        "change_high": ("kr/year", "high end"),
-        "share_of_granted": ("%", "share of granted hours"),
+        "payment_today": ("kr/year", N_("payment today")),
+        "change": ("kr/year", N_("change paid per level and month")),
+        "change_low": ("kr/year", N_("low end")),
+        "change_high": ("kr/year", N_("high end")),
+        "share_of_granted": ("%", N_("share of granted hours")),
     },
     "level_creep": {
         "person_months": ("person-months", ""),
-        "step_up": ("kr/month", "one level up"),
-        "creep_cost": ("kr/year", "cost of the share moving up"),
-        "drop_loss_per_year": ("kr/year", "a provider's loss when a client drops a level"),
+        "step_up": ("kr/month", N_("one level up")),
+        "creep_cost": ("kr/year", N_("cost of the share moving up")),
+        "drop_loss_per_year": ("kr/year", N_("a provider's loss when a client drops a level")),
     },
     "leksand": {
-        "staff_cost_per_hour": ("kr/hour", "in-house cost of a working hour"),
-        "break_even_client_share": ("%", "time at the client at which the price covers it"),
-        "priced_client_share": ("%", "time at the client the price assumes"),
-        "price_at_priced_share": ("kr/hour", "price the in-house cost implies"),
-        "margin_at_price": ("kr/hour", "margin the price leaves"),
-        "margin_share": ("%", "as a share of the price"),
+        "staff_cost_per_hour": ("kr/hour", N_("in-house cost of a working hour")),
+        "break_even_client_share": ("%", N_("time at the client at which the price covers it")),
+        "priced_client_share": ("%", N_("time at the client the price assumes")),
+        "price_at_priced_share": ("kr/hour", N_("price the in-house cost implies")),
+        "margin_at_price": ("kr/hour", N_("margin the price leaves")),
+        "margin_share": ("%", N_("as a share of the price")),
     },
     "adaptation": {
         "month": ("", ""),
-        "client_time_share": ("%", "time at the client"),
-        "cost_per_executed_hour": ("kr/hour", "in-house cost per executed hour"),
-        "margin_per_executed_hour": ("kr/hour", "margin at the price"),
-        "result_per_1000_hours": ("kr/month", "result per 1 000 executed hours"),
-        "granted_time_reading": ("kr/month", "the same, granted-time reading"),
+        "client_time_share": ("%", N_("time at the client")),
+        "cost_per_executed_hour": ("kr/hour", N_("in-house cost per executed hour")),
+        "margin_per_executed_hour": ("kr/hour", N_("margin at the price")),
+        "result_per_1000_hours": ("kr/month", N_("result per 1 000 executed hours")),
+        "granted_time_reading": ("kr/month", N_("the same, granted-time reading")),
     },
     "incentives": {
-        "one_more_executed_hour": ("", "one more executed hour brings"),
-        "one_more_client": ("", "one more client brings"),
-        "pushes_executed_time": ("", "pushes executed time"),
+        "one_more_executed_hour": ("", N_("one more executed hour brings")),
+        "one_more_client": ("", N_("one more client brings")),
+        "pushes_executed_time": ("", N_("pushes executed time")),
     },
     "economics": {
-        "client_time_share_at_price": ("%", "time at the client in the 375 kr price"),
+        "client_time_share_at_price": ("%", N_("time at the client in the 375 kr price")),
         "staff_cost_per_hour": ("kr/hour", ""),
-        "client_share_implied_by_own_cost": ("%", "time at the client that 482 kr implies"),
-        "cost_per_executed_hour_at_38_percent": ("kr/hour", "break-even price at 38 % (Örebro, granted-time era)"),
+        "client_share_implied_by_own_cost": ("%", N_("time at the client that 482 kr implies")),
+        "cost_per_executed_hour_at_38_percent": ("kr/hour", N_("break-even price at 38 % (Örebro, granted-time era)")),
     },
     "document_figures": {
         "printed": ("kr/year", ""),
-        "from_the_report_s_numbers": ("kr/year", "from the report's own numbers"),
+        "from_the_report_s_numbers": ("kr/year", N_("from the report's own numbers")),
         "from_the_population": ("kr/year", ""),
     },
     "levels": {
         "lower_bound_hours": ("hours/month", ""),
         "person_months": ("person-months", ""),
         "mean_granted_hours": ("hours/month", ""),
-        "amount": ("kr/month", "calibrated amount"),
-        "raw_amount": ("kr/month", "calibrated amount before rounding"),
-        "printed_amount": ("kr/month", "printed amount"),
-        "calibrated_over_printed": ("", "calibrated ÷ printed"),
+        "amount": ("kr/month", N_("calibrated amount")),
+        "raw_amount": ("kr/month", N_("calibrated amount before rounding")),
+        "printed_amount": ("kr/month", N_("printed amount")),
+        "calibrated_over_printed": ("", N_("calibrated ÷ printed")),
     },
     "bases": {
         "execution_ratio": ("%", ""),
@@ -440,8 +440,8 @@ RESULT_COLUMNS: dict[str, Columns] = {
         "change_vs_today": ("kr/year", ""),
     },
     "guarantee": {
-        "response": ("%", "share of the gap providers close"),
-        "hours_added": ("hours/year", "hours delivered to reach the minimum"),
+        "response": ("%", N_("share of the gap providers close")),
+        "hours_added": ("hours/year", N_("hours delivered to reach the minimum")),
         "payment_without_rule": ("kr/year", ""),
         "payment_with_rule": ("kr/year", ""),
         "saving": ("kr/year", ""),

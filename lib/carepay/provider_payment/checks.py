@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from carepay.checks import Row, compare
+from carepay.i18n import N_
 from carepay.sources import DataPackage
 
 
@@ -18,7 +19,7 @@ def leksand_text(pkg: DataPackage, _corrected: bool) -> Iterator[Row]:
         f("hourly_rate_2011"),
         0,
         "kr/hour",
-        "the 2011 price is below the 2010 own cost (the difference is to fund the choice model)",
+        N_("the 2011 price is below the 2010 own cost (the difference is to fund the choice model)"),
         relation="below",
     )
 
