@@ -479,3 +479,66 @@ def test_a_scenario_about_the_response_leads_with_it(scenario):
     p, r = _fee_question(scenario)
     assert answer.key_results(r, p)[0][0] == "net_budget_effect"
     assert answer.sentences(r, p, sources.load(fi.PACKAGE))[0].startswith("At an elasticity")
+
+
+def test_an_extract_s_small_cells_are_suppressed(project, default):
+    """From an analyst's extract no table, chart or sentence shows a group of fewer than min_cell_persons persons
+    (here: 3 couples and 2 persons under 65 among 40); the threshold is never below 3."""
+    import json
+
+    from carepay import TABLE_MIME, batch, report
+
+    pm = default.person_months
+    first = pm.groupby("person_id").first()
+    old = first[first.age >= 65].index[:38]
+    young = first[first.age < 65].index[:2]
+    chosen = pm[pm.person_id.isin([*old, *young])].assign(household="single")
+    chosen.loc[chosen.person_id.isin(old[:3]), "household"] = "couple"  # three persons living with a partner
+    cols = ["person_id", "period", "executed_hours", "alarm", "income_after_tax", "housing_supplement", "housing_cost"]
+    chosen[cols + ["household", "age"]].assign(alarm=chosen.alarm.astype(int)).to_csv(project / "small.csv", index=False)
+    scenario = project / "params" / "fee_incentives" / "small.yaml"
+    scenario.write_text(
+        "title: A small extract\ndescription: d\npopulation:\n  source: extract\n  extract_file: small.csv\n", encoding="utf-8"
+    )
+    (outcome,) = batch.run(batch.discover(["fee_incentives/small"]), n_jobs=1, progress=False)
+    assert outcome.ok, outcome.error
+    page = (project / outcome.html).read_text(encoding="utf-8")
+    assert "too few persons to show apart" not in page  # the report is Swedish
+    assert "sammanboende (för få personer för att visas för sig)" in page  # the groups' sentence withholds them too
+    assert "tiondelarna har för få personer" in page  # tenths of 4 persons: no sentence, headline or board cell shows one
+    assert not {"fee_change_lowest_tenth", "fee_change_highest_tenth"} & {k["id"] for k in outcome.key_results}
+    assert '<td class="num">.</td>' in page and "färre än 5 personer" in page
+    import nbformat
+
+    nb = nbformat.read(project / outcome.executed, as_version=4)
+    records = [o["data"][TABLE_MIME] for c in nb.cells for o in c.get("outputs", []) if TABLE_MIME in o.get("data", {})]
+    for rec in records:  # every table written beside the report: no row of 1-4 persons with a figure in it
+        for j, column in enumerate(rec["columns"]):
+            if column["unit"] in report.PERSON_COUNTS:
+                for row in rec["rows"]:
+                    if isinstance(row[j], (int, float)) and 0 < row[j] < 5:
+                        raise AssertionError(f"{rec['caption']}: a row of {row[j]} persons is shown: {row}")
+    groups = next(
+        r for r in records if "group" in [c["name"] for c in r["columns"]] and "persons" in [c["name"] for c in r["columns"]]
+    )
+    persons = [c["name"] for c in groups["columns"]].index("persons")
+    withheld = [row for row in groups["rows"] if row[persons] is None]
+    assert len(withheld) == 2 and all(v is None for row in withheld for v in row if not isinstance(v, str))
+    assert json.loads((project / outcome.html.replace(".html", ".json")).read_text())["ok"]
+    scenario.write_text(scenario.read_text(encoding="utf-8") + "min_cell_persons: 2\n", encoding="utf-8")
+    with pytest.raises(params.ParameterError, match="min_cell_persons"):
+        params.load("fee_incentives", "small")
+
+
+def test_small_cells_suppress_a_row_and_the_one_that_would_give_it_back():
+    from carepay import report
+    from carepay.units import annotate
+
+    df = annotate(pd.DataFrame({"group": ["a", "b", "c", "d"], "persons": [3, 40, 12, 0], "fee": [10.0, 20.0, 30.0, 0.0]}),
+                  {"persons": ("persons", ""), "fee": ("kr/month", "")})  # fmt: skip
+    out = report.small_cells(df, 5)
+    assert out.attrs["suppressed"] == [0, 2]  # a (3 persons) and c, the smallest other, so a total cannot give a back
+    assert out.fee.isna().tolist() == [True, False, True, False] and out.group.tolist() == df.group.tolist()
+    assert report.small_cells(df, None) is df  # no extract: nothing suppressed
+    html = report.table_html(out)
+    assert html.count('<td class="num">.</td>') == 4 and "2" in report.suppression_note(out)

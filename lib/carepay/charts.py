@@ -261,6 +261,24 @@ def synthetic_title(title: str, synthetic: bool) -> str | list[str]:
     return _("{title} (SYNTHETIC DATA)", title=title) if synthetic else title
 
 
+def _protected(chart: Any) -> Any:
+    """A chart helper whose data (its first argument) loses the rows an analyst's extract may not show: those that
+    describe fewer persons than the report's small-cell rule allows (carepay.report.small_cells), left out of the
+    picture and of its table."""
+    import functools
+
+    @functools.wraps(chart)
+    def draw(data: pd.DataFrame, *args: Any, **kwargs: Any) -> Any:
+        from carepay.report import small_cells
+
+        marked = small_cells(data)
+        kept = data.drop(index=data.index[marked.attrs.get("suppressed", [])]) if marked is not data else data
+        return chart(kept, *args, **kwargs)
+
+    return draw
+
+
+@_protected
 def bars(
     data: pd.DataFrame,
     category: str,
@@ -341,6 +359,7 @@ def check_status(summary: pd.DataFrame, title: str = N_("Cross-checks by data pa
     return described(chart, totals, ["row", "ok", "known", "new"], words, {"row": _("data package (reading)")})
 
 
+@_protected
 def step_amounts(
     levels: pd.DataFrame,
     amount: str,
@@ -389,6 +408,7 @@ def step_amounts(
     return described(chart, levels, cols, words, {amount: value_title})
 
 
+@_protected
 def signed_bars(
     data: pd.DataFrame,
     category: str,
@@ -485,6 +505,7 @@ def _histogram_words(data: pd.DataFrame, value: str, title: object, value_title:
     return _("Histogram: {title}. {value_title}: ", title=_title_text(title), value_title=value_title) + "; ".join(parts) + "."
 
 
+@_protected
 def grouped_bars(
     data: pd.DataFrame,
     category: str,
@@ -534,6 +555,7 @@ def grouped_bars(
     )
 
 
+@_protected
 def mix_frontier(
     mixes: pd.DataFrame, x: str, y: str, *, title: str, colour: str = "system", facet: str = "housing_form"
 ) -> alt.Chart:
@@ -565,6 +587,7 @@ def mix_frontier(
     return described(chart.facet(column=alt.Column(f"{facet}:N", title=None), title=title), mixes, [facet, colour, x, y], words)
 
 
+@_protected
 def ratio_dots(
     data: pd.DataFrame, group: str, value: str, colour: str, *, title: str, value_title: str, facet: str | None = None
 ) -> alt.Chart:
@@ -601,6 +624,7 @@ def ratio_dots(
     return described(chart.properties(title=title), data, cols, words, {value: value_title})
 
 
+@_protected
 def stacked_bars(
     data: pd.DataFrame, category: str, value: str, part: str, *, title: str, value_title: str, fmt: str = ",.0f"
 ) -> alt.Chart:
@@ -632,6 +656,7 @@ def stacked_bars(
     return described(chart, data, [category, part, value], words, {value: value_title}, pivot=(category, part, value))
 
 
+@_protected
 def lines(
     data: pd.DataFrame,
     x: str,
@@ -671,6 +696,7 @@ def lines(
     return described(chart.properties(title=title), data, [x, colour, y], words, labels, pivot=(x, colour, y))
 
 
+@_protected
 def curve_with_points(
     data: pd.DataFrame,
     x: str,

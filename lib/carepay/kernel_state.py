@@ -201,9 +201,10 @@ def reset() -> str:
 
     random.seed()
     np.random.seed()
-    from carepay import i18n
+    from carepay import i18n, report
 
     i18n.reset()  # the source language, nothing recorded missing: as a fresh kernel has it
+    report.PROTECTION.min_persons = None  # no small-cell rule until the next report's setup sets its own
     for name in _carepay_modules():
         for value in vars(sys.modules.get(name, object())).values():
             if callable(value) and hasattr(value, "cache_clear"):

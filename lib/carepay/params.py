@@ -92,6 +92,16 @@ class QuestionParams(ScenarioParams):
     """Base of the questions' parameter models: a question's headlines can rest on inputs no document gives, which
     its scenarios declare as uncertain (carepay.uncertainty)."""
 
+    min_cell_persons: int = param(
+        5,
+        unit="persons",
+        source="Statistics Sweden's and municipal data-protection practice: no published cell describes fewer than "
+        "3 to 5 persons (offentlighets- och sekretesslagen 24 kap. 8 §)",
+        description="Tables and charts computed from an analyst's own extract suppress any cell that describes fewer "
+        "persons than this (at least 3).",
+        ge=3,
+        le=100,
+    )
     uncertainty: UncertaintySpec = param(
         UncertaintySpec(),
         unit="block",
@@ -104,6 +114,11 @@ class QuestionParams(ScenarioParams):
         """Parameters (dotted names) whose uncertainty this scenario's own data settle, each with why: a declared
         distribution for them is not drawn, and the report says so. None by default."""
         return {}
+
+    def individual_data(self) -> bool:
+        """Whether the report computes from individuals' own rows (an analyst's extract), whose small cells it must
+        not show (min_cell_persons). False: synthetic rows and published aggregates only."""
+        return False
 
 
 class Spec(BaseModel):

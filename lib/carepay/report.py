@@ -31,20 +31,90 @@ from carepay.formats import (  # noqa: F401  (notebooks import these from carepa
     signed_kr,
     year,
 )
-from carepay.i18n import N_, _, cell, term
+from carepay.i18n import N_, _, _n, cell, term
 
 RESULT_ID = re.compile(r"[a-z][a-z0-9_]*")
 
 
+class _Protection:
+    """The small-cell rule of the report being rendered (setup): the fewest persons a cell it shows may describe, or
+    None where it computes from no individual's own rows (synthetic rows and published aggregates)."""
+
+    def __init__(self) -> None:
+        self.min_persons: int | None = None
+
+
+PROTECTION = _Protection()
+
+
 def setup(params: Any = None) -> None:
-    """First call of every notebook, after its parameters: static charts and the shared theme, and the report's
-    language (the scenario's, carepay.i18n), from which every word it shows is written."""
+    """First call of every notebook, after its parameters: static charts and the shared theme, the report's language
+    (the scenario's, carepay.i18n), from which every word it shows is written, and its small-cell rule (where it
+    reads an analyst's extract: no table or chart shows a cell of fewer than params.min_cell_persons persons)."""
     from carepay import charts
 
     charts.setup()
     i18n.reset()
+    PROTECTION.min_persons = None
     if params is not None:
         i18n.activate(params.language)
+        individual = getattr(params, "individual_data", lambda: False)()
+        PROTECTION.min_persons = int(params.min_cell_persons) if individual else None
+
+
+#: Units of the columns that count the persons a row describes (a person-month count below the threshold describes
+#: fewer persons too).
+PERSON_COUNTS = ("persons", "residents", "person-months")
+#: How a suppressed cell reads (the dot of Swedish official statistics' suppressed cells, 'prickad').
+SUPPRESSED = "."
+
+
+def suppression_note(df: pd.DataFrame) -> str:
+    """What small_cells did to df, in words ('' where it suppressed nothing)."""
+    suppressed = df.attrs.get("suppressed", [])
+    if not suppressed:
+        return ""
+    return _n(
+        "{n} row describes fewer than {k} persons: its figures are suppressed ({mark}).",
+        "{n} rows describe fewer than {k} persons (or would give one such row back): their figures are suppressed ({mark}).",
+        len(suppressed),
+        n=len(suppressed),
+        k=df.attrs.get("min_persons"),
+        mark=SUPPRESSED,
+    )
+
+
+def small_cells(df: pd.DataFrame, min_persons: int | None = None) -> pd.DataFrame:
+    """df with every row that describes fewer than min_persons persons (PROTECTION's by default; a count column by its
+    unit, PERSON_COUNTS, above 0 and below the threshold) suppressed: its figures (numbers with a unit) emptied, its
+    labels and ids kept, its position in attrs['suppressed']. Where exactly one of three or more rows is suppressed, the smallest other row is
+    too, so that a total shown elsewhere cannot give the suppressed one back. Without a threshold, or a count column,
+    df as it is."""
+    k = PROTECTION.min_persons if min_persons is None else min_persons
+    units = df.attrs.get("units", {})
+    counts = [c for c in df.columns if units.get(c) in PERSON_COUNTS and pd.api.types.is_numeric_dtype(df[c])]
+    if not k or not counts or df.empty:
+        return df
+    values = df[counts].astype(float)
+    small = ((values > 0) & (values < k)).any(axis=1).to_numpy().copy()
+    if small.sum() == 1 and len(df) >= 3:
+        others = values.iloc[:, 0].where(~small & (values.iloc[:, 0] > 0))
+        if others.notna().any():
+            small[int(np.nanargmin(others.to_numpy()))] = True
+    if not small.any():
+        return df
+    out = df.copy()
+    numeric = [  # the figures: numbers with a unit (a number without one is an id: a tenth, a level, a year)
+        c
+        for c in out.columns
+        if units.get(c) and pd.api.types.is_numeric_dtype(out[c]) and not pd.api.types.is_bool_dtype(out[c])
+    ]
+    for c in numeric:
+        out[c] = out[c].astype(float)
+    out.loc[small, numeric] = np.nan
+    out.attrs["suppressed"] = [int(i) for i in np.flatnonzero(small)]
+    out.attrs["min_persons"] = k
+    return out
 
 
 def heading(params: Any) -> None:
@@ -156,10 +226,13 @@ def table_html(
         d = decimals.get(col) if isinstance(decimals, Mapping) else decimals
         formatters[col] = _code if col in code else _formatter(d, _meaning(units.get(col), col, shown[col]))
     body = []
-    for row in shown.itertuples(index=False):
+    suppressed = set(df.attrs.get("suppressed", []))
+    for position, row in enumerate(shown.itertuples(index=False)):
         cells = []
         for col, v in zip(shown.columns, row):
             text = formatters[col](v)
+            if position in suppressed and isinstance(v, float) and pd.isna(v):
+                text = SUPPRESSED
             numeric = isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_))
             kind = "num" if numeric else ("txt long" if len(text) > 80 else "txt")
             cells.append(f'<td class="{kind}">{text}</td>')
@@ -172,6 +245,8 @@ def table_html(
         if len(shown) < len(df)
         else ""
     )
+    if suppressed:
+        more += f'<p class="table-note">{html.escape(suppression_note(df))}</p>'
     return (
         '<table class="carepay-table">'
         + (f"<caption>{cap}</caption>" if cap else "")
@@ -199,9 +274,12 @@ def show_table(df: pd.DataFrame, data: pd.DataFrame | None = None, **kwargs: Any
 
     from carepay import export
 
+    df = small_cells(df)  # an extract's small cells, in the page and in the files alike
+    data = None if data is None else small_cells(data)
+    note = suppression_note(df if data is None else data)
     rec = export.record(
         df if data is None else data,  # every row, also where the page shows the first max_rows
-        caption=kwargs.get("caption") or "",
+        caption=(kwargs.get("caption") or "") + (f" ({note})" if note else ""),
         units=kwargs.get("units"),
         labels=kwargs.get("labels"),
         synthetic=bool(kwargs.get("synthetic")),

@@ -246,6 +246,9 @@ class AdministrationSpec(Spec):
 class CapitationFairnessParams(QuestionParams):
     """Capitation fairness: a flat amount per person instead of per executed hour (Västerås housing support)."""
 
+    def individual_data(self) -> bool:
+        return self.population.source == "extract"
+
     def settled_inputs(self) -> dict[str, str]:
         """An extract gives the persons' own hours, so the synthetic generator's spreads play no part."""
         if self.population.source != "extract":

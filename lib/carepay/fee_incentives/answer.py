@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from carepay.fee_incentives.analysis import PAYMENT_BASES, FeeIncentives, who_pays
 from carepay.fee_incentives.params import FeeIncentivesParams
 from carepay.formats import kr, number, percent, signed_kr
 from carepay.i18n import N_, _, term
+from carepay.report import small_cells
 from carepay.sources import DataPackage
 from carepay.uncertainty import crossing
 
@@ -15,14 +18,14 @@ from carepay.uncertainty import crossing
 def sentences(r: FeeIncentives, params: FeeIncentivesParams, pkg: DataPackage) -> list[str]:
     """The answer's sentences; where the scenario is about the response (focus: behaviour), the response and the price
     concept lead."""
-    out = _sentences(r, params, pkg)
+    out, response = _sentences(r, params, pkg)
     if params.focus == "behaviour":
-        lead = [s for s in out if s.startswith(("At an elasticity", "Hours respond", "The answer rests"))]
-        out = lead + [s for s in out if s not in lead]
+        out = response + [s for s in out if s not in response]
     return out
 
 
-def _sentences(r: FeeIncentives, params: FeeIncentivesParams, pkg: DataPackage) -> list[str]:
+def _sentences(r: FeeIncentives, params: FeeIncentivesParams, pkg: DataPackage) -> tuple[list[str], list[str]]:
+    """The answer's sentences in order, and those about the response (the elasticity and the price concept)."""
     rev = r.revenue.set_index("result").value
     change, today = rev["Change in fee revenue"], rev["Fee revenue today"]
     out = [
@@ -58,7 +61,7 @@ def _sentences(r: FeeIncentives, params: FeeIncentivesParams, pkg: DataPackage) 
             break_even_elasticity=number(r.break_even_elasticity, 2),
         )
     )
-    out.append(
+    response = [
         _(
             "At an elasticity of {e}, hours change by {hours_change_share} and the net budget effect is **{net}** a year: {verdict}.",
             e=number(e, 1),
@@ -66,7 +69,8 @@ def _sentences(r: FeeIncentives, params: FeeIncentivesParams, pkg: DataPackage) 
             net=signed_kr(net),
             verdict=verdict,
         )
-    )
+    ]
+    out.append(response[0])
     pays = who_pays(r.person_months)
     out.append(
         _(
@@ -78,8 +82,9 @@ def _sentences(r: FeeIncentives, params: FeeIncentivesParams, pkg: DataPackage) 
         )
         + (_(" ([SYNTHETIC] population).") if r.synthetic else ".")
     )
-    out.append(price_concept(r, params))
-    return out
+    response.append(price_concept(r, params))
+    out.append(response[-1])
+    return out, response
 
 
 def break_even(r: FeeIncentives, params: FeeIncentivesParams, pkg: DataPackage) -> str:
@@ -206,7 +211,7 @@ def board_table(r: FeeIncentives, params: FeeIncentivesParams) -> pd.DataFrame:
     """The board's view on one table: per combination of fee and payment basis, the net cost against today
     (kr/year), executed hours' change (%), the fee change of the lowest and highest tenth by income (kr/month; 0
     under today's fee) and the in-house and external providers' payment change (kr/year), where known."""
-    d = r.by_income.set_index("decile")
+    d = _shown(r.by_income).set_index("decile")  # an extract's tenths of fewer than min_cell_persons: not shown
     rows = []
     hours_today = float(r.combinations.executed_hours.iloc[0])
     for _i, c in r.combinations.iterrows():
@@ -244,14 +249,28 @@ def board_table(r: FeeIncentives, params: FeeIncentivesParams) -> pd.DataFrame:
     return out
 
 
+def _shown(table: pd.DataFrame) -> pd.DataFrame:
+    """table as an analyst's extract may show it: the figures of rows of too few persons emptied (small_cells)."""
+    return small_cells(table)
+
+
+def _withheld(table: pd.DataFrame) -> set[Any]:
+    """The index labels of a table's rows an analyst's extract may not show (carepay.report.small_cells)."""
+    shown = small_cells(table)
+    return {table.index[i] for i in shown.attrs.get("suppressed", [])}
+
+
 def groups(r: FeeIncentives) -> str:
     """The groups the report's fee model leaves out, as this population holds them; chosen by the numbers
     (r.groups)."""
     label = "[SYNTHETIC] " if r.synthetic else ""
+    withheld = _withheld(r.groups)
     held = r.groups[r.groups.persons > 0]
     absent = r.groups[r.groups.persons == 0]
     parts = [
-        _(
+        _("{group} (too few persons to show apart)", group=term(g.group))
+        if g.Index in withheld
+        else _(
             "{group} ({persons} persons, {change} a month on average, {in_this_scenario})",
             group=term(g.group),
             persons=number(g.persons),
@@ -273,10 +292,21 @@ def groups(r: FeeIncentives) -> str:
 
 def incidence(r: FeeIncentives) -> str:
     """Who pays more and who pays less by income; chosen by the numbers (r.by_income, r.above_cap)."""
-    d = r.by_income.set_index("decile")
+    d = _shown(r.by_income).set_index("decile")  # an extract's tenths of too few persons: not shown
     word = _("income after tax and housing") if r.by_income.attrs.get("basis") == "income" else _("fee headroom")
     low, high = d.loc[1], d.loc[10]
     a = r.above_cap
+    label = "[SYNTHETIC] " if r.synthetic else ""
+    if pd.isna(low.change) or pd.isna(high.change):
+        return _(
+            "{label}By {word}: the tenths hold too few persons to show apart. Clients whose headroom reaches the cap, "
+            "{share_of_persons} of them, receive **{share_of_fee_cut} of the fee cut** ({fee_cut} a year in all).",
+            label=label,
+            word=word,
+            share_of_persons=percent(a["share_of_persons"], 0),
+            share_of_fee_cut=percent(a["share_of_fee_cut"], 0),
+            fee_cut=kr(a["fee_cut"]),
+        )
 
     def moves(row: pd.Series) -> str:
         if abs(float(row.change)) < 0.5:
@@ -287,7 +317,6 @@ def incidence(r: FeeIncentives) -> str:
             change=kr(abs(float(row.change))),
         )
 
-    label = "[SYNTHETIC] " if r.synthetic else ""
     return _(
         "{label}By {word}: the lowest tenth {moves} ({pay_more} pay more, {pay_less} less), the highest tenth {moves_2} ({pay_more_2} pay more). Clients whose headroom reaches the cap, {share_of_persons} of them, receive **{share_of_fee_cut} of the fee cut** ({fee_cut} a year in all).",
         label=label,
@@ -329,10 +358,13 @@ def key_results(r: FeeIncentives, params: FeeIncentivesParams) -> list[KeyResult
     band = r.behaviour.set_index("elasticity")
     e = params.elasticity.central
     both = combination_results(r, params)
-    d = r.by_income.set_index("decile")
-    who: list[KeyResult] = [
+    d = _shown(r.by_income).set_index("decile")
+    tenths: list[KeyResult] = [
         ("fee_change_lowest_tenth", _("Fee change, lowest tenth by income"), float(d.change[1]), "kr/month"),
         ("fee_change_highest_tenth", _("Fee change, highest tenth by income"), float(d.change[10]), "kr/month"),
+    ]
+    who: list[KeyResult] = [
+        *(k for k in tenths if not pd.isna(k[2])),  # an extract's tenth of too few persons: not a headline
         (
             "fee_cut_share_headroom_above_cap",
             _("Share of the fee cut to clients whose headroom reaches the cap"),
@@ -361,7 +393,7 @@ def key_results(r: FeeIncentives, params: FeeIncentivesParams) -> list[KeyResult
     left_out: list[KeyResult] = [
         (f"fee_change_{ids[g.group]}", _("Fee change, {group}", group=term(g.group)), float(g.change), "kr/month")
         for g in r.groups.itertuples()
-        if g.persons > 0
+        if g.persons > 0 and g.Index not in _withheld(r.groups)
     ]
     docs = document_results(r, params, rev, band, e)
     if params.focus == "behaviour":  # the response leads: the net budget effect, then what it would take

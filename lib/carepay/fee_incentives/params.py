@@ -90,6 +90,9 @@ def _increasing(values: list[float], what: str) -> list[float]:
 class FeeIncentivesParams(QuestionParams):
     """Fee incentive effect: today's hourly fee with its cap against the proposed 11-level fee (Örebro)."""
 
+    def individual_data(self) -> bool:
+        return self.population.source == "extract"
+
     year: int = param(
         unit="year",
         source="data/national_fee_rules (price base amount per year)",

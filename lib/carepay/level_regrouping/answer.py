@@ -14,7 +14,7 @@ from carepay.formats import kr, number, percent, signed_kr
 from carepay.i18n import N_, _, _n, term
 from carepay.level_regrouping.analysis import Regrouping, losers
 from carepay.level_regrouping.params import LevelRegroupingParams
-from carepay.report import first_of
+from carepay.report import first_of, small_cells
 
 #: A change within this share of today's cost counts as cost-neutral (the document's own 0,1 mnkr on 1 949 mnkr
 #: is 0,006 %; rounding amounts to the krona moves the total by a few thousand kronor).
@@ -180,7 +180,12 @@ EXAMPLES = {"service_housing": "'7 + 2'", "group_housing": "'3 + 3'"}
 
 
 def _worst(r: Regrouping, kind: str) -> pd.Series:
-    return r.exposure[kind].sort_values("change_share").iloc[0]
+    """The district board or provider that loses most (as a share), of those an analyst's extract may show
+    (carepay.report.small_cells: none of fewer residents than the scenario's min_cell_persons)."""
+    table = r.exposure[kind]
+    shown = small_cells(table)
+    allowed = table.drop(index=table.index[shown.attrs.get("suppressed", [])])
+    return (allowed if len(allowed) else table).sort_values("change_share").iloc[0]
 
 
 def part_two_results(r: Regrouping, params: LevelRegroupingParams) -> list[KeyResult]:

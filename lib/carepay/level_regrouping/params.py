@@ -236,6 +236,9 @@ class DriftSpec(Spec):
 class LevelRegroupingParams(QuestionParams):
     """Level regrouping neutrality: from 8/7 levels plus a base level to 5 (Stockholm LSS housing)."""
 
+    def individual_data(self) -> bool:
+        return bool(self.individuals_file)
+
     reading: Literal["corrected", "printed"] = param(
         unit="choice",
         source=f"{STOCKHOLM}, Table 3; data/stockholm_lss_housing_2023/corrections.csv",

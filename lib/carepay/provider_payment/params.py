@@ -86,6 +86,9 @@ class StaffSpec(Spec):
 class ProviderPaymentParams(QuestionParams):
     """How the provider payment basis steers executed time and cost (Örebro 7.4.2; Leksand–Rättvik)."""
 
+    def individual_data(self) -> bool:
+        return self.population.source == "extract"
+
     basis: Basis = param(
         unit="choice",
         source=f"{OREBRO} 7.4.2; {LEKSAND} 5.4",
