@@ -331,6 +331,10 @@ def test_each_question_has_a_comparison_page_and_compare_writes_one_for_a_chosen
         assert "<svg" in page and 'role="img"' in page and sv("What each scenario changes") in page
         default = outcomes[f"{nb}/default"].key_results[0]
         assert html_module.escape(default["result"]) in page
+        from carepay.registry import QUESTIONS  # the chart draws the headline the question declares
+
+        declared = next(k for k in outcomes[f"{nb}/default"].key_results if k["id"] == QUESTIONS[nb].headline)
+        assert f"<figcaption><b>{html_module.escape(declared['result'])}</b>" in page
         assert page.count('class="diff"') >= len(scenarios) - 1  # a difference under each other scenario's value
     # the pilot changes parameters: each named with both values
     page = (home / "reports" / "capitation_fairness" / "all.compared.html").read_text(encoding="utf-8")

@@ -131,10 +131,14 @@ def changes_html(notebook: str, records: list[dict[str, Any]]) -> str:
     )
 
 
-def _main_headline(records: list[dict[str, Any]]) -> dict[str, Any]:
-    """The headline the scenarios move most often: of the first (default) report's numeric key results (those with a
-    90 % range, where there are any), the one whose value differs from the first report's in the most scenarios;
-    the first of them on a tie."""
+def _main_headline(records: list[dict[str, Any]], declared: str = "") -> dict[str, Any]:
+    """The question's main headline: the key result its registry entry declares (carepay.registry, headline) where the
+    first (default) report shows it; else the one the scenarios move most often: of the first report's numeric key
+    results (those with a 90 % range, where there are any), the one whose value differs from the first report's in the
+    most scenarios; the first of them on a tie."""
+    chosen = next((k for k in records[0]["key_results"] if k["id"] == declared), None)
+    if chosen is not None and isinstance(chosen.get("value"), (int, float)):
+        return chosen
 
     def moved(k: dict[str, Any]) -> int:
         values = [next((x["value"] for x in r["key_results"] if x["id"] == k["id"]), None) for r in records[1:]]
@@ -145,10 +149,10 @@ def _main_headline(records: list[dict[str, Any]]) -> dict[str, Any]:
     return max(ranged or numeric, key=moved) if numeric else records[0]["key_results"][0]
 
 
-def headline_chart(records: list[dict[str, Any]]) -> str:
+def headline_chart(records: list[dict[str, Any]], declared: str = "") -> str:
     """The main headline (_main_headline) across the scenarios, each a dot with its 90 %
     range as a line where it has one: a static SVG with its text alternative and, below it, its numbers."""
-    main = _main_headline(records)
+    main = _main_headline(records, declared)
     rid, label, unit = main["id"], main.get("result", main["id"]), main.get("unit", "")
     points = []
     for r in records:
@@ -264,7 +268,7 @@ details.chart-data {{ font-size: 13px; }} figure {{ margin: 0 0 1.5rem 0; }}
 <h1>{heading}</h1>
 <p><a href="../{index_name(language)}">{e(_("All reports"))}</a> · {intro}</p>{note}
 <h2>{e(_("The main headline in every scenario"))}</h2>
-{headline_chart(records)}
+{headline_chart(records, QUESTIONS[notebook].headline if notebook in QUESTIONS else "")}
 <h2>{e(_("Key results"))}</h2>
 {results_table(records, suffix)}
 <h2>{e(_("What each scenario changes"))}</h2>

@@ -20,6 +20,7 @@ class Question:
     params: str  # "module:ParameterModel"
     documents: tuple[str, ...]  # the data packages under data/ it reads
     inputs: str = ""  # "module:function" checking a scenario's own files (extracts) before a kernel starts
+    headline: str = ""  # the key result (its id) the comparison page draws across the scenarios
 
 
 QUESTIONS: dict[str, Question] = {
@@ -29,24 +30,28 @@ QUESTIONS: dict[str, Question] = {
         "carepay.capitation_fairness.params:CapitationFairnessParams",
         ("vasteras_housing_support_2022",),
         "carepay.capitation_fairness.analysis:check_inputs",
+        "proposed_versus_hourly_last_year",
     ),
     "level_regrouping": Question(
         N_("Level regrouping neutrality"),
         "carepay.level_regrouping.params:LevelRegroupingParams",
         ("stockholm_lss_housing_2023",),
         "carepay.level_regrouping.analysis:check_inputs",
+        "cost_change",
     ),
     "fee_incentives": Question(
         N_("Fee incentive effect: the user fee"),
         "carepay.fee_incentives.params:FeeIncentivesParams",
         ("orebro_home_care_2018", "national_fee_rules"),
         "carepay.fee_incentives.analysis:check_inputs",
+        "net_budget_effect",
     ),
     "provider_payment": Question(
         N_("Fee incentive effect: the provider payment basis"),
         "carepay.provider_payment.params:ProviderPaymentParams",
         ("orebro_home_care_2018", "leksand_rattvik_home_care_2010"),
         "carepay.provider_payment.analysis:check_inputs",
+        "payment_change",
     ),
 }
 
