@@ -100,3 +100,30 @@ def test_a_line_chart_says_where_each_line_starts_ends_and_peaks():
     assert words == (
         "Line chart: T. kr by hours, one line per s. a: 1 at 0, 3 at 2, highest 5 at 1; b: 2 at 0, 2 at 2, highest 2 at 0."
     )
+
+
+def test_a_chart_drawn_once_is_read_back(tmp_path, monkeypatch):
+    """The batch's kernels share the charts they drew (carepay.charts._svg): the same chart again is read from the
+    cache, drawn identically; a changed one is drawn; with the cache off, every one is drawn."""
+    import altair.utils.mimebundle as mimebundle
+
+    from carepay import CHART_CACHE_ENV, charts
+
+    charts.setup()
+    drawn = []
+    real = mimebundle.spec_to_mimebundle
+
+    def counting(spec, **kw):
+        drawn.append(1)
+        return real(spec, **kw)
+
+    monkeypatch.setattr(mimebundle, "spec_to_mimebundle", counting)
+    data = pd.DataFrame({"provider": ["a", "b"], "change": [1.0, -2.0]})
+    chart = lambda values: charts.bars(data.assign(change=values), "provider", "change", title="t", value_title="kr")  # noqa: E731
+    monkeypatch.setenv(CHART_CACHE_ENV, str(tmp_path))
+    first = charts.render(chart([1.0, -2.0]).to_dict())["text/html"]
+    again = charts.render(chart([1.0, -2.0]).to_dict())["text/html"]
+    other = charts.render(chart([3.0, -2.0]).to_dict())["text/html"]
+    assert first == again and other != first and len(drawn) == 2 and len(list(tmp_path.glob("*.svg"))) == 2
+    monkeypatch.setenv(CHART_CACHE_ENV, "off")
+    assert charts.render(chart([1.0, -2.0]).to_dict())["text/html"] == first and len(drawn) == 3

@@ -18,3 +18,6 @@ TABLE_MIME = "application/vnd.carepay.table+json"
 #: Output type of the texts a report asked for in its language that the catalogue lacks (carepay.report.provenance;
 #: the batch records them in the status file, tests/test_i18n.py requires none).
 UNTRANSLATED_MIME = "application/vnd.carepay.untranslated+json"
+
+#: Environment variable naming the folder where the batch's kernels keep the charts they drew (carepay.charts._svg).
+CHART_CACHE_ENV = "CAREPAY_CHART_CACHE"

@@ -43,7 +43,18 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-from carepay import ANSWER_MIME, KEY_RESULTS_MIME, TABLE_MIME, UNTRANSLATED_MIME, __version__, accessibility, export, i18n, paths
+from carepay import (
+    ANSWER_MIME,
+    CHART_CACHE_ENV,
+    KEY_RESULTS_MIME,
+    TABLE_MIME,
+    UNTRANSLATED_MIME,
+    __version__,
+    accessibility,
+    export,
+    i18n,
+    paths,
+)
 from carepay.i18n import N_, _, pick
 
 CELL_TIMEOUT_S = 900
@@ -555,6 +566,31 @@ def _kernel_environment() -> None:
         os.environ["PATH"] = here + os.pathsep + path
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     os.environ[export.LINKS_ENV] = "1"  # the batch writes each table's files: the report links to them
+    if os.environ.get(CHART_CACHE_ENV) != "off":  # off: every chart drawn (to measure what the cache saves)
+        os.environ[CHART_CACHE_ENV] = str(chart_cache())  # a chart drawn once is read back by every kernel (charts._svg)
+
+
+#: Days a drawn chart no report has used is kept in the chart cache.
+CHART_CACHE_DAYS = 30
+
+
+def chart_cache() -> Path:
+    """The batch's folder of drawn charts (carepay.charts._svg): reports/.cache/charts."""
+    return paths.reports_dir() / ".cache" / "charts"
+
+
+def prune_chart_cache(everything: bool = False) -> None:
+    """Forget the drawn charts no report has used for CHART_CACHE_DAYS (each use touches its file), or all of them
+    (`--force`: every chart is drawn again)."""
+    folder = chart_cache()
+    if everything:
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    cutoff = time.time() - CHART_CACHE_DAYS * 86_400
+    for path in folder.glob("*.svg") if folder.is_dir() else []:
+        with contextlib.suppress(OSError):
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
 
 
 def _where() -> tuple[str, str]:
@@ -956,6 +992,7 @@ def run(
 def _run(
     jobs: list[Job], n_jobs: int, show_code: bool, progress: bool, force: bool = False, languages: list[str] | None = None
 ) -> list[Outcome]:
+    prune_chart_cache(everything=force)
     ready, outcomes = prepare(jobs, languages)
     for o in outcomes:
         write_status(o)

@@ -72,10 +72,7 @@ def render(spec: dict, **metadata: Any) -> dict[str, str]:
     text alternative and the table of the numbers behind the chart. Everything from the data is escaped."""
     import html as _html
 
-    from altair.utils.mimebundle import spec_to_mimebundle
-
-    bundle = spec_to_mimebundle(spec, format="svg", mode="vega-lite", **metadata)
-    svg = _SVG_ARIA.sub("", bundle["image/svg+xml"] if isinstance(bundle, dict) else bundle[0]["image/svg+xml"])
+    svg = _svg(spec, metadata)
     meta = (spec.get("usermeta") or {}).get("carepay", {})
     text = spec.get("description") or _title_text(spec.get("title")) or _("chart")
     table = meta.get("table", "")
@@ -95,6 +92,48 @@ def render(spec: dict, **metadata: Any) -> dict[str, str]:
 #: The ARIA attributes Vega writes on titles and facet headers whatever the config says ("Title text 'a'", in English):
 #: taken out, since the figure around the chart is an image with the text alternative in the report's language.
 _SVG_ARIA = re.compile(r' (?:aria-label|aria-roledescription|role)="[^"]*"')
+
+
+def _svg(spec: dict, metadata: dict[str, Any]) -> str:
+    """The chart drawn as SVG by vl-convert, without Vega's English ARIA text. In the batch's kernels a chart already
+    drawn from the same specification (data, encodings, theme; the table beside it apart) by this batch or an
+    earlier one is read back instead of drawn again (the folder CHART_CACHE_ENV names; `carepay reports --force`
+    empties it): of a full batch's 529 charts, 311 repeat one drawn before (the document's tables in every scenario),
+    and drawing is about 70 ms a chart."""
+    import hashlib
+    import json
+    import os
+    from pathlib import Path
+
+    from altair.utils.mimebundle import spec_to_mimebundle
+
+    from carepay import CHART_CACHE_ENV
+
+    folder = os.environ.get(CHART_CACHE_ENV)
+    path = None
+    if folder and folder != "off":
+        import vl_convert
+
+        drawn = {k: v for k, v in spec.items() if k != "usermeta"}
+        key = json.dumps([getattr(vl_convert, "__version__", ""), drawn, metadata], sort_keys=True, default=str).encode()
+        path = Path(folder) / f"{hashlib.sha256(key).hexdigest()}.svg"
+        try:
+            svg = path.read_text(encoding="utf-8")
+            path.touch()  # in use: kept when old entries are cleared (carepay.batch)
+            return svg
+        except OSError:
+            pass
+    bundle = spec_to_mimebundle(spec, format="svg", mode="vega-lite", **metadata)
+    svg = _SVG_ARIA.sub("", bundle["image/svg+xml"] if isinstance(bundle, dict) else bundle[0]["image/svg+xml"])
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{path.name}.{os.getpid()}")
+            tmp.write_text(svg, encoding="utf-8")
+            os.replace(tmp, path)  # whole or not at all: another kernel may read it at once
+        except OSError:
+            pass  # a full or read-only folder: drawn again next time
+    return svg
 
 
 def _title_text(title: object) -> str:
