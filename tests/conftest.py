@@ -11,6 +11,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 # no test leaves a warm kernel behind for the next batch (tests/test_batch.py turns it on where it is tested)
 os.environ["CAREPAY_KEEP_KERNEL"] = "0"
+# every chart of every report the suite renders is checked against Altair's schema (carepay.charts.VALIDATE_ENV)
+os.environ["CAREPAY_VALIDATE_CHARTS"] = "1"
 
 
 @pytest.fixture()

@@ -138,7 +138,7 @@ def test_a_kept_kernel_serves_the_next_batch_only_if_nothing_changed_and_ends_it
         assert second.ok and not second.reused and second.kernel_reports_before == 1
         assert _kept()["pid"] == kept["pid"]
 
-        monkeypatch.setattr(batch, "_library_digest", lambda: "another library")
+        monkeypatch.setattr(batch.paths, "library_digest", lambda: "another library")
         [third] = batch.run(batch.discover(["sources/default"]), n_jobs=1, progress=False, force=True)
         assert third.ok and third.kernel_reports_before == 0  # not the kernel with the old library's modules
         assert not _alive(kept)

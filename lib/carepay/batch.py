@@ -56,6 +56,7 @@ from carepay import (
     paths,
 )
 from carepay.i18n import N_, _, pick
+from carepay.memo import RESULT_CACHE_ENV
 
 CELL_TIMEOUT_S = 900
 #: Notebook and scenario names: they become file names under reports/, so nothing that could leave it.
@@ -187,16 +188,6 @@ def prepare(jobs: list[Job], languages: list[str] | None = None) -> tuple[list[J
     return ready, failed
 
 
-@functools.lru_cache(maxsize=1)
-def _library_digest() -> str:
-    """The carepay library as installed here (its modules, schemas and templates): a change re-renders everything."""
-    root = Path(__file__).resolve().parent
-    digest = hashlib.sha256()
-    for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
-
-
 def _packages(notebook: str) -> list[str]:
     """The data packages a notebook reads: its question's documents; the sources notebook reads them all."""
     from carepay.registry import QUESTIONS
@@ -209,7 +200,6 @@ def fingerprint(job: Job, show_code: bool = False) -> str:
     """A digest of everything a report's content depends on: the notebook, the scenario file and the default it
     merges onto, the validated values, every file of the data packages it reads, the analyst's extracts it
     names, the library, and how it is shown. Equal fingerprints: the report on disk is up to date."""
-    from carepay.params import flatten
 
     digest = hashlib.sha256()
 
@@ -225,10 +215,9 @@ def fingerprint(job: Job, show_code: bool = False) -> str:
         folder = paths.data_dir() / package
         for path in sorted(f for f in folder.rglob("*") if f.is_file()):
             add(f"data/{package}/{path.relative_to(folder).as_posix()}", path.read_bytes())
-    for name, value in flatten(job.values):
-        if name.endswith(("extract_file", "individuals_file")) and value:
-            add(f"extract {name}", paths.extract_path(str(value)).read_bytes())
-    add("library", f"{__version__} {_library_digest()}".encode())
+    for name, path in paths.scenario_files(job.values):
+        add(f"extract {name}", path.read_bytes())
+    add("library", f"{__version__} {paths.library_digest()}".encode())
     add("show", f"show_code={show_code}".encode())
     return digest.hexdigest()
 
@@ -480,7 +469,7 @@ def _kernel_identity() -> dict[str, Any]:
     return {
         "where": list(_where()),
         "python": sys.executable,
-        "library": _library_digest(),
+        "library": paths.library_digest(),
         "environment": hashlib.sha256(environment.encode()).hexdigest(),
     }
 
@@ -566,28 +555,26 @@ def _kernel_environment() -> None:
         os.environ["PATH"] = here + os.pathsep + path
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     os.environ[export.LINKS_ENV] = "1"  # the batch writes each table's files: the report links to them
-    if os.environ.get(CHART_CACHE_ENV) != "off":  # off: every chart drawn (to measure what the cache saves)
-        os.environ[CHART_CACHE_ENV] = str(chart_cache())  # a chart drawn once is read back by every kernel (charts._svg)
+    # what a kernel computed once the others read back: charts drawn (carepay.charts._svg) and the default scenarios'
+    # analyses (carepay.memo); "off" leaves either out (to measure what it saves)
+    for variable, folder in ((CHART_CACHE_ENV, "charts"), (RESULT_CACHE_ENV, "results")):
+        if os.environ.get(variable) != "off":
+            os.environ[variable] = str(paths.reports_dir() / ".cache" / folder)
 
 
-#: Days a drawn chart no report has used is kept in the chart cache.
-CHART_CACHE_DAYS = 30
+#: Days a drawn chart or a kept analysis no report has used stays in reports/.cache.
+CACHE_DAYS = 30
 
 
-def chart_cache() -> Path:
-    """The batch's folder of drawn charts (carepay.charts._svg): reports/.cache/charts."""
-    return paths.reports_dir() / ".cache" / "charts"
-
-
-def prune_chart_cache(everything: bool = False) -> None:
-    """Forget the drawn charts no report has used for CHART_CACHE_DAYS (each use touches its file), or all of them
-    (`--force`: every chart is drawn again)."""
-    folder = chart_cache()
+def prune_caches(everything: bool = False) -> None:
+    """Forget what the kernels kept in reports/.cache (drawn charts, analyses) that no report has used for
+    CACHE_DAYS (each use touches its file), or all of it (`--force`: everything is computed and drawn again)."""
+    folder = paths.reports_dir() / ".cache"
     if everything:
         shutil.rmtree(folder, ignore_errors=True)
         return
-    cutoff = time.time() - CHART_CACHE_DAYS * 86_400
-    for path in folder.glob("*.svg") if folder.is_dir() else []:
+    cutoff = time.time() - CACHE_DAYS * 86_400
+    for path in folder.glob("*/*") if folder.is_dir() else []:
         with contextlib.suppress(OSError):
             if path.stat().st_mtime < cutoff:
                 path.unlink()
@@ -992,7 +979,7 @@ def run(
 def _run(
     jobs: list[Job], n_jobs: int, show_code: bool, progress: bool, force: bool = False, languages: list[str] | None = None
 ) -> list[Outcome]:
-    prune_chart_cache(everything=force)
+    prune_caches(everything=force)
     ready, outcomes = prepare(jobs, languages)
     for o in outcomes:
         write_status(o)

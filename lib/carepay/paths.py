@@ -7,8 +7,11 @@ folder the package was installed from (lib/carepay -> ../..).
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import os
 from pathlib import Path
+from typing import Any
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
@@ -92,3 +95,30 @@ def extract_path(value: str) -> Path:
     if size > limit:
         raise ValueError(f"{value}: {size:.0f} MiB, larger than the {limit:g} MiB allowed; raise {EXTRACT_MAX_MB_VARIABLE}")
     return path
+
+
+@functools.lru_cache(maxsize=1)
+def library_digest() -> str:
+    """A digest of the carepay library as installed here (its modules, schemas, templates and catalogues): what the
+    batch computed with another library is computed again."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in PACKAGE_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+#: How a parameter naming one of the analyst's own files ends (an extract the report reads).
+EXTRACT_PARAMETERS = ("extract_file", "individuals_file")
+
+
+def scenario_files(values: Any, prefix: str = "") -> list[tuple[str, Path]]:
+    """The analyst's files a scenario's values name (its extracts), as (parameter, checked path), in order."""
+    found: list[tuple[str, Path]] = []
+    items = values.items() if isinstance(values, dict) else enumerate(values) if isinstance(values, list) else ()
+    for key, value in items:
+        name = f"{prefix}.{key}" if prefix else str(key)
+        if isinstance(value, (dict, list)):
+            found.extend(scenario_files(value, name))
+        elif name.endswith(EXTRACT_PARAMETERS) and value:
+            found.append((name, extract_path(str(value))))
+    return found
