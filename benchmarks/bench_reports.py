@@ -5,10 +5,15 @@ kept warm (carepay.batch.keep_kernel_seconds), twice with none kept (CAREPAY_KEE
     .venv/bin/python benchmarks/bench_reports.py [--jobs 2] [--rounds 3] [--all-scenarios]
 
 Naive: for each report, the papermill command-line tool, then `jupyter nbconvert --to html`, one after
-another. Batch: `carepay reports --force` on the same scenarios (in-process HTML export, parallel kernels).
+another. Batch: `carepay reports --force` on the same scenarios (in-process HTML export, parallel kernels), each
+round started cold: the kernel an earlier round kept for a next batch is ended first.
 Each round runs both, naive first, and prints the load average before it; the summary gives the minimum and
-the median of each and the ratio of the medians. Peak memory is the largest total proportional set size (PSS) of
-the process and all its children, sampled every 50 ms, with the resident set size (RSS) beside it (see tree_memory). Everything is written into a scratch folder, not reports/.
+the median of each and the ratio of the medians. Time and memory are measured in separate runs: sampling every
+process's memory every 50 ms costs CPU (1,4-3,2 s of a 13 s batch of the 5 defaults on a 2-core machine,
+measured), and more in the batch's five processes than in the naive way's two, so a sampled run would understate
+the speed-up. After the timed rounds, one more run of each way is sampled: peak memory is the largest total
+proportional set size (PSS) of the process and all its children, with the resident set size (RSS) beside it (see
+tree_memory). Everything is written into a scratch folder, not reports/.
 """
 
 from __future__ import annotations
@@ -45,12 +50,18 @@ def tree_memory(proc: psutil.Process) -> tuple[int, int]:
     return pss, rss
 
 
-def measure(commands: list[list[str]], env: dict[str, str], cwd: Path) -> tuple[float, int, int]:
-    """Run commands one after another; wall time (s) and peak tree memory (bytes: PSS, RSS; see tree_memory)."""
+def measure(commands: list[list[str]], env: dict[str, str], cwd: Path, memory: bool = False) -> tuple[float, int, int]:
+    """Run commands one after another; wall time (s) and, with memory, peak tree memory sampled every 50 ms (bytes:
+    PSS, RSS; see tree_memory; 0, 0 without: the sampling costs CPU that the timed run should not pay)."""
     peak_pss = peak_rss = 0
     start = time.perf_counter()
     for cmd in commands:
         proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        if not memory:
+            _, err = proc.communicate()
+            if proc.returncode != 0:
+                raise SystemExit(f"failed: {' '.join(cmd)}\n{err[-3000:]}")
+            continue
         ps = psutil.Process(proc.pid)
         done = threading.Event()
 
@@ -70,6 +81,15 @@ def measure(commands: list[list[str]], env: dict[str, str], cwd: Path) -> tuple[
         if proc.returncode != 0:
             raise SystemExit(f"failed: {' '.join(cmd)}\n{err[-3000:]}")
     return time.perf_counter() - start, peak_pss, peak_rss
+
+
+def end_kept_kernels(scratch: Path) -> None:
+    """End the kernel a batch kept for the next one (its working folder is in the scratch project)."""
+    for proc in psutil.process_iter(["cwd"]):
+        if str(proc.info.get("cwd") or "").startswith(str(scratch)):
+            with contextlib.suppress(psutil.Error):
+                proc.kill()
+                proc.wait(5)
 
 
 def main() -> None:
@@ -130,15 +150,18 @@ def main() -> None:
     times: dict[str, list[float]] = {"naive": [], "batch": []}
     peaks: dict[str, int] = {"naive": 0, "batch": 0}
     resident: dict[str, int] = {"naive": 0, "batch": 0}
-    for round_ in range(1, args.rounds + 1):
+    for round_ in range(1, args.rounds + 2):
+        memory = round_ > args.rounds  # the last run of each way: memory sampled, time not counted
         load = " ".join(f"{x:.2f}" for x in os.getloadavg())
         for way, commands in (("naive", naive), ("batch", batch)):
-            seconds, pss, rss = measure(commands, env, scratch)
-            times[way].append(seconds)
-            peaks[way], resident[way] = max(peaks[way], pss), max(resident[way], rss)
-            print(
-                f"  round {round_} (load average before: {load}) {way:<6}{seconds:8.1f} s{pss / mib:8.0f} MiB PSS{rss / mib:8.0f} MiB RSS"
-            )
+            end_kept_kernels(scratch)
+            seconds, pss, rss = measure(commands, env, scratch, memory=memory)
+            if memory:
+                peaks[way], resident[way] = pss, rss
+                print(f"  memory run (load average before: {load}) {way:<6}{pss / mib:8.0f} MiB PSS{rss / mib:8.0f} MiB RSS")
+            else:
+                times[way].append(seconds)
+                print(f"  round {round_} (load average before: {load}) {way:<6}{seconds:8.1f} s")
     print(f"{'way':<44}{'min s':>8}{'median s':>10}{'s/report':>10}{'peak MiB':>10}{'(RSS)':>8}")
     for way, label in (
         ("naive", "naive: papermill CLI + nbconvert CLI, serial"),
@@ -160,10 +183,7 @@ def main() -> None:
                 f"re-run after one scenario changed ({jobs[0][0]}/{jobs[0][1]}), {kept}: {seconds:.1f} s "
                 f"(its kernel had run {status.get('kernel_reports_before', 0)} reports before)"
             )
-    for proc in psutil.process_iter(["cwd"]):  # the kernel kept for a next batch that will not come
-        if str(proc.info.get("cwd") or "").startswith(str(scratch)):
-            with contextlib.suppress(psutil.Error):
-                proc.kill()
+    end_kept_kernels(scratch)  # the kernel kept for a next batch that will not come
     shutil.rmtree(scratch, ignore_errors=True)
 
 
