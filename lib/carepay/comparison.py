@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -149,6 +150,16 @@ def _main_headline(records: list[dict[str, Any]], declared: str = "") -> dict[st
     return max(ranged or numeric, key=moved) if numeric else records[0]["key_results"][0]
 
 
+def nice_ticks(lo: float, hi: float, count: int = 5) -> list[float]:
+    """Round axis ticks (1, 2, 2,5 or 5 times a power of ten apart) from at or below lo to at or above hi, about
+    count of them; zero is one of them where the range crosses it (as a chart library's 'nice' scale)."""
+    raw = (hi - lo) / (count - 1) if hi > lo else abs(hi) or 1.0
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw * (1 - 1e-9))
+    first, last = math.floor(lo / step + 1e-9), math.ceil(hi / step - 1e-9)
+    return [k * step for k in range(first, max(last, first + 1) + 1)]
+
+
 def headline_chart(records: list[dict[str, Any]], declared: str = "") -> str:
     """The main headline (_main_headline) across the scenarios, each a dot with its 90 %
     range as a line where it has one: a static SVG with its text alternative and, below it, its numbers."""
@@ -168,16 +179,16 @@ def headline_chart(records: list[dict[str, Any]], declared: str = "") -> str:
     pad = (hi - lo) * 0.08 or abs(hi) * 0.01 or 1.0  # the values' own span (a dot plot needs no zero baseline)
     lo, hi = lo - pad, hi + pad
     span = hi - lo
+    ticks = [t for t in nice_ticks(lo, hi) if lo <= t <= hi]  # round values within the drawn span
     plot = CHART_WIDTH - LABEL_WIDTH - 80  # room for the last tick's label
 
     def x(v: float) -> float:
         return LABEL_WIDTH + (v - lo) / span * plot
 
     height = ROW_HEIGHT * len(points) + 40
-    ticks = [lo + span * i / 4 for i in range(5)]
     shapes = [
         f'<line x1="{x(t):.1f}" y1="10" x2="{x(t):.1f}" y2="{height - 30}" stroke="{"#555" if t == 0 else "#ddd"}"/>'
-        for t in ([*ticks, 0.0] if lo < 0 < hi else ticks)
+        for t in ticks
     ]
     for i, (name, v, low, high) in enumerate(points):
         y = 20 + i * ROW_HEIGHT
