@@ -86,3 +86,15 @@ def test_links_are_relative_and_point_at_the_reports_own_files(monkeypatch, tabl
     monkeypatch.setenv(export.LINKS_ENV, "1")
     page = export.link_to(export.links(rec), "pilot_shadow")
     assert f'href="pilot_shadow.data/{rec["id"]}.sv.csv"' in page and 'href="pilot_shadow.xlsx"' in page
+
+
+def test_numbers_in_a_column_that_also_holds_words_have_decimal_commas_in_the_swedish_csv(tmp_path):
+    """The key results' value column mixes amounts and words: each number is written as a number, cell by cell."""
+    mixed = pd.DataFrame({"result": ["rate", "gainer", "change"], "value": [4653.70012, "Vård AB", -454360.25]})
+    rec = export.record(mixed)
+    sv, plain = export.write_csv(rec, tmp_path)
+    text = sv.read_text(encoding="utf-8-sig")
+    assert "4653,70012" in text and "-454360,25" in text and "4653.70012" not in text
+    assert "4653.70012" in plain.read_text(encoding="utf-8")
+    back = pd.read_csv(sv, sep=";", decimal=",", encoding="utf-8-sig", dtype=str)
+    assert back.value.tolist() == ["4653,70012", "Vård AB", "-454360,25"]

@@ -128,30 +128,48 @@ def header(column: Mapping[str, str], unit_for_shares: str = "share 0-1") -> str
     return f"{column['label']} ({term(unit)})" if unit else column["label"]
 
 
+def _table(rec: Mapping[str, Any], unit_for_shares: str = "share 0-1") -> tuple[list[Any], list[list[Any]]]:
+    """A record's header row and rows as the files carry them: text a spreadsheet would run made plain (safe_text),
+    the synthetic label's column first."""
+    headers: list[Any] = [safe_text(header(c, unit_for_shares)) for c in rec["columns"]]
+    rows = [[safe_text(v) for v in row] for row in rec["rows"]]
+    if rec.get("synthetic"):
+        label = term(SYNTHETIC_LABEL)
+        headers = [_("data"), *headers]
+        rows = [[label, *row] for row in rows]
+    return headers, rows
+
+
 def frame(rec: Mapping[str, Any], unit_for_shares: str = "share 0-1") -> pd.DataFrame:
     """A record as a DataFrame with the headers the files carry (and the synthetic label's column first)."""
-    headers = [safe_text(header(c, unit_for_shares)) for c in rec["columns"]]
-    rows = [[safe_text(v) for v in row] for row in rec["rows"]]
-    out = pd.DataFrame(rows, columns=headers) if rows else pd.DataFrame(columns=headers)
-    if rec.get("synthetic"):
-        out.insert(0, _("data"), term(SYNTHETIC_LABEL))
-    return out
+    headers, rows = _table(rec, unit_for_shares)
+    return pd.DataFrame(rows, columns=headers) if rows else pd.DataFrame(columns=headers)
+
+
+def _csv_cell(value: Any, swedish: bool) -> Any:
+    """A cell as CSV text: a number with a decimal comma (swedish) or point, cell by cell, so that a column that
+    mixes numbers and words (the key results' values) has its numbers read as numbers too; empty for no value."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, float) and not isinstance(value, bool):
+        text = repr(value)
+        return text.replace(".", ",") if swedish else text
+    return value
 
 
 def csv_text(rec: Mapping[str, Any], swedish: bool) -> str:
     """A record as CSV text. swedish: semicolon-separated with decimal commas, which Swedish Excel reads as numbers
     (write it with the byte-order mark, see write_csv); else comma-separated with decimal points, for code."""
-    df = frame(rec)
+    return _csv(*_table(rec), swedish)
+
+
+def _csv(headers: list[Any], rows: list[list[Any]], swedish: bool) -> str:
     buffer = io.StringIO()
-    df.to_csv(
-        buffer,
-        index=False,
-        sep=";" if swedish else ",",
-        decimal="," if swedish else ".",
-        quoting=csv.QUOTE_MINIMAL,
-        lineterminator="\r\n" if swedish else "\n",
-        float_format=None,
+    writer = csv.writer(
+        buffer, delimiter=";" if swedish else ",", lineterminator="\r\n" if swedish else "\n", quoting=csv.QUOTE_MINIMAL
     )
+    writer.writerow(headers)
+    writer.writerows([_csv_cell(v, swedish) for v in row] for row in rows)
     return buffer.getvalue()
 
 
@@ -163,8 +181,9 @@ def csv_names(rec: Mapping[str, Any]) -> tuple[str, str]:
 def write_csv(rec: Mapping[str, Any], folder: Path) -> list[Path]:
     """Write both CSV files of a record into folder; returns their paths."""
     sv, plain = (folder / n for n in csv_names(rec))
-    sv.write_text(csv_text(rec, swedish=True), encoding="utf-8-sig", newline="")
-    plain.write_text(csv_text(rec, swedish=False), encoding="utf-8", newline="")
+    headers, rows = _table(rec)
+    sv.write_text(_csv(headers, rows, swedish=True), encoding="utf-8-sig", newline="")
+    plain.write_text(_csv(headers, rows, swedish=False), encoding="utf-8", newline="")
     return [sv, plain]
 
 
@@ -202,18 +221,18 @@ def workbook(records: Sequence[Mapping[str, Any]], about: Iterable[tuple[str, An
     first.column_dimensions["B"].width = 90
     for name, rec in zip(names, records):
         sheet = book.create_sheet(name)
-        df = frame(rec, unit_for_shares="%")
-        sheet.append(list(df.columns))
+        headers, rows = _table(rec, unit_for_shares="%")
+        sheet.append(headers)
         for c in sheet[1]:
             c.font = bold
         shares = [j for j, col in enumerate(rec["columns"], start=1 + bool(rec.get("synthetic"))) if col["unit"] in SHARE_UNITS]
-        for row in df.itertuples(index=False, name=None):
+        for row in rows:
             sheet.append([_cell(v) for v in row])
         for j in shares:
             for (c,) in sheet.iter_rows(min_row=2, min_col=j, max_col=j):
                 if isinstance(c.value, (int, float)):
                     c.number_format = "0.0%"
-        for j, col in enumerate(df.columns, start=1):
+        for j, col in enumerate(headers, start=1):
             sheet.column_dimensions[get_column_letter(j)].width = min(max(len(str(col)), 10) + 2, 50)
         sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
