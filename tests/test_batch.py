@@ -223,3 +223,27 @@ def test_the_report_exporter_writes_the_page_nbconverts_own_exporter_writes():
     with_image.cells = [nbformat.v4.new_markdown_cell('<img src="data:image/png;base64,AA==">')]
     page, _ = batch._exporter(False).from_notebook_node(with_image, resources={"metadata": {"name": "t"}})
     assert 'alt="No description has been provided for this image"' in page  # the usual way, for a page with an image
+
+
+def test_workers_forked_by_the_command_line_render_what_a_kernel_of_this_process_renders(project, monkeypatch):
+    """On Linux the command line's batch forks its workers from a process that has started no kernel
+    (batch._start_method); a process that has run a kernel, or a notebook, starts fresh interpreters. Both give the
+    same pages."""
+    import subprocess
+    import sys
+
+    if sys.platform != "linux":
+        pytest.skip("workers are forked on Linux only")
+    monkeypatch.setenv("CAREPAY_KEEP_KERNEL", "0")
+    probe = [sys.executable, "-c", "from carepay import batch; print(batch._start_method())"]
+    assert subprocess.run(probe, capture_output=True, text=True, check=True).stdout.strip() == "fork"
+    scenarios = ["sources/default", "provider_payment/leksand_rattvik"]
+    command = [sys.executable, "-c", "import sys; from carepay import cli; sys.exit(cli.main(sys.argv[1:]))", "reports"]
+    done = subprocess.run([*command, *scenarios, "--jobs", "2", "--no-progress", "--force"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    forked = {o.scenario: _page(project, o) for o in batch.outcomes_from_reports(scenarios)}
+    here = batch.run(batch.discover(scenarios), n_jobs=1, progress=False, force=True)
+    assert batch._start_method() == "spawn"  # this process has now run a kernel
+    assert len(forked) == len(here) == 2
+    for o in here:
+        assert o.ok and _page(project, o) == forked[o.scenario], f"{o.notebook}/{o.scenario} differs"
