@@ -961,12 +961,9 @@ def _start_method() -> str:
     if sys.platform != "linux" or _SOCKETS or _KERNELS:
         return "spawn"
     asyncio = sys.modules.get("asyncio")  # not imported: no event loop runs
-    if asyncio is not None:
-        try:
-            asyncio.get_running_loop()
-        except RuntimeError:
-            return "fork"
-        return "spawn"
+    with contextlib.suppress(RuntimeError):  # get_running_loop raises when none runs
+        if asyncio is not None and asyncio.get_running_loop():
+            return "spawn"
     return "fork"
 
 

@@ -149,12 +149,11 @@ def frame(rec: Mapping[str, Any], unit_for_shares: str = "share 0-1") -> pd.Data
 def _csv_cell(value: Any, swedish: bool) -> Any:
     """A cell as CSV text: a number with a decimal comma (swedish) or point, cell by cell, so that a column that
     mixes numbers and words (the key results' values) has its numbers read as numbers too; empty for no value."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if not isinstance(value, float):
+        return "" if value is None else value
+    if math.isnan(value):
         return ""
-    if isinstance(value, float) and not isinstance(value, bool):
-        text = repr(value)
-        return text.replace(".", ",") if swedish else text
-    return value
+    return repr(value).replace(".", ",") if swedish else repr(value)
 
 
 def csv_text(rec: Mapping[str, Any], swedish: bool) -> str:
