@@ -245,3 +245,20 @@ def test_a_batch_renders_only_what_changed(project):
 
     forced = batch.run(batch.discover(selection), n_jobs=1, progress=False, force=True)
     assert not any(o.reused for o in forced)
+
+
+def test_a_figure_missing_from_a_data_package_is_a_clear_error_not_a_traceback(tmp_path, monkeypatch, capsys):
+    """An analyst who renames or deletes a row of figures.csv is told the file, the field and the missing id."""
+    import shutil
+    from pathlib import Path
+
+    from carepay import cli
+
+    root = Path(__file__).resolve().parents[1]
+    shutil.copytree(root / "data", tmp_path / "data")
+    monkeypatch.setenv("CAREPAY_HOME", str(tmp_path))
+    figures = tmp_path / "data" / "leksand_rattvik_home_care_2010" / "figures.csv"
+    figures.write_text(figures.read_text(encoding="utf-8").replace("hourly_rate_2011,", "hourly_rate_2O11,"), encoding="utf-8")
+    assert cli.main(["check-data"]) == 2
+    err = capsys.readouterr().err
+    assert "figures.csv, field 'figure': no row is 'hourly_rate_2011'" in err and "Traceback" not in err

@@ -344,7 +344,11 @@ class DataPackage:
         fig = self.figures
         hit = fig.loc[fig["figure"] == name, "value"]
         if hit.empty:
-            raise KeyError(f"data package {self.name} has no figure {name!r}; see {self.name}/figures.csv")
+            raise SourceDataError(
+                f"{paths.relative(self.folder / 'figures.csv')}, field 'figure': no row is {name!r}, which the library "
+                "reads; allowed: every figure id the library uses, with the value the document prints. Restore the row "
+                "or its id."
+            )
         return float(hit.iloc[0])
 
     @property
