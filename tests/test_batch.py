@@ -107,6 +107,44 @@ def test_a_kept_kernel_that_died_is_replaced():
         batch._shutdown(fresh)
 
 
+@pytest.mark.usefixtures("project")
+def test_a_client_is_ready_when_the_kernel_has_answered_on_both_channels():
+    """The client papermill's engine uses (batch._ready_client) waits for a kernel still warming up, then returns
+    with nothing of its own request left on IOPub, and the kernel runs code; a kernel that died is an error."""
+    from queue import Empty
+
+    from jupyter_core.utils import run_sync
+
+    km = batch._start_kernel()  # asked at once: the kernel is still importing, IOPub perhaps not yet connected
+    try:
+        kc = km.client()
+        assert isinstance(kc, batch._ready_client())
+        kc.start_channels()
+        run_sync(kc.wait_for_ready)(timeout=60)
+        with pytest.raises(Empty):  # its request's busy and idle were read: nothing waits on IOPub
+            run_sync(kc.get_iopub_msg)(timeout=0.5)
+        kc.execute("1 + 1")
+        reply = run_sync(kc.get_shell_msg)(timeout=60)
+        assert reply["content"]["status"] == "ok"
+        kc.stop_channels()
+        run_sync(km._kill_kernel)()
+        kc = km.client()
+        kc.start_channels()
+        with pytest.raises(RuntimeError, match="died"):
+            run_sync(kc.wait_for_ready)(timeout=10)
+        kc.stop_channels()
+    finally:
+        batch._shutdown(km)
+
+
+@pytest.mark.usefixtures("project")
+def test_a_batch_that_keeps_no_kernel_leaves_no_folder_for_one():
+    """CAREPAY_KEEP_KERNEL=0 (as in the suite): nothing is made in the temporary folder for a kept kernel."""
+    [outcome] = batch.run(batch.discover(["sources/default"]), n_jobs=1, progress=False, force=True)
+    assert outcome.ok
+    assert not Path(batch._kept_folder(make=False)).exists()
+
+
 def _kept() -> dict:
     import json
 
