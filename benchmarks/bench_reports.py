@@ -184,7 +184,11 @@ def main() -> None:
                 f"re-run after one scenario changed ({jobs[0][0]}/{jobs[0][1]}), {kept}: {seconds:.1f} s "
                 f"(its kernel had run {status.get('kernel_reports_before', 0)} reports before)"
             )
-    end_kept_kernels(scratch)  # the kernel kept for a next batch that will not come
+    end_kept_kernels(scratch)  # the kernel kept for a next batch that will not come, and its folder
+    os.environ["CAREPAY_HOME"] = str(scratch)
+    from carepay import batch as carepay_batch
+
+    shutil.rmtree(carepay_batch._kept_folder(make=False), ignore_errors=True)
     shutil.rmtree(scratch, ignore_errors=True)
 
 
