@@ -127,3 +127,24 @@ def test_a_chart_drawn_once_is_read_back(tmp_path, monkeypatch):
     assert first == again and other != first and len(drawn) == 2 and len(list(tmp_path.glob("*.svg"))) == 2
     monkeypatch.setenv(CHART_CACHE_ENV, "off")
     assert charts.render(chart([1.0, -2.0]).to_dict())["text/html"] == first and len(drawn) == 3
+
+
+def test_a_histogram_carries_only_the_columns_it_draws(monkeypatch):
+    """charts.histogram passes the chart each row's value and facet, not the rest of the table: the same drawing
+    from a smaller specification."""
+    import numpy as np
+
+    from carepay import charts
+
+    charts.setup()
+    monkeypatch.setenv(charts.VALIDATE_ENV, "1")
+    rng = np.random.default_rng(1)
+    data = pd.DataFrame(
+        {"unit": range(200), "change_share": rng.normal(0, 0.05, 200), "form": ["a", "b"] * 100, "before": 1.0, "after": 2.0}
+    )
+    chart = charts.histogram(data, "change_share", title="t", value_title="change", facet="form")
+    spec = chart.to_dict()
+    [rows] = spec["datasets"].values()
+    assert set(rows[0]) == {"change_share", "form"} and len(rows) == 200
+    full = spec | {"datasets": {k: data.assign(form=data.form).to_dict("records") for k in spec["datasets"]}}
+    assert charts.render(full)["text/html"] == charts.render(spec)["text/html"]

