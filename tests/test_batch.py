@@ -145,6 +145,20 @@ def test_a_batch_that_keeps_no_kernel_leaves_no_folder_for_one():
     assert not Path(batch._kept_folder(make=False)).exists()
 
 
+@pytest.mark.usefixtures("project")
+def test_a_parallel_batch_hands_out_the_longest_reports_first():
+    """batch.longest_first: by the cells' time each report took when last rendered; one never rendered first."""
+    import json
+
+    names = ["sources/default", "provider_payment/default", "provider_payment/capitation", "fee_incentives/default"]
+    jobs, _failed = batch.prepare(batch.discover(names))
+    for job, seconds in zip(jobs, [0.7, 1.4, 2.9]):  # fee_incentives/default: never rendered
+        job.out(".json").parent.mkdir(parents=True, exist_ok=True)
+        job.out(".json").write_text(json.dumps({"ok": True, "cells_seconds": seconds}), encoding="utf-8")
+    order = [f"{j.notebook}/{j.scenario}" for j in batch.longest_first(jobs)]
+    assert order == ["fee_incentives/default", "provider_payment/capitation", "provider_payment/default", "sources/default"]
+
+
 def _kept() -> dict:
     import json
 
