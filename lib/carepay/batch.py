@@ -237,8 +237,7 @@ def longest_first(jobs: list[Job]) -> list[Job]:
         except (OSError, ValueError, TypeError, AttributeError):
             return float("inf")
 
-    known = {id(job): seconds(job) for job in jobs}
-    return sorted(jobs, key=lambda job: -known[id(job)])  # stable: equal times keep the given order
+    return sorted(jobs, key=lambda job: -seconds(job))  # stable: equal times keep the given order
 
 
 def up_to_date(job: Job) -> Outcome | None:
